@@ -1,0 +1,132 @@
+"""Strict readers shared by the loaders: every failure becomes a `SourceError` naming the
+dataset and the file (wrong encoding, truncated file, missing column, bad code…)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from loaders.errors import SourceError
+
+#: Markers INSEE and others use for suppressed (secret) or unavailable values.
+MISSING_MARKERS = frozenset({"", "s", "nd", "nc", "NA", "n.d."})
+
+
+def decode(dataset_id: str, path: Path, encodings: Iterable[str] = ("utf-8",)) -> str:
+    """Read a text file, trying each encoding strictly in turn."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise SourceError(dataset_id, path, f"lecture impossible ({exc.strerror or exc})") from exc
+    if not raw.strip():
+        raise SourceError(dataset_id, path, "fichier vide")
+    tried = list(encodings)
+    for encoding in tried:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text.removeprefix("\ufeff")
+    raise SourceError(dataset_id, path, f"encodage inattendu : illisible en {' / '.join(tried)}")
+
+
+def read_csv(
+    dataset_id: str,
+    path: Path,
+    *,
+    required: Iterable[str],
+    sep: str = ",",
+    encodings: Iterable[str] = ("utf-8",),
+    strip: bool = False,
+) -> pd.DataFrame:
+    """Read a delimited file as strings, checking its columns and that no row is short."""
+    text = decode(dataset_id, path, encodings)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise SourceError(dataset_id, path, f"CSV illisible ({exc})") from exc
+    frame.columns = [str(column).strip() for column in frame.columns]
+    missing = [column for column in required if column not in frame.columns]
+    if missing:
+        raise SourceError(
+            dataset_id,
+            path,
+            f"colonne(s) manquante(s) : {', '.join(missing)} (colonnes lues : {', '.join(frame.columns[:12])}…)",
+        )
+    short = frame.isna().any(axis=1)
+    if short.any():
+        line = int(short.to_numpy().nonzero()[0][0]) + 2
+        raise SourceError(dataset_id, path, f"ligne {line} incomplète : fichier tronqué ou mal formé")
+    if strip:
+        frame = frame.apply(lambda column: column.str.strip())
+    return frame
+
+
+def read_json(dataset_id: str, path: Path):
+    """Parse a JSON document."""
+    text = decode(dataset_id, path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(
+            dataset_id, path, f"JSON invalide ou tronqué (ligne {exc.lineno}, colonne {exc.colno})"
+        ) from exc
+
+
+def iter_ndjson(dataset_id: str, path: Path) -> Iterator[dict]:
+    """Yield the objects of a newline-delimited JSON file."""
+    text = decode(dataset_id, path)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SourceError(dataset_id, path, f"ligne {number} : JSON invalide ou tronqué ({exc.msg})") from exc
+
+
+def to_number(
+    dataset_id: str,
+    path: Path,
+    column: pd.Series,
+    *,
+    decimal: str = ".",
+    thousands: str | None = None,
+) -> pd.Series:
+    """Convert a text column to floats; secret/unavailable markers become missing (never 0)."""
+    values = column.astype(str).str.strip()
+    if thousands:
+        values = values.str.replace(thousands, "", regex=False).str.replace("\u00a0", "", regex=False)
+    if decimal != ".":
+        values = values.str.replace(decimal, ".", regex=False)
+    missing = values.isin(MISSING_MARKERS)
+    numbers = pd.to_numeric(values.where(~missing), errors="coerce")
+    bad = numbers.isna() & ~missing
+    if bad.any():
+        examples = ", ".join(sorted(set(column[bad].astype(str)))[:5])
+        raise SourceError(dataset_id, path, f"valeurs non numériques dans {column.name} : {examples}")
+    return numbers.astype("float64")
+
+
+def check_count(dataset_id: str, path: Path, count: int, minimum: int, maximum: int, what: str) -> None:
+    """Refuse implausible row counts (a filtered, truncated or wrong file)."""
+    if not minimum <= count <= maximum:
+        raise SourceError(dataset_id, path, f"{count} {what} lus, attendu entre {minimum} et {maximum}")
+
+
+def validate(dataset_id: str, path: Path, frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """Validate a tidy frame against a pandera schema, reporting failures readably."""
+    try:
+        return schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        summary = "; ".join(
+            f"{row.column}: {row.check} (ex. {row.failure_case!r})"
+            for row in cases.drop_duplicates(["column", "check"]).head(5).itertuples()
+        )
+        raise SourceError(dataset_id, path, f"données non conformes : {summary}") from exc
