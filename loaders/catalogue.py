@@ -295,7 +295,7 @@ DATASETS: tuple[Dataset, ...] = (
         ),
         caveats=(
             "Valeurs estimées (ménages × 2,2) et cumulées depuis janvier de chaque année.",
-            "Janvier à avril 2018 : pas de donnée (0 publié).",
+            "Janvier à avril 2018 : pas de donnée mensuelle (0 publié) ; la valeur de mai 2018 cumule déjà depuis janvier.",
             "2022 : janvier à novembre seulement.",
         ),
     ),

@@ -3,6 +3,7 @@ dataset and the file (wrong encoding, truncated file, missing column, bad code�
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -15,6 +16,12 @@ from loaders.errors import SourceError
 
 #: Markers INSEE and others use for suppressed (secret) or unavailable values.
 MISSING_MARKERS = frozenset({"", "s", "nd", "nc", "NA", "n.d."})
+
+#: Official code formats (Insee COG): commune (arrondissements municipaux included),
+#: département (mainland, Corsica, overseas) and région (overseas régions are 01–06).
+COMMUNE_CODE = r"^(\d{5}|2[AB]\d{3})$"
+DEPARTEMENT_CODE = r"^(0[1-9]|1\d|[3-8]\d|9[0-5]|2[1-9AB]|97[1-46])$"
+REGION_CODE = r"^(0[1-46]|11|24|27|28|32|44|52|53|75|76|84|93|94)$"
 
 
 def decode(dataset_id: str, path: Path, encodings: Iterable[str] = ("utf-8",)) -> str:
@@ -31,7 +38,8 @@ def decode(dataset_id: str, path: Path, encodings: Iterable[str] = ("utf-8",)) -
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return text.removeprefix("\ufeff")
+        if "\x00" not in text:  # NUL bytes: UTF-16/32 read as an 8-bit encoding
+            return text.removeprefix("\ufeff")
     raise SourceError(dataset_id, path, f"encodage inattendu : illisible en {' / '.join(tried)}")
 
 
@@ -58,13 +66,23 @@ def read_csv(
             path,
             f"colonne(s) manquante(s) : {', '.join(missing)} (colonnes lues : {', '.join(frame.columns[:12])}…)",
         )
-    short = frame.isna().any(axis=1)
-    if short.any():
-        line = int(short.to_numpy().nonzero()[0][0]) + 2
+    line = _first_short_line(text, sep)
+    if line is not None:
         raise SourceError(dataset_id, path, f"ligne {line} incomplète : fichier tronqué ou mal formé")
     if strip:
         frame = frame.apply(lambda column: column.str.strip())
     return frame
+
+
+def _first_short_line(text: str, sep: str) -> int | None:
+    """Line number of the first record with fewer fields than the header (pandas pads such
+    records with empty strings when `keep_default_na=False`, so it cannot tell)."""
+    records = csv.reader(io.StringIO(text), delimiter=sep)
+    width = len(next(records, []))
+    for record in records:
+        if record and len(record) < width:
+            return records.line_num
+    return None
 
 
 def read_json(dataset_id: str, path: Path):
@@ -111,6 +129,16 @@ def to_number(
         examples = ", ".join(sorted(set(column[bad].astype(str)))[:5])
         raise SourceError(dataset_id, path, f"valeurs non numériques dans {column.name} : {examples}")
     return numbers.astype("float64")
+
+
+def to_integer(dataset_id: str, path: Path, column: pd.Series, *, thousands: str | None = None) -> pd.Series:
+    """Convert a text column of counts to int64, refusing missing or fractional values."""
+    numbers = to_number(dataset_id, path, column, thousands=thousands)
+    bad = numbers.isna() | (numbers % 1 != 0)
+    if bad.any():
+        examples = ", ".join(sorted(set(column[bad].astype(str)))[:5])
+        raise SourceError(dataset_id, path, f"entiers attendus dans {column.name} : {examples or 'valeur vide'}")
+    return numbers.astype("int64")
 
 
 def check_count(dataset_id: str, path: Path, count: int, minimum: int, maximum: int, what: str) -> None:

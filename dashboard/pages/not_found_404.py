@@ -1,0 +1,20 @@
+"""French 404 page (Dash pages uses the module named not_found_404 for unknown paths)."""
+
+import dash
+from dash import dcc, html
+
+from dashboard import ids
+
+dash.register_page(__name__, path="/404", name="Page introuvable", title="Page introuvable — Résidences sociales")
+
+
+def layout(**_query: str) -> html.Section:
+    return html.Section(
+        [
+            html.P("Erreur 404", className="eyebrow"),
+            html.H1("Page introuvable", id=ids.NOT_FOUND_TITLE),
+            html.P("L'adresse demandée ne correspond à aucune page de ce tableau de bord."),
+            html.P(dcc.Link("Retourner à l'accueil", href="/")),
+        ],
+        className="not-found",
+    )

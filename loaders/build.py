@@ -1,0 +1,484 @@
+"""The data build: every source fetched, parsed, validated, joined to territories and
+turned into the processed store read by the dashboard.
+
+`python -m loaders build` runs it. Each step reports its dataset on a progress bar; the
+coverage of every join (rows read, kept, joined, unmatched codes and why) goes to
+`coverage.json`. The store is written atomically: a failed build leaves the previous one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from tqdm import tqdm
+
+from geo import aggregate, cog, spatial, territories
+from loaders import (
+    barometre,
+    catalogue,
+    communes_2018,
+    comparateur,
+    contours,
+    decoupage,
+    fetch,
+    filosofi,
+    finess_common,
+    finess_fhir,
+    indicators,
+    lovac,
+    populations,
+    reference_figures,
+)
+from loaders.errors import SourceError
+from loaders.store import write_atomically, write_json
+
+#: Display simplification tolerances (metres, Lambert-93).
+COMMUNE_TOLERANCE_M = 300
+EPCI_TOLERANCE_M = 200
+
+
+@dataclass
+class BuildState:
+    """What the steps of one build hand to each other (local to that build)."""
+
+    region_code: str
+    coverage: dict = field(default_factory=dict)
+    base: list[pd.DataFrame] = field(default_factory=list)
+    parts: dict = field(default_factory=dict)
+
+    def record(self, dataset_id: str, **figures) -> None:
+        self.coverage.setdefault(dataset_id, {}).update(figures)
+
+
+def _step_admin(state: BuildState) -> None:
+    admin = decoupage.load()
+    scope = territories.select_scope(admin, territories.RegionScope(state.region_code))
+    state.parts["admin"] = admin
+    state.parts["scope"] = scope
+    communes = scope.communes
+    state.record(
+        decoupage.DATASET_ID,
+        rows_read=len(admin.communes),
+        rows_kept=len(communes),
+        rows_joined=int(communes["epci_code"].notna().sum()),
+        unmatched=sorted(communes.loc[communes["epci_code"].isna(), "code"]),
+        detail={
+            "communes_region": int(communes["in_region"].sum()),
+            "communes_hors_region_membres_d_epci": int((~communes["in_region"]).sum()),
+            "epci": len(scope.epci),
+            "epci_a_cheval": sorted(scope.epci.loc[scope.epci["straddles_region"], "code"]),
+        },
+    )
+
+
+def _step_population(state: BuildState) -> None:
+    communes = state.parts["scope"].communes
+    published = populations.load()
+    in_region = communes[communes["in_region"]]
+    joined = in_region.merge(published[["code", "PMUN"]], on="code", how="left")
+    differing = joined[joined["PMUN"] != joined["population"]]
+    if joined["PMUN"].isna().any():
+        raise SourceError(
+            populations.DATASET_ID,
+            None,
+            f"communes sans population légale : {', '.join(joined.loc[joined['PMUN'].isna(), 'code'][:10])}",
+        )
+    # Communes outside the région (members of straddling EPCIs) take the same legal population
+    # from the administrative reference, which carries INSEE's figures for all of France.
+    population = communes.set_index("code")["population"].astype("float64")
+    population.update(published.set_index("code")["PMUN"].astype("float64"))
+    harmonised = cog.Harmonised(communes=population.to_frame("population"), groups=pd.DataFrame({"communes": []}))
+    state.base.append(aggregate.sum_to_levels(harmonised, communes, ["population"]))
+    france = populations.load_departements()
+    state.base.append(_row("france", "FR", "population", float(france["PMUN"].sum())))
+    state.record(
+        populations.DATASET_ID,
+        rows_read=len(published),
+        rows_kept=len(published),
+        rows_joined=int(joined["PMUN"].notna().sum()),
+        unmatched=sorted(set(published["code"]) - set(in_region["code"])),
+        detail={
+            "ecarts_avec_referentiel": sorted(differing["code"]),
+            "population_region": int(joined["PMUN"].sum()),
+            "population_france_departements": int(france["PMUN"].sum()),
+        },
+    )
+
+
+CENSUS_COLUMNS = {
+    "P18_POP": "pop_2018",
+    "P13_POP": "pop_2013",
+    "P18_MEN": "households",
+    "P18_LOG": "dwellings",
+    "P18_RP": "main_residences",
+    "P18_LOGVAC": "vacant",
+    "P18_RP_PROP": "owners",
+    "P18_RSECOCC": "second_homes",
+    "P18_ACT1564": "active",
+    "P18_CHOM1564": "unemployed",
+}
+
+
+def _step_census(state: BuildState) -> None:
+    frame = comparateur.load().rename(columns=CENSUS_COLUMNS)
+    result = _harmonise(state, frame, list(CENSUS_COLUMNS.values()), splits=cog.RECODED_SPLITS_COG_2021)
+    state.base.append(aggregate.sum_to_levels(result, state.parts["scope"].communes, list(CENSUS_COLUMNS.values())))
+    _record_harmonised(state, comparateur.DATASET_ID, result)
+
+
+def _step_filosofi(state: BuildState) -> None:
+    frame = filosofi.load().rename(columns={"NBMENFISC21": "fiscal_households", "NBPERSMENFISC21": "fiscal_persons"})
+    result = _harmonise(state, frame, ["fiscal_households", "fiscal_persons"], intensive=["MED21", "TP6021"])
+    communes = state.parts["scope"].communes
+    state.base.append(aggregate.sum_to_levels(result, communes, ["fiscal_households", "fiscal_persons"]))
+    weights = result.communes["fiscal_persons"]
+    for column, indicator_id in (("TP6021", "taux_pauvrete"), ("MED21", "revenu_median")):
+        published = result.communes[column]
+        state.base.append(_long_commune(published, indicator_id))
+        state.base.append(aggregate.weighted_mean_to_levels(published, weights, communes, indicator_id))
+    _record_harmonised(state, filosofi.DATASET_ID, result)
+
+
+def _harmonise(
+    state: BuildState, frame: pd.DataFrame, additive: list[str], intensive=(), splits=None
+) -> cog.Harmonised:
+    admin, communes = state.parts["admin"], state.parts["scope"].communes
+    targets = cog.code_targets(admin.former_codes, admin.communes["code"], splits=splits)
+    return cog.harmonise(
+        frame, code_column="code", additive=additive, intensive=intensive, targets=targets, scope=communes["code"]
+    )
+
+
+def _record_harmonised(state: BuildState, dataset_id: str, result: cog.Harmonised) -> None:
+    report = result.report
+    state.record(
+        dataset_id,
+        rows_read=report["rows_read"],
+        rows_kept=report["rows_in_scope"],
+        rows_joined=report["rows_in_scope"],
+        unmatched=report["codes_unknown"],
+        detail={key: value for key, value in report.items() if key not in ("rows_read", "rows_in_scope")},
+    )
+
+
+def _step_finess(state: BuildState) -> None:
+    scope = state.parts["scope"]
+    establishments = finess_fhir.load_france_housing()
+    housing, dropped = finess_common.keep_housing(establishments)
+    region_departements = set(scope.departements["code"])
+    # Points of the région's départements, and of the départements that hold members of
+    # straddling EPCIs, are located; the rest of France only feeds the national figures.
+    candidate_departements = region_departements | set(scope.communes["departement_code"])
+    candidates = housing[housing["departement_code"].isin(candidate_departements)]
+    located, report = spatial.locate_points(
+        candidates, state.parts["shapes"]["commune"], state.parts["shapes"]["epci"], communes=scope.communes
+    )
+    in_scope = located[located["epci_code"].isin(scope.epci["code"])]
+    in_scope = in_scope.merge(
+        scope.communes[["code", "name"]].rename(columns={"code": "commune_code", "name": "commune_name"}),
+        on="commune_code",
+        how="left",
+    )
+    lost = located[located["departement_code"].isin(region_departements) & located["epci_code"].isna()]
+    state.parts["residences"] = in_scope
+    counts = _residence_counts(in_scope, scope.communes)
+    state.base.append(aggregate.sum_to_levels(counts, scope.communes, list(counts.communes.columns)))
+    for column, value in _family_totals(housing.groupby("type").size()).items():
+        state.base.append(_row("france", "FR", column, value))
+    hdf_check = finess_common.keep_housing(finess_fhir.load_hdf())[0]
+    same = set(hdf_check["finess"]) == set(housing.loc[housing["departement_code"].isin(region_departements), "finess"])
+    state.record(
+        finess_fhir.FRANCE_HOUSING_DATASET_ID,
+        rows_read=len(establishments),
+        rows_kept=len(housing),
+        rows_joined=len(in_scope),
+        unmatched=sorted(lost["finess"]),
+        detail={
+            "ecartes_par_categorie": {str(key): int(value) for key, value in dropped.items()},
+            "hors_departements_du_perimetre": len(housing) - len(candidates),
+            "departements_voisins_hors_epci_du_perimetre": int(
+                (~located["departement_code"].isin(region_departements) & located["epci_code"].isna()).sum()
+            ),
+            "dans_le_perimetre": len(in_scope),
+            "sans_commune_dans_le_perimetre": sorted(in_scope.loc[in_scope["commune_code"].isna(), "finess"]),
+            "localisation": {key: value for key, value in report.items() if key != "nowhere"},
+        },
+    )
+    state.record(
+        finess_fhir.HDF_DATASET_ID,
+        rows_read=len(hdf_check),
+        rows_kept=len(hdf_check),
+        rows_joined=len(hdf_check),
+        unmatched=[],
+        detail={"identique_a_l_extrait_france_pour_la_region": bool(same)},
+    )
+
+
+def _residence_counts(residences: pd.DataFrame, communes: pd.DataFrame) -> cog.Harmonised:
+    """Establishments per commune and type. A point located in an EPCI but in no commune
+    polygon becomes a group spanning the EPCI's communes, so it still counts for the EPCI."""
+    columns = list(finess_common.TYPE_LABELS)
+    located = residences[residences["commune_code"].notna()]
+    table = pd.crosstab(located["commune_code"], located["type"]).reindex(
+        index=communes["code"], columns=columns, fill_value=0
+    )
+    table = table.fillna(0).astype("float64")
+    epci_only = residences[residences["commune_code"].isna()]
+    groups = pd.crosstab(epci_only["epci_code"], epci_only["type"]).reindex(columns=columns, fill_value=0)
+    members = communes.groupby("epci_code")["code"].agg(tuple)
+    groups = groups.astype("float64").assign(communes=members.reindex(groups.index).to_numpy())
+    for frame in (table, groups):
+        for family, types in (
+            (finess_common.RESIDENCE, finess_common.RESIDENCE_TYPES),
+            (finess_common.HEBERGEMENT, finess_common.HEBERGEMENT_TYPES),
+        ):
+            frame[family] = frame[list(types)].sum(axis=1)
+    renamed = {column: f"n_{column}" for column in table.columns}
+    table = table.rename(columns=renamed).rename_axis("code")
+    return cog.Harmonised(communes=table, groups=groups.rename(columns=renamed).reset_index(drop=True))
+
+
+def _family_totals(by_type: pd.Series) -> dict[str, float]:
+    totals = {f"n_{kind}": float(by_type.get(kind, 0)) for kind in finess_common.TYPE_LABELS}
+    totals[f"n_{finess_common.RESIDENCE}"] = sum(float(by_type.get(k, 0)) for k in finess_common.RESIDENCE_TYPES)
+    totals[f"n_{finess_common.HEBERGEMENT}"] = sum(float(by_type.get(k, 0)) for k in finess_common.HEBERGEMENT_TYPES)
+    return totals
+
+
+def _step_shapes(state: BuildState) -> None:
+    admin, scope = state.parts["admin"], state.parts["scope"]
+    polygons, dissolve_report = territories.dissolve_communes(
+        communes_2018.load(), admin.former_codes, scope.communes["code"]
+    )
+    epci = contours.load_epci()
+    departements = contours.load_departements()
+    regions = contours.load_regions()
+    shapes, contour_report = territories.attach_contours(scope, polygons, epci, departements, regions)
+    shapes["commune"] = territories.simplify_coverage(shapes["commune"], COMMUNE_TOLERANCE_M)
+    shapes["epci"] = territories.simplify_coverage(shapes["epci"], EPCI_TOLERANCE_M)
+    state.parts["shapes"] = shapes
+    state.record(
+        communes_2018.DATASET_ID,
+        rows_read=dissolve_report["polygons_read"],
+        rows_kept=dissolve_report["polygons_read"] - len(dissolve_report["codes_unmapped"]),
+        rows_joined=dissolve_report["communes_with_polygon"],
+        unmatched=dissolve_report["codes_unmapped"],
+        detail=dissolve_report,
+    )
+    state.record(
+        contours.DATASET_ID,
+        rows_read=int(len(epci) + len(departements) + len(regions)),
+        rows_kept=int(sum(len(frame) for key, frame in shapes.items() if key != "commune")),
+        rows_joined=int(len(scope.epci) - len(contour_report["epci_without_contour"])),
+        unmatched=contour_report["epci_without_contour"],
+        detail=contour_report,
+    )
+
+
+def _step_lovac(state: BuildState) -> None:
+    frame = lovac.load()
+    year = frame[frame["year"] == 2024].set_index("departement_code")
+    region_departements = list(state.parts["scope"].departements["code"])
+    variables = {
+        "pp_total": "pp_total_2024",
+        "pp_vacant": "pp_vacant_2024",
+        "pp_vacant_plus_2ans": "pp_vacant_long_2024",
+    }
+    for column, variable in variables.items():
+        for code in region_departements:
+            state.base.append(_row("departement", code, variable, float(year.loc[code, column])))
+        state.base.append(
+            _row("region", state.region_code, variable, float(year.loc[region_departements, column].sum()))
+        )
+        state.base.append(_row("france", "FR", variable, float(year[column].sum())))
+    state.record(
+        lovac.DATASET_ID,
+        rows_read=int(frame["departement_code"].nunique()),
+        rows_kept=len(region_departements),
+        rows_joined=int(year.index.isin(region_departements).sum()),
+        unmatched=sorted(set(region_departements) - set(year.index)),
+        detail={"annee": 2024, "france": "somme des 101 départements"},
+    )
+
+
+def _step_barometre(state: BuildState) -> None:
+    detail = barometre.load_detail()
+    totals = barometre.yearly_totals(detail)
+    synthese = barometre.load_synthese()
+    wanted = _barometre_scope(state)
+    kept = totals[[(level, code) in wanted for level, code in zip(totals["level"], totals["code"], strict=True)]]
+    year_2021 = kept[kept["year"] == 2021]
+    for row in year_2021.itertuples():
+        state.base.append(_row(row.level, row.code, "lda_relogements", row.value))
+        state.base.append(_row(row.level, row.code, "lda_2021", row.value))
+    state.parts["barometre_series"] = kept
+    synth = synthese[[(lv, code) in wanted for lv, code in zip(synthese["level"], synthese["code"], strict=True)]]
+    for row in synth.itertuples():
+        state.base.append(_row(row.level, row.code, "lda_cible_2022", row.cible))
+        state.base.append(_row(row.level, row.code, "lda_atteinte_cible", row.pourcentage_cible))
+    state.record(
+        barometre.DATASET_ID,
+        rows_read=len(detail),
+        rows_kept=len(kept),
+        rows_joined=int(year_2021["code"].nunique()),
+        unmatched=sorted(
+            f"{level}:{code}" for level, code in wanted - set(zip(year_2021["level"], year_2021["code"], strict=True))
+        ),
+        detail={"series_annuelles": len(kept), "annee_de_reference": 2021},
+    )
+
+
+def _barometre_scope(state: BuildState) -> set[tuple[str, str]]:
+    departements = state.parts["scope"].departements["code"]
+    return {("departement", code) for code in departements} | {("region", state.region_code), ("france", "FR")}
+
+
+def _step_reference(state: BuildState) -> None:
+    figures = reference_figures.load_figures()
+    accelerated = reference_figures.load_accelerated()
+    state.parts["reference_figures"] = figures
+    state.parts["accelerated"] = accelerated
+    known_epci = set(state.parts["scope"].epci["code"])
+    epci_rows = accelerated[accelerated["territory_level"] == "epci"]
+    state.record(
+        reference_figures.DATASET_ID,
+        rows_read=int(len(figures) + len(accelerated)),
+        rows_kept=int(len(figures) + len(accelerated)),
+        rows_joined=int(epci_rows["territory_code"].isin(known_epci).sum()),
+        unmatched=sorted(set(epci_rows["territory_code"]) - known_epci),
+        detail={"chiffres": len(figures), "territoires_acceleres": len(accelerated)},
+    )
+
+
+def _row(level: str, code: str, variable: str, value: float) -> pd.DataFrame:
+    return pd.DataFrame({"level": [level], "code": [code], "variable": [variable], "value": [value], "coverage": [1.0]})
+
+
+def _long_commune(values: pd.Series, variable: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "level": "commune",
+            "code": values.index.astype(str),
+            "variable": variable,
+            "value": values.astype("float64").to_numpy(),
+            "coverage": values.notna().astype("float64").to_numpy(),
+        }
+    )
+
+
+STEPS: tuple[tuple[str, Callable[[BuildState], None]], ...] = (
+    ("Référentiel administratif (communes, EPCI)", _step_admin),
+    ("Contours des territoires", _step_shapes),
+    ("Populations légales", _step_population),
+    ("Recensement (comparateur de territoires)", _step_census),
+    ("Revenus et pauvreté (Filosofi)", _step_filosofi),
+    ("Établissements FINESS", _step_finess),
+    ("Vacance du parc privé (LOVAC)", _step_lovac),
+    ("Baromètre Logement d'abord", _step_barometre),
+    ("Chiffres de référence", _step_reference),
+)
+
+
+def build(output: Path | None = None, region_code: str = "32", progress: bool = True) -> dict:
+    """Run every step and write the store; return the coverage report."""
+    output = Path(output) if output else fetch.data_dir() / "processed"
+    state = BuildState(region_code=region_code)
+    timings = {}
+    started = time.perf_counter()
+    bar = tqdm(STEPS, desc="Construction", unit="étape", disable=not progress, leave=True)
+    for label, step in bar:
+        bar.set_description(label)
+        step_start = time.perf_counter()
+        step(state)
+        timings[label] = round(time.perf_counter() - step_start, 2)
+    bar.set_description("Indicateurs et écriture du magasin")
+    citations = {dataset.id: dataset.citation for dataset in catalogue.DATASETS}
+    table = indicators.compute(pd.concat(state.base, ignore_index=True), citations)
+    coverage = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "region_code": region_code,
+        "opendata_mirror": str(fetch.mirror_root() or ""),
+        "seconds": round(time.perf_counter() - started, 1),
+        "steps": timings,
+        "datasets": state.coverage,
+    }
+    write_atomically(output, lambda folder: _write_store(folder, state, table, coverage))
+    return coverage
+
+
+def _write_store(folder: Path, state: BuildState, table: pd.DataFrame, coverage: dict) -> None:
+    territories.to_store_frame(state.parts["scope"], state.parts["shapes"]).to_parquet(folder / "territories.parquet")
+    table.to_parquet(folder / "indicators.parquet", index=False)
+    _residences_frame(state.parts["residences"]).to_parquet(folder / "residences.parquet")
+    write_json(folder / "coverage.json", coverage)
+    write_json(folder / "catalogue.json", _catalogue_payload(state))
+
+
+def _residences_frame(residences: pd.DataFrame) -> gpd.GeoDataFrame:
+    source = catalogue.get(finess_fhir.FRANCE_HOUSING_DATASET_ID).citation
+    frame = residences.assign(
+        type_label=residences["type"].map(finess_common.TYPE_LABELS),
+        family_label=residences["family"].map(finess_common.FAMILY_LABELS),
+        source=source,
+    )
+    columns = [
+        "finess",
+        "name",
+        "type",
+        "type_label",
+        "family",
+        "family_label",
+        "category_code",
+        "commune_code",
+        "commune_name",
+        "epci_code",
+        "departement_code",
+        "postal_code",
+        "city",
+        "opening_date",
+        "source",
+    ]
+    geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
+    return gpd.GeoDataFrame(frame[columns].reset_index(drop=True), geometry=geometry)
+
+
+def _catalogue_payload(state: BuildState) -> dict:
+    return {
+        "datasets": [
+            {
+                "id": dataset.id,
+                "title": dataset.title,
+                "publisher": dataset.publisher,
+                "licence": dataset.licence,
+                "vintage": dataset.vintage,
+                "format": dataset.format,
+                "level": dataset.level,
+                "page_url": dataset.page_url,
+                "urls": [file.url for file in dataset.files if file.url],
+                "in_mirror": dataset.in_mirror,
+                "notes": dataset.notes,
+                "caveats": list(dataset.caveats),
+                "citation": dataset.citation,
+            }
+            for dataset in catalogue.DATASETS
+        ],
+        "indicators": [indicator.as_record() for indicator in indicators.INDICATORS],
+        "themes": indicators.THEMES,
+        "methods": indicators.METHODS,
+        "residence_types": {
+            "labels": finess_common.TYPE_LABELS,
+            "families": finess_common.FAMILY_LABELS,
+            "residence_sociale": list(finess_common.RESIDENCE_TYPES),
+            "hebergement": list(finess_common.HEBERGEMENT_TYPES),
+            "rule": finess_common.TYPOLOGY_RULE,
+        },
+        "barometre_series": state.parts["barometre_series"].to_dict(orient="records"),
+        "reference_figures": state.parts["reference_figures"].to_dict(orient="records"),
+        "accelerated_territories": state.parts["accelerated"].to_dict(orient="records"),
+    }

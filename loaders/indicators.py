@@ -1,0 +1,499 @@
+"""Indicator catalogue, declared as data.
+
+Each indicator says what it measures, how it is computed (from which base variables, with
+which method), its unit, theme, source datasets and vintage, and its *direction*: +1 when a
+higher value means more need for résidences sociales, -1 when it means less, 0 when it is
+context only. Indicators that users expect but that no open file provides are declared with
+`available=False` and the official source that would provide them, so the interface can say
+so instead of silently leaving them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from loaders.finess_common import FAMILY_LABELS, HEBERGEMENT_TYPES, RESIDENCE_TYPES, TYPE_LABELS
+
+THEMES = {
+    "logement": "Logement",
+    "precarite": "Précarité",
+    "hebergement": "Hébergement et logement accompagné",
+    "logement_d_abord": "Logement d'abord",
+}
+
+#: How a value is obtained at each level.
+METHODS = {
+    "somme": "Somme des communes (comptage).",
+    "ratio": "Rapport des sommes du numérateur et du dénominateur à chaque niveau (jamais une moyenne de taux).",
+    "taux_annuel": "Taux de variation annuel moyen calculé sur les sommes de début et de fin de période.",
+    "approximation": (
+        "Valeur publiée par l'Insee pour la commune ; au-dessus, APPROXIMATION : moyenne des communes non "
+        "soumises au secret statistique, pondérée par le nombre de personnes des ménages fiscaux. "
+        "Ce n'est pas la valeur que l'Insee publierait pour ce territoire."
+    ),
+    "publie": "Valeur publiée telle quelle par la source pour ce niveau.",
+}
+
+ALL_LEVELS = ("commune", "epci", "departement", "region")
+FINESS = ("finess-fhir-20210108-france-housing",)
+POPULATION = ("insee-populations-legales-com-2023",)
+CENSUS = ("insee-comparateur-territoires-com-ed2021",)
+FILOSOFI = ("insee-filosofi-com-2021-geo2024",)
+LOVAC = ("cerema-lovac-dep-2020-2025",)
+BAROMETRE = ("barometre-logement-dabord-dihal",)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of the catalogue."""
+
+    id: str
+    label: str
+    definition: str
+    unit: str
+    theme: str
+    direction: int
+    method: str
+    datasets: tuple[str, ...]
+    vintage: str
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: float = 1.0
+    period_years: int = 0
+    levels: tuple[str, ...] = ALL_LEVELS
+    available: bool = True
+    official_source: str = ""
+    note: str = ""
+
+    def as_record(self) -> dict:
+        record = asdict(self)
+        record["theme_label"] = THEMES[self.theme]
+        record["method_label"] = METHODS[self.method]
+        return record
+
+
+def _residence_indicators() -> list[Indicator]:
+    indicators = []
+    families = (("residence_sociale", RESIDENCE_TYPES, -1), ("hebergement", HEBERGEMENT_TYPES, 0))
+    for family, types, direction in families:
+        family_label = FAMILY_LABELS[family]
+        indicators.append(
+            Indicator(
+                id=f"nb_{family}",
+                label=f"{family_label} : nombre d'établissements",
+                definition=f"Établissements FINESS classés « {family_label.lower()} » (voir la règle de typologie).",
+                unit="établissements",
+                theme="hebergement",
+                direction=0,
+                method="somme",
+                datasets=FINESS,
+                vintage="FINESS 08/01/2021",
+                numerator=f"n_{family}",
+            )
+        )
+        indicators.append(
+            Indicator(
+                id=f"{family}_pour_10000",
+                label=f"{family_label} pour 10 000 habitants",
+                definition=f"Nombre d'établissements « {family_label.lower()} » pour 10 000 habitants "
+                "(population municipale 2023). L'extraction FINESS ne donne pas le nombre de places.",
+                unit="établissements pour 10 000 hab.",
+                theme="hebergement",
+                direction=direction,
+                method="ratio",
+                datasets=FINESS + POPULATION,
+                vintage="FINESS 08/01/2021 ; population 2023",
+                numerator=f"n_{family}",
+                denominator="population",
+                scale=10_000,
+            )
+        )
+        for kind in types:
+            indicators.append(
+                Indicator(
+                    id=f"nb_{kind}",
+                    label=f"{TYPE_LABELS[kind]} : nombre",
+                    definition=f"Établissements FINESS de type « {TYPE_LABELS[kind]} ».",
+                    unit="établissements",
+                    theme="hebergement",
+                    direction=0,
+                    method="somme",
+                    datasets=FINESS,
+                    vintage="FINESS 08/01/2021",
+                    numerator=f"n_{kind}",
+                )
+            )
+            if family == "residence_sociale":
+                indicators.append(
+                    Indicator(
+                        id=f"{kind}_pour_10000",
+                        label=f"{TYPE_LABELS[kind]} pour 10 000 habitants",
+                        definition=f"Établissements « {TYPE_LABELS[kind]} » pour 10 000 habitants (population 2023).",
+                        unit="établissements pour 10 000 hab.",
+                        theme="hebergement",
+                        direction=-1,
+                        method="ratio",
+                        datasets=FINESS + POPULATION,
+                        vintage="FINESS 08/01/2021 ; population 2023",
+                        numerator=f"n_{kind}",
+                        denominator="population",
+                        scale=10_000,
+                    )
+                )
+    return indicators
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        id="population",
+        label="Population municipale",
+        definition="Population municipale légale (millésime 2023, en vigueur au 1er janvier 2026).",
+        unit="habitants",
+        theme="logement",
+        direction=0,
+        method="somme",
+        datasets=POPULATION,
+        vintage="2023",
+        numerator="population",
+        levels=(*ALL_LEVELS, "france"),
+    ),
+    Indicator(
+        id="evolution_population",
+        label="Évolution annuelle de la population",
+        definition="Taux de variation annuel moyen de la population entre les recensements 2013 et 2018.",
+        unit="% par an",
+        theme="logement",
+        direction=1,
+        method="taux_annuel",
+        datasets=CENSUS,
+        vintage="RP 2013–2018",
+        numerator="pop_2018",
+        denominator="pop_2013",
+        period_years=5,
+    ),
+    Indicator(
+        id="menages",
+        label="Ménages",
+        definition="Nombre de ménages (résidences principales occupées), recensement 2018.",
+        unit="ménages",
+        theme="logement",
+        direction=0,
+        method="somme",
+        datasets=CENSUS,
+        vintage="RP 2018",
+        numerator="households",
+    ),
+    Indicator(
+        id="logements",
+        label="Logements",
+        definition="Nombre total de logements, recensement 2018.",
+        unit="logements",
+        theme="logement",
+        direction=0,
+        method="somme",
+        datasets=CENSUS,
+        vintage="RP 2018",
+        numerator="dwellings",
+    ),
+    Indicator(
+        id="residences_principales",
+        label="Résidences principales",
+        definition="Nombre de résidences principales, recensement 2018.",
+        unit="logements",
+        theme="logement",
+        direction=0,
+        method="somme",
+        datasets=CENSUS,
+        vintage="RP 2018",
+        numerator="main_residences",
+    ),
+    Indicator(
+        id="taux_vacance",
+        label="Taux de logements vacants",
+        definition="Logements vacants rapportés à l'ensemble des logements (définition du recensement).",
+        unit="%",
+        theme="logement",
+        direction=-1,
+        method="ratio",
+        datasets=CENSUS,
+        vintage="RP 2018",
+        numerator="vacant",
+        denominator="dwellings",
+        scale=100,
+        note="Une vacance élevée signale un marché détendu : moins de tension sur le logement.",
+    ),
+    Indicator(
+        id="part_proprietaires",
+        label="Part des propriétaires occupants",
+        definition="Résidences principales occupées par leur propriétaire, rapportées aux résidences principales.",
+        unit="%",
+        theme="logement",
+        direction=0,
+        method="ratio",
+        datasets=CENSUS,
+        vintage="RP 2018",
+        numerator="owners",
+        denominator="main_residences",
+        scale=100,
+    ),
+    Indicator(
+        id="part_residences_secondaires",
+        label="Part des résidences secondaires",
+        definition="Résidences secondaires et logements occasionnels rapportés à l'ensemble des logements.",
+        unit="%",
+        theme="logement",
+        direction=0,
+        method="ratio",
+        datasets=CENSUS,
+        vintage="RP 2018",
+        numerator="second_homes",
+        denominator="dwellings",
+        scale=100,
+    ),
+    Indicator(
+        id="vacance_privee",
+        label="Vacance du parc privé",
+        definition="Logements privés vacants au 1er janvier 2024 rapportés au parc privé (LOVAC, définition fiscale).",
+        unit="%",
+        theme="logement",
+        direction=-1,
+        method="ratio",
+        datasets=LOVAC,
+        vintage="1er janvier 2024",
+        numerator="pp_vacant_2024",
+        denominator="pp_total_2024",
+        scale=100,
+        levels=("departement", "region", "france"),
+        note="Disponible seulement par département : le fichier communal LOVAC n'est pas dans le miroir.",
+    ),
+    Indicator(
+        id="vacance_longue_privee",
+        label="Vacance de plus de 2 ans du parc privé",
+        definition="Logements privés vacants depuis plus de 2 ans au 1er janvier 2024, rapportés au parc privé.",
+        unit="%",
+        theme="logement",
+        direction=-1,
+        method="ratio",
+        datasets=LOVAC,
+        vintage="1er janvier 2024",
+        numerator="pp_vacant_long_2024",
+        denominator="pp_total_2024",
+        scale=100,
+        levels=("departement", "region", "france"),
+    ),
+    Indicator(
+        id="taux_logement_social",
+        label="Part des logements sociaux",
+        definition="Logements locatifs sociaux rapportés aux résidences principales.",
+        unit="%",
+        theme="logement",
+        direction=-1,
+        method="ratio",
+        datasets=(),
+        vintage="",
+        available=False,
+        official_source="SDES, Répertoire des logements locatifs des bailleurs sociaux (RPLS), données communales",
+    ),
+    Indicator(
+        id="demande_logement_social",
+        label="Pression de la demande de logement social",
+        definition="Demandes de logement social en cours rapportées aux attributions de l'année.",
+        unit="demandes par attribution",
+        theme="logement",
+        direction=1,
+        method="ratio",
+        datasets=(),
+        vintage="",
+        available=False,
+        official_source="Système national d'enregistrement (SNE) de la demande de logement social, par EPCI",
+    ),
+    Indicator(
+        id="taux_pauvrete",
+        label="Taux de pauvreté",
+        definition="Part des personnes dont le niveau de vie est inférieur à 60 % du niveau de vie médian national.",
+        unit="%",
+        theme="precarite",
+        direction=1,
+        method="approximation",
+        datasets=FILOSOFI,
+        vintage="Filosofi 2021",
+        note="Secret statistique pour la plupart des petites communes.",
+    ),
+    Indicator(
+        id="revenu_median",
+        label="Niveau de vie médian",
+        definition="Médiane du revenu disponible par unité de consommation.",
+        unit="€ par an",
+        theme="precarite",
+        direction=-1,
+        method="approximation",
+        datasets=FILOSOFI,
+        vintage="Filosofi 2021",
+    ),
+    Indicator(
+        id="taux_chomage",
+        label="Taux de chômage des 15-64 ans",
+        definition="Chômeurs de 15 à 64 ans rapportés aux actifs de 15 à 64 ans (au sens du recensement).",
+        unit="%",
+        theme="precarite",
+        direction=1,
+        method="ratio",
+        datasets=CENSUS,
+        vintage="RP 2018",
+        numerator="unemployed",
+        denominator="active",
+        scale=100,
+    ),
+    Indicator(
+        id="menages_fiscaux",
+        label="Ménages fiscaux",
+        definition="Nombre de ménages fiscaux (Filosofi).",
+        unit="ménages",
+        theme="precarite",
+        direction=0,
+        method="somme",
+        datasets=FILOSOFI,
+        vintage="Filosofi 2021",
+        numerator="fiscal_households",
+    ),
+    *_residence_indicators(),
+    Indicator(
+        id="lda_relogements",
+        label="Personnes sans-abri ou hébergées relogées dans le parc social",
+        definition="Personnes sans-abri, en hébergement ou à l'hôtel ayant obtenu un logement social dans "
+        "l'année (attributions SNE, ménages × 2,2 : estimation de la source).",
+        unit="personnes par an",
+        theme="logement_d_abord",
+        direction=0,
+        method="publie",
+        datasets=BAROMETRE,
+        vintage="2021",
+        levels=("departement", "region", "france"),
+    ),
+    Indicator(
+        id="lda_relogements_pour_10000",
+        label="Relogements Logement d'abord pour 10 000 habitants",
+        definition="Personnes relogées dans le parc social en 2021 après la rue ou l'hébergement, pour 10 000 "
+        "habitants (population 2023).",
+        unit="personnes pour 10 000 hab.",
+        theme="logement_d_abord",
+        direction=0,
+        method="ratio",
+        datasets=BAROMETRE + POPULATION,
+        vintage="2021 ; population 2023",
+        numerator="lda_2021",
+        denominator="population",
+        scale=10_000,
+        levels=("departement", "region", "france"),
+    ),
+    Indicator(
+        id="lda_cible_2022",
+        label="Objectif 2022 de relogements Logement d'abord",
+        definition="Cible annuelle 2022 de personnes sans-abri ou hébergées relogées dans le parc social.",
+        unit="personnes",
+        theme="logement_d_abord",
+        direction=0,
+        method="publie",
+        datasets=BAROMETRE,
+        vintage="cible 2022",
+        levels=("departement", "region", "france"),
+    ),
+    Indicator(
+        id="lda_atteinte_cible",
+        label="Atteinte de l'objectif Logement d'abord (fin novembre 2022)",
+        definition="Progression depuis 2017 rapportée à la progression visée pour 2022, telle que publiée.",
+        unit="%",
+        theme="logement_d_abord",
+        direction=-1,
+        method="publie",
+        datasets=BAROMETRE,
+        vintage="novembre 2022",
+        levels=("departement", "region", "france"),
+    ),
+    Indicator(
+        id="appels_115",
+        label="Demandes au 115 non pourvues",
+        definition="Demandes d'hébergement d'urgence au 115 restées sans solution.",
+        unit="demandes",
+        theme="logement_d_abord",
+        direction=1,
+        method="publie",
+        datasets=(),
+        vintage="",
+        available=False,
+        official_source="SI-SIAO (Dihal / DGCS), statistiques du 115 par département",
+    ),
+    Indicator(
+        id="places_par_etablissement",
+        label="Capacité des établissements (places)",
+        definition="Nombre de places autorisées ou installées par établissement.",
+        unit="places",
+        theme="hebergement",
+        direction=-1,
+        method="somme",
+        datasets=(),
+        vintage="",
+        available=False,
+        official_source="FINESS (capacités des équipements sociaux, non publiées dans l'extraction ouverte) ; "
+        "DREES, enquête ES-DS",
+    ),
+)
+
+_BY_ID = {indicator.id: indicator for indicator in INDICATORS}
+
+
+def get(indicator_id: str) -> Indicator:
+    return _BY_ID[indicator_id]
+
+
+def compute(base: pd.DataFrame, citations: dict[str, str]) -> pd.DataFrame:
+    """Compute every available indicator from base variables.
+
+    `base` is long: level, code, variable, value, coverage (counts summed per level, plus
+    pre-computed approximations and published values under the indicator's own id).
+    `citations` maps dataset ids to their source line. Returns the store's long table:
+    level, code, indicator, value, source, vintage, coverage.
+    """
+    by_variable = {name: frame.set_index(["level", "code"]) for name, frame in base.groupby("variable")}
+    frames = []
+    for indicator in INDICATORS:
+        if not indicator.available:
+            continue
+        values = _values(indicator, by_variable)
+        values = values[values.index.get_level_values("level").isin(indicator.levels)]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "level": values.index.get_level_values("level"),
+                    "code": values.index.get_level_values("code"),
+                    "indicator": indicator.id,
+                    "value": values["value"].to_numpy(),
+                    "source": " ; ".join(citations[dataset] for dataset in indicator.datasets),
+                    "vintage": indicator.vintage,
+                    "coverage": values["coverage"].to_numpy(),
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    table["value"] = table["value"].replace([np.inf, -np.inf], np.nan)
+    return table
+
+
+def _values(indicator: Indicator, by_variable: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    empty = pd.DataFrame({"value": [], "coverage": []}, index=pd.MultiIndex.from_tuples([], names=["level", "code"]))
+    if indicator.method in ("approximation", "publie"):
+        return by_variable.get(indicator.id, empty)[["value", "coverage"]]
+    numerator = by_variable.get(indicator.numerator, empty)
+    if indicator.method == "somme":
+        return numerator[["value", "coverage"]]
+    denominator = by_variable.get(indicator.denominator, empty).reindex(numerator.index)
+    ratio = numerator["value"] / denominator["value"].where(denominator["value"] > 0)
+    if indicator.method == "taux_annuel":
+        value = (ratio ** (1 / indicator.period_years) - 1) * 100
+    else:
+        value = ratio * indicator.scale
+    coverage = np.fmin(numerator["coverage"], denominator["coverage"])
+    return pd.DataFrame({"value": value, "coverage": coverage})

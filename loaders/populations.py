@@ -1,0 +1,103 @@
+"""Insee legal populations, millésime 2023 (in force in 2026, COG 2025), by commune and
+by département. PMUN (population municipale) is the figure to sum and to divide by; PTOT
+double counts people across communes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from loaders import readers
+from loaders.fetch import fetch
+
+DATASET_ID = "insee-populations-legales-com-2023"
+COMMUNES_FILE = "donnees_communes_hdf.csv"
+DEPARTEMENTS_FILE = "donnees_departements.csv"
+#: Hauts-de-France extract: 3,782 communes; national file: 34,900.
+COMMUNE_ROWS = (1_000, 40_000)
+#: Mainland and overseas départements (Mayotte is absent from the file: 100 rows).
+DEPARTEMENT_ROWS = (96, 101)
+
+_COUNT = pa.Column("int64", pa.Check.ge(0))
+
+
+def _within_departement(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(
+        [code.startswith(dep) for code, dep in zip(frame["code"], frame["departement_code"], strict=True)],
+        index=frame.index,
+    )
+
+
+COMMUNES_SCHEMA = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, pa.Check.str_matches(readers.COMMUNE_CODE), unique=True),
+        "departement_code": pa.Column(str, pa.Check.str_matches(readers.DEPARTEMENT_CODE)),
+        "region_code": pa.Column(str, pa.Check.str_matches(readers.REGION_CODE)),
+        "name": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "PMUN": _COUNT,
+        "PCAP": _COUNT,
+        "PTOT": _COUNT,
+    },
+    checks=[
+        pa.Check(_within_departement, error="code commune hors de son département"),
+        pa.Check(lambda frame: frame["PTOT"] == frame["PMUN"] + frame["PCAP"], error="PTOT différent de PMUN + PCAP"),
+    ],
+    strict=True,
+    ordered=True,
+)
+
+DEPARTEMENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, pa.Check.str_matches(readers.DEPARTEMENT_CODE), unique=True),
+        "region_code": pa.Column(str, pa.Check.str_matches(readers.REGION_CODE)),
+        "name": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "PMUN": _COUNT,
+        "PTOT": _COUNT,
+    },
+    checks=pa.Check(lambda frame: frame["PTOT"] >= frame["PMUN"], error="PTOT inférieur à PMUN"),
+    strict=True,
+    ordered=True,
+)
+
+
+def parse(path: Path, *, rows: tuple[int, int] = COMMUNE_ROWS) -> pd.DataFrame:
+    """Communes: code, departement_code, region_code, name (str); PMUN, PCAP, PTOT (int64)."""
+    raw = readers.read_csv(DATASET_ID, path, sep=";", required=("REG", "DEP", "COM", "Commune", "PMUN", "PCAP", "PTOT"))
+    frame = pd.DataFrame(
+        {
+            "code": raw["COM"],
+            "departement_code": raw["DEP"],
+            "region_code": raw["REG"],
+            "name": raw["Commune"],
+            **{column: readers.to_integer(DATASET_ID, path, raw[column]) for column in ("PMUN", "PCAP", "PTOT")},
+        }
+    )
+    readers.check_count(DATASET_ID, path, len(frame), *rows, "communes")
+    return readers.validate(DATASET_ID, path, frame, COMMUNES_SCHEMA)
+
+
+def parse_departements(path: Path, *, rows: tuple[int, int] = DEPARTEMENT_ROWS) -> pd.DataFrame:
+    """Départements: code, region_code, name (str); PMUN, PTOT (int64)."""
+    raw = readers.read_csv(DATASET_ID, path, sep=";", required=("REG", "DEP", "Département", "PMUN", "PTOT"))
+    frame = pd.DataFrame(
+        {
+            "code": raw["DEP"],
+            "region_code": raw["REG"],
+            "name": raw["Département"],
+            **{column: readers.to_integer(DATASET_ID, path, raw[column]) for column in ("PMUN", "PTOT")},
+        }
+    )
+    readers.check_count(DATASET_ID, path, len(frame), *rows, "départements")
+    return readers.validate(DATASET_ID, path, frame, DEPARTEMENTS_SCHEMA)
+
+
+def load() -> pd.DataFrame:
+    """Every commune of the file (the mirror holds Hauts-de-France only)."""
+    return parse(fetch(DATASET_ID, COMMUNES_FILE))
+
+
+def load_departements() -> pd.DataFrame:
+    """Every département of France (except Mayotte, absent from the file)."""
+    return parse_departements(fetch(DATASET_ID, DEPARTEMENTS_FILE))

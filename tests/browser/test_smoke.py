@@ -1,0 +1,76 @@
+"""Smoke test of the running app in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import watch_errors
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Résidences sociales — Hauts-de-France"
+HEADING = "Résidences sociales dans les Hauts-de-France"
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator("#_pages_content h1")).to_be_visible()
+
+
+def test_home_page_loads_in_french(page: Page, app_url: str, screenshot):
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(app_url) else outside.append(request.url))
+    open_page(page, app_url + "/")
+    expect(page).to_have_title(TITLE)
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1)).to_have_text(HEADING)
+    expect(page.locator("header")).to_contain_text("Résidences sociales")
+    expect(page.locator("footer.site-footer")).to_contain_text("Sources, millésimes et licences")
+    expect(page.locator(".nav-link.active")).to_have_text("Accueil")
+    page.wait_for_load_state("networkidle")
+    assert outside == [], "the page must work offline: no request may leave the app"
+    screenshot("home")
+
+
+def test_unknown_address_shows_the_french_404(page: Page, app_url: str, screenshot):
+    open_page(page, app_url + "/adresse-inconnue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
+    expect(page.get_by_role("link", name="Retourner à l'accueil")).to_be_visible()
+    screenshot("not-found")
+
+
+def test_without_data_the_home_page_explains_how_to_build_it(page: Page, empty_app_url: str, screenshot):
+    open_page(page, empty_app_url + "/")
+    notice = page.get_by_role("alert")
+    expect(notice).to_contain_text("Données non construites")
+    expect(notice).to_contain_text("python -m loaders build")
+    screenshot("home-without-data")
+
+
+def test_home_key_figures_and_navigation_to_sources(page: Page, tiny_app_url: str, screenshot):
+    open_page(page, tiny_app_url + "/")
+    figures = page.locator(".key-figure")
+    expect(figures).to_have_count(3)
+    expect(figures.nth(0)).to_contain_text(re.compile(r"^2\s*EPCI"))
+    expect(figures.nth(2)).to_contain_text("Source : Éditeur FINESS de test")
+    screenshot("home-key-figures")
+    page.get_by_role("link", name="Sources, millésimes et licences").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sources des données")
+    expect(page.locator(".nav-link.active")).to_have_text("Sources")
+    expect(page).to_have_title("Sources — Résidences sociales")
+    screenshot("sources")
+
+
+def test_console_and_script_errors_are_caught(browser: Browser, empty_app_url: str):
+    other = browser.new_page()
+    errors = watch_errors(other)
+    other.goto(empty_app_url + "/")
+    other.evaluate("console.error('erreur de test')")
+    other.evaluate("setTimeout(() => { throw new Error('exception de test'); })")
+    other.wait_for_timeout(200)
+    other.close()
+    assert any("erreur de test" in error for error in errors)
+    assert any("exception de test" in error for error in errors)

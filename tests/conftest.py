@@ -1,0 +1,31 @@
+"""Shared fixtures: where the open-data mirror is, and small fixture files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def mirror_path() -> Path:
+    """The open-data mirror: OPENDATA_MIRROR, else ../shared/opendata beside the checkout."""
+    value = os.environ.get("OPENDATA_MIRROR")
+    return Path(value).resolve() if value else (REPO_ROOT.parent / "shared" / "opendata").resolve()
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    path = mirror_path()
+    if not (path / "README.md").is_file():
+        pytest.fail(f"open-data mirror not found at {path}: set OPENDATA_MIRROR")
+    os.environ["OPENDATA_MIRROR"] = str(path)
+    return path
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
