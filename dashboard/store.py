@@ -53,7 +53,11 @@ class Store:
     built_at: datetime
 
     def count_territories(self, level: str) -> int:
-        return int((self.territories["level"] == level).sum())
+        """Territories of a level inside the région (members of straddling EPCIs excluded)."""
+        of_level = self.territories["level"] == level
+        if "in_region" in self.territories:
+            of_level &= self.territories["in_region"].fillna(True).astype(bool)
+        return int(of_level.sum())
 
     def residences_by_type(self, family: str) -> pd.Series:
         """Establishments of one family per type label, in the catalogue's type order (0 when none)."""

@@ -35,6 +35,7 @@ class Dataset:
     """A source dataset, as published."""
 
     id: str
+    short: str
     theme: str
     title: str
     publisher: str
@@ -60,8 +61,8 @@ class Dataset:
 
     @property
     def citation(self) -> str:
-        """Short French source line, e.g. 'Insee, Filosofi 2021'."""
-        return f"{self.publisher}, {self.title} ({self.vintage})"
+        """Short French source line with its vintage, e.g. 'Insee, Filosofi 2021'."""
+        return self.short
 
 
 _DECOUPAGE_TGZ = "https://registry.npmjs.org/@etalab/decoupage-administratif/-/decoupage-administratif-6.0.0.tgz"
@@ -91,6 +92,7 @@ def _barometre(kind: str, level: str, sha256: str) -> SourceFile:
 DATASETS: tuple[Dataset, ...] = (
     Dataset(
         id="decoupage-administratif-6.0.0",
+        short="Etalab, découpage administratif 6.0.0 (COG 2026, EPCI 2025)",
         theme="geo",
         title="Découpage administratif (communes, EPCI, départements, régions)",
         publisher="Etalab / DINUM d'après Insee (COG) et DGCL",
@@ -112,6 +114,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="etalab-contours-administratifs-2024-1000m",
+        short="Etalab / IGN, contours administratifs 2024",
         theme="geo",
         title="Contours administratifs simplifiés à 1 000 m",
         publisher="Etalab / DINUM d'après IGN Admin Express",
@@ -141,6 +144,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="ngeofr-maps-cog2025",
+        short="IGN Admin Express COG 2025 (ngeofr-maps)",
         theme="geo",
         title="Couches généralisées de la France métropolitaine (ngeofr-maps)",
         publisher="IGN Admin Express COG 2025, généralisation ngeofr-maps (bellice)",
@@ -177,6 +181,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="france-geojson-communes-hdf-2018",
+        short="IGN Admin Express 2018 (france-geojson)",
         theme="geo",
         title="Contours des communes des Hauts-de-France (france-geojson)",
         publisher="IGN Admin Express 2018 et Insee COG 2018, simplification france-geojson (G. David)",
@@ -198,6 +203,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="finess-fhir-20210108-hdf",
+        short="FINESS (DREES), extraction du 08/01/2021",
         theme="finess",
         title="FINESS, établissements des Hauts-de-France (conversion FHIR)",
         publisher="Ministère des Solidarités et de la Santé (DREES), FINESS ; conversion flrt/finess-fhir",
@@ -218,6 +224,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="finess-fhir-20210108-france-housing",
+        short="FINESS (DREES), extraction du 08/01/2021",
         theme="finess",
         title="FINESS, hébergement et logement accompagné, France entière (conversion FHIR)",
         publisher="Ministère des Solidarités et de la Santé (DREES), FINESS ; conversion flrt/finess-fhir",
@@ -241,6 +248,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="finess-categories-nomenclature-2021",
+        short="FINESS (DREES), nomenclature 2021",
         theme="finess",
         title="FINESS, nomenclature des catégories et agrégats d'établissements",
         publisher="Ministère des Solidarités et de la Santé (DREES), FINESS",
@@ -257,6 +265,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="finess-extraction-etablissements",
+        short="FINESS (DREES), dernière extraction",
         theme="finess",
         title="FINESS Extraction du Fichier des établissements (géolocalisés)",
         publisher="Ministère des Solidarités et de la Santé (DREES), FINESS",
@@ -277,6 +286,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="barometre-logement-dabord-dihal",
+        short="Dihal, Baromètre Logement d'abord (2017–2022)",
         theme="homelessness",
         title="Baromètre des résultats de l'action publique, Logement d'abord",
         publisher="Dihal / Etalab (Baromètre des résultats de l'action publique)",
@@ -301,6 +311,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="insee-filosofi-com-2021-geo2024",
+        short="Insee, Filosofi 2021",
         theme="housing",
         title="Filosofi, revenus et pauvreté des communes",
         publisher="Insee",
@@ -324,6 +335,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="insee-comparateur-territoires-com-ed2021",
+        short="Insee, recensement 2018",
         theme="housing",
         title="Comparateur de territoires, base communale",
         publisher="Insee",
@@ -347,6 +359,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="insee-populations-legales-com-2023",
+        short="Insee, populations légales 2023",
         theme="housing",
         title="Populations légales des communes",
         publisher="Insee",
@@ -370,6 +383,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="cerema-lovac-dep-2020-2025",
+        short="Cerema, LOVAC (2020–2025)",
         theme="housing",
         title="LOVAC, logements vacants du parc privé par ancienneté de vacance",
         publisher="Cerema / DGALN",
@@ -392,6 +406,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="reference-figures",
+        short="DREES, Dihal, préfecture de région (chiffres de référence)",
         theme="",
         title="Chiffres de référence (places DREES 2021, coûts unitaires, territoires accélérés)",
         publisher="DREES, Dihal, préfecture de région (recherche documentaire)",

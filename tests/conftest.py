@@ -29,3 +29,19 @@ def mirror() -> Path:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DATA_DIR holding a real build of the processed store from the open-data mirror.
+
+    TEST_DATA_DIR, when set, names an existing build to reuse instead (faster local runs).
+    """
+    reuse = os.environ.get("TEST_DATA_DIR")
+    if reuse:
+        return Path(reuse).resolve()
+    from loaders.build import build
+
+    data_dir = tmp_path_factory.mktemp("built") / "data"
+    build(data_dir / "processed", progress=False)
+    return data_dir

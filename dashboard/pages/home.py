@@ -59,8 +59,8 @@ def key_figures(store: Store) -> html.Div:
             html.Div(
                 [
                     key_figure(store.count_territories(LEVEL_EPCI), "EPCI (intercommunalités)", territories_source),
-                    key_figure(store.count_territories(LEVEL_COMMUNE), "communes", territories_source),
-                    key_figure(residences_count, "résidences sociales recensées", residences_source),
+                    key_figure(store.count_territories(LEVEL_COMMUNE), "communes de la région", territories_source),
+                    key_figure(residences_count, "résidences sociales dans ces EPCI", residences_source),
                 ],
                 className="key-figures",
             ),

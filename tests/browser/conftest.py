@@ -82,10 +82,9 @@ def serve(data_dir: Path, log_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on TEST_DATA_DIR, else on the project's data/ directory (built or not)."""
-    data_dir = Path(os.environ.get("TEST_DATA_DIR") or REPO_ROOT / "data")
-    with serve(data_dir, tmp_path_factory.mktemp("app") / "gunicorn.log") as url:
+def app_url(built_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a real build of the data from the open-data mirror."""
+    with serve(built_data_dir, tmp_path_factory.mktemp("app") / "gunicorn.log") as url:
         yield url
 
 

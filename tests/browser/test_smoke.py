@@ -30,6 +30,10 @@ def test_home_page_loads_in_french(page: Page, app_url: str, screenshot):
     expect(page.locator("header")).to_contain_text("Résidences sociales")
     expect(page.locator("footer.site-footer")).to_contain_text("Sources, millésimes et licences")
     expect(page.locator(".nav-link.active")).to_have_text("Accueil")
+    figures = page.locator(".key-figure")
+    expect(figures.nth(0)).to_contain_text(re.compile(r"^92\s*EPCI"))
+    expect(figures.nth(1)).to_contain_text(re.compile(r"^3\s782\s*communes de la région"))
+    expect(figures.nth(2)).to_contain_text("Source : FINESS (DREES), extraction du 08/01/2021")
     page.wait_for_load_state("networkidle")
     assert outside == [], "the page must work offline: no request may leave the app"
     screenshot("home")
