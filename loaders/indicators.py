@@ -38,6 +38,7 @@ METHODS = {
 }
 
 ALL_LEVELS = ("commune", "epci", "departement", "region")
+WITH_FRANCE = (*ALL_LEVELS, "france")
 FINESS = ("finess-fhir-20210108-france-housing",)
 POPULATION = ("insee-populations-legales-com-2023",)
 CENSUS = ("insee-comparateur-territoires-com-ed2021",)
@@ -91,6 +92,7 @@ def _residence_indicators() -> list[Indicator]:
                 method="somme",
                 datasets=FINESS,
                 vintage="FINESS 08/01/2021",
+                levels=WITH_FRANCE,
                 numerator=f"n_{family}",
             )
         )
@@ -106,6 +108,7 @@ def _residence_indicators() -> list[Indicator]:
                 method="ratio",
                 datasets=FINESS + POPULATION,
                 vintage="FINESS 08/01/2021 ; population 2023",
+                levels=WITH_FRANCE,
                 numerator=f"n_{family}",
                 denominator="population",
                 scale=10_000,
@@ -123,6 +126,7 @@ def _residence_indicators() -> list[Indicator]:
                     method="somme",
                     datasets=FINESS,
                     vintage="FINESS 08/01/2021",
+                    levels=WITH_FRANCE,
                     numerator=f"n_{kind}",
                 )
             )
@@ -138,6 +142,7 @@ def _residence_indicators() -> list[Indicator]:
                         method="ratio",
                         datasets=FINESS + POPULATION,
                         vintage="FINESS 08/01/2021 ; population 2023",
+                        levels=WITH_FRANCE,
                         numerator=f"n_{kind}",
                         denominator="population",
                         scale=10_000,
@@ -158,7 +163,7 @@ INDICATORS: tuple[Indicator, ...] = (
         datasets=POPULATION,
         vintage="2023",
         numerator="population",
-        levels=(*ALL_LEVELS, "france"),
+        levels=WITH_FRANCE,
     ),
     Indicator(
         id="evolution_population",
