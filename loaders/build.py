@@ -29,6 +29,7 @@ from loaders import (
     fetch,
     filosofi,
     finess_common,
+    finess_csv,
     finess_fhir,
     indicators,
     lovac,
@@ -51,6 +52,7 @@ class BuildState:
     coverage: dict = field(default_factory=dict)
     base: list[pd.DataFrame] = field(default_factory=list)
     parts: dict = field(default_factory=dict)
+    vintages: dict[str, str] = field(default_factory=dict)
 
     def record(self, dataset_id: str, **figures) -> None:
         self.coverage.setdefault(dataset_id, {}).update(figures)
@@ -168,8 +170,17 @@ def _record_harmonised(state: BuildState, dataset_id: str, result: cog.Harmonise
 
 
 def _step_finess(state: BuildState) -> None:
+    """Establishments from the mirror's FHIR extract, or, without a mirror, from the official
+    national CSV extract (which the FHIR files were converted from)."""
     scope = state.parts["scope"]
-    establishments = finess_fhir.load_france_housing()
+    from_mirror = fetch.mirror_root() is not None
+    if from_mirror:
+        dataset_id, establishments = finess_fhir.FRANCE_HOUSING_DATASET_ID, finess_fhir.load_france_housing()
+    else:
+        dataset_id, establishments = finess_csv.DATASET_ID, finess_csv.load()
+    state.parts["finess_dataset"] = dataset_id
+    extracted = pd.Timestamp(establishments.attrs["extraction_date"])
+    state.vintages["finess"] = f"FINESS {extracted:%d/%m/%Y}"
     housing, dropped = finess_common.keep_housing(establishments)
     region_departements = set(scope.departements["code"])
     # Points of the région's départements, and of the départements that hold members of
@@ -191,10 +202,8 @@ def _step_finess(state: BuildState) -> None:
     state.base.append(aggregate.sum_to_levels(counts, scope.communes, list(counts.communes.columns)))
     for column, value in _family_totals(housing.groupby("type").size()).items():
         state.base.append(_row("france", "FR", column, value))
-    hdf_check = finess_common.keep_housing(finess_fhir.load_hdf())[0]
-    same = set(hdf_check["finess"]) == set(housing.loc[housing["departement_code"].isin(region_departements), "finess"])
     state.record(
-        finess_fhir.FRANCE_HOUSING_DATASET_ID,
+        dataset_id,
         rows_read=len(establishments),
         rows_kept=len(housing),
         rows_joined=len(in_scope),
@@ -210,14 +219,17 @@ def _step_finess(state: BuildState) -> None:
             "localisation": {key: value for key, value in report.items() if key != "nowhere"},
         },
     )
-    state.record(
-        finess_fhir.HDF_DATASET_ID,
-        rows_read=len(hdf_check),
-        rows_kept=len(hdf_check),
-        rows_joined=len(hdf_check),
-        unmatched=[],
-        detail={"identique_a_l_extrait_france_pour_la_region": bool(same)},
-    )
+    if from_mirror:
+        hdf_check = finess_common.keep_housing(finess_fhir.load_hdf())[0]
+        region_points = set(housing.loc[housing["departement_code"].isin(region_departements), "finess"])
+        state.record(
+            finess_fhir.HDF_DATASET_ID,
+            rows_read=len(hdf_check),
+            rows_kept=len(hdf_check),
+            rows_joined=len(hdf_check),
+            unmatched=sorted(set(hdf_check["finess"]) ^ region_points),
+            detail={"identique_a_l_extrait_france_pour_la_region": set(hdf_check["finess"]) == region_points},
+        )
 
 
 def _residence_counts(residences: pd.DataFrame, communes: pd.DataFrame) -> cog.Harmonised:
@@ -340,8 +352,24 @@ def _barometre_scope(state: BuildState) -> set[tuple[str, str]]:
 
 
 def _step_reference(state: BuildState) -> None:
-    figures = reference_figures.load_figures()
-    accelerated = reference_figures.load_accelerated()
+    """Hand-collected context figures: they exist only in the mirror; without it the build
+    goes on and says so (they are defaults and context, not mapped data)."""
+    try:
+        figures = reference_figures.load_figures()
+        accelerated = reference_figures.load_accelerated()
+    except SourceError as error:
+        if fetch.mirror_root() is not None:
+            raise
+        state.parts["reference_figures"] = state.parts["accelerated"] = pd.DataFrame()
+        state.record(
+            reference_figures.DATASET_ID,
+            rows_read=0,
+            rows_kept=0,
+            rows_joined=0,
+            unmatched=[],
+            detail={"non_disponible": str(error)},
+        )
+        return
     state.parts["reference_figures"] = figures
     state.parts["accelerated"] = accelerated
     known_epci = set(state.parts["scope"].epci["code"])
@@ -399,7 +427,9 @@ def build(output: Path | None = None, region_code: str = "32", progress: bool = 
         timings[label] = round(time.perf_counter() - step_start, 2)
     bar.set_description("Indicateurs et écriture du magasin")
     citations = {dataset.id: dataset.citation for dataset in catalogue.DATASETS}
-    table = indicators.compute(pd.concat(state.base, ignore_index=True), citations)
+    # Indicators cite the FINESS extract the build actually read (mirror or official file).
+    citations[finess_fhir.FRANCE_HOUSING_DATASET_ID] = citations[state.parts["finess_dataset"]]
+    table = indicators.compute(pd.concat(state.base, ignore_index=True), citations, state.vintages)
     coverage = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "region_code": region_code,
@@ -415,13 +445,14 @@ def build(output: Path | None = None, region_code: str = "32", progress: bool = 
 def _write_store(folder: Path, state: BuildState, table: pd.DataFrame, coverage: dict) -> None:
     territories.to_store_frame(state.parts["scope"], state.parts["shapes"]).to_parquet(folder / "territories.parquet")
     table.to_parquet(folder / "indicators.parquet", index=False)
-    _residences_frame(state.parts["residences"]).to_parquet(folder / "residences.parquet")
+    _residences_frame(state).to_parquet(folder / "residences.parquet")
     write_json(folder / "coverage.json", coverage)
     write_json(folder / "catalogue.json", _catalogue_payload(state))
 
 
-def _residences_frame(residences: pd.DataFrame) -> gpd.GeoDataFrame:
-    source = catalogue.get(finess_fhir.FRANCE_HOUSING_DATASET_ID).citation
+def _residences_frame(state: BuildState) -> gpd.GeoDataFrame:
+    residences = state.parts["residences"]
+    source = catalogue.get(state.parts["finess_dataset"]).citation
     frame = residences.assign(
         type_label=residences["type"].map(finess_common.TYPE_LABELS),
         family_label=residences["family"].map(finess_common.FAMILY_LABELS),
@@ -468,7 +499,7 @@ def _catalogue_payload(state: BuildState) -> dict:
             }
             for dataset in catalogue.DATASETS
         ],
-        "indicators": [indicator.as_record() for indicator in indicators.INDICATORS],
+        "indicators": [indicator.as_record(state.vintages) for indicator in indicators.INDICATORS],
         "themes": indicators.THEMES,
         "methods": indicators.METHODS,
         "residence_types": {

@@ -69,8 +69,10 @@ class Indicator:
     official_source: str = ""
     note: str = ""
 
-    def as_record(self) -> dict:
+    def as_record(self, vintages: dict[str, str]) -> dict:
+        """The indicator as plain data, its vintage filled with the build's extraction dates."""
         record = asdict(self)
+        record["vintage"] = self.vintage.format(**vintages)
         record["theme_label"] = THEMES[self.theme]
         record["method_label"] = METHODS[self.method]
         return record
@@ -91,7 +93,7 @@ def _residence_indicators() -> list[Indicator]:
                 direction=0,
                 method="somme",
                 datasets=FINESS,
-                vintage="FINESS 08/01/2021",
+                vintage="{finess}",
                 levels=WITH_FRANCE,
                 numerator=f"n_{family}",
             )
@@ -107,7 +109,7 @@ def _residence_indicators() -> list[Indicator]:
                 direction=direction,
                 method="ratio",
                 datasets=FINESS + POPULATION,
-                vintage="FINESS 08/01/2021 ; population 2023",
+                vintage="{finess} ; population 2023",
                 levels=WITH_FRANCE,
                 numerator=f"n_{family}",
                 denominator="population",
@@ -125,7 +127,7 @@ def _residence_indicators() -> list[Indicator]:
                     direction=0,
                     method="somme",
                     datasets=FINESS,
-                    vintage="FINESS 08/01/2021",
+                    vintage="{finess}",
                     levels=WITH_FRANCE,
                     numerator=f"n_{kind}",
                 )
@@ -141,7 +143,7 @@ def _residence_indicators() -> list[Indicator]:
                         direction=-1,
                         method="ratio",
                         datasets=FINESS + POPULATION,
-                        vintage="FINESS 08/01/2021 ; population 2023",
+                        vintage="{finess} ; population 2023",
                         levels=WITH_FRANCE,
                         numerator=f"n_{kind}",
                         denominator="population",
@@ -454,12 +456,13 @@ def get(indicator_id: str) -> Indicator:
     return _BY_ID[indicator_id]
 
 
-def compute(base: pd.DataFrame, citations: dict[str, str]) -> pd.DataFrame:
+def compute(base: pd.DataFrame, citations: dict[str, str], vintages: dict[str, str]) -> pd.DataFrame:
     """Compute every available indicator from base variables.
 
     `base` is long: level, code, variable, value, coverage (counts summed per level, plus
     pre-computed approximations and published values under the indicator's own id).
-    `citations` maps dataset ids to their source line. Returns the store's long table:
+    `citations` maps dataset ids to their source line, `vintages` fills the placeholders of
+    vintages known only at build time (e.g. {finess}, the FINESS extraction date). Returns the store's long table:
     level, code, indicator, value, source, vintage, coverage.
     """
     by_variable = {name: frame.set_index(["level", "code"]) for name, frame in base.groupby("variable")}
@@ -477,7 +480,7 @@ def compute(base: pd.DataFrame, citations: dict[str, str]) -> pd.DataFrame:
                     "indicator": indicator.id,
                     "value": values["value"].to_numpy(),
                     "source": " ; ".join(citations[dataset] for dataset in indicator.datasets),
-                    "vintage": indicator.vintage,
+                    "vintage": indicator.vintage.format(**vintages),
                     "coverage": values["coverage"].to_numpy(),
                 }
             )
