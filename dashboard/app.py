@@ -9,6 +9,8 @@ import dash
 from dash import html
 
 from dashboard import ids
+from dashboard.api import init_api
+from dashboard.callbacks_map import init_map_routes
 from dashboard.components import APP_NAME, REGION_NAME, footer, header
 from dashboard.settings import Settings
 from dashboard.store import CONFIG_KEY, Store, StoreError, load_store
@@ -42,8 +44,15 @@ logger = logging.getLogger(__name__)
 
 
 def navigable_pages() -> list[dict]:
-    """Registered pages shown in the header, in their declared order (the 404 page excluded)."""
-    pages = [page for page in dash.page_registry.values() if page["module"].split(".")[-1] != NOT_FOUND_MODULE]
+    """Registered pages shown in the header, in their declared order (the 404 page excluded).
+
+    A page registered with `nav=False` (e.g. a sub-page reached by links) stays out of the header.
+    """
+    pages = [
+        page
+        for page in dash.page_registry.values()
+        if page["module"].split(".")[-1] != NOT_FOUND_MODULE and page.get("nav", True)
+    ]
     return sorted(pages, key=lambda page: page["order"])
 
 
@@ -70,9 +79,17 @@ def create_app(config: Settings | None = None) -> dash.Dash:
         description=DESCRIPTION,
         index_string=INDEX_STRING,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        # Pages are laid out on demand: without this, Dash renders every page's layout into
+        # each first response to validate callbacks (heavier pages, and errors for the ids of
+        # pages that are not on screen).
+        suppress_callback_exceptions=True,
     )
     store = _load_or_explain(settings)
     app.server.config[CONFIG_KEY] = store
+    # Read-only API (/api/v1), downloads of the tables page (/telecharger) and their cache.
+    init_api(app.server, settings)
+    # GeoJSON of the map explorer (/carte/geometrie/<level>-<token>.json), cached by browsers.
+    init_map_routes(app.server)
     app.layout = html.Div(
         [
             html.A("Aller au contenu", href=f"#{ids.MAIN}", className="skip-link"),

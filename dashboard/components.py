@@ -65,6 +65,8 @@ def footer(built_at: datetime | None) -> html.Footer:
                     [
                         "Tableau de bord construit uniquement à partir de données publiques ouvertes. ",
                         dcc.Link("Sources, millésimes et licences", href=SOURCES_PATH, id=ids.FOOTER_SOURCES_LINK),
+                        " · ",
+                        dcc.Link("API en lecture seule", href="/api", id=ids.FOOTER_API_LINK),
                         ".",
                     ]
                 ),

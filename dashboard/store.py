@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
+import shapely
 from flask import current_app
 
 BUILD_COMMAND = "python -m loaders build"
@@ -51,6 +56,14 @@ class Store:
     coverage: dict[str, Any]
     catalogue: dict[str, Any]
     built_at: datetime
+    #: Map display geometry per level (see DisplayGeometry), derived once in load_store.
+    display: Mapping[str, DisplayGeometry] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
+    #: Rows of `indicators` per (indicator, level), indexed by code, derived once in load_store.
+    indicator_rows: Mapping[tuple[str, str], pd.DataFrame] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False
+    )
 
     def count_territories(self, level: str) -> int:
         """Territories of a level inside the région (members of straddling EPCIs excluded)."""
@@ -135,7 +148,73 @@ def load_store(data_dir: Path) -> Store:
         coverage=coverage,
         catalogue=catalogue,
         built_at=built_at,
+        display=display_geometries(frames[TERRITORIES_FILE]),
+        indicator_rows=indicator_rows(frames[INDICATORS_FILE]),
     )
+
+
+# --- Map display geometry (map explorer): derived once at load, read-only -------------------------
+
+DISPLAY_LEVELS = ("commune", "epci", "departement", "region")
+DISPLAY_COLUMNS = ("code", "name", "kind", "departement_code", "epci_code", "population")
+DISPLAY_DECIMALS = 5
+
+
+@dataclass(frozen=True)
+class DisplayGeometry:
+    """One level's territories inside the région that have a polygon, serialised once as GeoJSON.
+
+    `features` lists them in the GeoJSON's feature order (feature id = territory code); `token` is a
+    hash of the GeoJSON, for cache-busting URLs.
+    """
+
+    level: str
+    features: pd.DataFrame
+    geojson: bytes
+    geojson_gzip: bytes
+    token: str
+
+    @property
+    def codes(self) -> list[str]:
+        return self.features["code"].tolist()
+
+
+def _feature_collection(codes: list[str], geometries: Any) -> bytes:
+    rounded = shapely.transform(geometries, lambda xy: xy.round(DISPLAY_DECIMALS))
+    features = [
+        f'{{"type":"Feature","id":{json.dumps(code)},"properties":{{}},"geometry":{geometry}}}'
+        for code, geometry in zip(codes, shapely.to_geojson(rounded), strict=True)
+    ]
+    return ('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}").encode()
+
+
+def display_geometries(territories: gpd.GeoDataFrame) -> Mapping[str, DisplayGeometry]:
+    """GeoJSON per level for the map (territories outside the région or without polygon left out)."""
+    result = {}
+    present = territories.geometry.notna() & ~territories.geometry.is_empty
+    if "in_region" in territories:
+        present &= territories["in_region"].fillna(True).astype(bool)
+    for level in DISPLAY_LEVELS:
+        frame = territories[present & (territories["level"] == level)]
+        features = frame.reindex(columns=list(DISPLAY_COLUMNS)).reset_index(drop=True)
+        geojson = _feature_collection(features["code"].tolist(), frame.geometry.to_numpy())
+        result[level] = DisplayGeometry(
+            level=level,
+            features=features,
+            geojson=geojson,
+            geojson_gzip=gzip.compress(geojson, compresslevel=6, mtime=0),
+            token=hashlib.sha256(geojson).hexdigest()[:12],
+        )
+    return MappingProxyType(result)
+
+
+def indicator_rows(indicators: pd.DataFrame) -> Mapping[tuple[str, str], pd.DataFrame]:
+    """The indicators table split per (indicator, level), each part indexed by territory code."""
+    groups = {
+        (str(indicator), str(level)): rows.drop_duplicates("code").set_index("code")
+        for (indicator, level), rows in indicators.groupby(["indicator", "level"], sort=False)
+    }
+    return MappingProxyType(groups)
 
 
 def current_store() -> Store | StoreError:

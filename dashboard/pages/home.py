@@ -1,80 +1,433 @@
-"""Home page: what the tool is for, and the key figures of the data it is built on."""
+"""Home page: the map explorer of the région's territories (EPCI by default), its legend and its table.
+
+The whole view (indicator, level, classes, layers, selected territory) comes from the query string and
+is written back to it, so an address restores the view; a bad parameter gives a notice, not an error.
+The former home content (introduction, key figures) is on /a-propos.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
-from dash import html
+from dash import dcc, html
 
-from dashboard import ids
-from dashboard.components import format_count, key_figure, requires_store, sources_line
-from dashboard.store import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_EPCI, Store
-
-TERRITORIES_DATASET = "decoupage-administratif-6.0.0"
+from dashboard import callbacks_map, ids, map_components, maps
+from dashboard.components import requires_store
+from dashboard.map_state import MapState, choices_from_store, parse_state, serialise_state
+from dashboard.store import Store, current_store
 
 dash.register_page(__name__, path="/", name="Accueil", order=0)
 
-INTRO = (
-    "Les résidences sociales proposent des logements meublés, avec des espaces collectifs et un "
-    "accompagnement adapté, à des ménages qui peinent à accéder à un logement ordinaire : travailleurs "
-    "précaires, jeunes, saisonniers, familles monoparentales, bénéficiaires de minima sociaux… Elles "
-    "regroupent plusieurs catégories de logement accompagné : résidences généralistes, pensions de "
-    "famille, résidences accueil, foyers de jeunes travailleurs et résidences issues des foyers de "
-    "travailleurs migrants. Cet outil rassemble des données publiques ouvertes, par EPCI et par commune, "
-    "pour aider élus, services de l'État et acteurs du logement accompagné à repérer les territoires des "
-    "Hauts-de-France où développer de nouvelles résidences sociales, dans l'esprit du plan Logement d'abord."
+ABOUT_PATH = "/a-propos"
+HEADING = "Carte des territoires des Hauts-de-France"
+LEAD = (
+    "Choisissez un indicateur pour comparer les intercommunalités (EPCI), les communes ou les "
+    "départements de la région, et repérez les résidences sociales existantes. Chaque valeur est aussi "
+    "donnée dans le tableau sous la carte, avec sa source et son millésime."
 )
 
 
-def residence_types(store: Store, source: str) -> html.Section:
-    """Number of résidences sociales per type, with the source of the register."""
-    return html.Section(
-        [
-            html.H3("Résidences sociales par catégorie"),
-            html.Ul(
-                [
-                    html.Li(
-                        [
-                            html.Span(label, className="count-label"),
-                            html.Span(format_count(count), className="count"),
-                        ]
-                    )
-                    for label, count in store.residences_by_type(FAMILY_RESIDENCE).items()
-                ],
-                className="count-list",
-            ),
-            html.P(source, className="key-figure-source"),
-        ],
-        id=ids.HOME_RESIDENCE_TYPES,
-        className="panel",
-    )
+def fieldset(legend: str, control: Any, className: str = "map-field") -> html.Fieldset:
+    return html.Fieldset([html.Legend(legend), control], className=className)
 
 
-@requires_store
-def key_figures(store: Store) -> html.Div:
-    territories_source = sources_line([store.dataset(TERRITORIES_DATASET)["citation"]])
-    residences_source = sources_line(store.residence_citations(FAMILY_RESIDENCE))
-    residences_count = int(store.residences_by_type(FAMILY_RESIDENCE).sum())
+def toolbar(store: Store, state: MapState, view: maps.MapView) -> html.Div:
+    """The two main choices, above the map: the indicator and the level."""
     return html.Div(
         [
             html.Div(
                 [
-                    key_figure(store.count_territories(LEVEL_EPCI), "EPCI (intercommunalités)", territories_source),
-                    key_figure(store.count_territories(LEVEL_COMMUNE), "communes de la région", territories_source),
-                    key_figure(residences_count, "résidences sociales dans ces EPCI", residences_source),
+                    html.Label("Indicateur", htmlFor=ids.MAP_INDICATOR),
+                    dcc.Dropdown(
+                        id=ids.MAP_INDICATOR,
+                        options=map_components.indicator_options(store),
+                        value=state.indicator,
+                        clearable=False,
+                        maxHeight=460,
+                        search_order="original",
+                        labels={
+                            "search": "Rechercher un indicateur",
+                            "no_options_found": "Aucun indicateur ne correspond",
+                            "clear_search": "Effacer la recherche",
+                        },
+                    ),
+                    html.Div(map_components.indicator_help(view), id=ids.MAP_INDICATOR_HELP, className="map-help"),
+                    map_components.unavailable_list(store),
                 ],
-                className="key-figures",
+                className="map-field map-indicator",
             ),
-            residence_types(store, residences_source),
+            fieldset(
+                "Niveau",
+                dcc.RadioItems(
+                    id=ids.MAP_LEVEL,
+                    options=[{"label": label, "value": level} for level, label in maps.LEVELS.items()],
+                    value=state.level,
+                    inline=True,
+                    className="radio-inline",
+                ),
+                className="map-field map-level",
+            ),
+        ],
+        className="map-toolbar",
+    )
+
+
+def controls(store: Store, state: MapState) -> html.Div:
+    hebergement = [kind for kind in state.layers if kind in store.catalogue["residence_types"].get("hebergement", [])]
+    return html.Div(
+        [
+            html.H2("Réglages de la carte", className="visually-hidden"),
+            fieldset(
+                "Classement",
+                dcc.RadioItems(
+                    id=ids.MAP_SCHEME,
+                    options=[{"label": label, "value": key} for key, label in maps.SCHEMES.items()],
+                    value=state.scheme,
+                    className="radio-list",
+                ),
+            ),
+            fieldset(
+                "Nombre de classes",
+                dcc.RadioItems(
+                    id=ids.MAP_CLASSES,
+                    options=[
+                        {"label": str(number), "value": number}
+                        for number in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)
+                    ],
+                    value=state.classes,
+                    inline=True,
+                    className="radio-inline",
+                ),
+            ),
+            fieldset(
+                "Couleurs",
+                dcc.RadioItems(
+                    id=ids.MAP_REFERENCE,
+                    options=[{"label": label, "value": key} for key, label in maps.REFERENCES.items()],
+                    value=state.reference,
+                    className="radio-list",
+                ),
+            ),
+            fieldset(
+                "Résidences sociales (points)",
+                dcc.Checklist(
+                    id=ids.MAP_LAYERS_RESIDENCE,
+                    options=map_components.layer_options(store, maps.FAMILY_RESIDENCE),
+                    value=[kind for kind in state.layers if kind not in hebergement],
+                    className="layer-list",
+                ),
+            ),
+            html.Details(
+                [
+                    html.Summary("Hébergement social et médico-social (points)"),
+                    dcc.Checklist(
+                        id=ids.MAP_LAYERS_HEBERGEMENT,
+                        options=map_components.layer_options(store, maps.FAMILY_HEBERGEMENT),
+                        value=hebergement,
+                        className="layer-list",
+                    ),
+                ],
+                open=bool(hebergement),
+                className="map-field map-details",
+            ),
+            html.Div(
+                [
+                    html.Label("Territoire", htmlFor=ids.MAP_TERRITORY),
+                    dcc.Dropdown(
+                        id=ids.MAP_TERRITORY,
+                        options=maps.territory_options(store, state.level, None, state.territory),
+                        value=state.territory,
+                        placeholder="Rechercher un territoire…",
+                        clearable=True,
+                        labels={
+                            "search": "Rechercher un territoire",
+                            "no_options_found": "Aucun territoire ne correspond",
+                            "clear_search": "Effacer la recherche",
+                            "clear_selection": "Retirer la sélection",
+                        },
+                    ),
+                ],
+                className="map-field",
+            ),
+        ],
+        className="map-controls",
+    )
+
+
+def permalink() -> html.Div:
+    return html.Div(
+        [
+            html.Label("Lien vers cette vue", htmlFor=ids.MAP_PERMALINK),
+            html.Div(
+                [
+                    dcc.Input(id=ids.MAP_PERMALINK, type="text", readOnly=True, value="", className="permalink-input"),
+                    html.Button("Copier le lien", id=ids.MAP_COPY, className="button", type="button"),
+                ],
+                className="permalink-row",
+            ),
+            html.P(id=ids.MAP_COPY_STATUS, role="status", className="copy-status"),
+        ],
+        className="permalink",
+    )
+
+
+def map_area(store: Store, state: MapState, view: maps.MapView) -> html.Section:
+    figure = callbacks_map.figure_for(store, view, list(state.layers), state.territory)
+    suggested = view.suggested_level
+    return html.Section(
+        [
+            html.H2(view.heading, id=ids.MAP_HEADING, className="map-heading"),
+            html.Div(
+                [
+                    dcc.Loading(
+                        dcc.Graph(
+                            id=ids.MAP_GRAPH,
+                            figure=figure,
+                            config=maps.graph_config(callbacks_map.topojson_url()),
+                            style={"height": f"{maps.MAP_HEIGHT}px"},
+                        ),
+                        id=ids.MAP_LOADING,
+                        delay_show=250,
+                        overlay_style={"visibility": "visible", "opacity": 0.55},
+                        target_components={ids.MAP_GRAPH: "figure"},
+                        type="circle",
+                        color="#000091",
+                    ),
+                    html.Div(
+                        [
+                            html.P(view.unavailable_message or "", id=ids.MAP_LEVEL_NOTICE_TEXT),
+                            html.Button(
+                                f"Afficher par {maps.LEVEL_NOUNS[suggested][0]}" if suggested else "",
+                                id=ids.MAP_LEVEL_SUGGEST,
+                                value=suggested or "",
+                                hidden=suggested is None,
+                                className="button",
+                                type="button",
+                            ),
+                        ],
+                        id=ids.MAP_LEVEL_NOTICE,
+                        hidden=view.unavailable_message is None,
+                        className="map-level-notice",
+                        role="status",
+                    ),
+                ],
+                className="map-frame",
+            ),
+            html.P(map_components.map_source(store, view), id=ids.MAP_SOURCE, className="figure-source"),
+            html.P(
+                "Survolez un territoire pour lire sa valeur, cliquez pour afficher ses chiffres clés. "
+                "Boutons en haut à droite de la carte : zoom et téléchargement de l'image.",
+                className="map-hint",
+            ),
+            permalink(),
+        ],
+        className="map-main",
+        **{"aria-labelledby": ids.MAP_HEADING},
+    )
+
+
+def table_section(store: Store, view: maps.MapView) -> html.Section:
+    sort = {"column": maps.SORT_RANK, "descending": False}
+    (
+        data,
+        caption,
+        pager,
+        previous_disabled,
+        next_disabled,
+        previous_hidden,
+        next_hidden,
+        _,
+        page,
+        aria_rank,
+        aria_name,
+        source,
+    ) = callbacks_map.table_outputs(store, view, sort, 0, "")
+    return html.Section(
+        [
+            html.H2("Tableau des valeurs"),
+            html.P(
+                "Les valeurs de la carte, territoire par territoire. Triez par rang ou par nom avec les boutons "
+                "des en-têtes ; filtrez par nom.",
+                className="map-hint",
+            ),
+            html.Div(
+                [
+                    html.Label("Filtrer par nom", htmlFor=ids.MAP_TABLE_FILTER),
+                    dcc.Input(id=ids.MAP_TABLE_FILTER, type="search", value="", debounce=0.4, autoComplete="off"),
+                ],
+                className="table-filter",
+            ),
+            html.Div(
+                html.Table(
+                    [
+                        html.Caption(caption, id=ids.MAP_TABLE_CAPTION),
+                        html.Thead(
+                            html.Tr(
+                                [
+                                    html.Th(
+                                        html.Button("Rang", id=ids.MAP_TABLE_SORT_RANK, className="sort-button"),
+                                        id=ids.MAP_TABLE_TH_RANK,
+                                        scope="col",
+                                        **{"aria-sort": aria_rank},
+                                    ),
+                                    html.Th(
+                                        html.Button("Territoire", id=ids.MAP_TABLE_SORT_NAME, className="sort-button"),
+                                        id=ids.MAP_TABLE_TH_NAME,
+                                        scope="col",
+                                        **{"aria-sort": aria_name},
+                                    ),
+                                    html.Th("Valeur", scope="col", className="cell-number"),
+                                    html.Th("Classe (couleur de la carte)", scope="col"),
+                                    html.Th("Remarque", scope="col"),
+                                ]
+                            )
+                        ),
+                        html.Tbody(id=ids.MAP_TABLE_BODY),
+                    ],
+                    className="data-table",
+                ),
+                className="table-scroll",
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        "Page précédente",
+                        id=ids.MAP_TABLE_PREVIOUS,
+                        disabled=previous_disabled,
+                        hidden=previous_hidden,
+                        className="button",
+                    ),
+                    html.Span(pager, id=ids.MAP_TABLE_PAGER, role="status"),
+                    html.Button(
+                        "Page suivante",
+                        id=ids.MAP_TABLE_NEXT,
+                        disabled=next_disabled,
+                        hidden=next_hidden,
+                        className="button",
+                    ),
+                ],
+                className="pager",
+            ),
+            html.P(source, id=ids.MAP_TABLE_SOURCE, className="figure-source"),
+            dcc.Store(id=ids.MAP_TABLE_DATA, data=data),
+            dcc.Store(id=ids.MAP_TABLE_SORT, data=sort),
+            dcc.Store(id=ids.MAP_TABLE_PAGE, data=page),
+        ],
+        id=ids.MAP_TABLE,
+        className="map-table-section",
+    )
+
+
+@requires_store
+def explorer(store: Store, query: dict[str, Any]) -> html.Div:
+    choices = choices_from_store(store)
+    if not choices.indicators:
+        return html.Div(
+            [
+                html.H2("Aucun indicateur à cartographier"),
+                html.P(
+                    "Le catalogue des données construites ne contient aucun indicateur disponible : "
+                    "reconstruisez les données avec « python -m loaders build »."
+                ),
+            ],
+            id=ids.MAP_NOTICES,
+            className="notice notice-warning",
+            role="alert",
+        )
+    state, notices = parse_state(query, choices)
+    view = maps.map_view(store, state.indicator, state.level, state.scheme, state.classes, state.reference)
+    summary = maps.territory_summary(store, state.level, state.territory, state.indicator) if state.territory else None
+    return html.Div(
+        [
+            map_components.notices_component(notices),
+            toolbar(store, state, view),
+            html.Div(
+                [
+                    controls(store, state),
+                    map_area(store, state, view),
+                    html.Div(
+                        [
+                            html.Section(
+                                map_components.legend_component(view),
+                                id=ids.MAP_LEGEND,
+                                className="panel map-legend",
+                                **{"aria-live": "polite"},
+                            ),
+                            html.Section(
+                                [
+                                    map_components.close_button(hidden=summary is None),
+                                    html.Div(
+                                        map_components.panel_component(store, summary),
+                                        id=ids.MAP_PANEL,
+                                        **{"aria-live": "polite"},
+                                    ),
+                                ],
+                                className="panel map-panel",
+                            ),
+                        ],
+                        className="map-side",
+                    ),
+                ],
+                className="map-explorer",
+            ),
+            table_section(store, view),
+            dcc.Store(id=ids.MAP_DRAWN_LEVEL, data=state.level),
+            dcc.Store(id=ids.MAP_QUERY, data=serialise_state(state)),
         ]
     )
 
 
-def layout(**_query: str) -> html.Div:
+def placeholders() -> html.Div:
+    """A hidden component for every id of the explorer, when it cannot be shown (no data, no indicator).
+
+    Dash checks that each callback's components exist in the page layouts, with the right type: without
+    them, the browser would log an error for every map callback.
+    """
+    typed = {
+        ids.MAP_GRAPH: dcc.Graph,
+        ids.MAP_INDICATOR: dcc.Dropdown,
+        ids.MAP_TERRITORY: dcc.Dropdown,
+        ids.MAP_LEVEL: dcc.RadioItems,
+        ids.MAP_SCHEME: dcc.RadioItems,
+        ids.MAP_CLASSES: dcc.RadioItems,
+        ids.MAP_REFERENCE: dcc.RadioItems,
+        ids.MAP_LAYERS_RESIDENCE: dcc.Checklist,
+        ids.MAP_LAYERS_HEBERGEMENT: dcc.Checklist,
+        ids.MAP_DRAWN_LEVEL: dcc.Store,
+        ids.MAP_QUERY: dcc.Store,
+        ids.MAP_TABLE_DATA: dcc.Store,
+        ids.MAP_TABLE_SORT: dcc.Store,
+        ids.MAP_TABLE_PAGE: dcc.Store,
+        ids.MAP_PERMALINK: dcc.Input,
+        ids.MAP_TABLE_FILTER: dcc.Input,
+        ids.MAP_LEVEL_SUGGEST: html.Button,
+        ids.MAP_PANEL_CLOSE: html.Button,
+        ids.MAP_COPY: html.Button,
+        ids.MAP_TABLE_SORT_RANK: html.Button,
+        ids.MAP_TABLE_SORT_NAME: html.Button,
+        ids.MAP_TABLE_PREVIOUS: html.Button,
+        ids.MAP_TABLE_NEXT: html.Button,
+        ids.MAP_TABLE_TH_RANK: html.Th,
+        ids.MAP_TABLE_TH_NAME: html.Th,
+    }
+    map_ids = sorted({value for name, value in vars(ids).items() if name.startswith("MAP_")})
+    return html.Div([typed.get(component_id, html.Div)(id=component_id) for component_id in map_ids], hidden=True)
+
+
+def layout(**query: Any) -> html.Div:
+    store = current_store()
+    ready = isinstance(store, Store) and bool(maps.available_indicators(store))
     return html.Div(
         [
-            html.H1("Résidences sociales dans les Hauts-de-France", id=ids.HOME_TITLE),
-            html.P("Où développer l'offre de logement accompagné ?", className="lead"),
-            html.P(INTRO, id=ids.HOME_INTRO, className="intro"),
-            html.Section([html.H2("Chiffres clés"), key_figures()], id=ids.HOME_KEY_FIGURES),
-        ]
+            html.H1(HEADING, id=ids.HOME_TITLE),
+            html.P(
+                [LEAD, " ", dcc.Link("À propos de l'outil et chiffres clés", href=ABOUT_PATH), "."],
+                id=ids.HOME_INTRO,
+                className="map-lead",
+            ),
+            explorer(query=query),
+            None if ready else placeholders(),
+        ],
+        className="map-page",
     )

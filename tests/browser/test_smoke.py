@@ -12,7 +12,8 @@ from tests.browser.conftest import watch_errors
 pytestmark = pytest.mark.browser
 
 TITLE = "Résidences sociales — Hauts-de-France"
-HEADING = "Résidences sociales dans les Hauts-de-France"
+HEADING = "Carte des territoires des Hauts-de-France"
+ABOUT_HEADING = "Résidences sociales dans les Hauts-de-France"
 
 
 def open_page(page: Page, url: str) -> None:
@@ -30,13 +31,19 @@ def test_home_page_loads_in_french(page: Page, app_url: str, screenshot):
     expect(page.locator("header")).to_contain_text("Résidences sociales")
     expect(page.locator("footer.site-footer")).to_contain_text("Sources, millésimes et licences")
     expect(page.locator(".nav-link.active")).to_have_text("Accueil")
+    expect(page.locator("#carte path.choroplethlocation").first).to_be_attached()
+    page.wait_for_load_state("networkidle")
+    assert outside == [], "the page must work offline: no request may leave the app"
+    screenshot("home")
+    page.get_by_role("link", name="À propos de l'outil et chiffres clés").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(ABOUT_HEADING)
     figures = page.locator(".key-figure")
     expect(figures.nth(0)).to_contain_text(re.compile(r"^92\s*EPCI"))
     expect(figures.nth(1)).to_contain_text(re.compile(r"^3\s782\s*communes de la région"))
     expect(figures.nth(2)).to_contain_text("Source : FINESS (DREES), extraction du 08/01/2021")
     page.wait_for_load_state("networkidle")
     assert outside == [], "the page must work offline: no request may leave the app"
-    screenshot("home")
+    screenshot("about")
 
 
 def test_unknown_address_shows_the_french_404(page: Page, app_url: str, screenshot):
@@ -55,7 +62,7 @@ def test_without_data_the_home_page_explains_how_to_build_it(page: Page, empty_a
 
 
 def test_home_key_figures_and_navigation_to_sources(page: Page, tiny_app_url: str, screenshot):
-    open_page(page, tiny_app_url + "/")
+    open_page(page, tiny_app_url + "/a-propos")
     figures = page.locator(".key-figure")
     expect(figures).to_have_count(3)
     expect(figures.nth(0)).to_contain_text(re.compile(r"^2\s*EPCI"))

@@ -95,9 +95,11 @@ def test_app_starts_without_data_and_says_how_to_build_it(tmp_path: Path):
 
 
 def test_home_key_figures_come_from_the_store(tiny_data_dir: Path):
+    """The former home content (introduction, key figures) is on /a-propos; the home page is the map."""
     app = create_app(Settings(data_dir=tiny_data_dir))
     assert isinstance(app.server.config[CONFIG_KEY], Store)
-    home = render(app, "home")
+    assert "Aucun indicateur à cartographier" in render(app, "home")  # the tiny store has no indicator
+    home = render(app, "a_propos")
     assert "2 EPCI (intercommunalités)" in home
     assert "3 communes de la région" in home
     assert "Source : Éditeur géographique de test, Découpage administratif (test) (COG test)" in home

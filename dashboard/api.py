@@ -1,0 +1,528 @@
+"""Read-only JSON/CSV API (/api/v1/...) and the download route of the tables page (/telecharger/...).
+
+Both are Flask blueprints registered by `create_app` through `init_api`; they read only the store. API
+responses are cached with flask-caching (configuration: `cache_config`), errors are JSON with a French
+message, and every response carries the source and vintage of what it returns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+from flask import Blueprint, Flask, Response, current_app, request
+from flask_caching import Cache
+
+from dashboard import exports
+from dashboard.settings import Settings
+from dashboard.store import StoreError, current_store
+from dashboard.table_state import parse_query, to_query
+
+API_PREFIX = "/api/v1"
+DOWNLOAD_PREFIX = "/telecharger"
+DOC_PATH = "/api"
+TABLES_PATH = "/tableaux"
+CACHE_EXTENSION = "dashboard_api_cache"
+CACHE_TIMEOUT_S = 3600
+CACHE_THRESHOLD = 500
+
+API_LEVELS = ("commune", "epci", "departement", "region", "france")
+TERRITORY_LEVELS = ("commune", "epci", "departement", "region")
+FORMATS = ("json", "csv")
+FRANCE_CODE = "FR"
+LICENCE = "Licence Ouverte / Open Licence 2.0 (Etalab), sauf mention contraire dans les sources"
+MISSING = "null (JSON) ou vide (CSV) : valeur manquante, jamais 0"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+
+def cache_config(settings: Settings) -> dict[str, Any]:
+    """flask-caching configuration: an in-process cache per worker.
+
+    The data is read-only for the life of a worker, so cached answers never go stale. A shared cache
+    (Redis, when `settings.redis_url` is set) is left for later: extend this function, not the views.
+    """
+    del settings  # REDIS_URL is not used yet
+    return {
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_DEFAULT_TIMEOUT": CACHE_TIMEOUT_S,
+        "CACHE_THRESHOLD": CACHE_THRESHOLD,
+    }
+
+
+def init_api(server: Flask, settings: Settings) -> None:
+    """Set up the cache and register the API and download blueprints on the Flask server."""
+    cache = Cache()
+    cache.init_app(server, config=cache_config(settings))
+    server.extensions[CACHE_EXTENSION] = cache
+    server.register_blueprint(api_blueprint())
+    server.register_blueprint(downloads_blueprint())
+
+
+class ApiError(Exception):
+    """A request the API refuses: HTTP status and a French message for the caller."""
+
+    def __init__(self, message: str, status: int = 400, parameter: str | None = None, allowed: Sequence[str] = ()):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.parameter = parameter
+        self.allowed = list(allowed)
+
+    def response(self) -> Response:
+        body: dict[str, Any] = {"status": self.status, "message": self.message}
+        if self.parameter:
+            body["parametre"] = self.parameter
+        if self.allowed:
+            body["valeurs_acceptees"] = self.allowed
+        return _json({"erreur": body}, status=self.status)
+
+
+def _json(payload: Any, status: int = 200) -> Response:
+    text = json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    return Response(text, status=status, mimetype="application/json")
+
+
+def _store() -> exports.Store:
+    store = current_store()
+    if isinstance(store, StoreError):
+        raise ApiError(f"Données indisponibles : {store}", status=503)
+    return store
+
+
+# --- Parameters ------------------------------------------------------------------------------------------
+
+
+def _check_parameters(allowed: Sequence[str]) -> None:
+    unknown = [key for key in request.args if key not in allowed]
+    if unknown:
+        raise ApiError(
+            f"Paramètre inconnu : « {unknown[0]} ». Paramètres acceptés : {', '.join(allowed)}.",
+            parameter=unknown[0],
+            allowed=allowed,
+        )
+
+
+def _list(name: str) -> list[str]:
+    """Comma-separated values of a parameter (repeated parameters are joined), in order, without duplicates."""
+    values = [part.strip() for item in request.args.getlist(name) for part in item.split(",")]
+    return list(dict.fromkeys(value for value in values if value))
+
+
+def _one_of(name: str, allowed: Sequence[str], default: str | None = None) -> str:
+    values = _list(name)
+    if not values:
+        if default is None:
+            raise ApiError(f"Paramètre « {name} » obligatoire : {', '.join(allowed)}.", parameter=name, allowed=allowed)
+        return default
+    if len(values) > 1 or values[0] not in allowed:
+        raise ApiError(
+            f"Valeur inconnue pour « {name} » : « {','.join(values)} ». Valeurs acceptées : {', '.join(allowed)}.",
+            parameter=name,
+            allowed=allowed,
+        )
+    return values[0]
+
+
+def _subset(name: str, allowed: Sequence[str], what: str, show_allowed: bool = True) -> list[str]:
+    values = _list(name)
+    allowed_set = set(allowed)
+    unknown = [value for value in values if value not in allowed_set]
+    if unknown:
+        listed = ", ".join(f"« {value} »" for value in unknown[:10])
+        hint = f" Valeurs acceptées : {', '.join(allowed)}." if show_allowed else ""
+        raise ApiError(
+            f"{what} inconnu{'s' if len(unknown) > 1 else ''} : {listed}.{hint}",
+            parameter=name,
+            allowed=allowed if show_allowed else (),
+        )
+    return values
+
+
+def _format() -> str:
+    return _one_of("format", FORMATS, default="json")
+
+
+# --- Caching ---------------------------------------------------------------------------------------------
+
+
+def _cache_key() -> str:
+    return "api:" + request.path + "?" + urlencode(sorted(request.args.items(multi=True)))
+
+
+def cached(view: Callable[[], Response]) -> Callable[[], Response]:
+    """Serve a view's successful answers from the cache, keyed by path and sorted parameters (X-Cache)."""
+
+    @wraps(view)
+    def wrapper() -> Response:
+        cache: Cache = current_app.extensions[CACHE_EXTENSION]
+        key = _cache_key()
+        hit = cache.get(key)
+        if hit is not None:
+            body, mimetype, headers = hit
+            response = Response(body, mimetype=mimetype, headers=headers)
+            response.headers["X-Cache"] = "HIT"
+            return response
+        response = view()
+        response.headers["Cache-Control"] = f"public, max-age={CACHE_TIMEOUT_S}"
+        if response.status_code == 200:
+            kept = ("Content-Disposition", "Cache-Control")
+            cache.set(
+                key, (response.get_data(), response.mimetype, {k: v for k, v in response.headers.items() if k in kept})
+            )
+        response.headers["X-Cache"] = "MISS"
+        return response
+
+    return wrapper
+
+
+def _csv_response(frame: pd.DataFrame, name: str) -> Response:
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_bool_dtype(safe[column]):
+            safe[column] = safe[column].map(exports.neutralise, na_action="ignore")
+    text = safe.to_csv(index=False, float_format="%.12g")
+    return Response(
+        text.encode("utf-8"),
+        mimetype=CSV_MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+# --- Payloads --------------------------------------------------------------------------------------------
+
+
+def _meta(store: exports.Store) -> dict[str, Any]:
+    return {
+        "donnees_construites_le": store.built_at.isoformat(),
+        "licence": LICENCE,
+        "valeurs_manquantes": MISSING,
+        "documentation": DOC_PATH,
+    }
+
+
+def _dataset_summary(dataset: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": dataset.get("id"),
+        "titre": dataset.get("title"),
+        "producteur": dataset.get("publisher"),
+        "millesime": dataset.get("vintage"),
+        "licence": dataset.get("licence"),
+        "citation": dataset.get("citation"),
+        "url": dataset.get("page_url"),
+        "couverture": dataset.get("level"),
+    }
+
+
+def _datasets(store: exports.Store, ids: Sequence[str]) -> list[dict[str, Any]]:
+    found = []
+    for dataset_id in ids:
+        try:
+            found.append(_dataset_summary(store.dataset(dataset_id)))
+        except KeyError:
+            continue
+    return found
+
+
+def _names(store: exports.Store, level: str) -> dict[str, str]:
+    if level == "france":
+        return {FRANCE_CODE: "France"}
+    territories = store.territories.loc[store.territories["level"] == level]
+    return dict(zip(territories["code"], territories["name"], strict=True))
+
+
+def indicators_payload(store: exports.Store, level: str, indicators: Sequence[str], codes: Sequence[str]) -> dict:
+    """Long table of the values, with the catalogue entry, source and vintage of each indicator."""
+    specs = exports.indicator_specs(store)
+    citations = exports.indicator_citations(store, level)
+    frame = _indicator_rows(store, level, indicators, codes)
+    described = []
+    for indicator in indicators:
+        spec = specs[indicator]
+        source, vintage = citations.get(indicator, ("", spec.get("vintage", "")))
+        described.append(
+            {
+                "id": indicator,
+                "libelle": spec.get("label"),
+                "unite": spec.get("unit"),
+                "definition": spec.get("definition"),
+                "theme": spec.get("theme_label") or spec.get("theme"),
+                "methode": spec.get("method"),
+                "methode_libelle": spec.get("method_label"),
+                "approximation": exports.is_approximation(spec, level),
+                "source": source,
+                "millesime": vintage,
+                "jeux_de_donnees": _datasets(store, spec.get("datasets", [])),
+            }
+        )
+    return {
+        "niveau": level,
+        "nombre": len(frame),
+        "indicateurs": described,
+        "donnees": exports.records(frame[["code", "nom", "indicateur", "valeur", "couverture"]]),
+        "meta": _meta(store),
+    }
+
+
+def _indicator_rows(store: exports.Store, level: str, indicators: Sequence[str], codes: Sequence[str]) -> pd.DataFrame:
+    long = store.indicators
+    rows = long.loc[(long["level"] == level) & long["indicator"].isin(list(indicators))]
+    if codes:
+        rows = rows.loc[rows["code"].isin(list(codes))]
+    order = {indicator: position for position, indicator in enumerate(indicators)}
+    rows = rows.assign(_order=rows["indicator"].map(order)).sort_values(["code", "_order"], kind="stable")
+    return pd.DataFrame(
+        {
+            "niveau": level,
+            "code": rows["code"].astype("str"),
+            "nom": rows["code"].map(_names(store, level)).astype("str"),
+            "indicateur": rows["indicator"].astype("str"),
+            "valeur": rows["value"].astype("float64"),
+            "couverture": rows["coverage"].astype("float64"),
+            "source": rows["source"].astype("str"),
+            "millesime": rows["vintage"].astype("str"),
+        }
+    ).reset_index(drop=True)
+
+
+TERRITORY_FIELDS = {
+    "code": "code",
+    "name": "nom",
+    "kind": "nature",
+    "departement_code": "departement",
+    "epci_code": "epci",
+    "population": "population",
+    "in_region": "dans_la_region",
+}
+
+
+def territories_frame(
+    store: exports.Store, level: str, departements: Sequence[str], epcis: Sequence[str]
+) -> pd.DataFrame:
+    territories = store.territories.loc[store.territories["level"] == level]
+    if departements:
+        column = "code" if level == "departement" else "departement_code"
+        territories = territories.loc[territories[column].isin(list(departements))]
+    if epcis:
+        column = "code" if level == "epci" else "epci_code"
+        territories = territories.loc[territories[column].isin(list(epcis))]
+    fields = [field for field in TERRITORY_FIELDS if field in territories]
+    frame = pd.DataFrame(territories[fields]).rename(columns=TERRITORY_FIELDS)
+    frame.insert(0, "niveau", level)
+    return frame.sort_values("code", kind="stable").reset_index(drop=True)
+
+
+RESIDENCE_FIELDS = {
+    "finess": "finess",
+    "name": "nom",
+    "type": "type",
+    "type_label": "type_libelle",
+    "family": "famille",
+    "commune_code": "commune",
+    "commune_name": "commune_nom",
+    "epci_code": "epci",
+    "departement_code": "departement",
+    "postal_code": "code_postal",
+    "opening_date": "ouverture",
+    "source": "source",
+}
+
+
+def residences_frame(store: exports.Store, filters: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    residences = store.residences
+    for field, values in filters.items():
+        if values:
+            kept = residences[field].isin(list(values)) if field in residences else False
+            residences = residences.loc[kept]
+    fields = [field for field in RESIDENCE_FIELDS if field in residences]
+    frame = pd.DataFrame(residences[fields]).rename(columns=RESIDENCE_FIELDS)
+    if hasattr(residences, "geometry"):
+        points = residences.geometry
+        frame["longitude"] = points.x.round(6).to_numpy()
+        frame["latitude"] = points.y.round(6).to_numpy()
+    return frame.sort_values("finess", kind="stable").reset_index(drop=True)
+
+
+def sources_payload(store: exports.Store) -> dict[str, Any]:
+    specs = exports.indicator_specs(store)
+    per_level = exports.level_indicators(store, API_LEVELS)
+    return {
+        "jeux_de_donnees": [_dataset_summary(dataset) for dataset in store.catalogue.get("datasets", [])],
+        "indicateurs": [
+            {
+                "id": indicator,
+                "libelle": spec.get("label"),
+                "unite": spec.get("unit"),
+                "definition": spec.get("definition"),
+                "theme": spec.get("theme_label") or spec.get("theme"),
+                "methode": spec.get("method"),
+                "methode_libelle": spec.get("method_label"),
+                "millesime": spec.get("vintage"),
+                "jeux_de_donnees": spec.get("datasets", []),
+                "niveaux": [level for level in API_LEVELS if indicator in per_level[level]],
+            }
+            for indicator, spec in specs.items()
+        ],
+        "meta": _meta(store),
+    }
+
+
+# --- Blueprints ------------------------------------------------------------------------------------------
+
+
+def api_blueprint() -> Blueprint:
+    blueprint = Blueprint("api_v1", __name__, url_prefix=API_PREFIX)
+
+    @blueprint.errorhandler(ApiError)
+    def refused(error: ApiError) -> Response:
+        return error.response()
+
+    @blueprint.get("/")
+    def index() -> Response:
+        return _json(
+            {
+                "description": "API en lecture seule du tableau de bord des résidences sociales (Hauts-de-France).",
+                "documentation": DOC_PATH,
+                "points_d_acces": [
+                    f"{API_PREFIX}/indicators?level=epci&indicator=population,taux_pauvrete&format=json",
+                    f"{API_PREFIX}/territories?level=commune&epci=248000531",
+                    f"{API_PREFIX}/residences?epci=248000531",
+                    f"{API_PREFIX}/sources",
+                ],
+            }
+        )
+
+    @blueprint.get("/indicators")
+    @cached
+    def indicators() -> Response:
+        _check_parameters(("level", "indicator", "code", "format"))
+        store = _store()
+        level = _one_of("level", API_LEVELS)
+        available = exports.level_indicators(store, (level,))[level]
+        chosen = _subset("indicator", available, f"Indicateur (au niveau {level})") or list(available)
+        codes = _subset("code", list(_names(store, level)), f"Code (au niveau {level})", show_allowed=False)
+        output = _format()
+
+        if output == "csv":
+            frame = _indicator_rows(store, level, chosen, codes)
+            specs = exports.indicator_specs(store)
+            frame.insert(4, "libelle", frame["indicateur"].map(lambda i: specs[i].get("label")))
+            frame.insert(5, "unite", frame["indicateur"].map(lambda i: specs[i].get("unit")))
+            frame["approximation"] = frame["indicateur"].map(lambda i: exports.is_approximation(specs[i], level))
+            return _csv_response(frame, f"indicateurs_{level}")
+        return _json(indicators_payload(store, level, chosen, codes))
+
+    @blueprint.get("/territories")
+    @cached
+    def territories() -> Response:
+        _check_parameters(("level", "departement", "epci", "format"))
+        store = _store()
+        level = _one_of("level", TERRITORY_LEVELS)
+        departements = _subset("departement", list(_names(store, "departement")), "Département", show_allowed=True)
+        epcis = _subset("epci", list(_names(store, "epci")), "EPCI", show_allowed=False)
+        if epcis and level in ("departement", "region"):
+            raise ApiError(f"Le filtre « epci » ne s'applique pas au niveau {level}.", parameter="epci")
+        output = _format()
+
+        frame = territories_frame(store, level, departements, epcis)
+        if output == "csv":
+            return _csv_response(frame, f"territoires_{level}")
+        source = store.dataset(exports.TERRITORIES_DATASET) if _has(store, exports.TERRITORIES_DATASET) else {}
+        return _json(
+            {
+                "niveau": level,
+                "nombre": len(frame),
+                "source": source.get("citation"),
+                "millesime": source.get("vintage"),
+                "territoires": exports.records(frame),
+                "meta": _meta(store),
+            }
+        )
+
+    @blueprint.get("/residences")
+    @cached
+    def residences() -> Response:
+        _check_parameters(("epci", "departement", "commune", "type", "family", "format"))
+        store = _store()
+        residences_table = store.residences
+        types = store.catalogue.get("residence_types", {})
+        filters = {
+            "epci_code": _subset("epci", list(_names(store, "epci")), "EPCI", show_allowed=False),
+            "departement_code": _subset(
+                "departement",
+                sorted(residences_table.get("departement_code", pd.Series(dtype="str")).dropna().unique()),
+                "Département",
+            ),
+            "commune_code": _subset("commune", list(_names(store, "commune")), "Commune", show_allowed=False),
+            "type": _subset("type", list(types.get("labels", {})), "Type d'établissement"),
+            "family": _subset("family", list(types.get("families", {})), "Famille d'établissements"),
+        }
+        output = _format()
+
+        frame = residences_frame(store, filters)
+        if output == "csv":
+            return _csv_response(frame, "etablissements")
+        citations = sorted(residences_table["source"].dropna().unique())
+        return _json(
+            {
+                "nombre": len(frame),
+                "source": " ; ".join(citations),
+                "regle_de_typologie": types.get("rule"),
+                "etablissements": exports.records(frame),
+                "meta": _meta(store),
+            }
+        )
+
+    @blueprint.get("/sources")
+    @cached
+    def sources() -> Response:
+        _check_parameters(("format",))
+        store = _store()
+        _one_of("format", ("json",), default="json")
+        return _json(sources_payload(store))
+
+    @blueprint.get("/<path:unknown>")
+    def not_found(unknown: str) -> Response:
+        raise ApiError(f"Adresse inconnue : {API_PREFIX}/{unknown}. Voir la documentation : {DOC_PATH}.", status=404)
+
+    return blueprint
+
+
+def _has(store: exports.Store, dataset_id: str) -> bool:
+    return any(dataset.get("id") == dataset_id for dataset in store.catalogue.get("datasets", []))
+
+
+def permalink(query: str) -> str:
+    """Absolute address of the tables page showing the view of `query`."""
+    return f"{request.url_root.rstrip('/')}{TABLES_PATH}?{query}"
+
+
+def downloads_blueprint() -> Blueprint:
+    blueprint = Blueprint("downloads", __name__, url_prefix=DOWNLOAD_PREFIX)
+
+    @blueprint.get("/<format_key>")
+    def download(format_key: str) -> Response:
+        if format_key not in exports.FORMATS:
+            message = f"Format inconnu : « {format_key} ». Formats : {', '.join(exports.FORMATS)}."
+            return Response(message, status=404, mimetype="text/plain")
+        store = current_store()
+        if isinstance(store, StoreError):
+            return Response(str(store), status=503, mimetype="text/plain")
+        query = {key: request.args.getlist(key) for key in request.args}
+        state, _notices = parse_query(query, exports.table_choices(store))
+        view = exports.view_of(store, state)
+        now = datetime.now().astimezone()
+        context = exports.ExportContext(exported_at=now, permalink=permalink(to_query(state)), built_at=store.built_at)
+        export_format = exports.FORMATS[format_key]
+        name = exports.filename(state, format_key, now.date())
+        return Response(
+            exports.write(view, format_key, context),
+            mimetype=export_format.mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+        )
+
+    return blueprint

@@ -1,0 +1,86 @@
+"""About page (/a-propos): what the tool is for, and the key figures of the data it is built on.
+
+This was the home page before the map explorer took its place.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.components import format_count, key_figure, requires_store, sources_line
+from dashboard.store import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_EPCI, Store
+
+TERRITORIES_DATASET = "decoupage-administratif-6.0.0"
+
+dash.register_page(
+    __name__, path="/a-propos", name="À propos", title="À propos — Résidences sociales", order=85, nav=False
+)
+
+INTRO = (
+    "Les résidences sociales proposent des logements meublés, avec des espaces collectifs et un "
+    "accompagnement adapté, à des ménages qui peinent à accéder à un logement ordinaire : travailleurs "
+    "précaires, jeunes, saisonniers, familles monoparentales, bénéficiaires de minima sociaux… Elles "
+    "regroupent plusieurs catégories de logement accompagné : résidences généralistes, pensions de "
+    "famille, résidences accueil, foyers de jeunes travailleurs et résidences issues des foyers de "
+    "travailleurs migrants. Cet outil rassemble des données publiques ouvertes, par EPCI et par commune, "
+    "pour aider élus, services de l'État et acteurs du logement accompagné à repérer les territoires des "
+    "Hauts-de-France où développer de nouvelles résidences sociales, dans l'esprit du plan Logement d'abord."
+)
+
+
+def residence_types(store: Store, source: str) -> html.Section:
+    """Number of résidences sociales per type, with the source of the register."""
+    return html.Section(
+        [
+            html.H3("Résidences sociales par catégorie"),
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.Span(label, className="count-label"),
+                            html.Span(format_count(count), className="count"),
+                        ]
+                    )
+                    for label, count in store.residences_by_type(FAMILY_RESIDENCE).items()
+                ],
+                className="count-list",
+            ),
+            html.P(source, className="key-figure-source"),
+        ],
+        id=ids.HOME_RESIDENCE_TYPES,
+        className="panel",
+    )
+
+
+@requires_store
+def key_figures(store: Store) -> html.Div:
+    territories_source = sources_line([store.dataset(TERRITORIES_DATASET)["citation"]])
+    residences_source = sources_line(store.residence_citations(FAMILY_RESIDENCE))
+    residences_count = int(store.residences_by_type(FAMILY_RESIDENCE).sum())
+    return html.Div(
+        [
+            html.Div(
+                [
+                    key_figure(store.count_territories(LEVEL_EPCI), "EPCI (intercommunalités)", territories_source),
+                    key_figure(store.count_territories(LEVEL_COMMUNE), "communes de la région", territories_source),
+                    key_figure(residences_count, "résidences sociales dans ces EPCI", residences_source),
+                ],
+                className="key-figures",
+            ),
+            residence_types(store, residences_source),
+        ]
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    return html.Div(
+        [
+            html.H1("Résidences sociales dans les Hauts-de-France", id=ids.ABOUT_TITLE),
+            html.P("Où développer l'offre de logement accompagné ?", className="lead"),
+            html.P(INTRO, className="intro"),
+            html.Section([html.H2("Chiffres clés"), key_figures()], id=ids.HOME_KEY_FIGURES),
+            html.P(dcc.Link("Explorer la carte des territoires", href="/", className="button-link")),
+        ]
+    )

@@ -1,0 +1,288 @@
+"""Economic-model calculator: annual public cost of a place, compared with the solutions it can avoid.
+
+Layout and callback wiring only: the arithmetic is in dashboard/calculator.py, the views in
+dashboard/content/calculateur.py. The state lives in the query string (restored on load).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import dash
+from dash import Input, Output, dcc, html
+
+from dashboard import calculator as calc
+from dashboard import ids
+from dashboard.components import data_missing
+from dashboard.content import Fact, fact_children, references, typo
+from dashboard.content import calculateur as view
+from dashboard.store import StoreError, current_store
+
+PATH = "/calculateur"
+HIDDEN = {"display": "none"}
+SHOWN: dict = {}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "locale": "fr",
+    "toImageButtonOptions": {"filename": "cout-public-residence-sociale"},
+}
+FIELDSETS = (
+    ("Le projet", (calc.PLACES,)),
+    ("L'investissement", (calc.INVESTMENT, calc.SUBSIDY_SHARE_FIELD, calc.SUBSIDY_AMOUNT_FIELD, calc.DURATION)),
+    ("Le fonctionnement", (calc.OPERATING, calc.FORFAIT, calc.OCCUPANCY, calc.AGLS)),
+    ("Les solutions comparées", calc.ALTERNATIVES),
+)
+
+dash.register_page(
+    __name__,
+    path=PATH,
+    name="Calculateur",
+    title="Calculateur du modèle économique — Résidences sociales",
+    description="Coût public annuel estimé d'une place en résidence sociale, comparé au CHRS, à l'hôtel et à l'IML.",
+    order=20,
+)
+
+
+def input_id(key: str) -> str:
+    return f"{ids.CALC_FIELD_PREFIX}{key}"
+
+
+def error_id(key: str) -> str:
+    return f"{ids.CALC_ERROR_PREFIX}{key}"
+
+
+def block_id(key: str) -> str:
+    return f"{ids.CALC_BLOCK_PREFIX}{key}"
+
+
+def field_block(field: calc.Field, value: str, figures: Mapping[str, Mapping], visible: bool) -> html.Div:
+    help_id = f"{input_id(field.key)}-aide"
+    return html.Div(
+        [
+            html.Label(field.label, htmlFor=input_id(field.key), className="calc-label"),
+            html.Div(
+                [
+                    dcc.Input(
+                        id=input_id(field.key),
+                        type="text",
+                        value=value,
+                        placeholder="à saisir",
+                        debounce=True,
+                        autoComplete="off",
+                        className="calc-input",
+                    ),
+                    html.Span(field.unit, className="calc-unit"),
+                ],
+                className="calc-input-row",
+            ),
+            html.P(view.field_help(field, figures), id=help_id, className="calc-help"),
+            html.P(id=error_id(field.key), className="calc-error", **{"aria-live": "polite"}),
+        ],
+        id=block_id(field.key),
+        className="calc-field",
+        style=SHOWN if visible else HIDDEN,
+    )
+
+
+def choice(component_id: str, key: str, legend: str, state: Mapping[str, str]) -> html.Fieldset:
+    return html.Fieldset(
+        [
+            html.Legend(legend, className="calc-label"),
+            dcc.RadioItems(
+                id=component_id,
+                options=[{"label": label, "value": value} for value, label in calc.CHOICES[key].items()],
+                value=state[key],
+                className="calc-radios",
+                inputClassName="calc-radio-input",
+                labelClassName="calc-radio-label",
+            ),
+        ],
+        className="calc-choice",
+    )
+
+
+def form(state: Mapping[str, str], figures: Mapping[str, Mapping]) -> html.Div:
+    used = set(calc.used_fields(state))
+    fieldsets = []
+    for legend, keys in FIELDSETS:
+        children: list = [html.Legend(legend)]
+        if keys[0] == calc.PLACES:
+            children.append(choice(ids.CALC_KIND, calc.KIND, "Type de résidence", state))
+        if keys[0] == calc.INVESTMENT:
+            children.append(field_block(calc.FIELDS_BY_KEY[calc.INVESTMENT], state[calc.INVESTMENT], figures, True))
+            children.append(choice(ids.CALC_SUBSIDY_MODE, calc.SUBSIDY_MODE, "Subventions d'investissement", state))
+            keys = keys[1:]
+        children += [field_block(calc.FIELDS_BY_KEY[key], state[key], figures, key in used) for key in keys]
+        fieldsets.append(html.Fieldset(children, className="calc-fieldset"))
+    fieldsets.append(html.P(dcc.Link("Revenir aux valeurs par défaut", href=PATH), className="calc-reset"))
+    return html.Div(fieldsets, className="calc-form")
+
+
+def caveat(figures: Mapping[str, Mapping]) -> html.Div:
+    to_confirm = view.defaults_to_confirm(figures)
+    without_default = view.fields_without_default(figures)
+    items = []
+    if to_confirm:
+        items.append(
+            html.Li(
+                typo(
+                    "Valeurs par défaut issues de chiffres publiés, ordres de grandeur à confirmer auprès de la "
+                    f"source primaire : {calc.french_list(to_confirm)}."
+                )
+            )
+        )
+    if without_default:
+        items.append(
+            html.Li(
+                typo(
+                    f"Sans valeur par défaut, faute de chiffre publié : {calc.french_list(without_default)}. "
+                    "Saisissez les chiffres de votre projet."
+                )
+            )
+        )
+    items.append(
+        html.Li(
+            typo(
+                "Toutes les valeurs sont modifiables : le résultat se met à jour quand vous quittez un champ ou "
+                "appuyez sur Entrée, et l'adresse de la page conserve vos saisies."
+            )
+        )
+    )
+    return html.Div(
+        [html.H2("Une estimation, pas un budget"), html.Ul(items)],
+        className="notice notice-warning calc-caveat",
+    )
+
+
+def url_notices(notices: list[str]) -> html.Div | None:
+    if not notices:
+        return None
+    return html.Div(
+        [
+            html.P("Adresse de la page : certains paramètres ont été ignorés."),
+            html.Ul([html.Li(typo(n)) for n in notices]),
+        ],
+        id=ids.CALC_NOTICES,
+        className="notice notice-warning",
+        role="alert",
+    )
+
+
+def formula() -> html.Section:
+    return html.Section(
+        [
+            html.H2("Comment le calcul est fait"),
+            html.P(typo(view.FORMULA_SUMMARY), className="formula"),
+            html.Dl(
+                [item for term, body in view.FORMULA for item in (html.Dt(term), html.Dd(typo(body)))],
+                className="facts calc-formula",
+            ),
+            html.P(
+                typo(
+                    "C'est une estimation simple : elle ne tient compte ni des intérêts des prêts, ni de l'inflation, "
+                    "ni des aides au logement versées aux habitants, ni des dépenses évitées ailleurs (santé, urgence "
+                    "sociale)."
+                )
+            ),
+            html.P(
+                [
+                    "Origine des valeurs par défaut : ",
+                    dcc.Link("chiffres de référence", href=f"/sources#{ids.SOURCES_REFERENCE_FIGURES}"),
+                    ".",
+                ]
+            ),
+        ],
+        id=ids.CALC_FORMULA,
+    )
+
+
+def calculator(query: Mapping[str, str | list[str]]) -> html.Div:
+    """The form and its result. Without built data it still works, with no default value at all."""
+    store = current_store()
+    missing = data_missing(store) if isinstance(store, StoreError) else None
+    figures = {} if missing else references.index(store.catalogue.get("reference_figures", []))
+    initial = calc.defaults(figures.values())
+    state, notices = calc.state_from_query(query, initial)
+    return html.Div(
+        [
+            dcc.Location(id=ids.CALC_URL, refresh=False),
+            missing,
+            caveat(figures),
+            url_notices(notices),
+            html.P(html.A("Aller au résultat", href=f"#{ids.CALC_RESULT}"), className="calc-skip"),
+            html.Div(
+                [
+                    form(state, figures),
+                    html.Div(
+                        [
+                            html.Div(id=ids.CALC_RESULT, className="calc-result", **{"aria-live": "polite"}),
+                            html.H3(view.CHART_TITLE, className="calc-chart-title"),
+                            dcc.Graph(
+                                id=ids.CALC_CHART,
+                                config=GRAPH_CONFIG,
+                                className="calc-chart",
+                                figure=view.cost_figure(calc.estimate(state), state[calc.KIND] == calc.KIND_PENSION),
+                            ),
+                            html.Div(id=ids.CALC_TABLE, className="table-scroll"),
+                        ],
+                        className="calc-output",
+                    ),
+                ],
+                className="calc-grid",
+            ),
+            formula(),
+        ]
+    )
+
+
+def layout(**query: str | list[str]) -> html.Div:
+    return html.Div(
+        [
+            html.H1("Calculateur du modèle économique", id=ids.CALC_TITLE),
+            html.P(typo(view.LEAD), className="lead"),
+            html.P(fact_children(Fact(view.WHY, view.WHY_SOURCE)), className="fact intro"),
+            calculator(query=query),
+        ]
+    )
+
+
+FIELD_KEYS = tuple(calc.FIELDS_BY_KEY)
+
+
+@dash.callback(
+    output=[
+        Output(ids.CALC_RESULT, "children"),
+        Output(ids.CALC_CHART, "figure"),
+        Output(ids.CALC_TABLE, "children"),
+        Output(ids.CALC_URL, "search"),
+        *[Output(error_id(key), "children") for key in FIELD_KEYS],
+        *[Output(block_id(key), "className") for key in FIELD_KEYS],
+        *[Output(block_id(key), "style") for key in FIELD_KEYS],
+    ],
+    inputs=[
+        Input(ids.CALC_KIND, "value"),
+        Input(ids.CALC_SUBSIDY_MODE, "value"),
+        *[Input(input_id(key), "value") for key in FIELD_KEYS],
+    ],
+)
+def update(kind: str, mode: str, *values: str | None) -> list:
+    """Validate, estimate, redraw, and write the state to the address bar."""
+    store = current_store()
+    figures = {} if isinstance(store, StoreError) else references.index(store.catalogue.get("reference_figures", []))
+    initial = calc.defaults(figures.values())
+    state = {calc.KIND: kind, calc.SUBSIDY_MODE: mode}
+    state.update({key: "" if value is None else str(value) for key, value in zip(FIELD_KEYS, values, strict=True)})
+    checked = calc.validate(state)
+    estimate = calc.estimate(state, checked)
+    used = set(calc.used_fields(state))
+    return [
+        view.result_view(estimate, state),
+        view.cost_figure(estimate, kind == calc.KIND_PENSION),
+        view.comparison_table(estimate, state, initial, figures),
+        calc.query_string(state, initial),
+        *[checked.errors.get(key, "") for key in FIELD_KEYS],
+        *["calc-field calc-field-invalid" if key in checked.errors else "calc-field" for key in FIELD_KEYS],
+        *[SHOWN if key in used else HIDDEN for key in FIELD_KEYS],
+    ]

@@ -1,0 +1,272 @@
+"""« Monter un projet »: actors, stages, funding; `?territoire=<code>` puts a territory of the store on top."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import dash
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.components import format_count, requires_store, sources_line
+from dashboard.content import comprendre as text
+from dashboard.content import fact_children, fact_items, fact_paragraphs, general_legend, source_span, typo
+from dashboard.store import FAMILY_RESIDENCE, Store
+
+PATH = "/comprendre/monter-un-projet"
+TERRITORY_PARAM = "territoire"
+LEVEL_ORDER = ("epci", "commune", "departement", "region")
+LEVEL_LABELS = {"epci": "intercommunalité", "commune": "commune", "departement": "département", "region": "région"}
+EPCI_KINDS = {
+    "CC": "communauté de communes",
+    "CA": "communauté d'agglomération",
+    "CU": "communauté urbaine",
+    "METRO": "métropole",
+}
+RESIDENCE_COLUMN = {"epci": "epci_code", "commune": "commune_code", "departement": "departement_code"}
+FAMILY_HEBERGEMENT = "hebergement"
+_CODE = re.compile(r"[0-9AB]{2,9}")
+
+# Not in the header navigation: reached from « Comprendre » and from the territory fiches.
+dash.register_page(
+    __name__,
+    path=PATH,
+    name="Monter un projet",
+    title="Monter un projet de résidence sociale — Résidences sociales",
+    description="Les acteurs, les étapes et les financements d'un projet de résidence sociale.",
+    order=11,
+    nav=False,
+)
+
+
+class Territory(NamedTuple):
+    level: str
+    code: str
+    name: str
+    kind: str | None
+
+
+def find_territory(store: Store, code: str) -> Territory | None:
+    """The territory of the store with this code (an EPCI SIREN first, then a commune, département, région)."""
+    territories = store.territories
+    matches = territories.loc[territories["code"].astype(str) == code]
+    for level in LEVEL_ORDER:
+        row = matches.loc[matches["level"] == level]
+        if len(row):
+            first = row.iloc[0]
+            kind = first.get("kind") if "kind" in row.columns else None
+            return Territory(level, code, str(first["name"]), str(kind) if isinstance(kind, str) and kind else None)
+    return None
+
+
+def describe(territory: Territory) -> str:
+    """'communauté d'agglomération, SIREN 200…' / 'commune, code Insee 59350'."""
+    if territory.level == "epci":
+        return f"{EPCI_KINDS.get(territory.kind or '', 'intercommunalité')}, SIREN {territory.code}"
+    if territory.level == "commune":
+        return f"commune, code Insee {territory.code}"
+    return f"{LEVEL_LABELS[territory.level]}, code {territory.code}"
+
+
+def establishments(store: Store, territory: Territory, family: str) -> dict[str, int]:
+    """Establishments of one family in the territory, per type label (types with none left out)."""
+    residences = store.residences
+    in_family = residences["family"] == family
+    column = RESIDENCE_COLUMN.get(territory.level)
+    if column is not None and column in residences.columns:
+        in_family &= residences[column].astype(str) == territory.code
+    counts = residences.loc[in_family, "type"].value_counts()
+    typology = store.catalogue["residence_types"]
+    return {
+        typology["labels"].get(kind, kind): int(counts[kind])
+        for kind in typology.get(family, [])
+        if counts.get(kind, 0)
+    }
+
+
+def accelerated_wave(store: Store, territory: Territory) -> int | None:
+    for entry in store.catalogue.get("accelerated_territories", []):
+        if entry.get("territory_code") == territory.code and entry.get("territory_level") == territory.level:
+            return int(entry["wave"])
+    return None
+
+
+def territory_panel(store: Store, territory: Territory) -> html.Section:
+    """The existing offer of the territory (FINESS) and its Logement d'abord status."""
+    residences = establishments(store, territory, FAMILY_RESIDENCE)
+    shelters = establishments(store, territory, FAMILY_HEBERGEMENT)
+    family_labels = store.catalogue["residence_types"].get("families", {})
+    if residences:
+        offer = [
+            html.Ul(
+                [
+                    html.Li(
+                        [html.Span(label, className="count-label"), html.Span(format_count(count), className="count")]
+                    )
+                    for label, count in residences.items()
+                ],
+                className="count-list",
+            ),
+        ]
+    else:
+        offer = [html.P("Aucune résidence sociale n'est recensée dans ce territoire.")]
+    shelter_count = sum(shelters.values())
+    detail = f" ({', '.join(f'{label} {count}' for label, count in shelters.items())})" if shelters else ""
+    offer.append(
+        html.P(
+            typo(
+                f"{family_labels.get(FAMILY_HEBERGEMENT, 'Hébergement')} : {format_count(shelter_count)} "
+                f"établissement{'s' if shelter_count > 1 else ''}{detail}."
+            )
+        )
+    )
+    wave = accelerated_wave(store, territory)
+    if wave is not None:
+        ordinal = "1re" if wave == 1 else f"{wave}e"
+        offer.append(
+            html.P(
+                typo(f"Territoire de mise en œuvre accélérée du Logement d'abord ({ordinal} vague)."),
+                className="badge-line",
+            )
+        )
+    return html.Section(
+        [
+            html.H2(typo(f"Résidences sociales recensées : {territory.name}"), className="territory-offer-title"),
+            *offer,
+            html.P(sources_line(store.residence_citations(FAMILY_RESIDENCE)), className="figure-source"),
+        ],
+        className="panel territory-panel",
+    )
+
+
+def territory_heading(territory: Territory) -> html.Div:
+    """The territory name, at the top of the page."""
+    return html.Div(
+        [
+            html.P("Monter un projet sur le territoire de", className="eyebrow"),
+            html.P(territory.name, className="territory-name"),
+            html.P(describe(territory), className="territory-kind"),
+        ],
+        id=ids.PROJET_TERRITOIRE,
+        className="territory-heading",
+    )
+
+
+def notice(message: str) -> html.Div:
+    return html.Div(html.P(typo(message)), id=ids.PROJET_NOTICE, className="notice notice-warning", role="alert")
+
+
+@requires_store
+def territory_blocks(store: Store, code: str | list[str]) -> tuple:
+    """(heading, offer panel) of the territory named by `?territoire=`, or (French notice, None)."""
+    value = (code[-1] if isinstance(code, list) else str(code)).strip()
+    shown = value[:20]
+    if not _CODE.fullmatch(value):
+        return (
+            notice(
+                f"Le paramètre territoire « {shown} » n'est pas un code de territoire : il attend le code SIREN "
+                "d'une intercommunalité (9 chiffres) ou le code Insee d'une commune. La page générale est affichée."
+            ),
+            None,
+        )
+    territory = find_territory(store, value)
+    if territory is None:
+        return (
+            notice(
+                f"Aucun territoire de code « {shown} » dans les données des Hauts-de-France. "
+                "La page générale est affichée."
+            ),
+            None,
+        )
+    return territory_heading(territory), territory_panel(store, territory)
+
+
+def actors() -> html.Section:
+    return html.Section(
+        [
+            html.H2("Les acteurs"),
+            html.Div(
+                [html.Div([html.H3(name), fact_items(facts)], className="actor") for name, facts in text.ACTORS],
+                className="actors",
+            ),
+        ],
+        id=ids.PROJET_ACTORS,
+    )
+
+
+def stages() -> html.Section:
+    return html.Section(
+        [
+            html.H2("Les étapes"),
+            html.Ol(
+                [
+                    html.Li(
+                        [
+                            html.H3(title),
+                            html.P([typo(body), " ", source_span(source)]),
+                        ],
+                        className="stage",
+                    )
+                    for title, body, source in text.STAGES
+                ],
+                className="stages",
+            ),
+        ],
+        id=ids.PROJET_STAGES,
+    )
+
+
+def funding() -> html.Section:
+    return html.Section(
+        [
+            html.H2("Les financements"),
+            html.P(fact_children(text.FUNDING_NOTE), className="fact intro"),
+            html.Div(
+                [
+                    html.Div([html.H3("Pour investir"), fact_items(text.FUNDING_INVESTMENT)], className="actor"),
+                    html.Div([html.H3("Pour fonctionner"), fact_items(text.FUNDING_OPERATION)], className="actor"),
+                ],
+                className="actors actors-2",
+            ),
+            html.P(
+                [
+                    typo("Les règles et les montants de ces aides ne sont pas repris ici. Pour les connaître : "),
+                    html.A(text.FICHE_PRATIQUE_LABEL, href=text.FICHE_PRATIQUE_URL, target="_blank", rel="noopener"),
+                    typo(
+                        " et les services de l'État du département (DDETS, DDT ou DDTM). Pour un ordre de grandeur du "
+                        "coût "
+                        "public d'une place, "
+                    ),
+                    dcc.Link("utilisez le calculateur", href="/calculateur"),
+                    ".",
+                ]
+            ),
+        ],
+        id=ids.PROJET_FUNDING,
+    )
+
+
+def layout(**query: str | list[str]) -> html.Div:
+    top, offer = (None, None)
+    if TERRITORY_PARAM in query:
+        blocks = territory_blocks(code=query[TERRITORY_PARAM])
+        top, offer = blocks if isinstance(blocks, tuple) else (blocks, None)
+    return html.Div(
+        [
+            html.P(dcc.Link("← Comprendre les résidences sociales", href="/comprendre"), className="back-link"),
+            top,
+            html.H1("Monter un projet de résidence sociale", id=ids.PROJET_TITLE),
+            html.P(typo(text.PROJECT_LEAD), className="lead"),
+            offer,
+            general_legend(),
+            actors(),
+            stages(),
+            funding(),
+            html.Section(
+                [html.H2("La dynamique régionale"), *fact_paragraphs(text.REGIONAL_DYNAMIC)],
+                id=ids.PROJET_REGION,
+            ),
+        ],
+        className="prose-page",
+    )

@@ -1,0 +1,217 @@
+"""Read-only API, download route and the pages of issue 6, through the Flask test client."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import urlencode
+
+import dash
+import openpyxl
+import pandas as pd
+import pytest
+from flask.testing import FlaskClient
+
+from dashboard import exports
+from dashboard.api import API_LEVELS, cache_config
+from dashboard.app import create_app, navigable_pages
+from dashboard.settings import Settings
+from dashboard.store import Store
+from dashboard.table_state import parse_query
+
+
+@pytest.fixture(scope="module")
+def app(built_data_dir: Path) -> dash.Dash:
+    return create_app(Settings(data_dir=built_data_dir))
+
+
+@pytest.fixture
+def client(app: dash.Dash) -> FlaskClient:
+    return app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def store(app: dash.Dash) -> Store:
+    return app.server.config["STORE"]
+
+
+def refused(client: FlaskClient, url: str, status: int = 400) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, response.text
+    assert response.mimetype == "application/json"
+    return response.get_json()["erreur"]
+
+
+def test_cache_config_is_a_local_cache_by_default():
+    assert cache_config(Settings())["CACHE_TYPE"] == "SimpleCache"
+    assert cache_config(Settings(redis_url="redis://cache"))["CACHE_TYPE"] == "SimpleCache"  # Redis: later
+
+
+def test_indicators_in_json_carry_source_and_vintage(client: FlaskClient, store: Store):
+    epci = store.territories.loc[store.territories["level"] == "epci", "code"].iloc[0]
+    response = client.get(f"/api/v1/indicators?level=epci&indicator=population,taux_pauvrete&code={epci}")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["niveau"] == "epci" and body["nombre"] == 2
+    described = {item["id"]: item for item in body["indicateurs"]}
+    assert described["population"]["source"] == "Insee, populations légales 2023"
+    assert described["population"]["millesime"] == "2023"
+    assert described["population"]["unite"] == "habitants"
+    assert described["taux_pauvrete"]["approximation"] is True
+    assert described["taux_pauvrete"]["jeux_de_donnees"][0]["licence"]
+    long = store.indicators
+    expected = long.loc[(long["level"] == "epci") & (long["code"] == epci)].set_index("indicator")
+    for row in body["donnees"]:
+        assert row["code"] == epci
+        assert row["valeur"] == pytest.approx(expected.at[row["indicateur"], "value"])
+        assert row["couverture"] == pytest.approx(expected.at[row["indicateur"], "coverage"])
+    assert body["meta"]["documentation"] == "/api" and body["meta"]["donnees_construites_le"]
+
+
+def test_missing_values_are_null_in_json_and_empty_in_csv(client: FlaskClient, store: Store):
+    long = store.indicators
+    missing = long.loc[(long["level"] == "commune") & (long["indicator"] == "taux_pauvrete") & long["value"].isna()]
+    code = missing["code"].iloc[0]
+    body = client.get(f"/api/v1/indicators?level=commune&indicator=taux_pauvrete&code={code}").get_json()
+    assert body["donnees"][0]["valeur"] is None
+    response = client.get(f"/api/v1/indicators?level=commune&indicator=taux_pauvrete,population&code={code}&format=csv")
+    assert response.mimetype == "text/csv"
+    read = pd.read_csv(io.BytesIO(response.data), dtype={"code": str})
+    assert list(read.columns) == [
+        "niveau", "code", "nom", "indicateur", "libelle", "unite", "valeur", "couverture", "source", "millesime",
+        "approximation",
+    ]  # fmt: skip
+    by_indicator = read.set_index("indicateur")
+    assert pd.isna(by_indicator.at["taux_pauvrete", "valeur"])
+    assert by_indicator.at["population", "valeur"] > 0
+    assert by_indicator.at["population", "source"] == "Insee, populations légales 2023"
+
+
+def test_every_level_of_the_api_answers(client: FlaskClient):
+    for level in API_LEVELS:
+        body = client.get(f"/api/v1/indicators?level={level}&indicator=population").get_json()
+        assert body["nombre"] > 0, level
+    france = client.get("/api/v1/indicators?level=france&indicator=population").get_json()
+    assert france["donnees"][0]["code"] == "FR"
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter", "words"),
+    [
+        ("/api/v1/indicators", "level", "obligatoire"),
+        ("/api/v1/indicators?level=canton", "level", "Valeur inconnue pour « level » : « canton »"),
+        ("/api/v1/indicators?level=epci&indicator=population,pif", "indicator", "inconnu : « pif »"),
+        ("/api/v1/indicators?level=commune&indicator=lda_relogements", "indicator", "au niveau commune"),
+        ("/api/v1/indicators?level=commune&code=99999,59350", "code", "Code (au niveau commune) inconnu : « 99999 »"),
+        ("/api/v1/indicators?level=epci&format=xml", "format", "Valeur inconnue pour « format »"),
+        ("/api/v1/indicators?level=epci&niveau=epci", "niveau", "Paramètre inconnu : « niveau »"),
+        ("/api/v1/territories?level=france", "level", "Valeur inconnue pour « level »"),
+        ("/api/v1/territories?level=region&epci=200093201", "epci", "ne s'applique pas"),
+        ("/api/v1/residences?type=hotel", "type", "Type d'établissement inconnu : « hotel »"),
+        ("/api/v1/residences?epci=123", "epci", "EPCI inconnu : « 123 »"),
+        ("/api/v1/sources?format=csv", "format", "Valeur inconnue pour « format »"),
+    ],
+)
+def test_bad_parameters_get_a_french_400(client: FlaskClient, url: str, parameter: str, words: str):
+    error = refused(client, url)
+    assert error["status"] == 400
+    assert error["parametre"] == parameter
+    assert words in error["message"]
+
+
+def test_unknown_endpoint_is_a_json_404(client: FlaskClient):
+    error = refused(client, "/api/v1/communes", status=404)
+    assert "Adresse inconnue" in error["message"] and "/api" in error["message"]
+
+
+def test_answers_are_cached_and_errors_are_not(client: FlaskClient):
+    first = client.get("/api/v1/indicators?level=departement&indicator=population,taux_pauvrete")
+    again = client.get("/api/v1/indicators?indicator=population,taux_pauvrete&level=departement")
+    assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("MISS", "HIT")
+    assert again.data == first.data and again.mimetype == "application/json"
+    assert client.get("/api/v1/indicators?level=nope").status_code == 400
+    assert client.get("/api/v1/indicators?level=nope").status_code == 400
+    csv_first = client.get("/api/v1/residences?family=residence_sociale&format=csv")
+    csv_again = client.get("/api/v1/residences?family=residence_sociale&format=csv")
+    assert csv_again.headers["X-Cache"] == "HIT" and csv_again.mimetype == "text/csv"
+    assert csv_again.headers["Content-Disposition"] == csv_first.headers["Content-Disposition"]
+
+
+def test_territories_and_residences(client: FlaskClient, store: Store):
+    body = client.get("/api/v1/territories?level=epci&departement=80").get_json()
+    epci = store.territories.loc[store.territories["level"] == "epci"]
+    assert body["nombre"] == int((epci["departement_code"] == "80").sum())
+    assert body["source"] == store.dataset(exports.TERRITORIES_DATASET)["citation"]
+    assert {"code", "nom", "nature", "population"} <= set(body["territoires"][0])
+
+    residences = store.residences
+    code = residences["epci_code"].value_counts().index[0]
+    body = client.get(f"/api/v1/residences?epci={code}&family=residence_sociale").get_json()
+    expected = residences.loc[(residences["epci_code"] == code) & (residences["family"] == "residence_sociale")]
+    assert sorted(row["finess"] for row in body["etablissements"]) == sorted(expected["finess"])
+    assert body["source"] == "FINESS (DREES), extraction du 08/01/2021"
+    assert {"longitude", "latitude", "source"} <= set(body["etablissements"][0])
+
+
+def test_sources_list_datasets_and_indicators(client: FlaskClient, store: Store):
+    body = client.get("/api/v1/sources").get_json()
+    assert len(body["jeux_de_donnees"]) == len(store.catalogue["datasets"])
+    indicators = {item["id"]: item for item in body["indicateurs"]}
+    assert indicators["lda_relogements"]["niveaux"] == ["departement", "region", "france"]
+    assert "taux_logement_social" not in indicators  # not available in open data
+
+
+def test_api_without_data_says_so(tmp_path: Path):
+    client = create_app(Settings(data_dir=tmp_path)).server.test_client()
+    error = refused(client, "/api/v1/indicators?level=epci", status=503)
+    assert "python -m loaders build" in error["message"]
+    assert client.get("/telecharger/csv?niveau=epci").status_code == 503
+
+
+def test_download_route_serves_exactly_the_view(client: FlaskClient, store: Store):
+    query = {"niveau": "commune", "indicateurs": "population,taux_pauvrete", "dep": "02", "tri": "-population"}
+    response = client.get(f"/telecharger/csv-excel?{urlencode(query)}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="territoires_commune_20') and disposition.endswith(
+        '_dep-02_excel.csv"'
+    )
+    read = pd.read_csv(io.BytesIO(response.data), sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
+    state, _ = parse_query(query, exports.table_choices(store))
+    view = exports.territory_view(store, state)
+    assert read["Code commune"].tolist() == view.frame["code"].tolist()
+
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/telecharger/xlsx?{urlencode(query)}").data))
+    filters = dict(workbook["Filtres"].iter_rows(min_row=2, values_only=True))
+    assert filters["Lien vers cette vue"] == f"http://localhost/tableaux?{urlencode(query, safe=',')}"
+    assert client.get("/telecharger/pdf?niveau=epci").status_code == 404
+
+
+def test_pages_are_registered_and_render(app: dash.Dash):
+    names = [page["name"] for page in navigable_pages()]
+    assert "Tableaux" in names and "API" not in names
+    tables = dash.page_registry["dashboard.pages.tableaux"]
+    assert tables["path"] == "/tableaux" and tables["order"] == 5
+    assert dash.page_registry["dashboard.pages.api_doc"]["path"] == "/api"
+    client = app.server.test_client()
+    for path in ("/tableaux", "/api", "/tableaux?niveau=zzz"):
+        assert client.get(path).status_code == 200
+    page = client.get("/tableaux").text
+    assert "unpkg.com" not in page and "cdn.jsdelivr" not in page  # dash-ag-grid is served locally
+    assert "/_dash-component-suites/dash_ag_grid/" in page
+    with app.server.test_request_context("/tableaux"):
+        layout = str(tables["layout"](niveau="zzz", dep="59"))
+    assert "Niveau « zzz » inconnu" in layout
+    assert "/telecharger/xlsx?niveau=epci" in layout and "dep=59" in layout
+
+
+def test_pages_and_downloads_survive_a_minimal_store(tmp_path: Path):
+    """Dash renders every page on a worker's first request: a partial build must not break the app."""
+    from tests.dashboard_data import write_tiny_store
+
+    client = create_app(Settings(data_dir=write_tiny_store(tmp_path / "data"))).server.test_client()
+    assert client.get("/").status_code == 200
+    for url in ("/tableaux", "/api", "/telecharger/xlsx?niveau=commune", "/telecharger/geojson?onglet=residences"):
+        assert client.get(url).status_code == 200, url
+    body = client.get("/api/v1/territories?level=epci").get_json()
+    assert body["nombre"] == 2

@@ -1,0 +1,462 @@
+"""Map explorer functions without a browser: classification, palettes, legend, figure, table, panel,
+GeoJSON route and callbacks — on hand-made values, a one-EPCI store and the real build."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dash
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from dashboard import maps
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from dashboard.store import Store, display_geometries, indicator_rows, load_store
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import mapclassify
+
+NNBSP = "\u202f"
+
+
+# --- Stores ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store(built_data_dir: Path) -> Store:
+    """The real build of the open-data mirror (92 EPCI, 3,782 communes of the région)."""
+    return load_store(built_data_dir)
+
+
+def one_epci_store(values: dict[str, float | None], coverage: float = 1.0) -> Store:
+    """A store with one EPCI, its two communes and one département; `values` per commune code."""
+    territories = gpd.GeoDataFrame(
+        {
+            "level": ["epci", "commune", "commune", "departement", "region"],
+            "code": ["200000001", "80001", "80002", "80", "32"],
+            "name": ["CC Unique", "Amont", "Aval", "Somme", "Hauts-de-France"],
+            "kind": ["CC", None, None, None, None],
+            "departement_code": ["80", "80", "80", "80", None],
+            "epci_code": [None, "200000001", "200000001", None, None],
+            "in_region": [True, True, True, True, True],
+            "population": [300, 100, 200, 300, 300],
+        },
+        geometry=[box(2, 49, 3, 50), box(2, 49, 2.5, 50), box(2.5, 49, 3, 50), box(2, 49, 3, 50), box(2, 49, 3, 50)],
+        crs="EPSG:4326",
+    )
+    rows = [("commune", code, value) for code, value in values.items()]
+    known = [value for value in values.values() if value is not None]
+    rows.append(("epci", "200000001", sum(known) / len(known) if known else None))
+    rows.append(("region", "32", sum(known) / len(known) if known else None))
+    indicators = pd.DataFrame(
+        {
+            "level": [level for level, _, _ in rows],
+            "code": [code for _, code, _ in rows],
+            "indicator": "taux_test",
+            "value": [np.nan if value is None else value for _, _, value in rows],
+            "source": "Éditeur de test, fichier de test",
+            "vintage": "2024",
+            "coverage": coverage,
+        }
+    )
+    catalogue = {
+        "datasets": [],
+        "indicators": [
+            {
+                "id": "taux_test",
+                "label": "Taux de test",
+                "unit": "%",
+                "method": "approximation",
+                "method_label": "Moyenne pondérée de test.",
+                "direction": 1,
+                "theme": "logement",
+                "available": True,
+            }
+        ],
+        "themes": {"logement": "Logement"},
+        "residence_types": {"labels": {"fjt": "Foyer de jeunes travailleurs"}, "residence_sociale": ["fjt"]},
+    }
+    residences = gpd.GeoDataFrame(
+        {
+            "finess": ["800000001"],
+            "name": ["FJT de test"],
+            "type": ["fjt"],
+            "family": ["residence_sociale"],
+            "commune_name": ["Amont"],
+            "source": ["FINESS de test"],
+        },
+        geometry=gpd.points_from_xy([2.2], [49.5]),
+        crs="EPSG:4326",
+    )
+    return Store(
+        territories=territories,
+        indicators=indicators,
+        residences=residences,
+        coverage={},
+        catalogue=catalogue,
+        built_at=datetime(2026, 1, 1, tzinfo=UTC),
+        display=display_geometries(territories),
+        indicator_rows=indicator_rows(indicators),
+    )
+
+
+URLS = {level: f"/carte/geometrie/{level}.json" for level in ("commune", "epci", "departement", "region")}
+
+
+# --- Formatting ---------------------------------------------------------------------------------------
+
+
+def test_french_number_format():
+    assert maps.format_number(12345.678, 1) == f"12{NNBSP}345,7"
+    assert maps.format_number(-0.01, 1) == "0,0"
+    assert maps.format_value(12.34, {"unit": "%"}) == f"12,3{NNBSP}%"
+    assert maps.format_value(22822, {"unit": "€ par an"}) == f"22{NNBSP}822 € par an"
+    assert maps.format_value(float("nan"), {"unit": "%"}) == "donnée non disponible"
+    assert maps.format_value(1, {"unit": "établissements"}) == "1 établissement"
+    assert maps.format_value(0.55, {"unit": "établissements pour 10 000 hab."}) == "0,55 établissement pour 10 000 hab."
+    assert maps.format_value(3, {"unit": "établissements"}) == "3 établissements"
+    assert maps.format_bound(0.0, 2) == "0" and maps.format_bound(19.0, 1) == "19,0"
+    assert maps.ordinal(1) == "1er"
+    assert maps.ordinal(1234) == f"1{NNBSP}234e"
+
+
+# --- Classification -------------------------------------------------------------------------------------
+
+
+def test_quantiles_bounds_and_counts():
+    classes = maps.classify(range(1, 11), maps.SCHEME_QUANTILES, 5)
+    assert classes.bounds == pytest.approx((2.8, 4.6, 6.4, 8.2, 10))  # mapclassify's interpolated quantiles
+    assert classes.bounds == pytest.approx(tuple(mapclassify.Quantiles(np.arange(1, 11), k=5).bins))
+    assert classes.counts == (2, 2, 2, 2, 2)
+    assert classes.minimum == 1
+    assert classes.index.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+
+
+def test_equal_intervals_bounds_are_evenly_spaced():
+    classes = maps.classify([0, 1, 2, 3, 4, 10], maps.SCHEME_EQUAL, 5)
+    assert classes.bounds == pytest.approx((2, 4, 6, 8, 10))
+    assert classes.counts == (3, 2, 0, 0, 1)  # an empty class stays, with 0
+
+
+def test_missing_values_are_outside_every_class():
+    classes = maps.classify([1, float("nan"), 3, 4, None if False else float("nan"), 6, 7], maps.SCHEME_QUANTILES, 3)
+    assert classes.missing == 2
+    assert classes.index[1] == -1 and classes.index[4] == -1
+    assert sum(classes.counts) == 5
+
+
+def test_all_missing_gives_no_class():
+    classes = maps.classify([float("nan")] * 4)
+    assert classes.bounds == () and classes.counts == () and classes.missing == 4
+    assert classes.index.tolist() == [-1] * 4
+
+
+@pytest.mark.parametrize("scheme", list(maps.SCHEMES))
+def test_all_equal_values_make_one_class(scheme):
+    classes = maps.classify([4.2] * 6, scheme, 5)
+    assert classes.bounds == (4.2,) and classes.counts == (6,) and classes.distinct
+    assert maps.class_labels(classes, 1) == ["4,2"]
+
+
+@pytest.mark.parametrize("scheme", list(maps.SCHEMES))
+def test_one_territory_makes_one_class(scheme):
+    classes = maps.classify([12.5], scheme, 7)
+    assert classes.k == 1 and classes.counts == (1,)
+
+
+@pytest.mark.parametrize("scheme", list(maps.SCHEMES))
+def test_fewer_distinct_values_than_classes_gives_one_class_per_value(scheme):
+    classes = maps.classify([0, 0, 0, 1, 1, 2], scheme, 5)
+    assert classes.bounds == (0, 1, 2)
+    assert classes.counts == (3, 2, 1)
+    assert classes.distinct
+    assert maps.class_labels(classes, 0) == ["0", "1", "2"]
+
+
+def test_tied_quantiles_are_merged():
+    classes = maps.classify([0] * 50 + [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], maps.SCHEME_QUANTILES, 5)
+    assert len(set(classes.bounds)) == len(classes.bounds) < 5
+    assert sum(classes.counts) == 60
+
+
+@pytest.mark.parametrize("k", [3, 5, 7])
+def test_natural_breaks_match_mapclassify_fisher_jenks(k):
+    rng = np.random.default_rng(k)
+    values = np.sort(rng.lognormal(size=120))
+    with warnings.catch_warnings():  # mapclassify without numba says it is slow
+        warnings.simplefilter("ignore")
+        expected = list(mapclassify.FisherJenks(values, k=k).bins)
+    assert maps.natural_breaks(values, k) == pytest.approx(expected)
+
+
+def test_natural_breaks_on_many_values_are_sampled_but_deterministic():
+    values = np.random.default_rng(0).normal(size=5000)
+    first = maps.classify(values, maps.SCHEME_JENKS, 5)
+    second = maps.classify(values, maps.SCHEME_JENKS, 5)
+    assert first.sampled and first.bounds == second.bounds
+    assert first.bounds[-1] == values.max()
+    assert sum(first.counts) == 5000
+
+
+def test_class_labels_of_whole_numbers_have_no_decimals():
+    classes = maps.classify([0, 5, 10, 15, 20, 25, 30, 35, 40], maps.SCHEME_EQUAL, 4)
+    assert maps.class_labels(classes, 1) == ["de 0 à 10", "plus de 10 à 20", "plus de 20 à 30", "plus de 30 à 40"]
+
+
+def test_class_labels_show_bounds_with_enough_decimals():
+    classes = maps.classify([1.0, 1.02, 1.04, 2.5, 3.75, 4], maps.SCHEME_QUANTILES, 3)
+    # One decimal would write 1,0 for both the minimum and the first bound (1,03): two are used.
+    assert maps.class_labels(classes, 1) == ["de 1,00 à 1,03", "plus de 1,03 à 2,92", "plus de 2,92 à 4,00"]
+
+
+# --- Palettes -------------------------------------------------------------------------------------------
+
+
+def test_sequential_palette_has_one_colour_per_class():
+    for k in range(1, 8):
+        assert len(maps.sequential_colours(k)) == k
+    assert maps.MISSING_COLOUR not in {colour for k in range(1, 8) for colour in maps.sequential_colours(k)}
+
+
+def test_diverging_palette_is_centred_on_the_reference():
+    classes = maps.classify([-3, -2, -1, 1, 2, 3], maps.SCHEME_EQUAL, 3)  # (-3..-1], (-1..1], (1..3]
+    neutral = maps.diverging_colours(classes, 0.0, 0)
+    assert neutral[1] == maps.DIVERGING_NEUTRAL  # the class holding 0
+    assert neutral[0] in maps.DIVERGING_WARM[1] and neutral[2] in maps.DIVERGING_COOL[1]
+    need_above = maps.diverging_colours(classes, 0.0, 1)
+    assert need_above[2] in maps.DIVERGING_WARM[1] and need_above[0] in maps.DIVERGING_COOL[1]
+
+
+def test_diverging_palette_darkens_away_from_the_reference():
+    classes = maps.classify(range(1, 11), maps.SCHEME_QUANTILES, 5)
+    above_is_need = maps.diverging_colours(classes, 0.5, 1)  # everything above the reference
+    assert above_is_need == maps.DIVERGING_WARM[5]
+    assert maps.diverging_colours(classes, 0.5, -1) == maps.DIVERGING_COOL[5]
+
+
+# --- One-EPCI store: values, legend, figure ------------------------------------------------------------
+
+
+def test_one_epci_store_maps_its_single_value():
+    store = one_epci_store({"80001": 10.0, "80002": 20.0})
+    view = maps.map_view(store, "taux_test", maps.LEVEL_EPCI, maps.SCHEME_JENKS, 5)
+    assert view.classification.k == 1
+    assert [entry.count for entry in view.legend.entries] == [1]
+    assert view.trace_values["z"] == [1]
+    assert view.values.ranks.tolist() == [1]
+    assert "1 valeur distincte seulement : une classe par valeur." in view.legend.notes
+
+
+def test_missing_value_is_grey_never_a_class_colour():
+    store = one_epci_store({"80001": 10.0, "80002": None}, coverage=0.5)
+    view = maps.map_view(store, "taux_test", maps.LEVEL_COMMUNE)
+    trace = view.trace_values
+    assert trace["z"] == [1, 0]
+    assert trace["colorscale"][0][1] == maps.MISSING_COLOUR == trace["colorscale"][1][1]
+    assert maps.MISSING_COLOUR not in view.colours
+    assert trace["customdata"][1][:2] == ["donnée non disponible", "–"]
+    missing = view.legend.entries[-1]
+    assert missing.missing and missing.label == "donnée non disponible" and missing.count == 1
+
+
+def test_coverage_and_approximation_are_labelled():
+    store = one_epci_store({"80001": 10.0, "80002": 20.0}, coverage=0.7)
+    epci = maps.map_view(store, "taux_test", maps.LEVEL_EPCI)
+    notes = " ".join(epci.legend.notes)
+    assert "Ces valeurs sont des approximations. Moyenne pondérée de test." in notes
+    assert f"70{NNBSP}% de la population de la région" in notes
+    assert "(approximation)" in epci.trace_values["hovertemplate"]
+    assert epci.trace_values["customdata"][0][2] == f"<br>couvre 70{NNBSP}% de la population"
+    commune = maps.map_view(store, "taux_test", maps.LEVEL_COMMUNE)
+    assert "(approximation)" not in commune.trace_values["hovertemplate"]  # published at commune level
+
+
+def test_hover_carries_the_source_line_and_unit():
+    store = one_epci_store({"80001": 10.0, "80002": 20.0})
+    template = maps.map_view(store, "taux_test", maps.LEVEL_COMMUNE).trace_values["hovertemplate"]
+    assert "Source : Éditeur de test, fichier de test (2024)" in template
+    assert "Taux de test (%) : <b>%{customdata[0]}</b>" in template
+
+
+def test_the_figure_carries_no_polygon():
+    store = one_epci_store({"80001": 10.0, "80002": 20.0})
+    view = maps.map_view(store, "taux_test", maps.LEVEL_COMMUNE)
+    figure = maps.map_figure(store, maps.LEVEL_COMMUNE, URLS, view.trace_values, ["fjt"], "80002")
+    data = figure.to_plotly_json()["data"]
+    assert [trace["type"] for trace in data] == ["choropleth", "choropleth", "choropleth", "scattergeo"]
+    assert data[0]["geojson"] == "/carte/geometrie/commune.json"
+    assert data[1]["geojson"] == "/carte/geometrie/departement.json"
+    assert list(data[0]["locations"]) == ["80001", "80002"]
+    assert list(data[2]["locations"]) == ["80002"]
+    assert data[3]["visible"] is True
+    assert "coordinates" not in figure.to_json()
+    assert figure.layout.geo.visible is False
+
+
+def test_an_indicator_absent_at_a_level_says_where_it_exists():
+    store = one_epci_store({"80001": 10.0, "80002": 20.0})
+    view = maps.map_view(store, "taux_test", maps.LEVEL_DEPARTEMENT)
+    assert view.values is None and view.legend is None
+    assert view.suggested_level == maps.LEVEL_EPCI
+    assert "n'est pas calculé par département" in view.unavailable_message
+    assert "Il existe par EPCI ou par commune" in view.unavailable_message
+    assert set(view.trace_values["z"]) == {0}
+
+
+# --- Real build -------------------------------------------------------------------------------------------
+
+
+def test_display_geometry_of_the_real_build(store: Store):
+    assert len(store.display[maps.LEVEL_EPCI].codes) == 92
+    assert len(store.display[maps.LEVEL_COMMUNE].codes) == 3782
+    assert len(store.display[maps.LEVEL_DEPARTEMENT].codes) == 5
+    geojson = json.loads(gzip.decompress(store.display[maps.LEVEL_EPCI].geojson_gzip))
+    assert [feature["id"] for feature in geojson["features"]] == store.display[maps.LEVEL_EPCI].codes
+    assert {feature["geometry"]["type"] for feature in geojson["features"]} <= {"Polygon", "MultiPolygon"}
+
+
+def test_real_epci_view_has_92_territories_and_a_source(store: Store):
+    view = maps.map_view(store, "residence_sociale_pour_10000", maps.LEVEL_EPCI, maps.SCHEME_QUANTILES, 5)
+    assert len(view.trace_values["z"]) == 92
+    legend_total = sum(entry.count for entry in view.legend.entries)
+    assert legend_total == 92
+    assert view.legend.source.startswith("Sources : FINESS (DREES)")
+    assert view.legend.source.endswith(")")
+
+
+def test_real_poverty_rate_has_missing_epci_and_partial_coverage(store: Store):
+    view = maps.map_view(store, "taux_pauvrete", maps.LEVEL_EPCI)
+    assert view.classification.missing == int(np.isnan(view.values.values).sum()) > 0
+    assert view.legend.entries[-1].missing
+    notes = " ".join(view.legend.notes)
+    assert "approximations" in notes and "Couverture" in notes
+
+
+def test_lovac_is_departement_only(store: Store):
+    view = maps.map_view(store, "vacance_privee", maps.LEVEL_EPCI)
+    assert view.suggested_level == maps.LEVEL_DEPARTEMENT
+    assert "par département" in view.unavailable_message
+    assert maps.map_view(store, "vacance_privee", maps.LEVEL_DEPARTEMENT).classification.k == 5
+
+
+def test_diverging_reference_uses_the_regional_value(store: Store):
+    view = maps.map_view(store, "taux_chomage", maps.LEVEL_EPCI, reference=maps.REFERENCE_REGION)
+    assert maps.DIVERGING_NEUTRAL in view.colours or any(c in view.colours for c in maps.DIVERGING_WARM[3])
+    assert any("valeur régionale" in note for note in view.legend.notes)
+    counts = maps.map_view(store, "population", maps.LEVEL_EPCI, reference=maps.REFERENCE_REGION)
+    assert counts.colours == tuple(maps.sequential_colours(counts.classification.k))  # no reference for counts
+    assert "sans objet pour un effectif" in " ".join(counts.legend.notes)
+
+
+def test_table_sorting_filtering_and_pages(store: Store):
+    view = maps.map_view(store, "taux_pauvrete", maps.LEVEL_EPCI)
+    by_rank = maps.table_view(view.values, view.classification, view.colours)
+    assert by_rank.total == by_rank.matching == 92 and by_rank.pages == 1
+    assert by_rank.rows[0].rank == "1er"
+    assert by_rank.rows[-1].value == "donnée non disponible"  # missing values last
+    by_name = maps.table_view(view.values, view.classification, view.colours, maps.SORT_NAME, True)
+    names = [row.name for row in by_name.rows]
+    assert names == sorted(names, key=maps.normalise, reverse=True)
+    found = maps.table_view(view.values, view.classification, view.colours, search="creil")
+    assert [row.name for row in found.rows] == ["CA Creil Sud Oise"]
+    communes = maps.map_view(store, "population", maps.LEVEL_COMMUNE)
+    page = maps.table_view(communes.values, communes.classification, communes.colours, page=2, page_size=100)
+    assert page.pages == 38 and page.page == 2 and len(page.rows) == 100
+    data = maps.table_data(page, communes.classification, communes.colours, 0)
+    assert len(data["rows"]) == 100 and len(data["classes"]) == communes.classification.k
+
+
+def test_territory_panel_links_to_the_epci_page(store: Store):
+    summary = maps.territory_summary(store, maps.LEVEL_EPCI, "200033579", "taux_pauvrete")
+    assert summary.name == "CU d'Arras" and summary.kind == "Communauté urbaine"
+    assert summary.fiche_code == "200033579"
+    assert summary.figures[0].label == "Taux de pauvreté"
+    assert all(figure.source.startswith(("Source : ", "Sources : ")) for figure in summary.figures)
+    commune = maps.territory_summary(store, maps.LEVEL_COMMUNE, "62041", None)
+    assert commune.name == "Arras" and commune.fiche_code == "200033579"
+    assert maps.territory_summary(store, maps.LEVEL_EPCI, "000000000", None) is None
+
+
+def test_territory_options_are_searched_without_accents(store: Store):
+    options = maps.territory_options(store, maps.LEVEL_COMMUNE, "abbecourt", None)
+    assert options[0]["label"] == "Abbécourt (02001)"
+    selected = maps.territory_options(store, maps.LEVEL_EPCI, "zzz", "200033579")
+    assert selected == [{"label": "CU d'Arras (200033579)", "value": "200033579"}]
+
+
+# --- App: GeoJSON route, page, callbacks -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app(built_data_dir: Path) -> dash.Dash:
+    return create_app(Settings(data_dir=built_data_dir))
+
+
+def test_geojson_route_serves_gzip_and_caches_forever(app: dash.Dash):
+    store = app.server.config["STORE"]
+    token = store.display["epci"].token
+    client = app.server.test_client()
+    response = client.get(f"/carte/geometrie/epci-{token}.json", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in response.headers["Cache-Control"]
+    assert len(json.loads(gzip.decompress(response.data))["features"]) == 92
+    assert client.get("/carte/geometrie/epci-000000000000.json").status_code == 404
+    assert client.get(f"/carte/geometrie/lune-{token}.json").status_code == 404
+
+
+def page_text(component) -> str:
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(page_text(child) for child in component)
+    return page_text(getattr(component, "children", None))
+
+
+def test_home_layout_reads_the_query_and_reports_bad_parameters(app: dash.Dash):
+    with app.server.test_request_context("/"):
+        layout = dash.page_registry["dashboard.pages.home"]["layout"](indicateur="inconnu", classes="12")
+    text = page_text(layout)
+    assert "Indicateur « inconnu » inconnu : l'indicateur par défaut est affiché." in text
+    assert "Nombre de classes « 12 » invalide" in text
+    assert "Résidences sociales pour 10 000 habitants par EPCI" in text
+
+
+def test_territory_page_shows_the_epci_and_its_indicators(app: dash.Dash):
+    with app.server.test_request_context("/"):
+        text = page_text(dash.page_registry["dashboard.pages.territoire"]["layout"](siren="200033579"))
+        missing = page_text(dash.page_registry["dashboard.pages.territoire"]["layout"](siren="123"))
+    assert "CU d'Arras" in text and "Taux de pauvreté" in text and "Source : Insee, Filosofi 2021" in text
+    assert "Territoire introuvable" in missing
+
+
+def test_indicator_change_sends_a_patch_without_geometry(app: dash.Dash):
+    from dashboard import callbacks_map
+
+    with app.server.test_request_context("/"):
+        outputs = callbacks_map.update_map("taux_pauvrete", "epci", "quantiles", 5, "auto", ["fjt"], [], None, "epci")
+        new_level = callbacks_map.update_map(
+            "taux_pauvrete", "commune", "quantiles", 5, "auto", ["fjt"], [], None, "epci"
+        )
+    patch = outputs[0]
+    assert isinstance(patch, dash.Patch)
+    operations = patch.to_plotly_json()["operations"]
+    assert {tuple(operation["location"][:3]) for operation in operations} == {
+        ("data", 0, key) for key in ("z", "zmin", "zmax", "colorscale", "customdata", "hovertemplate")
+    }
+    assert "geojson" not in json.dumps(operations)
+    figure = new_level[0]
+    assert not isinstance(figure, dash.Patch)
+    assert figure.data[0].geojson.startswith("/carte/geometrie/commune-")
+    assert len(figure.data[0].z) == 3782
