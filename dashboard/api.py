@@ -8,6 +8,8 @@ message, and every response carries the source and vintage of what it returns.
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import wraps
@@ -17,10 +19,13 @@ from urllib.parse import urlencode
 import pandas as pd
 from flask import Blueprint, Flask, Response, current_app, request
 from flask_caching import Cache
+from flask_caching.backends.rediscache import RedisCache
+from redis.exceptions import RedisError
 
 from dashboard import exports
+from dashboard.release import code_fingerprint
 from dashboard.settings import Settings
-from dashboard.store import StoreError, current_store
+from dashboard.store import CONFIG_KEY, StoreError, current_store
 from dashboard.table_state import parse_query, to_query
 
 API_PREFIX = "/api/v1"
@@ -30,6 +35,9 @@ TABLES_PATH = "/tableaux"
 CACHE_EXTENSION = "dashboard_api_cache"
 CACHE_TIMEOUT_S = 3600
 CACHE_THRESHOLD = 500
+REDIS_KEY_PREFIX = "residences-hdf"
+REDIS_TIMEOUT_S = 0.5
+REDIS_RETRY_S = 30.0
 
 API_LEVELS = ("commune", "epci", "departement", "region", "france")
 TERRITORY_LEVELS = ("commune", "epci", "departement", "region")
@@ -39,25 +47,74 @@ LICENCE = "Licence Ouverte / Open Licence 2.0 (Etalab), sauf mention contraire d
 MISSING = "null (JSON) ou vide (CSV) : valeur manquante, jamais 0"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 
+logger = logging.getLogger(__name__)
 
-def cache_config(settings: Settings) -> dict[str, Any]:
-    """flask-caching configuration: an in-process cache per worker.
 
-    The data is read-only for the life of a worker, so cached answers never go stale. A shared cache
-    (Redis, when `settings.redis_url` is set) is left for later: extend this function, not the views.
+def cache_config(settings: Settings, namespace: str = "") -> dict[str, Any]:
+    """flask-caching configuration: an in-process cache per worker, or Redis when REDIS_URL is set.
+
+    The data is read-only for the life of a worker, so cached answers never go stale. With Redis, the
+    cache is shared by every worker of every host behind the load balancer; its keys start with
+    `namespace` (build date of the data and fingerprint of the code), so hosts serving different
+    builds or releases never share answers.
+    Redis being unreachable only slows answers down (see TolerantRedisCache).
     """
-    del settings  # REDIS_URL is not used yet
+    config: dict[str, Any] = {"CACHE_DEFAULT_TIMEOUT": CACHE_TIMEOUT_S}
+    if not settings.redis_url:
+        return {**config, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": CACHE_THRESHOLD}
     return {
-        "CACHE_TYPE": "SimpleCache",
-        "CACHE_DEFAULT_TIMEOUT": CACHE_TIMEOUT_S,
-        "CACHE_THRESHOLD": CACHE_THRESHOLD,
+        **config,
+        "CACHE_TYPE": f"{__name__}.TolerantRedisCache",
+        "CACHE_REDIS_URL": settings.redis_url,
+        "CACHE_KEY_PREFIX": f"{REDIS_KEY_PREFIX}:{namespace}:",
+        "CACHE_OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_S, "socket_timeout": REDIS_TIMEOUT_S},
     }
+
+
+class TolerantRedisCache(RedisCache):
+    """flask-caching's Redis backend that degrades to "no cache" while Redis is unreachable.
+
+    A failed call is logged and answered as a cache miss; Redis is then left alone for
+    REDIS_RETRY_S seconds (so a dead Redis costs one timeout per worker per period, not one per request).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._skip_until = 0.0
+
+    def _attempt(self, operation: Callable[[], Any], fallback: Any) -> Any:
+        if time.monotonic() < self._skip_until:
+            return fallback
+        try:
+            return operation()
+        except RedisError as error:
+            self._skip_until = time.monotonic() + REDIS_RETRY_S
+            logger.warning("Redis cache unreachable (%s): answering without cache for %s s", error, REDIS_RETRY_S)
+            return fallback
+
+    def get(self, key: str) -> Any:
+        return self._attempt(lambda: super(TolerantRedisCache, self).get(key), None)
+
+    def set(self, key: str, value: Any, timeout: int | None = None) -> Any:
+        return self._attempt(lambda: super(TolerantRedisCache, self).set(key, value, timeout), False)
+
+    def delete(self, key: str) -> Any:
+        return self._attempt(lambda: super(TolerantRedisCache, self).delete(key), False)
+
+    def ping(self) -> bool:
+        """Whether Redis answers now (for /healthz; ignores the retry delay)."""
+        try:
+            return bool(self._read_client.ping())
+        except RedisError:
+            return False
 
 
 def init_api(server: Flask, settings: Settings) -> None:
     """Set up the cache and register the API and download blueprints on the Flask server."""
+    store = server.config.get(CONFIG_KEY)
+    data_version = store.built_at.strftime("%Y%m%dT%H%M%S") if isinstance(store, exports.Store) else "sans-donnees"
     cache = Cache()
-    cache.init_app(server, config=cache_config(settings))
+    cache.init_app(server, config=cache_config(settings, f"{data_version}:{code_fingerprint()}"))
     server.extensions[CACHE_EXTENSION] = cache
     server.register_blueprint(api_blueprint())
     server.register_blueprint(downloads_blueprint())

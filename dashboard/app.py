@@ -12,7 +12,12 @@ from dashboard import ids
 from dashboard.api import init_api
 from dashboard.callbacks_map import init_map_routes
 from dashboard.components import APP_NAME, REGION_NAME, footer, header
+from dashboard.exports_media import init_exports
+from dashboard.health import init_health
+from dashboard.page_cache import init_page_cache
+from dashboard.security import callback_error, error_banner, init_security
 from dashboard.settings import Settings
+from dashboard.static_compression import init_static_compression
 from dashboard.store import CONFIG_KEY, Store, StoreError, load_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -83,20 +88,30 @@ def create_app(config: Settings | None = None) -> dash.Dash:
         # each first response to validate callbacks (heavier pages, and errors for the ids of
         # pages that are not on screen).
         suppress_callback_exceptions=True,
+        # A failing callback: French message in the page, logged with its context (dashboard.security).
+        on_error=callback_error,
     )
+    init_static_compression(app.server)
     store = _load_or_explain(settings)
     app.server.config[CONFIG_KEY] = store
     # Read-only API (/api/v1), downloads of the tables page (/telecharger) and their cache.
     init_api(app.server, settings)
     # GeoJSON of the map explorer (/carte/geometrie/<level>-<token>.json), cached by browsers.
     init_map_routes(app.server)
+    # Image and PDF exports of the presentation mode and of the territory page (/export/...).
+    init_exports(app.server, settings)
     app.layout = html.Div(
         [
             html.A("Aller au contenu", href=f"#{ids.MAIN}", className="skip-link"),
             header(navigable_pages()),
-            html.Main(html.Div(dash.page_container, className="container"), id=ids.MAIN),
+            html.Main(html.Div([error_banner(), dash.page_container], className="container"), id=ids.MAIN),
             footer(store.built_at if isinstance(store, Store) else None),
         ],
         className="site",
     )
+    # Production readiness (issue 9): /healthz, then security headers, limits and French error pages
+    # (last: the Content-Security-Policy hashes the inline scripts of every registered callback).
+    init_health(app.server, settings)
+    init_page_cache(app.server)
+    init_security(app, settings)
     return app

@@ -9,13 +9,14 @@ only a level change sends a new figure, and even then the polygons stay out of i
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 import dash
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, no_update
 from flask import Blueprint, Flask, Response, abort, request
 
-from dashboard import ids, map_components, maps
-from dashboard.map_state import choices_from_store, serialise_state, state_from_controls
+from dashboard import ids, map_components, maps, needs, needs_state
+from dashboard.map_state import MapState, choices_from_store, serialise_state, state_from_controls
 from dashboard.store import Store, StoreError, current_store
 
 GEOMETRY_PATH = "/carte/geometrie"
@@ -68,6 +69,21 @@ def figure_for(store: Store, view: maps.MapView, layers: list[str], selected: st
     return maps.map_figure(store, view.level, geometry_urls(store), view.trace_values, layers, selected)
 
 
+def map_view_for(store: Store, state: MapState) -> maps.MapView:
+    """The map view of a state; the needs score (not in the store) is computed with the state's weights."""
+    computed = None
+    if state.indicator == needs.SCORE_INDICATOR:
+        computed = needs.score_level_values(store, state.score.weight_map, state.score.normalisation)
+    return maps.map_view(
+        store, state.indicator, state.level, state.scheme, state.classes, state.reference, computed=computed
+    )
+
+
+def score_state(query: str | None) -> needs_state.NeedsState:
+    """The score's weights kept in the page (ids.MAP_SCORE: a query string), checked like the URL."""
+    return needs_state.parse_needs(dict(parse_qsl((query or "").lstrip("?"))), only=needs_state.SCORE_PARAMS)[0]
+
+
 def _store() -> Store:
     store = current_store()
     if isinstance(store, StoreError):
@@ -103,14 +119,25 @@ def _layers(residence: list[str] | None, hebergement: list[str] | None) -> list[
     State(ids.MAP_LAYERS_HEBERGEMENT, "value"),
     State(ids.MAP_TERRITORY, "value"),
     State(ids.MAP_DRAWN_LEVEL, "data"),
+    State(ids.MAP_SCORE, "data"),
     prevent_initial_call=True,
 )
-def update_map(indicator, level, scheme, classes, reference, residence, hebergement, territory, drawn_level):
+def update_map(
+    indicator, level, scheme, classes, reference, residence, hebergement, territory, drawn_level, score=None
+):
     store = _store()
     state = state_from_controls(
-        choices_from_store(store), indicator, level, scheme, classes, reference, _layers(residence, hebergement), None
+        choices_from_store(store),
+        indicator,
+        level,
+        scheme,
+        classes,
+        reference,
+        _layers(residence, hebergement),
+        None,
+        score_state(score),
     )
-    view = maps.map_view(store, state.indicator, state.level, state.scheme, state.classes, state.reference)
+    view = map_view_for(store, state)
     if state.level == drawn_level:
         figure = Patch()
         for key, value in view.trace_values.items():
@@ -238,12 +265,17 @@ def show_territory(code, indicator, level):
     Input(ids.MAP_TABLE_FILTER, "value"),
     State(ids.MAP_TABLE_SORT, "data"),
     State(ids.MAP_TABLE_PAGE, "data"),
+    State(ids.MAP_SCORE, "data"),
     prevent_initial_call=True,
 )
-def update_table(indicator, level, scheme, classes, reference, _rank, _name, _previous, _next, search, sort, page):
+def update_table(
+    indicator, level, scheme, classes, reference, _rank, _name, _previous, _next, search, sort, page, score=None
+):
     store = _store()
-    state = state_from_controls(choices_from_store(store), indicator, level, scheme, classes, reference, [], None)
-    view = maps.map_view(store, state.indicator, state.level, state.scheme, state.classes, state.reference)
+    state = state_from_controls(
+        choices_from_store(store), indicator, level, scheme, classes, reference, [], None, score_state(score)
+    )
+    view = map_view_for(store, state)
     sort = sort or {"column": maps.SORT_RANK, "descending": False}
     trigger = ctx.triggered_id
     page = page or 0
@@ -300,9 +332,10 @@ def table_outputs(store: Store, view: maps.MapView, sort: dict[str, Any], page: 
     Input(ids.MAP_LAYERS_RESIDENCE, "value"),
     Input(ids.MAP_LAYERS_HEBERGEMENT, "value"),
     Input(ids.MAP_TERRITORY, "value"),
+    State(ids.MAP_SCORE, "data"),
     prevent_initial_call=True,
 )
-def update_query(indicator, level, scheme, classes, reference, residence, hebergement, territory):
+def update_query(indicator, level, scheme, classes, reference, residence, hebergement, territory, score=None):
     store = _store()
     state = state_from_controls(
         choices_from_store(store),
@@ -313,6 +346,7 @@ def update_query(indicator, level, scheme, classes, reference, residence, heberg
         reference,
         _layers(residence, hebergement),
         territory,
+        score_state(score),
     )
     return serialise_state(state)
 

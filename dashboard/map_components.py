@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard import ids, maps
+from dashboard import ids, maps, needs
 from dashboard.components import sources_line
 from dashboard.store import Store
 
@@ -26,7 +26,20 @@ def indicator_options(store: Store) -> list[dict[str, Any]]:
     available = set(maps.available_indicators(store))
     themes = store.catalogue.get("themes", {})
     order = list(themes) + sorted({entry.get("theme", "") for entry in entries.values()} - set(themes))
-    options: list[dict[str, Any]] = []
+    # The needs score (issue 5): computed from the weights of the address, by EPCI only.
+    options: list[dict[str, Any]] = [
+        {
+            "label": html.Span("Analyse des besoins", className="dropdown-group"),
+            "value": GROUP_PREFIX + "besoins",
+            "disabled": True,
+            "search": "Analyse des besoins",
+        },
+        {
+            "label": "Score de besoin (estimation, par EPCI)",
+            "value": needs.SCORE_INDICATOR,
+            "search": f"{needs.SCORE_LABEL} besoins classement",
+        },
+    ]
     for theme in order:
         members = [entry for entry in entries.values() if entry.get("theme", "") == theme]
         if not members:
@@ -101,6 +114,11 @@ def indicator_help(view: maps.MapView) -> list[Any]:
             className="map-definition-link",
         )
     )
+    if entry.get("settings_href"):  # needs score: its weights are set on the ranking page
+        parts += [
+            " · ",
+            dcc.Link("Régler les poids du score", href=entry["settings_href"], className="map-definition-link"),
+        ]
     return parts
 
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from dashboard import maps
+from dashboard import maps, needs, needs_state
 from dashboard.store import Store
 
 PARAM_INDICATOR = "indicateur"
@@ -29,6 +29,8 @@ PARAM_REFERENCE = "reference"
 PARAM_LAYERS = "couches"
 PARAM_TERRITORY = "territoire"
 PARAMS = (PARAM_INDICATOR, PARAM_LEVEL, PARAM_SCHEME, PARAM_CLASSES, PARAM_REFERENCE, PARAM_LAYERS, PARAM_TERRITORY)
+# Needs score pseudo-indicator (issue 5): its weights and normalisation, `poids` and `normalisation`.
+PARAMS += needs_state.SCORE_PARAMS
 NO_LAYER = "aucune"
 DEFAULT_INDICATOR = "residence_sociale_pour_10000"
 
@@ -60,17 +62,24 @@ class MapState:
     reference: str = maps.REFERENCE_AUTO
     layers: tuple[str, ...] = ()
     territory: str | None = None
+    #: Weights and normalisation of the needs score (used when `indicator` is the score).
+    score: needs_state.NeedsState = field(default_factory=needs_state.default_state)
 
 
 def choices_from_store(store: Store) -> MapChoices:
     entries = maps.indicator_entries(store)
     typology = store.catalogue.get("residence_types", {})
+    available = tuple(maps.available_indicators(store))
+    # The needs score (pseudo-indicator, EPCI level) comes last: computed from the store's indicators.
+    if maps.LEVEL_EPCI in store.display and any(candidate.indicator in available for candidate in needs.CANDIDATES):
+        available += (needs.SCORE_INDICATOR,)
     return MapChoices(
-        indicators=tuple(maps.available_indicators(store)),
+        indicators=available,
         unavailable={
             key: entry.get("official_source") or "" for key, entry in entries.items() if not entry.get("available")
         },
-        labels={key: entry.get("label", key) for key, entry in entries.items()},
+        labels={key: entry.get("label", key) for key, entry in entries.items()}
+        | {needs.SCORE_INDICATOR: needs.SCORE_LABEL},
         layers=tuple(maps.layer_types(store)),
         default_layers=tuple(typology.get(maps.FAMILY_RESIDENCE, [])),
         codes={level: frozenset(store.display[level].codes) for level in maps.LEVELS if level in store.display},
@@ -157,6 +166,10 @@ def parse_state(query: Mapping[str, str | Sequence[str]], choices: MapChoices) -
         if known or not unknown:
             state = replace(state, layers=known)
 
+    score, score_notices = needs_state.parse_needs(values, only=needs_state.SCORE_PARAMS)
+    notices += score_notices
+    state = replace(state, score=score)
+
     territory = values.get(PARAM_TERRITORY)
     if territory:
         if territory in choices.codes.get(state.level, frozenset()):
@@ -178,7 +191,9 @@ def serialise_state(state: MapState) -> str:
     ]
     if state.territory:
         pairs.append((PARAM_TERRITORY, state.territory))
-    return "?" + urlencode(pairs, safe=",")
+    if state.indicator == needs.SCORE_INDICATOR:
+        pairs += needs_state.needs_pairs(state.score, only=needs_state.SCORE_PARAMS)
+    return "?" + urlencode(pairs, safe=",:")
 
 
 def state_from_controls(
@@ -190,6 +205,7 @@ def state_from_controls(
     reference: str | None,
     layers: Sequence[str] | None,
     territory: str | None,
+    score: needs_state.NeedsState | None = None,
 ) -> MapState:
     """The state of the page's controls, each value checked like a URL parameter (bad → default)."""
     query: dict[str, str] = {}
@@ -205,4 +221,4 @@ def state_from_controls(
             query[name] = str(value)
     query[PARAM_LAYERS] = ",".join(layers or []) or NO_LAYER
     state, _ = parse_state(query, choices)
-    return state
+    return replace(state, score=score) if score is not None else state

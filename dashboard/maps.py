@@ -1132,9 +1132,13 @@ def map_view(
     scheme: str = SCHEME_QUANTILES,
     k: int = DEFAULT_CLASSES,
     reference: str = REFERENCE_AUTO,
+    computed: LevelValues | None = None,
 ) -> MapView:
+    """`computed`: values that are not in the store (the needs score), mapped at their level only."""
     entry = indicator_entries(store).get(indicator, {"id": indicator, "label": indicator, "unit": ""})
     levels = indicator_levels(store, indicator)
+    if computed is not None:  # needs score (dashboard.needs): exists at its own level only
+        entry, levels = computed.entry, [computed.level]
     if level not in levels:
         message = level_unavailable_message(entry, level, levels)
         return MapView(
@@ -1149,7 +1153,7 @@ def map_view(
             message,
             levels[0] if levels else None,
         )
-    values = level_values(store, indicator, level)
+    values = computed if computed is not None else level_values(store, indicator, level)
     classification = classify(values.values, scheme, k)
     centre = palette_reference(values, reference)
     if centre is None:

@@ -24,4 +24,5 @@ fi
 
 export PORT="${PORT:-8050}"
 echo "→ Tableau de bord sur http://localhost:$PORT (Ctrl+C pour arrêter)"
-exec .venv/bin/gunicorn dashboard.wsgi:server --workers 2 --threads 4 --timeout 60 --preload --bind "0.0.0.0:$PORT"
+# Workers, threads, timeouts, limits: gunicorn.conf.py (same command as the Procfile).
+exec .venv/bin/gunicorn -c gunicorn.conf.py dashboard.wsgi:server

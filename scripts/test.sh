@@ -15,6 +15,15 @@ if [[ ! -x /usr/bin/chromium ]]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
 fi
 
+# The shared-cache tests start their own redis-server on a free loopback port (tests/test_redis_cache.py).
+if ! command -v redis-server >/dev/null 2>&1; then
+    echo "→ Installation de redis-server (apt-get) pour les tests du cache partagé"
+    SUDO=""
+    [[ "$(id -u)" != 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+fi
+
 echo "→ Vérification du style (ruff)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

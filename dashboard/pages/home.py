@@ -12,7 +12,7 @@ from typing import Any
 import dash
 from dash import dcc, html
 
-from dashboard import callbacks_map, ids, map_components, maps
+from dashboard import callbacks_map, ids, map_components, maps, needs_state
 from dashboard.components import requires_store
 from dashboard.map_state import MapState, choices_from_store, parse_state, serialise_state
 from dashboard.store import Store, current_store
@@ -221,6 +221,8 @@ def map_area(store: Store, state: MapState, view: maps.MapView) -> html.Section:
                 className="map-hint",
             ),
             permalink(),
+            # « Ajouter à la présentation » and the map's PNG (issue 7): links kept current by pages/presentation.py.
+            html.P(id=ids.PRES_MAP_ACTIONS, className="deck-map-actions"),
         ],
         className="map-main",
         **{"aria-labelledby": ids.MAP_HEADING},
@@ -336,7 +338,7 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
             role="alert",
         )
     state, notices = parse_state(query, choices)
-    view = maps.map_view(store, state.indicator, state.level, state.scheme, state.classes, state.reference)
+    view = callbacks_map.map_view_for(store, state)
     summary = maps.territory_summary(store, state.level, state.territory, state.indicator) if state.territory else None
     return html.Div(
         [
@@ -374,6 +376,8 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
             table_section(store, view),
             dcc.Store(id=ids.MAP_DRAWN_LEVEL, data=state.level),
             dcc.Store(id=ids.MAP_QUERY, data=serialise_state(state)),
+            # Weights of the needs score (issue 5), read by the map callbacks when the score is shown.
+            dcc.Store(id=ids.MAP_SCORE, data=needs_state.serialise_needs(state.score, only=needs_state.SCORE_PARAMS)),
         ]
     )
 
@@ -396,6 +400,7 @@ def placeholders() -> html.Div:
         ids.MAP_LAYERS_HEBERGEMENT: dcc.Checklist,
         ids.MAP_DRAWN_LEVEL: dcc.Store,
         ids.MAP_QUERY: dcc.Store,
+        ids.MAP_SCORE: dcc.Store,
         ids.MAP_TABLE_DATA: dcc.Store,
         ids.MAP_TABLE_SORT: dcc.Store,
         ids.MAP_TABLE_PAGE: dcc.Store,

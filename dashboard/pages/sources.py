@@ -18,6 +18,8 @@ from dash import Input, Output, dcc, html
 from dashboard import ids
 from dashboard.components import SOURCES_PATH, format_count, format_date, requires_store
 from dashboard.content import references, typo
+from dashboard.fiche import method_section as needs_method_section  # issue 5: needs score and supply gap
+from dashboard.needs import METHOD_ANCHOR as NEEDS_METHOD_ANCHOR
 from dashboard.store import Store
 
 dash.register_page(
@@ -549,6 +551,7 @@ TOC = (
     (ids.SOURCES_INDICATORS, "Indicateurs"),
     (ids.SOURCES_TYPOLOGY, "Typologie des établissements"),
     (ids.SOURCES_METHODS, "Méthodes de calcul"),
+    (NEEDS_METHOD_ANCHOR, "Score de besoin et écart d'offre"),
     (ids.SOURCES_REFERENCE_FIGURES, "Chiffres de référence"),
     (ids.SOURCES_LIMITS, "Limites connues"),
 )
@@ -558,6 +561,7 @@ SECTIONS = (
     indicators_section,
     typology_section,
     methods_section,
+    needs_method_section,
     reference_figures_section,
     limits_section,
 )

@@ -1,6 +1,8 @@
-"""Territory page (/territoire/<siren>): an EPCI's name and the table of its indicators.
+"""Territory fiche (/territoire/<siren>): an EPCI's identity, map, key figures, needs score, estimated supply
+gap, establishments, « Arguments » and Logement d'abord status, printable on A4 (assets/print.css).
 
-A minimal page reached from the map's side panel; the full territory page is a later issue.
+The weights of the score and the reference of the gap come from the query string (same parameters as
+/classement); an unknown SIREN gives a « territoire introuvable » page with a search by name.
 """
 
 from __future__ import annotations
@@ -8,14 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import dcc, html
+from dash import Input, Output, callback, clientside_callback, dcc, html
 
-from dashboard import ids, maps
-from dashboard.components import requires_store, sources_line
-from dashboard.store import Store, current_store
+from dashboard import callbacks_map, exports_media, fiche, ids, maps, needs, needs_state
+from dashboard.components import requires_store
+from dashboard.content import typo
+from dashboard.map_components import notices_component
+from dashboard.store import Store, StoreError, current_store
 
 TITLE_SUFFIX = "Résidences sociales"
-TERRITORIES_DATASET = "decoupage-administratif-6.0.0"
+SEARCH_LIMIT = 12
 
 
 def title(siren: str | None = None, **_: Any) -> str:
@@ -24,136 +28,190 @@ def title(siren: str | None = None, **_: Any) -> str:
         row = maps.territory_row(store, maps.LEVEL_EPCI, siren)
         if row is not None:
             return f"{row['name']} — {TITLE_SUFFIX}"
-    return f"Territoire — {TITLE_SUFFIX}"
+    return f"Territoire introuvable — {TITLE_SUFFIX}"
 
 
 dash.register_page(__name__, path_template="/territoire/<siren>", name="Territoire", title=title, nav=False)
 
 
-def indicator_rows(store: Store, siren: str) -> list[html.Tr]:
-    entries = maps.indicator_entries(store)
-    themes = store.catalogue.get("themes", {})
-    rows = []
-    for key in maps.available_indicators(store):
-        if maps.LEVEL_EPCI not in maps.indicator_levels(store, key):
-            continue
-        figure = maps.indicator_figure(store, key, maps.LEVEL_EPCI, siren)
-        if figure is None:
-            continue
-        theme = entries[key].get("theme", "")
-        rows.append(
-            html.Tr(
-                [
-                    html.Td(themes.get(theme, theme)),
-                    html.Th(
-                        dcc.Link(figure.label, href=f"/?indicateur={key}&niveau=epci&territoire={siren}"),
-                        scope="row",
-                    ),
-                    html.Td(figure.value, className="cell-number"),
-                    html.Td(figure.detail),
-                    html.Td(figure.source, className="figure-source"),
-                ]
-            )
-        )
-    return rows
-
-
-def residence_counts(store: Store, siren: str) -> html.Section | None:
-    residences = store.residences
-    if "epci_code" not in residences:
-        return None
-    typology = store.catalogue["residence_types"]
-    of_epci = residences[residences["epci_code"] == siren]
-    counts = of_epci["type"].value_counts()
-    items = [
-        html.Li(
-            [
-                html.Span(typology["labels"].get(kind, kind), className="count-label"),
-                html.Span(str(int(counts.get(kind, 0))), className="count"),
-            ]
-        )
-        for kind in typology.get(maps.FAMILY_RESIDENCE, [])
+def search_results(store: Store, text: str | None) -> list[Any]:
+    """Links to the fiches of the EPCIs whose name contains `text` (accents and case ignored)."""
+    needle = maps.normalise((text or "").strip())
+    if not needle:
+        return []
+    features = store.display[maps.LEVEL_EPCI].features
+    matches = [
+        (name, code)
+        for name, code in zip(features["name"].astype(str), features["code"], strict=True)
+        if needle in maps.normalise(name)
     ]
-    citations = sorted(set(of_epci["source"].dropna())) or sorted(set(residences["source"].dropna()))
+    matches.sort(key=lambda item: maps.normalise(item[0]))
+    if not matches:
+        return [html.P(typo(f"Aucun EPCI ne correspond à « {text.strip()} »."))]
+    return [
+        html.Ul(
+            [
+                html.Li(dcc.Link(f"{name} ({code})", href=f"{fiche.TERRITORY_PATH}/{code}"))
+                for name, code in matches[:SEARCH_LIMIT]
+            ]
+        ),
+        html.P(f"{len(matches) - SEARCH_LIMIT} autres résultats : précisez la recherche.")
+        if len(matches) > SEARCH_LIMIT
+        else None,
+    ]
+
+
+def not_found(siren: str | None) -> html.Div:
+    return html.Div(
+        [
+            html.P("Erreur 404", className="eyebrow"),
+            html.H1("Territoire introuvable", id=ids.TERRITORY_TITLE),
+            html.Div(
+                [
+                    html.P(
+                        typo(f"Aucun EPCI de la région ne porte le numéro SIREN « {siren or ''} »."),
+                        id=ids.TERRITORY_NOTICE,
+                    ),
+                    html.Label("Rechercher un EPCI par son nom", htmlFor=ids.FICHE_SEARCH),
+                    dcc.Input(
+                        id=ids.FICHE_SEARCH,
+                        type="search",
+                        debounce=0.3,
+                        autoComplete="off",
+                        placeholder="Par exemple : Amiens, Flandre, Thiérache…",
+                        className="fiche-search-input",
+                    ),
+                    html.Div(id=ids.FICHE_SEARCH_RESULTS, role="status", **{"aria-live": "polite"}),
+                    html.P(
+                        [
+                            dcc.Link("Voir le classement des EPCI", href=needs.RANKING_PATH),
+                            " · ",
+                            dcc.Link("Retourner à la carte des territoires", href="/"),
+                        ]
+                    ),
+                ],
+                className="notice notice-warning fiche-not-found",
+            ),
+        ],
+        className="not-found",
+    )
+
+
+def header(data: fiche.FicheData) -> html.Div:
+    ident = data.identity
+    return html.Div(
+        [
+            html.P("Fiche du territoire", className="eyebrow"),
+            html.H1(ident.name, id=ids.TERRITORY_TITLE),
+            html.P(
+                [
+                    dcc.Link(
+                        "Monter un projet ici",
+                        href=f"{fiche.PROJECT_PATH}?territoire={ident.code}",
+                        id=ids.FICHE_PROJECT_LINK,
+                        className="button-link",
+                    ),
+                    html.Button("Imprimer la fiche", id=ids.FICHE_PRINT, className="button", type="button"),
+                    dcc.Link(
+                        "Voir sur la carte",
+                        href=f"/?indicateur={needs.SCORE_INDICATOR}&niveau=epci&territoire={ident.code}"
+                        f"&{needs_state.serialise_needs(data.state, only=needs_state.SCORE_PARAMS).lstrip('?')}",
+                    ),
+                    dcc.Link(
+                        "Classement des EPCI", href=f"{needs.RANKING_PATH}{needs_state.serialise_needs(data.state)}"
+                    ),
+                ],
+                className="fiche-actions",
+            ),
+            # « Ajouter à la présentation » and the fiche as a PDF (issue 7, dashboard/exports_media.py).
+            exports_media.fiche_actions(ident.code),
+        ],
+        className="fiche-header",
+    )
+
+
+def map_section(store: Store, data: fiche.FicheData) -> html.Section:
+    figure = fiche.fiche_map_figure(store, data.identity.code)
+    geometry = [
+        dataset["citation"]
+        for dataset in store.catalogue.get("datasets", [])
+        if dataset["id"] == maps.GEOMETRY_DATASETS[maps.LEVEL_COMMUNE]
+    ]
+    finess = sorted(set(data.establishments["source"].dropna())) if len(data.establishments) else []
     return html.Section(
         [
-            html.H2("Résidences sociales recensées"),
-            html.Ul(items, className="count-list"),
-            html.P(sources_line(citations), className="figure-source"),
+            html.H2("Carte du territoire"),
+            dcc.Graph(
+                id=ids.FICHE_MAP,
+                figure=figure,
+                config=maps.graph_config(callbacks_map.topojson_url()) | {"scrollZoom": False},
+                className="fiche-map",
+            )
+            if figure is not None
+            else html.P("Contours des communes non disponibles."),
+            html.P(
+                "Communes de l'EPCI et établissements recensés (la liste complète est donnée plus bas). "
+                + (f"Fonds de carte : {'; '.join(geometry)}. " if geometry else "")
+                + (f"Établissements : {'; '.join(finess)}." if finess else ""),
+                className="figure-source",
+            ),
         ],
-        className="panel",
+        className="fiche-map-section",
     )
 
 
 @requires_store
-def content(store: Store, siren: str | None) -> html.Div:
-    row = maps.territory_row(store, maps.LEVEL_EPCI, siren) if siren and maps.LEVEL_EPCI in store.display else None
-    if row is None:
-        return html.Div(
-            [
-                html.H1("Territoire introuvable", id=ids.TERRITORY_TITLE),
-                html.Div(
-                    [
-                        html.P(f"Aucun EPCI de la région ne porte le numéro SIREN « {siren or ''} »."),
-                        html.P(dcc.Link("Retourner à la carte des territoires", href="/")),
-                    ],
-                    id=ids.TERRITORY_NOTICE,
-                    className="notice notice-warning",
-                    role="status",
-                ),
-            ]
-        )
-    summary = maps.territory_summary(store, maps.LEVEL_EPCI, siren, None)
-    members = store.display[maps.LEVEL_COMMUNE].features
-    member_count = int((members["epci_code"] == siren).sum()) if "epci_code" in members else 0
-    dataset = next((item for item in store.catalogue["datasets"] if item["id"] == TERRITORIES_DATASET), None)
+def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
+    departements = list(store.display[maps.LEVEL_DEPARTEMENT].codes) if maps.LEVEL_DEPARTEMENT in store.display else []
+    only = needs_state.SCORE_PARAMS + needs_state.GAP_PARAMS
+    state, notices = needs_state.parse_needs(query, departements, only=only)
+    notices += [f"Paramètre « {name} » inconnu : il est ignoré." for name in query if name not in only]
+    data = fiche.fiche_data(store, siren, state) if siren else None
+    if data is None:
+        return not_found(siren)
     return html.Div(
         [
-            html.P("Fiche du territoire", className="eyebrow"),
-            html.H1(summary.name, id=ids.TERRITORY_TITLE),
+            notices_component(notices),
+            header(data),
+            html.Div(
+                [fiche.identity_section(data), map_section(store, data)],
+                className="fiche-top",
+            ),
+            fiche.arguments_section(data),
+            fiche.lda_section(store, data),
+            fiche.score_section(data),
+            fiche.gap_section(store, data),
+            fiche.figures_section(store, data),
+            fiche.establishments_section(store, data),
             html.P(
-                f"{summary.kind} — SIREN {siren} — {member_count} communes dans la région — "
-                f"population municipale : {summary.population} habitants",
-                className="lead-small",
+                typo(
+                    "Score et écart sont des estimations calculées à partir de données publiques ouvertes, avec les "
+                    "paramètres de l'adresse de cette page ; la méthode est décrite sur la page Sources."
+                ),
+                className="figure-source fiche-footnote",
             ),
-            html.P(sources_line([dataset["citation"]]), className="figure-source") if dataset else None,
-            html.P(
-                dcc.Link("Voir ce territoire sur la carte", href=f"/?niveau=epci&territoire={siren}"),
-            ),
-            html.Section(
-                [
-                    html.H2("Indicateurs"),
-                    html.Div(
-                        html.Table(
-                            [
-                                html.Caption(
-                                    f"Indicateurs de {summary.name} ; rang parmi les EPCI de la région "
-                                    "(1er = valeur la plus élevée)."
-                                ),
-                                html.Thead(
-                                    html.Tr(
-                                        [
-                                            html.Th("Thème", scope="col"),
-                                            html.Th("Indicateur", scope="col"),
-                                            html.Th("Valeur", scope="col", className="cell-number"),
-                                            html.Th("Rang et remarques", scope="col"),
-                                            html.Th("Source (millésime)", scope="col"),
-                                        ]
-                                    )
-                                ),
-                                html.Tbody(indicator_rows(store, siren)),
-                            ],
-                            className="data-table",
-                        ),
-                        className="table-scroll",
-                    ),
-                ],
-                id=ids.TERRITORY_TABLE,
-            ),
-            residence_counts(store, siren),
         ]
     )
 
 
-def layout(siren: str | None = None, **_query: Any) -> html.Div:
-    return html.Div(content(siren=siren), className="territory-page")
+def layout(siren: str | None = None, **query: Any) -> html.Div:
+    return html.Div(
+        [content(siren=siren, query=query), html.Div(id=f"{ids.FICHE_PRINT}-sortie", hidden=True)],
+        className="territory-page fiche-page",
+    )
+
+
+@callback(Output(ids.FICHE_SEARCH_RESULTS, "children"), Input(ids.FICHE_SEARCH, "value"), prevent_initial_call=True)
+def search(text: str | None) -> list[Any]:
+    store = current_store()
+    if isinstance(store, StoreError):
+        raise dash.exceptions.PreventUpdate
+    return search_results(store, text)
+
+
+clientside_callback(
+    "function (clicks) { if (clicks) { window.print(); } return window.dash_clientside.no_update; }",
+    Output(f"{ids.FICHE_PRINT}-sortie", "children"),
+    Input(ids.FICHE_PRINT, "n_clicks"),
+    prevent_initial_call=True,
+)

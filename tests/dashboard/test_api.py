@@ -44,7 +44,8 @@ def refused(client: FlaskClient, url: str, status: int = 400) -> dict:
 
 def test_cache_config_is_a_local_cache_by_default():
     assert cache_config(Settings())["CACHE_TYPE"] == "SimpleCache"
-    assert cache_config(Settings(redis_url="redis://cache"))["CACHE_TYPE"] == "SimpleCache"  # Redis: later
+    # With REDIS_URL: the shared Redis cache (tested against a real server in tests/test_redis_cache.py).
+    assert cache_config(Settings(redis_url="redis://cache"))["CACHE_TYPE"] == "dashboard.api.TolerantRedisCache"
 
 
 def test_indicators_in_json_carry_source_and_vintage(client: FlaskClient, store: Store):

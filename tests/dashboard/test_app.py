@@ -121,3 +121,23 @@ def test_responses_are_compressed(tmp_path: Path):
     client = create_app(Settings(data_dir=tmp_path)).server.test_client()
     response = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
+
+
+def test_static_bundles_get_stronger_brotli_compression(tmp_path: Path):
+    import brotli
+    import plotly
+
+    app = create_app(Settings(data_dir=tmp_path))
+    client = app.server.test_client()
+    path = "/_dash-component-suites/plotly/package_data/plotly.min.js"  # loaded by dcc.Graph on demand
+    original = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+
+    strong = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert strong.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(strong.get_data()) == original
+    assert len(strong.get_data()) < 0.27 * len(original)
+
+    plain = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert plain.headers["Content-Encoding"] == "gzip"
+    dynamic = client.get("/_dash-layout", headers={"Accept-Encoding": "br"})
+    assert dynamic.headers["Content-Encoding"] == "br"

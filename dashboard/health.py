@@ -1,0 +1,91 @@
+"""GET /healthz: is this worker able to serve the data, which build, which version (for load balancers).
+
+200 when the store was loaded: its build date, the app version, the build found on disk (a newer one
+means the workers should be restarted to serve it) and the state of the shared cache (Redis down only
+degrades: answers are then computed without cache). 503 with a French reason when the store is missing
+or unreadable — the pages then explain how to build it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app
+
+from dashboard.api import CACHE_EXTENSION
+from dashboard.release import app_version, code_fingerprint
+from dashboard.settings import Settings
+from dashboard.store import COVERAGE_FILE, StoreError, StoreMissing, current_store
+
+HEALTH_PATH = "/healthz"
+SETTINGS_KEY = "HEALTH_SETTINGS"
+
+STATUS_OK = "ok"
+STATUS_DEGRADED = "degrade"
+STATUS_DOWN = "indisponible"
+
+
+def disk_build(processed_dir: Path) -> dict[str, Any]:
+    """Build date of the store currently on disk (it may differ from the one loaded at start-up)."""
+    try:
+        with (processed_dir / COVERAGE_FILE).open(encoding="utf-8") as handle:
+            return {"construites_le": json.load(handle)["built_at"]}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return {"erreur": f"{COVERAGE_FILE} illisible ou absent ({type(error).__name__})"}
+
+
+def cache_state(server: Flask) -> dict[str, Any]:
+    """Type of the response cache and, for Redis, whether it answers a PING."""
+    extension = server.extensions.get(CACHE_EXTENSION)
+    backend = getattr(extension, "cache", None)
+    if backend is None:
+        return {"type": "aucun"}
+    ping = getattr(backend, "ping", None)
+    if ping is None:
+        return {"type": "local"}
+    return {"type": "redis", "joignable": bool(ping())}
+
+
+def health() -> tuple[dict[str, Any], int]:
+    """The health report and its HTTP status."""
+    settings: Settings = current_app.config[SETTINGS_KEY]
+    store = current_store()
+    report: dict[str, Any] = {"version": app_version(), "revision": code_fingerprint()}
+    if isinstance(store, StoreError):
+        report["status"] = STATUS_DOWN
+        report["raison"] = str(store)
+        report["donnees"] = {"chargees": False, "absentes": isinstance(store, StoreMissing)}
+        return report, 503
+    cache_report = cache_state(current_app)
+    on_disk = disk_build(settings.processed_dir)
+    loaded = store.built_at.isoformat()
+    report["status"] = STATUS_DEGRADED if cache_report.get("joignable") is False else STATUS_OK
+    report["donnees"] = {
+        "chargees": True,
+        "construites_le": loaded,
+        "sur_disque": {**on_disk, "identiques": on_disk.get("construites_le") == loaded},
+    }
+    report["cache"] = cache_report
+    if report["status"] == STATUS_DEGRADED:
+        report["raison"] = "Cache Redis injoignable\u202f: les réponses sont calculées sans cache partagé."
+    return report, 200
+
+
+def health_blueprint() -> Blueprint:
+    blueprint = Blueprint("health", __name__)
+
+    @blueprint.get(HEALTH_PATH)
+    def healthz() -> Response:
+        report, status = health()
+        response = Response(json.dumps(report, ensure_ascii=False), status=status, mimetype="application/json")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return blueprint
+
+
+def init_health(server: Flask, settings: Settings) -> None:
+    server.config[SETTINGS_KEY] = settings
+    server.register_blueprint(health_blueprint())

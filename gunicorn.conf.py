@@ -1,0 +1,85 @@
+"""gunicorn configuration of the dashboard: `gunicorn -c gunicorn.conf.py dashboard.wsgi:server` (Procfile).
+
+Every value can be tuned by an environment variable (defaults in brackets):
+
+- PORT [8050], BIND_HOST [0.0.0.0]: where to listen;
+- WEB_CONCURRENCY [number of CPUs, from 2 to 8]: worker processes. The work is CPU-bound (pandas,
+  plotly), so about one worker per core; each worker holds its own read-only copy of the data store
+  (about 400 MB resident, partly shared with the master thanks to preload_app);
+- GUNICORN_THREADS [4]: threads per worker (requests waiting on the network overlap);
+- GUNICORN_TIMEOUT [60]: seconds before a silent worker is killed and replaced;
+- GUNICORN_MAX_REQUESTS [2000]: a worker is recycled after this many requests (plus up to 10 % jitter),
+  which bounds memory growth; with `preload_app` the data is already loaded, so a recycled worker is
+  ready at once;
+- FORWARDED_ALLOW_IPS [127.0.0.1]: addresses of the reverse proxy allowed to set X-Forwarded-* headers;
+- ACCESS_LOG [-]: access log file (`-` = standard output), or empty to turn it off.
+
+Production never runs in debug mode: gunicorn never calls `app.run` (the only place that turns Dash's
+dev tools and Flask's debugger on, for `python -m dashboard` with DEBUG=1) and `create_app` sets Flask's
+DEBUG off; a warning is logged if DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
+# Serving
+bind = f"{os.environ.get('BIND_HOST', '0.0.0.0')}:{_int('PORT', 8050)}"
+workers = _int("WEB_CONCURRENCY", min(8, max(2, multiprocessing.cpu_count())))
+worker_class = "gthread"
+threads = _int("GUNICORN_THREADS", 4)
+# Load the data store once in the master: workers are forked with it (copy-on-write) and start at once.
+preload_app = True
+
+# Faults: a stuck worker is replaced, a stopping one finishes its requests, workers are recycled.
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = 30
+keepalive = 5
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10
+# The heartbeat file of the workers in memory, not on a (possibly slow or read-only) disk.
+worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
+# Several instances may run side by side (tests, blue/green): no shared control socket.
+control_socket_disable = True
+
+# Bad input: request line up to 8 KiB (the app refuses, in French, queries over 4 KiB with 414),
+# at most 100 headers of 8 KiB each.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Behind a reverse proxy (TLS termination, load balancer).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Logs
+accesslog = os.environ.get("ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+proc_name = "residences-sociales-hdf"
+WARM_UP_PATH = "/healthz"
+
+
+def when_ready(server) -> None:  # gunicorn hook: the master is listening
+    if os.environ.get("DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}:
+        server.log.warning("DEBUG is ignored under gunicorn: production never runs in debug mode.")
+
+
+def post_worker_init(worker) -> None:  # gunicorn hook: a new worker, before it accepts connections
+    """Run one request through the app so that Dash finishes its lazy set-up before real traffic.
+
+    Dash builds its callback map and the page router on the first request it serves; with several
+    threads, requests arriving together on a fresh worker (at start, or after `max_requests`) could
+    otherwise be dispatched before that set-up ends and fail with « Callback function not found ».
+    """
+    try:
+        worker.wsgi.test_client().get(WARM_UP_PATH)
+    except Exception:  # a failed warm-up must not kill the worker: real requests will retry the set-up
+        worker.log.exception("Warm-up request failed")

@@ -1,0 +1,245 @@
+"""Presentation mode in headless Chromium on the real build: build a deck, present it with the keyboard,
+reload it, and the image and PDF exports rendered by the app's own headless Chromium."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+import unicodedata
+import urllib.request
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+DECK = "#presentation-diapositives"
+AMIENS = "248000531"
+LILLE = "200093201"
+
+
+def current(page: Page) -> int:
+    return int(page.locator(DECK).get_attribute("data-current"))
+
+
+def shown_title(page: Page) -> str:
+    return page.locator(f"{DECK} > .slide.is-current .slide-title").inner_text()
+
+
+def viewport_shot(page: Page, name: str) -> None:
+    """The show fills the window: a screenshot of the window, not of the whole page behind it."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png")
+
+
+def eventually(condition, timeout: float = 5.0) -> bool:
+    """Poll `condition` (page.wait_for_function evaluates strings, which the app's CSP forbids)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def add_with_form(page: Page, count: int) -> None:
+    page.get_by_role("button", name="Ajouter la diapositive").click()
+    expect(page.locator("#presentation-liste > li")).to_have_count(count, timeout=15000)
+
+
+def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app_url: str, screenshot):
+    elsewhere = []  # works with no network: every request goes to the app itself
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith((app_url, "data:", "blob:")) else elsewhere.append(request.url),
+    )
+    page.goto(f"{app_url}/presentation")
+    expect(page.get_by_role("heading", name="Diapositives (0)")).to_be_visible()
+
+    # 1. A map with the form (default: poverty rate by EPCI), 2. a ranking of the top 5.
+    add_with_form(page, 1)
+    expect(page.locator("#presentation-ajout")).to_contain_text("Carte : Taux de pauvreté par EPCI")
+    page.get_by_label("Classement par score de besoin").check()
+    page.locator("#presentation-nombre").fill("5")
+    add_with_form(page, 2)
+
+    # 3. From the map page: « Ajouter à la présentation » appends the current view to the deck in progress.
+    page.goto(f"{app_url}/?indicateur=taux_chomage&niveau=epci")
+    add = page.locator("#presentation-ajouter-carte")
+    expect(add).to_have_attribute("href", re.compile("ajouter=carte:taux_chomage"), timeout=15000)
+    add.click()
+    expect(page.locator("#presentation-liste > li")).to_have_count(3, timeout=20000)
+    deck_url = f"{app_url}/presentation?d=carte:taux_pauvrete|classement:5|carte:taux_chomage"
+    expect(page).to_have_url(deck_url)  # canonical: the added slide is part of `d`
+    expect(page.locator(".slide-graph .choroplethlocation").first).to_be_attached(timeout=20000)
+    titles = page.locator(f"{DECK} > .slide .slide-title").all_inner_texts()
+    assert titles == [
+        "Taux de pauvreté par EPCI",
+        "Les 5 EPCI au score de besoin le plus élevé",
+        "Taux de chômage des 15-64 ans par EPCI",
+    ]
+    screenshot("presentation-editor")
+
+    # Present: full window, one slide at a time, keys of a remote clicker.
+    page.get_by_role("button", name="Lancer la présentation").click()
+    expect(page.locator(DECK)).to_have_class(re.compile("is-showing"))
+    assert current(page) == 1 and shown_title(page) == titles[0]
+    expect(page.locator(f"{DECK} > .slide.is-current .slide-counter")).to_have_text("1 / 3")
+    # The map takes the size of the full-window slide (responsive graph).
+    assert eventually(
+        lambda: page.evaluate(
+            """() => {
+                const slide = document.querySelector('.slide.is-current');
+                const frame = slide.querySelector('.slide-map').getBoundingClientRect();
+                const drawn = slide.querySelector('.slide-graph .main-svg').getBoundingClientRect();
+                return Math.abs(frame.height - drawn.height) < 2 && frame.height > 0.5 * window.innerHeight;
+            }"""
+        )
+    )
+    page.wait_for_timeout(300)  # the redraw after the resize
+    viewport_shot(page, "presentation-show-map")
+    for key, expected in [("ArrowRight", 2), ("Space", 3), ("PageUp", 2), ("ArrowLeft", 1), ("PageDown", 2)]:
+        page.keyboard.press(key)
+        assert current(page) == expected, key
+    assert shown_title(page) == titles[1]
+    expect(page.locator(f"{DECK} > .slide.is-current .slide-counter")).to_have_text("2 / 3")
+    viewport_shot(page, "presentation-show-ranking")
+    page.keyboard.press("End")
+    assert current(page) == 3 and page.evaluate("location.hash") == "#diapo-3"
+
+    # The controls appear only while the mouse moves.
+    controls = page.locator(f"{DECK} .deck-controls")
+    page.mouse.move(400, 300)
+    page.mouse.move(420, 310)
+    expect(controls).to_have_css("opacity", "1")
+    expect(controls).to_have_css("opacity", "0", timeout=5000)
+
+    # F toggles full screen (« Lancer » already asked for it); leaving full screen with F keeps the show.
+    fullscreen = page.evaluate("document.fullscreenElement !== null")
+    page.keyboard.press("f")
+    assert eventually(lambda: page.evaluate("document.fullscreenElement !== null") is not fullscreen)
+    if not fullscreen:
+        page.keyboard.press("f")
+        assert eventually(lambda: page.evaluate("document.fullscreenElement === null"))
+    expect(page.locator(DECK)).to_have_class(re.compile("is-showing"))
+
+    # Reload: the same deck, the show back on the same slide.
+    page.reload()
+    expect(page.locator(DECK)).to_have_class(re.compile("is-showing"), timeout=20000)
+    assert page.locator(f"{DECK} > .slide .slide-title").all_text_contents() == titles
+    assert current(page) == 3 and shown_title(page) == titles[2]
+    page.keyboard.press("Escape")
+    expect(page.locator(DECK)).not_to_have_class(re.compile("is-showing"))
+    assert page.evaluate("location.hash") == ""
+    expect(page.get_by_role("button", name="Lancer la présentation")).to_be_focused()
+    assert elsewhere == []
+
+
+def test_bad_deck_parts_give_a_notice_and_the_rest_of_the_deck(page: Page, app_url: str, screenshot):
+    page.goto(f"{app_url}/presentation?d=diaporama:1|carte:inconnu|territoire:{AMIENS}|classement:99&zoom=2")
+    notices = page.locator("#presentation-avis")
+    expect(notices).to_contain_text("Diapositive 1 « diaporama:1 » ignorée : type « diaporama » inconnu")
+    expect(notices).to_contain_text("Diapositive 2 « carte:inconnu » ignorée")
+    expect(notices).to_contain_text("Diapositive 4 « classement:99 » ignorée : nombre de territoires « 99 » invalide")
+    expect(notices).to_contain_text("Paramètre « zoom » inconnu")
+    expect(page.locator(f"{DECK} > .slide")).to_have_count(1)
+    expect(page.locator(f"{DECK} .slide-title")).to_have_text("CA Amiens Métropole")
+    screenshot("presentation-bad-parameters")
+
+
+# --- Exports rendered by the app -------------------------------------------------------------------------------
+
+
+def fetch(url: str) -> tuple[bytes, dict[str, str]]:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        assert response.status == 200
+        return response.read(), dict(response.headers)
+
+
+def page_text(pdf_page) -> str:
+    """A PDF page's text, ligatures undone (« ﬁ » → « fi »)."""
+    return unicodedata.normalize("NFKC", pdf_page.extract_text())
+
+
+def server_children(app_url: str) -> list[tuple[int, str, str]]:
+    """Processes below the gunicorn master serving `app_url`, but its workers: (pid, state, command)."""
+    port = app_url.rsplit(":", 1)[1]
+    processes = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        processes[int(entry.name)] = (int(fields[1]), fields[0], command)
+    masters = [pid for pid, (_, _, command) in processes.items() if "gunicorn" in command and f":{port}" in command]
+    master = min(masters)
+    workers = {pid for pid, (parent, _, _) in processes.items() if parent == master}
+    below, frontier = [], set(workers)
+    while frontier:
+        frontier = {pid for pid, (parent, _, _) in processes.items() if parent in frontier}
+        below += [(pid, processes[pid][1], processes[pid][2][:80]) for pid in frontier]
+    return below
+
+
+def test_image_and_pdf_exports(app_url: str, tmp_path: Path):
+    timings = {}
+
+    def timed(name: str, url: str) -> tuple[bytes, dict[str, str]]:
+        started = time.monotonic()
+        result = fetch(url)
+        timings[name] = time.monotonic() - started
+        return result
+
+    # Map at print resolution (A4 landscape, 300 dpi): title, legend, source and date are in the image.
+    content, headers = timed("png-map", f"{app_url}/export/diapositive.png?diapo=carte:taux_pauvrete&taille=impression")
+    assert headers["Content-Type"] == "image/png"
+    assert 'filename="taux-de-pauvrete-par-epci_3508x2480.png"' in headers["Content-Disposition"]
+    image = Image.open(io.BytesIO(content)).convert("RGB")
+    assert image.size == (3508, 2480)
+    assert max(ImageStat.Stat(image).stddev) > 30  # not a blank or uniform image
+    colours = image.resize((350, 248)).getcolors(350 * 248)
+    assert len(colours) > 40  # the map's classes, the legend and the text
+    (tmp_path / "map.png").write_bytes(content)
+
+    # The deck as a handout: one A4 landscape page per slide, with the sources.
+    deck = f"carte:taux_pauvrete|classement:10|territoire:{AMIENS}"
+    content, headers = timed("pdf-deck", f"{app_url}/export/presentation.pdf?d={deck}")
+    assert headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 3
+    for number, pdf_page in enumerate(reader.pages, start=1):
+        width, height = float(pdf_page.mediabox.width), float(pdf_page.mediabox.height)
+        assert abs(width - 841.9) < 2 and abs(height - 595.3) < 2  # A4 landscape, in points
+        text = page_text(pdf_page)
+        assert "Source" in text and "Millésime" in text and f"{number} / 3" in text
+    assert "Insee, Filosofi 2021" in page_text(reader.pages[0])
+    assert "Taux de pauvreté par EPCI" in page_text(reader.pages[0])
+    assert "CA Amiens Métropole" in page_text(reader.pages[2])
+    (tmp_path / "deck.pdf").write_bytes(content)
+
+    # A territory fiche.
+    content, headers = timed("pdf-fiche", f"{app_url}/export/territoire/{AMIENS}.pdf")
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) >= 1
+    text = "\n".join(page_text(pdf_page) for pdf_page in reader.pages)
+    assert "CA Amiens Métropole" in text and "Source" in text
+    assert float(reader.pages[0].mediabox.height) > float(reader.pages[0].mediabox.width)  # A4 portrait
+
+    # Each render closed its browser: nothing is left below the server (no zombie either).
+    deadline = time.monotonic() + 5
+    while server_children(app_url) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert server_children(app_url) == []
+    if os.environ.get("PRESENTATION_TIMINGS"):
+        print({name: round(seconds, 2) for name, seconds in timings.items()})

@@ -1,0 +1,334 @@
+"""Presentation decks without a browser: URL encoding and validation, editing, slide builders, page layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import dash
+import pytest
+
+from dashboard import deck, map_state, maps, needs, needs_state
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from dashboard.store import Store, load_store
+from tests.dashboard.test_app import text_of
+
+ISSUE_EXAMPLE = (
+    "carte:taux_pauvrete:epci|classement:10|territoire:200093201|"
+    "comparaison:200093201,248000531:taux_pauvrete,residence_sociale_pour_10000"
+)
+LILLE, AMIENS = "200093201", "248000531"
+
+
+@pytest.fixture(scope="module")
+def store(built_data_dir: Path) -> Store:
+    return load_store(built_data_dir)
+
+
+@pytest.fixture(scope="module")
+def choices(store: Store) -> deck.DeckChoices:
+    return deck.choices_from_store(store)
+
+
+@pytest.fixture(scope="module")
+def app(built_data_dir: Path) -> dash.Dash:
+    return create_app(Settings(data_dir=built_data_dir))
+
+
+# --- Encoding -------------------------------------------------------------------------------------------
+
+
+def test_the_issue_example_decodes_to_four_slides_without_notice(choices):
+    slides, notices = deck.parse_deck(ISSUE_EXAMPLE, choices)
+    assert notices == []
+    assert [spec.kind for spec in slides] == ["carte", "classement", "territoire", "comparaison"]
+    assert slides[0].indicator == "taux_pauvrete" and slides[0].level == "epci"
+    assert slides[1].top == 10 and slides[1].weights == ()
+    assert slides[2].codes == (LILLE,)
+    assert slides[3].codes == (LILLE, AMIENS)
+    assert slides[3].indicators == ("taux_pauvrete", "residence_sociale_pour_10000")
+
+
+def test_every_slide_round_trips_through_its_compact_text(choices):
+    specs = [
+        deck.SlideSpec("carte", indicator="taux_pauvrete"),
+        deck.SlideSpec("carte", indicator="taux_chomage", level="commune", scheme="seuils-naturels", classes=7),
+        deck.SlideSpec("carte", indicator="taux_pauvrete", reference="region"),
+        deck.SlideSpec(
+            "carte", indicator=needs.SCORE_INDICATOR, weights=(("taux_pauvrete", 2.0), ("fjt_pour_10000", 1.0))
+        ),
+        deck.SlideSpec("classement", top=5, weights=(("taux_pauvrete", 1.0), ("revenu_median", 0.5))),
+        deck.SlideSpec("classement", top=25),
+        deck.SlideSpec("territoire", codes=(AMIENS,)),
+        deck.SlideSpec("comparaison", codes=(LILLE, AMIENS), indicators=("taux_chomage",)),
+    ]
+    text = deck.serialise_deck(specs)
+    assert deck.slide_token(specs[0]) == "carte:taux_pauvrete"  # defaults left out
+    assert deck.slide_token(specs[2]) == "carte:taux_pauvrete:epci:quantiles:5:region"
+    assert deck.slide_token(specs[4]) == "classement:5:taux_pauvrete:1,revenu_median:0.5"
+    parsed, notices = deck.parse_deck(text, choices)
+    assert notices == []
+    assert parsed == specs
+
+
+def test_the_query_keeps_separators_readable_and_parses_back(choices):
+    slides, _ = deck.parse_deck(ISSUE_EXAMPLE, choices)
+    query = deck.deck_query(slides)
+    assert query.startswith("?d=carte:taux_pauvrete|classement:10|territoire:200093201|comparaison:")
+    assert " " not in query and "%7C" not in query
+    decoded = parse_qs(urlsplit(deck.deck_href(slides)).query)["d"][0]
+    assert deck.parse_deck(decoded, choices)[0] == slides
+
+
+def test_default_weights_are_left_out_and_equal_the_ranking_page(choices):
+    defaults = ",".join(f"{indicator}:{weight:g}" for indicator, weight in deck.default_weights())
+    spec, notes = deck.parse_slide(f"classement:10:{defaults}", choices)
+    assert notes == [] and spec.weights == () and spec.token == "classement:10"
+    assert dict(deck.default_weights()) == {
+        indicator: weight for indicator, weight in needs_state.default_weights() if weight > 0
+    }
+
+
+# --- Validation: bad parts are dropped with a notice, never an error ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("part", "reason"),
+    [
+        ("diaporama:1", "type « diaporama » inconnu"),
+        ("carte:", "indicateur manquant"),
+        ("carte:indicateur_fantome", "indicateur « indicateur_fantome » inconnu"),
+        ("carte:taux_pauvrete:canton", "niveau « canton » inconnu"),
+        ("carte:taux_pauvrete:epci:au-hasard", "méthode de classement « au-hasard » inconnue"),
+        ("carte:taux_pauvrete:epci:quantiles:12", "nombre de classes « 12 » invalide"),
+        ("carte:taux_pauvrete:epci:quantiles:5:france", "référence « france » inconnue"),
+        ("carte:taux_pauvrete:epci:quantiles:5:auto:extra", "trop de champs"),
+        ("classement:2", "nombre de territoires « 2 » invalide"),
+        ("classement:dix", "nombre de territoires « dix » invalide"),
+        ("territoire:123456789", "aucun EPCI de la région ne porte le numéro SIREN « 123456789 »"),
+        ("territoire:", "un numéro SIREN d'EPCI est attendu"),
+        (f"comparaison:{LILLE}:taux_pauvrete", "au moins 2 EPCI"),
+        ("comparaison:", "territoires manquants"),
+    ],
+)
+def test_a_bad_part_is_dropped_with_a_french_notice(choices, part, reason):
+    slides, notices = deck.parse_deck(f"classement:10|{part}|territoire:{AMIENS}", choices)
+    assert [spec.kind for spec in slides] == ["classement", "territoire"]
+    assert len(notices) == 1
+    assert notices[0].startswith("Diapositive 2 ") and "ignorée" in notices[0]
+    assert reason in notices[0]
+
+
+def test_an_indicator_missing_from_open_data_names_its_official_source(store, choices):
+    missing = next(entry for entry in store.catalogue["indicators"] if not entry.get("available"))
+    slides, notices = deck.parse_deck(f"carte:{missing['id']}", choices)
+    assert slides == []
+    assert "n'est pas disponible en données ouvertes" in notices[0]
+    if missing.get("official_source"):
+        assert missing["official_source"] in notices[0]
+
+
+def test_fixable_parts_are_kept_with_a_notice(choices):
+    text = (
+        "carte:vacance_privee:epci"  # exists only by département
+        f"|comparaison:{LILLE},999999999,{AMIENS}:taux_pauvrete,vacance_privee,inconnu"
+        "|classement:10:inconnu:2,taux_pauvrete:1"
+    )
+    slides, notices = deck.parse_deck(text, choices)
+    assert [spec.kind for spec in slides] == ["carte", "comparaison", "classement"]
+    assert slides[0].level == "departement"
+    assert slides[1].codes == (LILLE, AMIENS) and slides[1].indicators == ("taux_pauvrete",)
+    assert slides[2].weights == (("taux_pauvrete", 1.0),)
+    joined = " ".join(notices)
+    assert "n'existe pas par EPCI : carte par département" in joined
+    assert "SIREN inconnu(s) retiré(s) : 999999999" in joined
+    assert "Indicateur « inconnu » inconnu dans les poids" in joined
+
+
+def test_garbage_never_raises(choices):
+    for text in ["", "|||", "::::", "carte", "é|ç|€", "classement:1e9", "comparaison:,,,:,,,", "carte:" + "x" * 500]:
+        slides, notices = deck.parse_deck(text, choices)
+        assert isinstance(slides, list) and all(isinstance(notice, str) for notice in notices)
+
+
+def test_a_deck_is_limited_to_max_slides(choices):
+    slides, notices = deck.parse_deck("|".join(["classement:10"] * (deck.MAX_SLIDES + 2)), choices)
+    assert len(slides) == deck.MAX_SLIDES
+    assert len(notices) == 2 and f"{deck.MAX_SLIDES} diapositives au plus" in notices[0]
+
+
+def test_the_request_appends_added_slides_and_flags_unknown_parameters(choices):
+    request = deck.parse_request(
+        {"d": "classement:10", "ajouter": f"territoire:{AMIENS}", "vue": "impression", "couleur": "rouge"}, choices
+    )
+    assert [spec.kind for spec in request.slides] == ["classement", "territoire"]
+    assert request.added == (deck.SlideSpec("territoire", codes=(AMIENS,)),)
+    assert request.print_view
+    assert request.notices == ("Paramètre « couleur » inconnu : il est ignoré.",)
+    repeated = deck.parse_request({"d": ["classement:10", "classement:5"], "vue": "diaporama"}, choices)
+    assert repeated.slides[0].top == 10 and not repeated.print_view
+    assert any("répété" in notice for notice in repeated.notices)
+    assert any("Vue « diaporama » inconnue" in notice for notice in repeated.notices)
+
+
+# --- Editing ----------------------------------------------------------------------------------------------
+
+
+def test_moving_and_removing_slides():
+    a, b, c = (deck.SlideSpec("classement", top=top) for top in (3, 4, 5))
+    assert deck.moved([a, b, c], 0, 1) == [b, a, c]
+    assert deck.moved([a, b, c], 2, -1) == [a, c, b]
+    assert deck.moved([a, b, c], 0, -1) == [a, b, c]  # already first
+    assert deck.removed([a, b, c], 1) == [a, c]
+
+
+def test_the_form_builds_a_slide_or_says_what_is_missing(choices):
+    spec = deck.spec_from_form("carte", "taux_chomage", "commune", None, None, None, None, choices)
+    assert spec.token == "carte:taux_chomage:commune"
+    assert deck.spec_from_form("classement", None, None, 7, None, None, None, choices).top == 7
+    assert deck.spec_from_form("territoire", None, None, None, AMIENS, None, None, choices).codes == (AMIENS,)
+    with pytest.raises(deck.SlideError, match="au moins 2 territoires"):
+        deck.spec_from_form("comparaison", None, None, None, None, [LILLE], ["taux_pauvrete"], choices)
+    with pytest.raises(deck.SlideError, match="au moins un indicateur"):
+        deck.spec_from_form("comparaison", None, None, None, None, [LILLE, AMIENS], [], choices)
+    with pytest.raises(deck.SlideError, match="SIREN"):
+        deck.spec_from_form("territoire", None, None, None, None, None, None, choices)
+    with pytest.raises(deck.SlideError, match="type de diapositive"):
+        deck.spec_from_form(None, None, None, None, None, None, None, choices)
+
+
+def test_the_map_page_state_becomes_a_map_slide(store):
+    choices = map_state.choices_from_store(store)
+    state, _ = map_state.parse_state({"indicateur": "taux_chomage", "niveau": "commune", "classes": "4"}, choices)
+    assert deck.slide_token(deck.map_spec(state)) == "carte:taux_chomage:commune:quantiles:4"
+    score, _ = map_state.parse_state({"indicateur": needs.SCORE_INDICATOR, "poids": "taux_pauvrete:2"}, choices)
+    spec = deck.map_spec(score)
+    assert spec.weights == (("taux_pauvrete", 2.0),)
+    assert deck.add_href(spec) == "/presentation?ajouter=carte:score_besoin:epci:quantiles:5:auto:taux_pauvrete:2"
+
+
+# --- Slide builders on the real build ------------------------------------------------------------------------
+
+
+def test_a_map_slide_has_title_source_vintage_and_legend(store):
+    slide = deck.build_slide(store, deck.SlideSpec("carte", indicator="taux_pauvrete"))
+    assert slide.title == "Taux de pauvreté par EPCI"
+    assert slide.source_line == "Source : Insee, Filosofi 2021"
+    assert slide.vintage_line == "Millésime : Filosofi 2021"
+    assert slide.view.legend is not None and sum(entry.count for entry in slide.view.legend.entries) == 92
+    assert any("approximations" in note for note in slide.notes)
+
+
+def test_a_ranking_slide_lists_the_top_of_the_needs_ranking(store):
+    slide = deck.build_slide(store, deck.SlideSpec("classement", top=10))
+    inputs = needs.needs_inputs(store)
+    table = needs.ranking(inputs, needs.components_from_weights(dict(deck.default_weights()))).table
+    expected = table.dropna(subset=["score"]).sort_values("rank").head(10)
+    assert [row.code for row in slide.ranking] == list(expected.index)
+    assert [row.rank for row in slide.ranking] == [int(rank) for rank in expected["rank"]]
+    assert all(0 <= row.score <= 100 for row in slide.ranking)
+    assert slide.ranking[0].score >= slide.ranking[-1].score
+    assert "Insee, Filosofi 2021" in slide.source_line and "FINESS" in slide.source_line
+    weighted = deck.build_slide(store, deck.SlideSpec("classement", top=10, weights=(("fjt_pour_10000", 1.0),)))
+    assert [row.code for row in weighted.ranking] != [row.code for row in slide.ranking]
+
+
+def test_a_territory_slide_has_figures_score_and_arguments(store):
+    slide = deck.build_slide(store, deck.SlideSpec("territoire", codes=(AMIENS,)))
+    assert slide.title == "CA Amiens Métropole"
+    assert "SIREN 248000531" in slide.subtitle
+    labels = [figure.label for figure in slide.figures]
+    assert "Taux de pauvreté" in labels and "Population municipale" in labels
+    pauvrete = next(figure for figure in slide.figures if figure.label == "Taux de pauvreté")
+    value = needs.value_of(store, "taux_pauvrete", "epci", AMIENS)
+    assert pauvrete.number == maps.format_number(value, 1) and pauvrete.unit == "%"
+    assert slide.score_text.startswith("Score de besoin (estimation) : ")
+    assert 0 < len(slide.arguments) <= deck.MAX_ARGUMENTS
+    supports = [argument.supports for argument in slide.arguments]
+    assert supports == sorted(supports, reverse=True)  # arguments for a need come first
+
+
+def test_a_comparison_slide_reads_the_store_values(store):
+    slide = deck.build_slide(store, deck.SlideSpec("comparaison", codes=(LILLE, AMIENS), indicators=("taux_chomage",)))
+    row = slide.comparison[0]
+    assert slide.territories == ("Métropole Européenne de Lille", "CA Amiens Métropole")
+    assert row.values == (
+        needs.value_of(store, "taux_chomage", "epci", LILLE),
+        needs.value_of(store, "taux_chomage", "epci", AMIENS),
+    )
+    assert row.region_value == needs.value_of(store, "taux_chomage", "region", "32")
+    assert row.texts[0] == maps.format_number(row.values[0], 1)
+    assert slide.source_line == "Source : Insee, recensement 2018"
+
+
+def test_a_score_map_slide_is_computed_with_its_weights(store):
+    slide = deck.build_slide(
+        store, deck.SlideSpec("carte", indicator=needs.SCORE_INDICATOR, weights=(("taux_pauvrete", 1.0),))
+    )
+    assert slide.title == f"{needs.SCORE_LABEL} par EPCI"
+    assert slide.source_line == "Source : Insee, Filosofi 2021"
+    assert slide.view.values is not None and slide.view.values.available > 80
+
+
+# --- Page -----------------------------------------------------------------------------------------------------
+
+
+def render(app: dash.Dash, **query: str):
+    with app.server.test_request_context("/presentation"):
+        return dash.page_registry["dashboard.pages.presentation"]["layout"](**query)
+
+
+def find(component, predicate):
+    """Every component of a tree for which predicate(component) is true."""
+    found = [component] if predicate(component) else []
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found += find(child, predicate)
+    return found
+
+
+def test_the_editor_lists_the_slides_and_shows_the_notices(app):
+    layout = render(app, d=ISSUE_EXAMPLE + "|carte:inconnu")
+    text = text_of(layout)
+    assert "Diapositives (4)" in text
+    assert "Diapositive 5 « carte:inconnu » ignorée : indicateur « inconnu » inconnu." in text
+    slides = find(layout, lambda c: "slide " in f"{getattr(c, 'className', '')} ")
+    assert [c.id for c in slides] == ["diapo-1", "diapo-2", "diapo-3", "diapo-4"]
+    counters = find(layout, lambda c: getattr(c, "className", "") == "slide-counter")
+    assert [c.children for c in counters] == ["1 / 4", "2 / 4", "3 / 4", "4 / 4"]
+    for slide in slides:  # every slide carries its source line and vintage
+        assert "Source" in text_of(slide) and "Millésime" in text_of(slide)
+    pdf = find(layout, lambda c: getattr(c, "id", None) == "presentation-pdf")[0]
+    assert pdf.href.startswith("/export/presentation.pdf?d=carte:taux_pauvrete|classement:10")
+
+
+def test_the_print_view_has_only_the_slides(app):
+    layout = render(app, d="classement:5|territoire:248000531", vue="impression")
+    decks = find(layout, lambda c: getattr(c, "className", "") == "deck deck-print")
+    assert len(decks) == 1
+    assert "Ajouter une diapositive" not in text_of(layout)
+    assert not find(layout, lambda c: getattr(c, "id", None) == "presentation-titre")
+
+
+def test_an_empty_deck_offers_a_starting_deck(app, choices):
+    layout = render(app)
+    links = find(layout, lambda c: "Commencer avec une présentation type" in str(getattr(c, "children", "")))
+    links = [link for link in links if getattr(link, "href", None)]
+    slides, notices = deck.parse_deck(parse_qs(urlsplit(links[0].href).query)["d"][0], choices)
+    assert notices == [] and len(slides) == 5
+
+
+def test_a_slide_that_cannot_be_built_does_not_break_the_page(app, monkeypatch):
+    build = deck.build_slide
+
+    def failing(store, spec):
+        if spec.kind == "territoire":
+            raise KeyError("epci_code")
+        return build(store, spec)
+
+    monkeypatch.setattr(deck, "build_slide", failing)
+    text = text_of(render(app, d=f"classement:5|territoire:{AMIENS}"))
+    assert "Les 5 EPCI au score de besoin le plus élevé" in text
+    assert "Diapositive indisponible" in text and "2 / 2" in text
