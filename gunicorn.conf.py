@@ -14,6 +14,9 @@ Every value can be tuned by an environment variable (defaults in brackets):
 - FORWARDED_ALLOW_IPS [127.0.0.1]: addresses of the reverse proxy allowed to set X-Forwarded-* headers;
 - ACCESS_LOG [-]: access log file (`-` = standard output), or empty to turn it off.
 
+Warm-up: the master (preload_app) and then each new worker display every page once before taking
+traffic (Dash's lazy set-up, lazy imports of mapclassify/SciPy, page cache): see `_warm_up`.
+
 Production never runs in debug mode: gunicorn never calls `app.run` (the only place that turns Dash's
 dev tools and Flask's debugger on, for `python -m dashboard` with DEBUG=1) and `create_app` sets Flask's
 DEBUG off; a warning is logged if DEBUG is set.
@@ -64,22 +67,32 @@ accesslog = os.environ.get("ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 proc_name = "residences-sociales-hdf"
-WARM_UP_PATH = "/healthz"
 
 
-def when_ready(server) -> None:  # gunicorn hook: the master is listening
+def when_ready(server) -> None:  # gunicorn hook: the master is listening, no worker forked yet
     if os.environ.get("DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}:
         server.log.warning("DEBUG is ignored under gunicorn: production never runs in debug mode.")
+    if server.cfg.preload_app:  # warm the app once here: every worker is forked from a warm master
+        _warm_up(server.app.wsgi(), server.log)
 
 
 def post_worker_init(worker) -> None:  # gunicorn hook: a new worker, before it accepts connections
-    """Run one request through the app so that Dash finishes its lazy set-up before real traffic.
+    """Display every page once in the worker before real traffic (quick when the master was warmed).
 
     Dash builds its callback map and the page router on the first request it serves; with several
     threads, requests arriving together on a fresh worker (at start, or after `max_requests`) could
     otherwise be dispatched before that set-up ends and fail with « Callback function not found ».
     """
+    _warm_up(worker.wsgi, worker.log)
+
+
+def _warm_up(app, log) -> None:
+    from dashboard.page_cache import warm_up
+
     try:
-        worker.wsgi.test_client().get(WARM_UP_PATH)
-    except Exception:  # a failed warm-up must not kill the worker: real requests will retry the set-up
-        worker.log.exception("Warm-up request failed")
+        failed = warm_up(app)
+    except Exception:  # a failed warm-up must not stop the server: real requests redo the set-up
+        log.exception("Warm-up failed")
+        return
+    if failed:
+        log.warning("Warm-up: no 200 answer for %s", ", ".join(failed))

@@ -93,3 +93,36 @@ def init_page_cache(server: Flask) -> None:
             cache().set(key, body)
             response.headers["X-Cache"] = "MISS"
         return response
+
+
+def router_request(pathname: str, search: str = "") -> dict[str, Any]:
+    """The body the renderer POSTs to display `pathname` (Dash pages' router callback)."""
+    return {
+        "output": ROUTER_OUTPUT,
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [
+            {"id": LOCATION_ID, "property": "pathname", "value": pathname},
+            {"id": LOCATION_ID, "property": "search", "value": search},
+        ],
+        "changedPropIds": [f"{LOCATION_ID}.pathname", f"{LOCATION_ID}.search"],
+    }
+
+
+def warm_up(server: Flask) -> list[str]:
+    """Display every page once, before real traffic; return the paths that did not answer 200.
+
+    This finishes Dash's lazy set-up (callback map, page router), runs the lazy imports of the map's
+    libraries (mapclassify and SciPy: about one second) and fills the page cache. Called by gunicorn in
+    the master process (with preload_app: the workers are forked warm) and in each new worker.
+    """
+    client = server.test_client()
+    failed = []
+    if client.get("/_dash-layout").status_code != 200:
+        failed.append("/_dash-layout")
+    for page in list(dash.page_registry.values()):
+        path = page.get("path")
+        if not path or page.get("path_template"):
+            continue
+        if client.post(UPDATE_PATH, json=router_request(path)).status_code != 200:
+            failed.append(path)
+    return failed

@@ -7,7 +7,9 @@
   allowed because Plotly, AG Grid and React set them), `X-Content-Type-Options`, `Referrer-Policy`,
   `X-Frame-Options`, `Permissions-Policy` and `Cross-Origin-Opener-Policy`;
 - a query string longer than MAX_QUERY_BYTES or a path longer than MAX_PATH_BYTES is refused with 414, a
-  body larger than MAX_CONTENT_BYTES with 413, with a French message;
+  body larger than MAX_CONTENT_BYTES with 413, a path climbing with « .. » with 404, a callback request
+  that is not shaped like the renderer's (unknown callback, wrong number of inputs…) with 400, each
+  with a French message;
 - every HTTP error (404, 405, 413, 414, 500…) is a French page (JSON for the API and Dash's endpoints),
   never a traceback; an unexpected exception is logged with a reference that the page shows;
 - `callback_error` is Dash's global `on_error` handler: a failing callback leaves its outputs unchanged
@@ -21,6 +23,7 @@ import html as html_text
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import dash
@@ -28,6 +31,7 @@ from dash import Input, Output, ctx, html, set_props
 from dash.exceptions import DependencyException, InvalidResourceError
 from flask import Flask, Response, request
 from werkzeug.exceptions import (
+    BadRequest,
     HTTPException,
     InternalServerError,
     NotFound,
@@ -207,6 +211,58 @@ def check_limits() -> None:
         raise NotFound()
 
 
+def _is_prop(item: Any) -> bool:
+    """One {id, property, value?} entry of a Dash callback request (the id is a dict for pattern matching)."""
+    return isinstance(item, dict) and isinstance(item.get("id"), str | dict) and isinstance(item.get("property"), str)
+
+
+def _are_props(items: Any, declared: list[dict[str, Any]]) -> bool:
+    """One entry per declared input: a prop, or a list of props for an ALL / ALLSMALLER wildcard."""
+    if not isinstance(items, list) or len(items) != len(declared):
+        return False
+    for item, spec in zip(items, declared, strict=True):
+        several = any(f'["{wildcard}"]' in str(spec.get("id")) for wildcard in ("ALL", "ALLSMALLER"))
+        if several and not (isinstance(item, list) and all(map(_is_prop, item))):
+            return False
+        if not several and not _is_prop(item):
+            return False
+    return True
+
+
+def valid_callback_request(body: Any, callback_map: dict[str, Any]) -> bool:
+    """Whether a POST to /_dash-update-component has the shape Dash's renderer sends for a known callback.
+
+    Dash itself answers a malformed one with a 500 (KeyError, IndexError… before the callback runs).
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return False
+    callback = callback_map.get(body["output"])
+    if callback is None or "callback" not in callback:  # unknown, or clientside (no server function)
+        return False
+    if not _are_props(body.get("inputs", []), callback.get("inputs", [])):
+        return False
+    if not _are_props(body.get("state", []), callback.get("state", [])):
+        return False
+    outputs = body.get("outputs", [])
+    flat = outputs if isinstance(outputs, list) else [outputs]
+    if not all(_is_prop(item) or (isinstance(item, list) and all(map(_is_prop, item))) for item in flat):
+        return False
+    changed = body.get("changedPropIds", [])
+    return isinstance(changed, list) and all(isinstance(prop_id, str) for prop_id in changed)
+
+
+def _check_callback_request(app: dash.Dash) -> Callable[[], None]:
+    update_path = f"{app.config.routes_pathname_prefix}_dash-update-component"
+
+    def check() -> None:
+        if request.method != "POST" or request.path != update_path:
+            return
+        if not valid_callback_request(request.get_json(silent=True), app.callback_map):
+            raise BadRequest()
+
+    return check
+
+
 def _handle_bad_resource(_error: Exception) -> Response:
     """Dash's component-suites route: unknown library or file → French 404 (Dash answers 500 or echoes)."""
     return error_response(404)
@@ -310,6 +366,7 @@ def init_security(app: dash.Dash, settings: Settings) -> None:
     server.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_BYTES
     _register_banner_close(app)
     server.before_request(check_limits)
+    server.before_request(_check_callback_request(app))
 
     @server.after_request
     def add_security_headers(response: Response) -> Response:

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from dash._pages import _parse_query_string
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dashboard import calculator as calc
@@ -112,6 +112,7 @@ def test_map_state_from_any_query_is_valid_and_round_trips(store: Store):
     choices = map_state.choices_from_store(store)
     keys = list(map_state.PARAMS)
     known = [*choices.indicators[:5], *maps.LEVELS, *maps.SCHEMES, "3", "7", "8", *choices.layers[:3], "200093201"]
+    known += [needs.SCORE_INDICATOR, "taux_pauvrete:2,revenu_median:1", "taux_pauvrete:9", "rang", "minmax"]
 
     @FAST
     @given(query_strings(keys, words(*known)))
@@ -208,6 +209,8 @@ def test_any_query_on_any_page_gives_a_page_never_an_error(client: FlaskClient):
 
     @SLOW
     @given(st.sampled_from(pages), query_strings(keys, words("epci", "59", "200093201", "taux_pauvrete")))
+    # Dash passes query parameters to the layout over the path variables: a repeated one is a list.
+    @example("/territoire/200093201", "?siren=epci&siren=epci")
     def check(pathname: str, search: str):
         router(client, pathname, search)
 
@@ -306,5 +309,78 @@ def test_oversized_queries_are_refused_in_french_at_any_length(client: FlaskClie
             assert response.get_json()["erreur"]["message"].startswith("Adresse trop longue")
         else:
             assert response.status_code == 400  # an unknown parameter, said in French by the API
+
+    check()
+
+
+def test_malformed_callback_requests_get_a_french_400_never_a_500(client: FlaskClient, app):
+    outputs = sorted(app.callback_map)
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=10,
+    )
+    bodies = st.one_of(
+        json_values,
+        st.fixed_dictionaries(
+            {"output": st.one_of(st.sampled_from(outputs), st.text(max_size=30))},
+            optional={
+                "outputs": json_values,
+                "inputs": json_values,
+                "state": json_values,
+                "changedPropIds": json_values,
+            },
+        ),
+    )
+
+    @settings(FAST, max_examples=80)
+    @given(bodies)
+    def check(body):
+        response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+        assert response.status_code in (200, 204, 400), (body, response.status_code, response.text[:300])
+        if response.status_code == 400:
+            assert response.get_json()["erreur"]["message"].startswith("Requête invalide")
+
+    check()
+    raw = client.post("/_dash-update-component", data=b"{not json", content_type="application/json")
+    assert raw.status_code == 400
+    clientside = next(output for output, spec in app.callback_map.items() if "callback" not in spec)
+    assert client.post("/_dash-update-component", json={"output": clientside, "inputs": []}).status_code == 400
+
+
+def test_callbacks_fed_with_any_values_answer_never_a_500(client: FlaskClient, app):
+    """Requests shaped like the renderer's for every callback, with random values: handled or refused."""
+    callbacks = sorted(
+        (output, spec)
+        for output, spec in app.callback_map.items()
+        if "callback" in spec  # server-side (a clientside callback is refused with 400: no function to run)
+        and "{" not in output
+        and not any("{" in str(item["id"]) for item in [*spec["inputs"], *spec["state"]])
+    )
+    values = st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20),
+        st.lists(st.text(max_size=8), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    )  # fmt: skip
+
+    @settings(FAST, max_examples=120)
+    @given(st.sampled_from(callbacks), st.data())
+    def check(callback, data):
+        output, spec = callback
+
+        def props(items):
+            return [{"id": item["id"], "property": item["property"], "value": data.draw(values)} for item in items]
+
+        inputs = props(spec["inputs"])
+        payload = {
+            "output": output,
+            "outputs": [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in output[2:-2].split("...")]
+            if output.startswith("..")
+            else {"id": output.rsplit(".", 1)[0], "property": output.rsplit(".", 1)[1]},
+            "inputs": inputs,
+            "state": props(spec["state"]),
+            "changedPropIds": [f"{item['id']}.{item['property']}" for item in inputs[:1]],
+        }  # fmt: skip
+        response = client.post("/_dash-update-component", json=payload)
+        assert response.status_code in (200, 204), (payload, response.status_code, response.text[:300])
 
     check()

@@ -22,7 +22,14 @@ TITLE_SUFFIX = "Résidences sociales"
 SEARCH_LIMIT = 12
 
 
-def title(siren: str | None = None, **_: Any) -> str:
+def _path_siren(value: Any) -> str | None:
+    """The SIREN of the path. Dash merges query parameters into the path variables, so a
+    repeated parameter of the same name arrives as a list: only a plain string is a SIREN."""
+    return value if isinstance(value, str) else None
+
+
+def title(code_siren: Any = None, **_: Any) -> str:
+    siren = _path_siren(code_siren)
     store = current_store()
     if isinstance(store, Store) and siren and maps.LEVEL_EPCI in store.display:
         row = maps.territory_row(store, maps.LEVEL_EPCI, siren)
@@ -31,7 +38,7 @@ def title(siren: str | None = None, **_: Any) -> str:
     return f"Territoire introuvable — {TITLE_SUFFIX}"
 
 
-dash.register_page(__name__, path_template="/territoire/<siren>", name="Territoire", title=title, nav=False)
+dash.register_page(__name__, path_template="/territoire/<code_siren>", name="Territoire", title=title, nav=False)
 
 
 def search_results(store: Store, text: str | None) -> list[Any]:
@@ -194,9 +201,9 @@ def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
     )
 
 
-def layout(siren: str | None = None, **query: Any) -> html.Div:
+def layout(code_siren: Any = None, **query: Any) -> html.Div:
     return html.Div(
-        [content(siren=siren, query=query), html.Div(id=f"{ids.FICHE_PRINT}-sortie", hidden=True)],
+        [content(siren=_path_siren(code_siren), query=query), html.Div(id=f"{ids.FICHE_PRINT}-sortie", hidden=True)],
         className="territory-page fiche-page",
     )
 

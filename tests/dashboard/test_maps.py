@@ -435,8 +435,8 @@ def test_home_layout_reads_the_query_and_reports_bad_parameters(app: dash.Dash):
 
 def test_territory_page_shows_the_epci_and_its_indicators(app: dash.Dash):
     with app.server.test_request_context("/"):
-        text = page_text(dash.page_registry["dashboard.pages.territoire"]["layout"](siren="200033579"))
-        missing = page_text(dash.page_registry["dashboard.pages.territoire"]["layout"](siren="123"))
+        text = page_text(dash.page_registry["dashboard.pages.territoire"]["layout"](code_siren="200033579"))
+        missing = page_text(dash.page_registry["dashboard.pages.territoire"]["layout"](code_siren="123"))
     assert "CU d'Arras" in text and "Taux de pauvreté" in text and "Source : Insee, Filosofi 2021" in text
     assert "Territoire introuvable" in missing
 

@@ -126,7 +126,8 @@ def test_gunicorn_configuration_is_production_ready():
     # gunicorn lets long query strings through, so that the app refuses them in French (414).
     assert namespace["limit_request_line"] > security.MAX_QUERY_BYTES + security.MAX_PATH_BYTES
     assert "reload" not in namespace and "debug" not in namespace
-    assert callable(namespace["post_worker_init"])  # Dash's lazy set-up done before traffic
+    # Dash's lazy set-up and the lazy imports done before traffic, in the master and in each worker.
+    assert callable(namespace["when_ready"]) and callable(namespace["post_worker_init"])
     procfile = (config.parent / "Procfile").read_text()
     assert procfile.strip() == "web: gunicorn -c gunicorn.conf.py dashboard.wsgi:server"
 

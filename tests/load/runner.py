@@ -64,7 +64,7 @@ class Report:
     p99_ms: float
     max_ms: float
     by_label: dict[str, dict[str, float]]
-    by_action: dict[str, int]
+    requests_by_action: dict[str, int]
     error_samples: list[str]
 
     @property
@@ -189,7 +189,7 @@ def summarise(samples: list[Sample], duration_s: float, users: int, actions: int
             }
             for label, values in sorted(by_label.items(), key=lambda item: -len(item[1]))
         },
-        by_action=dict(Counter(sample.action for sample in samples)),
+        requests_by_action=dict(Counter(sample.action for sample in samples)),
         error_samples=[sample.error for sample in errors[:10] if sample.error],
     )
 

@@ -33,6 +33,8 @@ def test_ten_seconds_of_mixed_load_without_error(built_data_dir: Path, tmp_path:
     restarts = (tmp_path / "gunicorn.log").read_text().count("Booting worker")
     assert restarts >= 3, "the workers should have been recycled during the run"
     assert report.requests >= 100, summary
-    assert {"page_accueil", "changement_indicateur", "api", "export", "fiche"} <= set(report.by_action), summary
+    assert {"page_accueil", "changement_indicateur", "api", "export", "fiche"} <= set(report.requests_by_action), (
+        summary
+    )
     # The indicator switch reached the map callbacks (payloads built like the renderer's).
     assert {"POST callback carte.figure", "POST router"} <= set(report.by_label), summary
