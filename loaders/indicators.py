@@ -78,76 +78,73 @@ class Indicator:
         return record
 
 
+def _establishment_count(key: str, label: str, definition: str) -> Indicator:
+    """Number of FINESS establishments of a family or a type."""
+    return Indicator(
+        id=f"nb_{key}",
+        label=label,
+        definition=definition,
+        unit="établissements",
+        theme="hebergement",
+        direction=0,
+        method="somme",
+        datasets=FINESS,
+        vintage="{finess}",
+        levels=WITH_FRANCE,
+        numerator=f"n_{key}",
+    )
+
+
+def _establishment_rate(key: str, label: str, definition: str, direction: int) -> Indicator:
+    """FINESS establishments of a family or a type per 10,000 inhabitants."""
+    return Indicator(
+        id=f"{key}_pour_10000",
+        label=f"{label} pour 10 000 habitants",
+        definition=definition,
+        unit="établissements pour 10 000 hab.",
+        theme="hebergement",
+        direction=direction,
+        method="ratio",
+        datasets=FINESS + POPULATION,
+        vintage="{finess} ; population 2023",
+        levels=WITH_FRANCE,
+        numerator=f"n_{key}",
+        denominator="population",
+        scale=10_000,
+    )
+
+
 def _residence_indicators() -> list[Indicator]:
+    """Counts and rates per family, counts per type, rates per résidence-sociale type."""
     indicators = []
     families = (("residence_sociale", RESIDENCE_TYPES, -1), ("hebergement", HEBERGEMENT_TYPES, 0))
     for family, types, direction in families:
         family_label = FAMILY_LABELS[family]
         indicators.append(
-            Indicator(
-                id=f"nb_{family}",
-                label=f"{family_label} : nombre d'établissements",
-                definition=f"Établissements FINESS classés « {family_label.lower()} » (voir la règle de typologie).",
-                unit="établissements",
-                theme="hebergement",
-                direction=0,
-                method="somme",
-                datasets=FINESS,
-                vintage="{finess}",
-                levels=WITH_FRANCE,
-                numerator=f"n_{family}",
+            _establishment_count(
+                family,
+                f"{family_label} : nombre d'établissements",
+                f"Établissements FINESS classés « {family_label.lower()} » (voir la règle de typologie).",
             )
         )
         indicators.append(
-            Indicator(
-                id=f"{family}_pour_10000",
-                label=f"{family_label} pour 10 000 habitants",
-                definition=f"Nombre d'établissements « {family_label.lower()} » pour 10 000 habitants "
+            _establishment_rate(
+                family,
+                family_label,
+                f"Nombre d'établissements « {family_label.lower()} » pour 10 000 habitants "
                 "(population municipale 2023). L'extraction FINESS ne donne pas le nombre de places.",
-                unit="établissements pour 10 000 hab.",
-                theme="hebergement",
-                direction=direction,
-                method="ratio",
-                datasets=FINESS + POPULATION,
-                vintage="{finess} ; population 2023",
-                levels=WITH_FRANCE,
-                numerator=f"n_{family}",
-                denominator="population",
-                scale=10_000,
+                direction,
             )
         )
         for kind in types:
+            label = TYPE_LABELS[kind]
             indicators.append(
-                Indicator(
-                    id=f"nb_{kind}",
-                    label=f"{TYPE_LABELS[kind]} : nombre",
-                    definition=f"Établissements FINESS de type « {TYPE_LABELS[kind]} ».",
-                    unit="établissements",
-                    theme="hebergement",
-                    direction=0,
-                    method="somme",
-                    datasets=FINESS,
-                    vintage="{finess}",
-                    levels=WITH_FRANCE,
-                    numerator=f"n_{kind}",
-                )
+                _establishment_count(kind, f"{label} : nombre", f"Établissements FINESS de type « {label} ».")
             )
             if family == "residence_sociale":
                 indicators.append(
-                    Indicator(
-                        id=f"{kind}_pour_10000",
-                        label=f"{TYPE_LABELS[kind]} pour 10 000 habitants",
-                        definition=f"Établissements « {TYPE_LABELS[kind]} » pour 10 000 habitants (population 2023).",
-                        unit="établissements pour 10 000 hab.",
-                        theme="hebergement",
-                        direction=-1,
-                        method="ratio",
-                        datasets=FINESS + POPULATION,
-                        vintage="{finess} ; population 2023",
-                        levels=WITH_FRANCE,
-                        numerator=f"n_{kind}",
-                        denominator="population",
-                        scale=10_000,
+                    _establishment_rate(
+                        kind, label, f"Établissements « {label} » pour 10 000 habitants (population 2023).", -1
                     )
                 )
     return indicators
