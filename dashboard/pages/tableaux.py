@@ -283,6 +283,18 @@ def _threshold_row(store: Store, state: TableState, index: int) -> html.Div:
             [html.Span(f"Seuil {number} : {text}", className="visually-hidden"), control], className=class_name
         )
 
+    def bound_input(kind: str, text: str, placeholder: str, value: float | None) -> html.Label:
+        """A threshold bound, typed as text so that a decimal comma is accepted."""
+        field = dcc.Input(
+            id={"type": kind, "index": index},
+            type="text",
+            inputMode="decimal",
+            value=bound(value),
+            placeholder=placeholder,
+            debounce=True,
+        )
+        return labelled(text, field, "threshold-bound")
+
     return html.Div(
         [
             labelled(
@@ -297,30 +309,8 @@ def _threshold_row(store: Store, state: TableState, index: int) -> html.Div:
                 ),
                 "threshold-indicator",
             ),
-            labelled(
-                "valeur minimale",
-                dcc.Input(
-                    id={"type": ids.TABLE_THRESHOLD_MIN, "index": index},
-                    type="text",
-                    inputMode="decimal",
-                    value=bound(threshold.minimum) if threshold else "",
-                    placeholder="min",
-                    debounce=True,
-                ),
-                "threshold-bound",
-            ),
-            labelled(
-                "valeur maximale",
-                dcc.Input(
-                    id={"type": ids.TABLE_THRESHOLD_MAX, "index": index},
-                    type="text",
-                    inputMode="decimal",
-                    value=bound(threshold.maximum) if threshold else "",
-                    placeholder="max",
-                    debounce=True,
-                ),
-                "threshold-bound",
-            ),
+            bound_input(ids.TABLE_THRESHOLD_MIN, "valeur minimale", "min", threshold.minimum if threshold else None),
+            bound_input(ids.TABLE_THRESHOLD_MAX, "valeur maximale", "max", threshold.maximum if threshold else None),
         ],
         className="threshold-row",
     )
