@@ -22,7 +22,7 @@ from flask_caching import Cache
 from flask_caching.backends.rediscache import RedisCache
 from redis.exceptions import RedisError
 
-from dashboard import exports
+from dashboard import exports, needs_export, needs_state, needs_store
 from dashboard.release import code_fingerprint
 from dashboard.settings import Settings
 from dashboard.store import CONFIG_KEY, StoreError, current_store
@@ -449,6 +449,7 @@ def api_blueprint() -> Blueprint:
                     f"{API_PREFIX}/territories?level=commune&epci=248000531",
                     f"{API_PREFIX}/residences?epci=248000531",
                     f"{API_PREFIX}/sources",
+                    f"{API_PREFIX}/needs?reference=france&format=json",
                 ],
             }
         )
@@ -533,6 +534,20 @@ def api_blueprint() -> Blueprint:
                 "meta": _meta(store),
             }
         )
+
+    @blueprint.get("/needs")
+    @cached
+    def needs_analysis() -> Response:
+        _check_parameters((*needs_state.ANALYSIS_PARAMS, needs_state.PARAM_FORMER_REFERENCE, "format"))
+        store = _store()
+        output = _format()
+        query = {key: request.args.getlist(key) for key in request.args if key != "format"}
+        query = {key: values[0] if len(values) == 1 else values for key, values in query.items()}
+        state, notices = needs_state.parse_needs(query, only=needs_state.ANALYSIS_PARAMS)
+        analysis = needs_store.analyse(store, state.parameters)
+        if output == "csv":
+            return _csv_response(needs_export.frame(analysis), "besoins_epci")
+        return _json(needs_export.payload(store, analysis, state, notices, _meta(store)))
 
     @blueprint.get("/sources")
     @cached

@@ -15,7 +15,7 @@ import dash
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, no_update
 from flask import Blueprint, Flask, Response, abort, request
 
-from dashboard import ids, map_components, maps, needs, needs_state
+from dashboard import ids, map_components, maps, needs_state, needs_store, needs_views
 from dashboard.map_state import MapState, choices_from_store, serialise_state, state_from_controls
 from dashboard.store import Store, StoreError, current_store
 
@@ -70,18 +70,18 @@ def figure_for(store: Store, view: maps.MapView, layers: list[str], selected: st
 
 
 def map_view_for(store: Store, state: MapState) -> maps.MapView:
-    """The map view of a state; the needs score (not in the store) is computed with the state's weights."""
+    """The map view of a state; the need index (not in the store) is computed with the state's weights."""
     computed = None
-    if state.indicator == needs.SCORE_INDICATOR:
-        computed = needs.score_level_values(store, state.score.weight_map, state.score.normalisation)
+    if state.indicator == needs_store.SCORE_INDICATOR:
+        computed = needs_views.index_level_values(store, state.score.parameters)
     return maps.map_view(
         store, state.indicator, state.level, state.scheme, state.classes, state.reference, computed=computed
     )
 
 
 def score_state(query: str | None) -> needs_state.NeedsState:
-    """The score's weights kept in the page (ids.MAP_SCORE: a query string), checked like the URL."""
-    return needs_state.parse_needs(dict(parse_qsl((query or "").lstrip("?"))), only=needs_state.SCORE_PARAMS)[0]
+    """The need index's weights kept in the page (ids.MAP_SCORE: a query string), checked like the URL."""
+    return needs_state.parse_needs(dict(parse_qsl((query or "").lstrip("?"))), only=needs_state.INDEX_PARAMS)[0]
 
 
 def _store() -> Store:

@@ -4,12 +4,13 @@ A deck is a sequence of slides, written in one query parameter `d`, slides separ
 by « : » and list items by « , »:
 
 - `carte:<indicator>[:<level>[:<scheme>[:<classes>[:<reference>]]]]`: map of an indicator (EPCI by
-  default, quantiles, 5 classes, sequential palette: trailing defaults are left out); the needs score
+  default, quantiles, 5 classes, sequential palette: trailing defaults are left out); the need index
   with other weights than the defaults is `carte:score_besoin:epci:quantiles:5:auto:<weights>`;
-- `classement:<N>[:<weights>]`: the N EPCI with the highest needs score (`dashboard.needs`, default
-  weights unless given, written like the ranking page's `poids`: `taux_pauvrete:2,revenu_median:1`,
-  indicators left out weigh 0 — the weights come last because they contain « : »);
-- `territoire:<siren>`: an EPCI's key figures, needs score and arguments;
+- `classement:<N>[:<weights>]`: the N first EPCI of the priority ranking (`dashboard.needs_store`, national
+  reference, default weights unless given, written like the ranking page's `poids`:
+  `part_minima_sociaux_2019:2,loyer_appartement:1`, indicators left out weigh 0 — the weights come last
+  because they contain « : »);
+- `territoire:<siren>`: an EPCI's key figures, priority and arguments;
 - `comparaison:<siren>,<siren>…:<indicator>,<indicator>…`: EPCI side by side on chosen indicators.
 
 Example: `?d=carte:taux_pauvrete|classement:10|territoire:200093201|comparaison:200093201,248000531:taux_pauvrete`.
@@ -27,7 +28,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from dashboard import fiche, map_state, maps, needs, needs_state
+from dashboard import fiche, map_state, maps, needs, needs_state, needs_store, needs_views
+from dashboard.arguments import Argument
 from dashboard.store import Store
 
 PRESENTATION_PATH = "/presentation"
@@ -47,7 +49,7 @@ KIND_TERRITORY = "territoire"
 KIND_COMPARISON = "comparaison"
 KINDS = {
     KIND_MAP: "Carte d'un indicateur",
-    KIND_RANKING: "Classement par score de besoin",
+    KIND_RANKING: "Classement par priorité (places manquantes)",
     KIND_TERRITORY: "Fiche d'un territoire",
     KIND_COMPARISON: "Comparaison de territoires",
 }
@@ -63,13 +65,13 @@ MAX_ARGUMENTS = 4
 #: Key figures of a territory slide, when they exist at the EPCI level.
 TERRITORY_FIGURES = (
     "population",
-    "taux_pauvrete",
-    "revenu_median",
+    "part_minima_sociaux_2019",
+    "niveau_vie_median_2019",
     "taux_chomage",
     "nb_residence_sociale",
-    "residence_sociale_pour_10000",
+    "places_residence_sociale_pour_10000",
 )
-DEFAULT_COMPARED_INDICATORS = ("taux_pauvrete", "residence_sociale_pour_10000")
+DEFAULT_COMPARED_INDICATORS = ("part_minima_sociaux_2019", "places_residence_sociale_pour_10000")
 
 
 # --- Specs and what the data allows ---------------------------------------------------------------------
@@ -110,9 +112,11 @@ class DeckChoices:
 
     @property
     def epci_indicators(self) -> tuple[str, ...]:
-        """Indicators with values per EPCI (the needs score, computed, is not one of them)."""
+        """Indicators with values per EPCI (the need index, computed, is not one of them)."""
         return tuple(
-            key for key, levels in self.levels.items() if maps.LEVEL_EPCI in levels and key != needs.SCORE_INDICATOR
+            key
+            for key, levels in self.levels.items()
+            if maps.LEVEL_EPCI in levels and key != needs_store.SCORE_INDICATOR
         )
 
 
@@ -121,13 +125,13 @@ def choices_from_store(store: Store) -> DeckChoices:
     epcis = store.display[maps.LEVEL_EPCI].features if maps.LEVEL_EPCI in store.display else None
     available = maps.available_indicators(store)
     levels = {key: tuple(maps.indicator_levels(store, key)) for key in available}
-    # The needs score (dashboard.needs) can be mapped by EPCI, like on the map page.
+    # The need index (dashboard.needs) can be mapped by EPCI, like on the map page.
     if epcis is not None and any(candidate.indicator in available for candidate in needs.CANDIDATES):
-        levels[needs.SCORE_INDICATOR] = (maps.LEVEL_EPCI,)
+        levels[needs_store.SCORE_INDICATOR] = (maps.LEVEL_EPCI,)
     return DeckChoices(
         levels=levels,
         labels={key: entry.get("label", key) for key, entry in entries.items()}
-        | {needs.SCORE_INDICATOR: needs.SCORE_LABEL},
+        | {needs_store.SCORE_INDICATOR: needs_store.SCORE_LABEL},
         unavailable={
             key: entry.get("official_source") or "" for key, entry in entries.items() if not entry.get("available")
         },
@@ -179,6 +183,12 @@ def deck_href(slides: Sequence[SlideSpec], **extra: str) -> str:
     return PRESENTATION_PATH + deck_query(slides, **extra)
 
 
+def ranking_spec(weights: Iterable[tuple[str, float]], top: int = DEFAULT_TOP) -> SlideSpec:
+    """The ranking slide of a set of weights (the defaults are left out of its text)."""
+    positive = tuple((indicator, weight) for indicator, weight in weights if weight > 0)
+    return SlideSpec(KIND_RANKING, top=top, weights=() if positive == default_weights() else positive)
+
+
 def add_href(spec: SlideSpec) -> str:
     """Link of an « ajouter à la présentation » button (presentation.js prepends the deck in progress)."""
     return f"{PRESENTATION_PATH}?{PARAM_ADD}={quote(slide_token(spec), safe=URL_SAFE)}"
@@ -207,7 +217,7 @@ def _parse_map(fields: list[str], choices: DeckChoices, notes: list[str]) -> Sli
     if not fields or not fields[0]:
         raise SlideError("indicateur manquant (carte:<indicateur>)")
     indicator = fields[0]
-    score = indicator == needs.SCORE_INDICATOR
+    score = indicator == needs_store.SCORE_INDICATOR
     if len(fields) > 5 and not score:
         raise SlideError("trop de champs (carte:<indicateur>:<niveau>:<classement>:<classes>:<référence>)")
     if indicator not in choices.levels:
@@ -240,8 +250,8 @@ def _parse_map(fields: list[str], choices: DeckChoices, notes: list[str]) -> Sli
 
 
 def default_weights() -> tuple[tuple[str, float], ...]:
-    """The score's default weights (those of the ranking page), positive ones only."""
-    return tuple((indicator, weight) for indicator, weight in needs_state.default_weights() if weight > 0)
+    """The need index's default weights (those of the ranking page), positive ones only."""
+    return tuple((indicator, weight) for indicator, weight in needs.default_weights() if weight > 0)
 
 
 def _parse_ranking(fields: list[str], choices: DeckChoices, notes: list[str]) -> SlideSpec:
@@ -254,7 +264,7 @@ def _parse_ranking(fields: list[str], choices: DeckChoices, notes: list[str]) ->
 
 
 def _weights(text: str, notes: list[str]) -> tuple[tuple[str, float], ...]:
-    """Score weights written like the ranking page's « poids » (`indicateur:poids,…`); () = the defaults."""
+    """Need index weights written like the ranking page's « poids » (`indicateur:poids,…`); () = the defaults."""
     if not text:
         return ()
     problems: list[str] = []
@@ -401,7 +411,7 @@ def map_spec(state: map_state.MapState) -> SlideSpec | None:
     if not state.indicator:
         return None
     weights: tuple[tuple[str, float], ...] = ()
-    if state.indicator == needs.SCORE_INDICATOR:
+    if state.indicator == needs_store.SCORE_INDICATOR:
         positive = tuple((indicator, weight) for indicator, weight in state.score.weights if weight > 0)
         weights = () if positive == default_weights() else positive
     return SlideSpec(
@@ -467,8 +477,10 @@ class RankingRow:
     rank: int
     code: str
     name: str
-    score: float
-    score_text: str
+    shortfall: float  # places missing against the supply expected given the need (bar length)
+    shortfall_text: str  # « +270 » (rounded to 5 places)
+    need_text: str
+    supply_text: str
     interval: str
     missing: int
     solid: bool
@@ -519,7 +531,7 @@ class Slide:
     ranking: tuple[RankingRow, ...] = ()
     figures: tuple[SlideFigure, ...] = ()
     score_text: str = ""
-    arguments: tuple[fiche.Argument, ...] = ()
+    arguments: tuple[Argument, ...] = ()
     territories: tuple[str, ...] = ()
     comparison: tuple[ComparisonRow, ...] = ()
     #: Why the slide could not be built (set by the page when the data does not allow it), else "".
@@ -564,15 +576,15 @@ def _entry(store: Store, indicator: str) -> dict[str, Any]:
 
 def map_slide(store: Store, spec: SlideSpec) -> Slide:
     computed = None
-    if spec.indicator == needs.SCORE_INDICATOR:  # computed from the store with the slide's weights
-        computed = needs.score_level_values(store, dict(spec.weights or default_weights()))
+    parameters = needs_store.Parameters(weights=spec.weights or default_weights())
+    if spec.indicator == needs_store.SCORE_INDICATOR:  # computed from the store with the slide's weights
+        computed = needs_views.index_level_values(store, parameters)
     view = maps.map_view(
         store, spec.indicator, spec.level, spec.scheme, spec.classes, spec.reference, computed=computed
     )
     entry = view.entry
     if computed is not None:
-        components = needs.components_from_weights(dict(spec.weights or default_weights()))
-        sources, vintages = score_sources(store, [component.indicator for component in components])
+        sources, vintages = score_sources(store, [indicator for indicator, weight in parameters.weights if weight > 0])
     else:
         sources, vintages = indicator_source(store, spec.indicator, spec.level)
     unit = entry.get("unit") or ""
@@ -614,75 +626,75 @@ def score_sources(store: Store, indicators: Iterable[str]) -> tuple[tuple[str, .
     return _unique(sources), _unique(vintages)
 
 
-def weights_label(inputs: needs.NeedsInputs, components: Sequence[needs.Component]) -> str:
-    """« Taux de pauvreté (1), Niveau de vie médian (0,5), … »"""
-    return ", ".join(f"{inputs.label(c.indicator)} ({needs.format_weight(c.weight)})" for c in components)
-
-
 def ranking_slide(store: Store, spec: SlideSpec) -> Slide:
-    """The top N EPCI by needs score, computed as on the ranking page (dashboard.needs)."""
-    weights = dict(spec.weights or default_weights())
-    inputs = needs.needs_inputs(store)
-    result = needs.ranking(inputs, needs.components_from_weights(weights))
-    table = result.table.join(inputs.territories["name"].astype(str))
-    table = table.dropna(subset=["score"]).sort_values(["rank", "name"], kind="stable").head(spec.top)
+    """The first N EPCI of the priority ranking, computed as on the ranking page (national reference)."""
+    analysis = needs_store.analyse(store, needs_store.Parameters(weights=spec.weights or default_weights()))
+    codes = [code for code in analysis.order(analysis.table.index) if math.isfinite(analysis.table.at[code, "rank"])]
+    table = analysis.table.join(analysis.inputs.territories["name"].astype(str))
     rows = tuple(
         RankingRow(
             rank=int(row.rank),
-            code=str(row.Index),
+            code=str(code),
             name=str(row.name),
-            score=float(row.score),
-            score_text=maps.format_number(float(row.score), 1),
+            shortfall=float(row.shortfall_places),
+            shortfall_text=needs_views.signed_places(row.shortfall_places),
+            need_text=maps.format_number(float(row.need), 0),
+            supply_text=maps.format_number(float(row.supply_rate), 1),
             interval=interval_text(row.rank_low, row.rank_high),
             missing=int(row.n_missing),
-            solid=bool(row.rank_max <= needs.ROBUST_TOP),
+            solid=needs.robust_top(row.rank_high),
         )
-        for row in table.itertuples()
+        for code, row in zip(codes[: spec.top], table.loc[codes[: spec.top]].itertuples(), strict=True)
     )
-    sources, vintages = score_sources(store, [component.indicator for component in result.components])
+    sources, vintages = score_sources(store, [c.indicator for c in analysis.components])
+    supply_sources, supply_vintages = indicator_source(store, needs_store.SUPPLY_INDICATOR, maps.LEVEL_EPCI)
     chosen = " choisis" if spec.weights else " par défaut"
+    used = ", ".join(
+        f"{analysis.inputs.label(c.indicator)} ({needs_state.format_weight(c.weight)})" for c in analysis.components
+    )
     notes = [
-        f"Estimation : moyenne pondérée des rangs des indicateurs dans la région, orientés dans le sens du besoin "
-        f"(100 = besoin le plus marqué). Indicateurs (poids{chosen}) : {weights_label(inputs, result.components)}.",
-        f"Rang selon les poids : 90 % des rangs obtenus sur {result.draws} jeux de poids tirés (chaque poids "
-        f"× 0,5 à 1,5) ; ✓ = reste dans les {needs.ROBUST_TOP} premiers quels que soient les poids.",
+        f"Estimation. Priorité = places manquantes par rapport à l'offre attendue : {analysis.reference.label}, "
+        f"ajusté à l'indice de besoin (moyenne régionale {maps.format_number(analysis.mean_need, 0)}). Places "
+        f"arrondies à 5. Indice de besoin (poids{chosen}) : {used}.",
+        f"Rang pour 90 % des {analysis.draws} tirages (poids, couverture partielle et taille des établissements "
+        f"perturbés) ; ✓ = dans les {needs.TOP} premiers pour au moins 95 % des tirages.",
     ]
     incomplete = sum(1 for row in rows if row.missing)
     if incomplete:
         notes.append(
-            f"* Indicateur manquant : écarté du score du territoire, jamais compté à 0 "
+            f"* Indicateur manquant ou partiel : écarté de l'indice du territoire, jamais compté à 0 "
             f"({incomplete} territoire{'s' if incomplete > 1 else ''} concerné{'s' if incomplete > 1 else ''})."
         )
     return Slide(
         spec=spec,
-        title=f"Les {spec.top} EPCI au score de besoin le plus élevé",
-        subtitle=f"Score de besoin (estimation, sur 100) — {result.scored} EPCI des Hauts-de-France classés",
-        sources=sources,
-        vintages=vintages,
+        title=f"Où manque-t-il le plus de places ? Les {spec.top} premiers EPCI",
+        subtitle=f"Places manquantes au regard du besoin (estimation) — {analysis.ranked} EPCI des Hauts-de-France",
+        sources=_unique([*sources, *supply_sources]),
+        vintages=_unique([*vintages, *supply_vintages]),
         notes=tuple(notes),
         ranking=rows,
     )
 
 
 def _value(store: Store, indicator: str, level: str, code: str) -> float | None:
-    return needs.value_of(store, indicator, level, code)
+    return needs_store.value_of(store, indicator, level, code)
 
 
 def region_value(store: Store, indicator: str) -> float | None:
     return _value(store, indicator, maps.LEVEL_REGION, maps.REGION_CODE)
 
 
-def slide_arguments(arguments: Sequence[fiche.Argument]) -> tuple[fiche.Argument, ...]:
+def slide_arguments(arguments: Sequence[Argument]) -> tuple[Argument, ...]:
     """The fiche's arguments that fit on a slide: those for a need first, in the fiche's order."""
     ordered = [item for item in arguments if item.supports] + [item for item in arguments if not item.supports]
-    chosen: dict[str, fiche.Argument] = {}
+    chosen: dict[str, Argument] = {}
     for item in ordered:  # one sentence per figure (the fiche compares each with the département and the région)
         chosen.setdefault(item.text.split(")")[0], item)
     return tuple(list(chosen.values())[:MAX_ARGUMENTS])
 
 
 def territory_slide(store: Store, spec: SlideSpec) -> Slide:
-    """An EPCI's key figures, needs score and arguments (dashboard.fiche, default weights)."""
+    """An EPCI's key figures, priority and arguments (dashboard.fiche, default parameters)."""
     code = spec.code or ""
     data = fiche.fiche_data(store, code, needs_state.default_state())
     figures = []
@@ -702,14 +714,16 @@ def territory_slide(store: Store, spec: SlideSpec) -> Slide:
         return Slide(spec, code, f"SIREN {code}", _unique(sources), _unique(vintages), figures=tuple(figures))
     ident = data.identity
     score_text = ""
-    row = data.ranking.table.loc[code] if code in data.ranking.table.index else None
-    if row is not None and pd.notna(row["score"]):
+    row = data.row
+    if pd.notna(row["rank"]):
         score_text = (
-            f"Score de besoin (estimation) : {maps.format_number(float(row['score']), 1)} sur 100 — "
-            f"{maps.ordinal(int(row['rank']))} sur {data.ranking.scored} EPCI "
-            f"(de {interval_text(row['rank_low'], row['rank_high'])} selon les poids)"
+            f"Priorité (estimation) : {maps.ordinal(int(row['rank']))} sur {data.analysis.ranked} EPCI — "
+            f"{needs_views.signed_places(row['shortfall_places'])} places au regard du besoin "
+            f"(rang {interval_text(row['rank_low'], row['rank_high'])} pour 90 % des tirages) ; indice de besoin "
+            f"{maps.format_number(float(row['need']), 0)} sur 100, offre "
+            f"{maps.format_number(float(row['supply_rate']), 1)} places pour 10 000 habitants"
         )
-    more_sources, more_vintages = score_sources(store, [c.indicator for c in data.ranking.components])
+    more_sources, more_vintages = score_sources(store, [c.indicator for c in data.analysis.components])
     population = maps.format_number(ident.population) if ident.population is not None else maps.MISSING_LABEL
     return Slide(
         spec=spec,
@@ -717,7 +731,10 @@ def territory_slide(store: Store, spec: SlideSpec) -> Slide:
         subtitle=f"{ident.kind} — {ident.departement_name} — SIREN {code} — {population} habitants",
         sources=_unique([*sources, *more_sources]),
         vintages=_unique([*vintages, *more_vintages]),
-        notes=("Score et arguments : poids par défaut de la page Classement ; estimations signalées comme telles.",),
+        notes=(
+            "Priorité et arguments : réglages par défaut de la page Classement (référence nationale) ; "
+            "estimations signalées comme telles.",
+        ),
         figures=tuple(figures),
         score_text=score_text,
         arguments=slide_arguments(data.arguments),
@@ -737,7 +754,7 @@ def comparison_slide(store: Store, spec: SlideSpec) -> Slide:
         found, found_vintages = indicator_source(store, indicator, maps.LEVEL_EPCI)
         sources += found
         vintages += found_vintages
-        note = "approximation" if entry.get("method") == "approximation" else ""
+        note = "approximation" if entry.get("approximation") else ""
         rows.append(
             ComparisonRow(
                 indicator=indicator,
@@ -788,7 +805,7 @@ def describe(spec: SlideSpec, choices: DeckChoices) -> str:
     if spec.kind == KIND_MAP:
         return f"Carte : {_label(choices, spec.indicator or '')} {maps.LEVEL_BY[spec.level]}"
     if spec.kind == KIND_RANKING:
-        return f"Classement : {spec.top} premiers EPCI par score de besoin" + (
+        return f"Classement : {spec.top} premiers EPCI par places manquantes au regard du besoin" + (
             " (pondérations choisies)" if spec.weights else ""
         )
     if spec.kind == KIND_TERRITORY:

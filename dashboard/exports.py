@@ -142,7 +142,7 @@ def territory_names(store: Store, level: str) -> dict[str, str]:
 
 def is_approximation(spec: dict[str, Any], level: str) -> bool:
     """Approximated indicators are published per commune and approximated above."""
-    return spec.get("method") == APPROXIMATION and level != LEVEL_COMMUNE
+    return bool(spec.get(APPROXIMATION)) and level != LEVEL_COMMUNE
 
 
 def unit_header(label: str, unit: str | None, approximation: bool = False) -> str:

@@ -335,15 +335,19 @@ def _notes(figure: go.Figure, frame: Frame, notes: Sequence[str], bottom: float)
 
 
 def ranking_export(slide: deck.Slide, frame: Frame, top: float, bottom: float) -> go.Figure:
-    """Horizontal bars of the needs score, rank 1 at the top, with the rank interval in each label."""
+    """Horizontal bars of the places missing given the need, rank 1 at the top, with the rank interval."""
     k = frame.k
     rows = slide.ranking
     figure = go.Figure(
         go.Bar(
             orientation="h",
-            x=[row.score for row in rows],
+            x=[max(row.shortfall, 0.0) for row in rows],
             y=[f"{maps.ordinal(row.rank)}  {row.name}{' *' if row.missing else ''}" for row in rows],
-            text=[f"{row.score_text}   (rang {row.interval}{' ✓' if row.solid else ''})" for row in rows],
+            text=[
+                f"{row.shortfall_text} places   (besoin {row.need_text}, offre {row.supply_text} ; rang {row.interval}"
+                f"{' ✓' if row.solid else ''})"
+                for row in rows
+            ],
             textposition="outside",
             cliponaxis=False,
             marker={"color": ACCENT},
@@ -355,8 +359,8 @@ def ranking_export(slide: deck.Slide, frame: Frame, top: float, bottom: float) -
         bargap=0.3,
         xaxis={
             "domain": [0.34, 0.84],
-            "range": [0, 100],
-            "title": {"text": "Score de besoin (estimation, sur 100)", "font": {"size": 18 * k}},
+            "range": [0, max((max(row.shortfall, 0.0) for row in rows), default=1.0) * 1.05 or 1.0],
+            "title": {"text": "Places manquantes au regard du besoin (estimation)", "font": {"size": 18 * k}},
             "tickfont": {"size": 18 * k},
             "gridcolor": "#dddddd",
             "anchor": "y",

@@ -1,14 +1,14 @@
-"""Territory fiche (/territoire/<siren>) and needs analysis: data and Dash builders, no callback.
+"""Territory fiche (/territoire/<siren>): data and Dash builders, no callback.
 
-`fiche_data` gathers everything the fiche shows for one EPCI (pure function of the store and of the
-needs state); the `*_section` functions turn it into components. `contribution_figure` and
-`method_section` are shared with the ranking page and the sources page.
+`fiche_data` gathers everything the fiche shows for one EPCI (a pure function of the store and of the needs
+state); the `*_section` functions turn it into components. The needs analysis itself is computed by
+`dashboard.needs_store.analyse`, its shared charts and tables come from `dashboard.needs_views`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +17,12 @@ import pandas as pd
 import shapely
 from dash import dcc, html
 
-from dashboard import ids, maps, needs
+from dashboard import arguments, ids, maps, needs, needs_views
+from dashboard.arguments import Argument
 from dashboard.components import sources_line
 from dashboard.content import typo
-from dashboard.needs_state import NeedsState, serialise_needs
+from dashboard.needs_state import ANALYSIS_PARAMS, INDEX_PARAMS, NeedsState, format_weight, serialise_needs
+from dashboard.needs_store import Analysis, Value, analyse, lookup, region_code, source_of
 from dashboard.store import DISPLAY_DECIMALS, Store
 
 TERRITORY_PATH = "/territoire"
@@ -32,45 +34,40 @@ ACCELERATED_DEPARTEMENT_LEVEL = "departement"
 KEY_INDICATORS = (
     "population",
     "evolution_population",
+    "part_minima_sociaux_2019",
+    "niveau_vie_d1_2019",
+    "niveau_vie_median_2019",
     "taux_pauvrete",
-    "revenu_median",
     "taux_chomage",
     "taux_vacance",
-    "part_proprietaires",
+    "loyer_appartement",
+    "logements_sociaux",
+    "taux_logement_social",
+    "taux_rotation_logement_social",
+    "taux_vacance_logement_social",
     "nb_residence_sociale",
-    "residence_sociale_pour_10000",
-    "pension_de_famille_pour_10000",
-    "fjt_pour_10000",
+    "places_residence_sociale_pour_10000",
+    "places_pension_famille_pour_10000",
+    "places_fjt_pour_10000",
+    "places_residence_generaliste_pour_10000",
     "nb_hebergement",
-    "hebergement_pour_10000",
+    "places_hebergement_pour_10000",
     "vacance_longue_privee",
     "lda_relogements_pour_10000",
     "lda_atteinte_cible",
 )
-#: Indicators compared in the « Arguments », with the noun phrase used in the sentence.
-ARGUMENT_PHRASES = {
-    "taux_pauvrete": "le taux de pauvreté",
-    "revenu_median": "le niveau de vie médian",
-    "taux_chomage": "le taux de chômage des 15-64 ans",
-    "taux_vacance": "le taux de logements vacants",
-    "residence_sociale_pour_10000": "l'offre de résidences sociales",
-    "hebergement_pour_10000": "la présence d'établissements d'hébergement",
-}
-SCOPES = (("departement", "departement"), ("region", "region"), ("france", "france"))
 FICHE_MAP_HEIGHT = 420
 
 
-def fmt(value: float | None, entry: Mapping[str, Any]) -> str:
-    return maps.format_value(value if value is not None else float("nan"), entry)
-
-
-def _number(value: float | None, decimals: int) -> str:
-    return maps.format_number(value, decimals) if value is not None and np.isfinite(value) else "–"
-
-
 def fiche_href(siren: str, state: NeedsState | None = None) -> str:
-    query = serialise_needs(state, only=("poids", "normalisation", "comparaison", "cible", "places")) if state else ""
+    query = serialise_needs(state, only=ANALYSIS_PARAMS) if state else ""
     return f"{TERRITORY_PATH}/{siren}{query}"
+
+
+def map_href(siren: str, state: NeedsState) -> str:
+    """The map explorer on the need index with the same weights, this territory selected."""
+    query = serialise_needs(state, only=INDEX_PARAMS).lstrip("?")
+    return f"/?indicateur=score_besoin&niveau=epci&territoire={siren}&{query}"
 
 
 # --- Data -----------------------------------------------------------------------------------------
@@ -90,24 +87,17 @@ class Identity:
 
 
 @dataclass(frozen=True)
-class Argument:
-    text: str
-    supports: bool  # True: argues for a need; False: nuances it
-
-
-@dataclass(frozen=True)
 class FicheData:
     identity: Identity
     state: NeedsState
-    inputs: needs.NeedsInputs
-    ranking: needs.Ranking
-    gap: pd.Series
-    rate: needs.ReferenceRate
-    places: float | None
-    places_computation: needs.PlacesComputation
+    analysis: Analysis
     establishments: pd.DataFrame
     accelerated: str | None
     arguments: tuple[Argument, ...]
+
+    @property
+    def row(self) -> pd.Series:
+        return self.analysis.table.loc[self.identity.code]
 
 
 def identity(store: Store, siren: str) -> Identity | None:
@@ -122,9 +112,9 @@ def identity(store: Store, siren: str) -> Identity | None:
     departements = territories[territories["level"] == "departement"].set_index("code")["name"]
     code = str(row.get("departement_code") or "")
     try:
-        source = sources_line([store.dataset(TERRITORIES_DATASET)["citation"], needs.source_of(store, "population")])
+        source = sources_line([store.dataset(TERRITORIES_DATASET)["citation"], source_of(store, "population")])
     except KeyError:
-        source = sources_line([needs.source_of(store, "population")])
+        source = sources_line([source_of(store, "population")])
     population = row.get("population")
     return Identity(
         code=siren,
@@ -169,194 +159,6 @@ def establishments_of(store: Store, siren: str) -> pd.DataFrame:
     of_epci = pd.DataFrame(residences[residences["epci_code"] == siren].drop(columns="geometry", errors="ignore"))
     of_epci = of_epci.assign(_order=of_epci["type"].map(order).fillna(99))
     return of_epci.sort_values(["_order", "commune_name", "name"], kind="stable").drop(columns="_order")
-
-
-FEMININE_DEPARTEMENTS = frozenset({"Somme", "Seine-Maritime", "Marne", "Meuse", "Manche", "Moselle", "Haute-Marne"})
-
-
-def of_departement(name: str) -> str:
-    """« de l'Aisne », « du Nord », « de la Somme »."""
-    if name[:1].upper() in "AEIOUYÉÈÊH":
-        return f"de l'{name}"
-    return f"de la {name}" if name in FEMININE_DEPARTEMENTS else f"du {name}"
-
-
-def reference_name(scope: str, departement_name: str) -> str:
-    if scope == "departement":
-        return f"la moyenne {of_departement(departement_name)}"
-    return "la moyenne régionale" if scope == "region" else "la moyenne nationale"
-
-
-SCOPE_CODES = {"region": needs.REGION_CODE, "france": needs.FRANCE_CODE}
-
-
-def comparison_arguments(store: Store, siren: str, ident: Identity) -> list[Argument]:
-    """One sentence per indicator and reference (département, région) whose difference is at least 5 %."""
-    entries = maps.indicator_entries(store)
-    result = []
-    for indicator, phrase in ARGUMENT_PHRASES.items():
-        entry = entries.get(indicator)
-        local = needs.value_of(store, indicator, "epci", siren)
-        if entry is None or local is None:
-            continue
-        candidate = needs.CANDIDATE_BY_ID.get(indicator)
-        direction = candidate.direction if candidate else int(entry.get("direction") or 0)
-        approximation = entry.get("method") == "approximation"
-        decimals = maps.value_decimals(entry)
-        unit = entry.get("unit") or ""
-        source = needs.source_of(store, indicator)
-        figure = needs.Figure(phrase, local, maps.unit_for(local, unit), source, approximation, decimals)
-        for scope, code in (("departement", ident.departement_code), ("region", needs.REGION_CODE)):
-            reference = needs.value_of(store, indicator, scope, code)
-            if reference is None:
-                continue
-            text = needs.argument(
-                figure,
-                needs.Figure("", reference, maps.unit_for(reference, unit), "", decimals=decimals),
-                reference_name(scope, ident.departement_name),
-            )
-            if text:
-                supports = (local > reference) == (direction > 0) if direction else False
-                result.append(Argument(typo(text), supports))
-    return result
-
-
-def gap_argument(data_gap: pd.Series, rate: needs.ReferenceRate, places: float | None, source: str) -> Argument | None:
-    expected, existing = data_gap.get("expected"), data_gap.get("existing")
-    if rate.value is None or expected is None or existing is None or not np.isfinite(expected):
-        return None
-    gap = expected - existing
-    head = (
-        f"Avec pour référence le {rate.label.replace(' pour 10 000 hab.', ' résidence sociale pour 10 000 habitants')}, "
-        "le territoire "
-        f"compterait {needs.format_number(expected)} résidences sociales ; il en compte "
-        f"{needs.format_number(existing, 0)} ({source})"
-    )
-    if gap >= 0.5:
-        places_text = (
-            f", soit environ {needs.format_number(gap * places, 0)} places ({needs.format_number(places)} places par "
-            "résidence)"
-            if places
-            else ""
-        )
-        return Argument(
-            typo(f"{head} : il en manquerait environ {needs.format_number(gap)}{places_text} (estimation)."), True
-        )
-    if gap <= -0.5:
-        return Argument(typo(f"{head} : l'offre dépasse ce taux de {needs.format_number(-gap)} résidence(s)."), False)
-    return Argument(typo(f"{head} : l'offre est proche de ce taux."), False)
-
-
-def rank_argument(row: pd.Series, count: int, draws: int) -> Argument | None:
-    rank = row.get("rank")
-    if rank is None or not np.isfinite(rank):
-        return None
-    text = (
-        f"Avec les poids choisis, le score de besoin (estimation) classe le territoire {maps.ordinal(int(rank))} sur "
-        f"{count} EPCI de la région ; son rang reste entre le {maps.ordinal(int(row['rank_low']))} et le "
-        f"{maps.ordinal(int(row['rank_high']))} pour 90 % des {draws} jeux de poids tirés (chaque poids × 0,5 à 1,5)."
-    )
-    if row["rank_max"] <= needs.ROBUST_TOP:
-        text += (
-            f" Il reste dans les {needs.ROBUST_TOP} premiers quels que soient les poids tirés : c'est un cas solide."
-        )
-    return Argument(typo(text), rank <= max(needs.ROBUST_TOP, count // 4))
-
-
-def fiche_data(store: Store, siren: str, state: NeedsState) -> FicheData | None:
-    ident = identity(store, siren)
-    if ident is None:
-        return None
-    inputs = needs.needs_inputs(store)
-    ranking = needs.ranking(inputs, needs.components_from_weights(state.weight_map), state.normalisation)
-    rate = needs.reference_rate(store, state.comparison, state.target)
-    computation = needs.default_places(store)
-    places = state.places if state.places is not None else computation.value
-    gap = needs.gap_table(store, inputs, rate.value, places).loc[siren]
-    establishments = establishments_of(store, siren)
-    accelerated = accelerated_status(store, siren, ident.departement_code, ident.departement_name)
-    arguments = comparison_arguments(store, siren, ident)
-    finess = needs.source_of(store, needs.EXISTING_INDICATOR)
-    extra = [
-        rank_argument(ranking.table.loc[siren], ranking.scored, ranking.draws),
-        gap_argument(gap, rate, places, finess),
-    ]
-    if gap.get("existing") == 0:
-        extra.append(Argument(typo(f"Aucune résidence sociale n'est recensée sur le territoire ({finess})."), True))
-    if accelerated:
-        extra.append(Argument(typo(accelerated), True))
-    return FicheData(
-        identity=ident,
-        state=state,
-        inputs=inputs,
-        ranking=ranking,
-        gap=gap,
-        rate=rate,
-        places=places,
-        places_computation=computation,
-        establishments=establishments,
-        accelerated=accelerated,
-        arguments=tuple([*(item for item in extra if item is not None), *arguments]),
-    )
-
-
-# --- Figures --------------------------------------------------------------------------------------
-
-COMPONENT_COLOURS = ("#000091", "#6a6af4", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#0072B2")
-COMPONENT_COLOURS += ("#999999", "#F0E442")
-
-
-def component_colours(components: Sequence[needs.Component]) -> dict[str, str]:
-    order = [candidate.indicator for candidate in needs.CANDIDATES]
-    return {c.indicator: COMPONENT_COLOURS[order.index(c.indicator) % len(COMPONENT_COLOURS)] for c in components}
-
-
-def contribution_figure(
-    ranking: needs.Ranking, inputs: needs.NeedsInputs, codes: Sequence[str], height: int | None = None
-) -> dict[str, Any]:
-    """Stacked horizontal bars: each EPCI's score split into the contributions of its indicators.
-
-    A plain figure dict (plotly's validation of go.Figure costs more than the computation).
-    """
-    colours = component_colours(ranking.components)
-    names = inputs.territories["name"].reindex(codes).astype(str).tolist()
-    data = []
-    for component in ranking.components:
-        values = ranking.contributions[component.indicator].reindex(codes).round(1)
-        label = inputs.label(component.indicator)
-        data.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": names,
-                "x": [None if not np.isfinite(value) else float(value) for value in values],
-                "name": label,
-                "marker": {"color": colours[component.indicator]},
-                "hovertemplate": "%{y}<br>" + label + " : %{x:.1f} points<extra></extra>",
-            }
-        )
-    layout = {
-        "barmode": "stack",
-        "height": height or max(260, 26 * len(codes) + 160),
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
-        "xaxis": {"title": {"text": "Score de besoin (points sur 100)"}, "range": [0, 100], "gridcolor": "#e5e5e5"},
-        "yaxis": {"autorange": "reversed", "automargin": True},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": 12}},
-        "plot_bgcolor": "#ffffff",
-        "paper_bgcolor": "#ffffff",
-        "font": {"family": maps.FONT_FAMILY, "size": 13},
-        "separators": ", ",
-    }
-    return {"data": data, "layout": layout}
-
-
-def graph_config() -> dict[str, Any]:
-    return {
-        "displaylogo": False,
-        "modeBarButtons": [["toImage"]],
-        "locale": "fr-carte",
-        "toImageButtonOptions": {"format": "png", "scale": 2},
-    }
 
 
 def fiche_map_figure(store: Store, siren: str) -> dict[str, Any] | None:
@@ -432,22 +234,6 @@ def fiche_map_figure(store: Store, siren: str) -> dict[str, Any] | None:
     return {"data": data, "layout": layout}
 
 
-# --- Sections of the fiche ------------------------------------------------------------------------
-
-
-def _table(caption: str | None, head: Sequence[str], rows: list, numeric: Sequence[int] = ()) -> html.Div:
-    header = html.Tr(
-        [html.Th(label, scope="col", className="cell-number" if i in numeric else None) for i, label in enumerate(head)]
-    )
-    return html.Div(
-        html.Table(
-            [html.Caption(caption) if caption else None, html.Thead(header), html.Tbody(rows)],
-            className="data-table",
-        ),
-        className="table-scroll",
-    )
-
-
 def identity_section(data: FicheData) -> html.Section:
     ident = data.identity
     outside = (
@@ -480,327 +266,13 @@ def identity_section(data: FicheData) -> html.Section:
     )
 
 
-def figures_section(store: Store, data: FicheData) -> html.Section:
-    entries = maps.indicator_entries(store)
-    ident = data.identity
-    rows = []
-    for indicator in KEY_INDICATORS:
-        entry = entries.get(indicator)
-        if entry is None or not entry.get("available", True):
-            continue
-        levels = set(entry.get("levels") or [])
-        local = needs.value_of(store, indicator, "epci", ident.code)
-        cells = []
-        if "epci" in levels:
-            cells.append(_number(local, maps.value_decimals(entry)) if local is not None else maps.MISSING_LABEL)
-        else:
-            cells.append(html.Span("publié par département seulement", className="cell-note"))
-        for scope, code in (
-            ("departement", ident.departement_code),
-            ("region", needs.REGION_CODE),
-            ("france", needs.FRANCE_CODE),
-        ):
-            value = needs.value_of(store, indicator, scope, code)
-            cells.append(_number(value, maps.value_decimals(entry)))
-        notes = " (approximation)" if entry.get("method") == "approximation" else ""
-        rows.append(
-            html.Tr(
-                [
-                    html.Th(
-                        [
-                            dcc.Link(maps.label_with_unit(entry), href=f"/sources#indicateur-{indicator}"),
-                            notes,
-                            html.Span(sources_line([needs.source_of(store, indicator)]), className="cell-detail"),
-                        ],
-                        scope="row",
-                    ),
-                    *[html.Td(cell, className="cell-number") for cell in cells],
-                ]
-            )
-        )
-    return html.Section(
-        [
-            html.H2("Chiffres clés"),
-            html.P(
-                typo(
-                    "Le territoire comparé à son département, à la région et à la France (« – » : valeur non publiée "
-                    "à ce niveau). Les taux au-dessus de la commune sont recalculés à partir des sommes ; le taux de "
-                    "pauvreté et le niveau de vie médian sont des approximations (moyennes pondérées des communes)."
-                ),
-                className="section-lead",
-            ),
-            html.Div(  # id of the first territory page, kept (map tests follow the panel link to it)
-                _table(
-                    None,
-                    [
-                        "Indicateur (unité ; source, millésime)",
-                        ident.name,
-                        ident.departement_name,
-                        "Hauts-de-France",
-                        "France",
-                    ],
-                    rows,
-                    numeric=(1, 2, 3, 4),
-                ),
-                id=ids.TERRITORY_TABLE,
-            ),
-        ],
-        id=ids.FICHE_FIGURES,
-    )
-
-
-def score_section(data: FicheData) -> html.Section:
-    code = data.identity.code
-    row = data.ranking.table.loc[code]
-    inputs = data.inputs
-    oriented = needs.oriented_scores(inputs.values, data.ranking.components, data.ranking.method).loc[code]
-    count = data.ranking.scored
-    rows = []
-    for component in data.ranking.components:
-        entry = inputs.entries.get(component.indicator, {})
-        value = inputs.values.at[code, component.indicator]
-        contribution = data.ranking.contributions.at[code, component.indicator]
-        candidate = needs.CANDIDATE_BY_ID[component.indicator]
-        label = inputs.label(component.indicator) + (" (valeur du département)" if candidate.inherited else "")
-        missing = not np.isfinite(value)
-        rows.append(
-            html.Tr(
-                [
-                    html.Th(label, scope="row"),
-                    html.Td(fmt(None if missing else value, entry), className="cell-number"),
-                    html.Td("↑ besoin" if component.direction > 0 else "↓ besoin", className="cell-nowrap"),
-                    html.Td(needs.format_weight(component.weight), className="cell-number"),
-                    html.Td(
-                        "–" if missing else needs.format_number(oriented[component.indicator], 2),
-                        className="cell-number",
-                    ),
-                    html.Td(
-                        "donnée manquante : non comptée" if missing else needs.format_number(contribution),
-                        className="cell-number",
-                    ),
-                ]
-            )
-        )
-    if np.isfinite(row["score"]):
-        headline = [
-            html.P(
-                [
-                    html.Span(needs.format_number(row["score"]), className="score-value"),
-                    html.Span(" points sur 100", className="score-unit"),
-                    html.Span(f" — {maps.ordinal(int(row['rank']))} sur {count} EPCI", className="score-rank"),
-                ],
-                className="score-headline",
-            ),
-            html.P(
-                typo(
-                    f"Intervalle de rang (90 % des {data.ranking.draws} jeux de poids tirés) : du "
-                    f"{maps.ordinal(int(row['rank_low']))} au {maps.ordinal(int(row['rank_high']))} ; extrêmes : "
-                    f"{maps.ordinal(int(row['rank_min']))} et {maps.ordinal(int(row['rank_max']))}. "
-                    f"Lecture : {needs.robustness(row['rank'], row['rank_max'], row['rank_min'], count)}."
-                )
-            ),
-        ]
-        if row["n_missing"]:
-            headline.append(
-                html.P(
-                    typo(
-                        f"{int(row['n_missing'])} indicateur(s) manquant(s) pour ce territoire : le score est calculé "
-                        "sur les autres, dont les poids sont répartis (jamais une valeur 0)."
-                    ),
-                    className="notice notice-info",
-                )
-            )
-    else:
-        headline = [html.P("Aucun indicateur du score n'est renseigné pour ce territoire : pas de score.")]
-    figure = contribution_figure(data.ranking, inputs, [code], height=230)
-    return html.Section(
-        [
-            html.H2("Score de besoin (estimation)"),
-            *headline,
-            dcc.Graph(id=ids.FICHE_SCORE_CHART, figure=figure, config=graph_config(), className="fiche-graph"),
-            _table(
-                "Décomposition du score : valeur, sens, poids, valeur rangée (0 à 1, orientée vers le besoin) et "
-                "contribution en points",
-                ["Indicateur", "Valeur", "Sens", "Poids", "Rang orienté", "Contribution (points)"],
-                rows,
-                numeric=(1, 3, 4, 5),
-            ),
-            html.P(
-                [
-                    typo(f"Normalisation : {needs.NORMALISATIONS[data.ranking.method]} "),
-                    dcc.Link("Méthode du score", href=needs.METHOD_PATH),
-                    " · ",
-                    dcc.Link(
-                        "Changer les poids (page Classement)",
-                        href=f"{needs.RANKING_PATH}{serialise_needs(data.state)}",
-                    ),
-                ],
-                className="figure-source",
-            ),
-            html.P(
-                sources_line(sorted({data.inputs.sources[c.indicator] for c in data.ranking.components})),
-                className="figure-source",
-            ),
-        ],
-        id=ids.FICHE_SCORE,
-    )
-
-
-def places_computation_table(computation: needs.PlacesComputation) -> html.Div:
-    rows = [
-        html.Tr(
-            [
-                html.Th(row.label, scope="row"),
-                html.Td(", ".join(row.types)),
-                html.Td(maps.format_number(row.places), className="cell-number"),
-                html.Td(maps.format_number(row.count), className="cell-number"),
-                html.Td(needs.format_number(row.per_residence) if row.per_residence else "–", className="cell-number"),
-            ]
-        )
-        for row in computation.rows
-    ]
-    total_places = sum(row.places for row in computation.rows)
-    total_count = sum(row.count for row in computation.rows)
-    rows.append(
-        html.Tr(
-            [
-                html.Th("Ensemble", scope="row"),
-                html.Td(""),
-                html.Td(maps.format_number(total_places), className="cell-number"),
-                html.Td(maps.format_number(total_count), className="cell-number"),
-                html.Td(needs.format_number(computation.value) if computation.value else "–", className="cell-number"),
-            ],
-            className="row-total",
-        )
-    )
-    return _table(
-        "Places par résidence : places publiées par la DREES (fin 2021) ÷ établissements recensés dans FINESS, "
-        "mêmes types, Hauts-de-France",
-        ["Places DREES", "Types FINESS", "Places", "Établissements", "Places par établissement"],
-        rows,
-        numeric=(2, 3, 4),
-    )
-
-
-def gap_section(store: Store, data: FicheData) -> html.Section:
-    code = data.identity.code
-    typology = store.catalogue["residence_types"]
-    rows = []
-    for kind in typology.get("residence_sociale", []):
-        count = needs.value_of(store, f"nb_{kind}", "epci", code)
-        rows.append(
-            html.Tr(
-                [
-                    html.Th(typology["labels"].get(kind, kind), scope="row"),
-                    html.Td(maps.format_number(count) if count is not None else "–", className="cell-number"),
-                    *[
-                        html.Td(
-                            _number(needs.value_of(store, f"{kind}_pour_10000", level, where), 2),
-                            className="cell-number",
-                        )
-                        for level, where in (("epci", code), ("region", needs.REGION_CODE), ("france", "FR"))
-                    ],
-                ]
-            )
-        )
-    gap = data.gap
-    rate = data.rate
-    if rate.value is not None and np.isfinite(gap["expected"]):
-        gap_residences = gap["gap_residences"]
-        lines = [
-            html.Li(
-                typo(
-                    f"Résidences sociales recensées : {needs.format_number(gap['existing'], 0)}, soit "
-                    f"{needs.format_number(gap['rate_per_10000'], 2)} pour 10 000 habitants."
-                )
-            ),
-            html.Li(typo(f"Référence : {rate.label}" + (f" — {rate.source}" if rate.source else "") + ".")),
-            html.Li(
-                typo(
-                    f"Au taux de référence, le territoire compterait {needs.format_number(gap['expected'])} résidences "
-                    f"({maps.format_number(data.identity.population or 0)} habitants × "
-                    f"{needs.format_number(rate.value, 2)} ÷ 10 000)."
-                )
-            ),
-            html.Li(
-                html.Strong(
-                    typo(
-                        f"Écart estimé : {needs.format_number(gap_residences)} résidence(s)"
-                        + (
-                            f", soit {needs.format_number(gap['gap_places'], 0)} places "
-                            f"(à {needs.format_number(data.places)} places par résidence)"
-                            if data.places and np.isfinite(gap["gap_places"])
-                            else ""
-                        )
-                        + (
-                            " : offre inférieure à la référence."
-                            if gap_residences > 0
-                            else " : offre au moins égale à la référence."
-                        )
-                    )
-                )
-            ),
-        ]
-    else:
-        lines = [html.Li("Aucun taux de référence disponible : écart non calculé.")]
-    default_note = (
-        "moyenne régionale calculée ci-dessous"
-        if data.state.places is None
-        else f"hypothèse saisie ({needs.format_number(data.places)})"
-    )
-    return html.Section(
-        [
-            html.H2("Écart d'offre estimé"),
-            html.P(
-                typo(
-                    "Estimation : résidences qu'aurait le territoire au taux de référence, moins celles qu'il a. "
-                    "FINESS recense des établissements, pas des places ; les places sont estimées avec "
-                    f"un nombre moyen de places par résidence ({default_note}). Le parc par adulte de 20 à 59 ans ou "
-                    "par ménage pauvre n'est pas calculable avec les données construites."
-                ),
-                className="section-lead",
-            ),
-            html.Ul(lines, className="gap-lines"),
-            _table(
-                "Résidences sociales par type : nombre d'établissements et taux pour 10 000 habitants",
-                ["Type", "Nombre", "Pour 10 000 hab. : territoire", "Hauts-de-France", "France"],
-                rows,
-                numeric=(1, 2, 3, 4),
-            ),
-            html.Details(
-                [
-                    html.Summary("Calcul du nombre moyen de places par résidence"),
-                    places_computation_table(data.places_computation),
-                    html.P(
-                        typo(
-                            f"Types sans chiffre de places publié, exclus du calcul : {', '.join(data.places_computation.excluded)}."
-                        )
-                    )
-                    if data.places_computation.excluded
-                    else None,
-                    html.P(f"Sources : {data.places_computation.source}", className="figure-source"),
-                ],
-                className="fiche-details",
-            ),
-            html.P(
-                [
-                    sources_line([needs.source_of(store, needs.EXISTING_INDICATOR)]) + ". ",
-                    dcc.Link("Méthode de l'écart", href=needs.METHOD_PATH),
-                ],
-                className="figure-source",
-            ),
-        ],
-        id=ids.FICHE_GAP,
-    )
-
-
 def establishments_section(store: Store, data: FicheData) -> html.Section:
     frame = data.establishments
     families = store.catalogue["residence_types"].get("families", {})
     if frame.empty:
         body: Any = html.P("Aucun établissement de logement accompagné ou d'hébergement n'est recensé dans FINESS.")
     else:
-        body = _table(
+        body = needs_views.table(
             f"{len(frame)} établissement(s) recensé(s) dans FINESS",
             ["Famille", "Type", "Nom", "Commune", "N° FINESS"],
             [
@@ -827,33 +299,6 @@ def establishments_section(store: Store, data: FicheData) -> html.Section:
     )
 
 
-def arguments_section(data: FicheData) -> html.Section:
-    supporting = [item.text for item in data.arguments if item.supports]
-    nuancing = [item.text for item in data.arguments if not item.supports]
-    blocks = []
-    if supporting:
-        blocks += [html.H3("Ce qui plaide pour un besoin"), html.Ul([html.Li(text) for text in supporting])]
-    if nuancing:
-        blocks += [html.H3("Ce qui le nuance"), html.Ul([html.Li(text) for text in nuancing])]
-    if not blocks:
-        blocks = [html.P("Les données disponibles ne permettent aucune comparaison pour ce territoire.")]
-    return html.Section(
-        [
-            html.H2("Arguments"),
-            html.P(
-                typo(
-                    "Phrases écrites automatiquement à partir des données, chacune avec son chiffre et sa source ; "
-                    "une comparaison n'apparaît que si l'écart dépasse 5 % et si les deux valeurs existent."
-                ),
-                className="section-lead",
-            ),
-            *blocks,
-        ],
-        id=ids.FICHE_ARGUMENTS,
-        className="fiche-arguments",
-    )
-
-
 def lda_section(store: Store, data: FicheData) -> html.Section:
     try:
         source = sources_line([store.dataset(REFERENCE_DATASET)["citation"]])
@@ -873,111 +318,382 @@ def lda_section(store: Store, data: FicheData) -> html.Section:
     )
 
 
-# --- Method section of the sources page ----------------------------------------------------------
+def fiche_data(store: Store, siren: str, state: NeedsState) -> FicheData | None:
+    ident = identity(store, siren)
+    if ident is None:
+        return None
+    analysis = analyse(store, state.parameters)
+    accelerated = accelerated_status(store, siren, ident.departement_code, ident.departement_name)
+    return FicheData(
+        identity=ident,
+        state=state,
+        analysis=analysis,
+        establishments=establishments_of(store, siren),
+        accelerated=accelerated,
+        arguments=arguments.territory_arguments(
+            store, analysis, siren, (ident.departement_code, ident.departement_name), accelerated
+        ),
+    )
 
 
-def method_section(store: Store) -> html.Section:
-    """/sources#methode-besoins: the score, its robustness and the supply gap, with their parameters."""
-    entries = maps.indicator_entries(store)
-    candidates = [
-        html.Tr(
-            [
-                html.Th(
-                    entries.get(c.indicator, {}).get("label", c.indicator)
-                    + (" (valeur du département)" if c.inherited else ""),
-                    scope="row",
-                ),
-                html.Td(needs.GROUPS[c.group]),
-                html.Td("plus élevé = plus de besoin" if c.direction > 0 else "plus élevé = moins de besoin"),
-                html.Td(needs.format_weight(needs.default_weight(c.indicator)), className="cell-number"),
-                html.Td(c.reason),
-            ]
-        )
-        for c in needs.CANDIDATES
+# --- Sections of the fiche ------------------------------------------------------------------------
+
+
+def value_cell(value: Value, entry: Mapping[str, Any], straddles: bool = False, detail: bool = True) -> list:
+    """A value with, below it, its coverage when partial and (`detail`) what it covers or how it was estimated."""
+    if value.value is None:
+        return [maps.MISSING_LABEL]
+    notes = [text for text in (arguments.coverage_text(value, straddles), value.detail if detail else "") if text]
+    return [
+        maps.format_number(value.value, maps.value_decimals(entry)),
+        html.Span(typo(" ; ".join(notes)), className="cell-detail") if notes else None,
     ]
-    unavailable = [entry for entry in entries.values() if not entry.get("available", True)]
-    computation = needs.default_places(store)
+
+
+def supply_text(rate: float, places: float) -> str:
+    """« 17,2 places pour 10 000 habitants, soit environ 2 055 places » (or « aucune résidence sociale »)."""
+    if not np.isfinite(places):
+        return maps.MISSING_LABEL
+    if places == 0:
+        return "aucune résidence sociale recensée (0 place)"
+    rounded = needs.round_places(places)
+    amount = f"environ {maps.format_number(rounded)} places" if rounded else "moins de 5 places"
+    return f"{needs_views.number(rate)} places pour 10 000 habitants, soit {amount}"
+
+
+def priority_section(data: FicheData) -> html.Section:
+    """Priority rank, need and supply in numbers, and the need × supply chart with this territory."""
+    analysis, row, code = data.analysis, data.row, data.identity.code
+    reference = analysis.reference
+    if not np.isfinite(row["rank"]):
+        body: list = [html.P("Priorité non calculée : indice de besoin ou offre en places indisponible.")]
+    else:
+        quadrant = needs_views.quadrant(analysis, code)
+        explanation = needs_views.top_explanation(analysis, code)
+        body = [
+            html.P(
+                [
+                    html.Span(maps.ordinal(int(row["rank"])), className="score-value"),
+                    html.Span(f" sur {analysis.ranked} EPCI", className="score-unit"),
+                    html.Span(f" — {needs.ORDERS[analysis.parameters.order].lower()}", className="score-rank"),
+                ],
+                className="score-headline",
+            ),
+            html.Dl(
+                [
+                    html.Dt("Indice de besoin"),
+                    html.Dd(
+                        f"{maps.format_number(row['need'], 0)} sur 100 (moyenne régionale pondérée : "
+                        f"{maps.format_number(analysis.mean_need, 0)})"
+                    ),
+                    html.Dt("Offre existante"),
+                    html.Dd(typo(supply_text(row["supply_rate"], row["supply_places"]))),
+                    html.Dt("Offre attendue au regard du besoin"),
+                    html.Dd(typo(f"{needs_views.number(row['expected_rate'])} places pour 10 000 habitants")),
+                    html.Dt("Manque au regard du besoin"),
+                    html.Dd(typo(f"{needs_views.signed_places(row['shortfall_places'])} places")),
+                    html.Dt(typo(f"Écart au {reference.label}")),
+                    html.Dd(
+                        typo(
+                            f"{needs_views.signed_places(row['gap_places'])} places (fourchette "
+                            f"{needs_views.signed_places(row['gap_low'])} à {needs_views.signed_places(row['gap_high'])})"
+                        )
+                    ),
+                    html.Dt("Robustesse"),
+                    html.Dd(typo(arguments.robustness_text(row, analysis.draws))),
+                ],
+                className="facts fiche-priority-facts",
+            ),
+            html.P(typo(f"Position : {needs_views.QUADRANTS[quadrant].lower()}."), className="notice notice-info")
+            if quadrant
+            else None,
+            html.P(explanation, className="notice notice-warning") if explanation else None,
+        ]
+    top = analysis.order(analysis.table.index)[: needs.TOP]
     return html.Section(
         [
-            html.H2("Score de besoin et écart d'offre (estimations)"),
-            html.Div(
+            html.H2("Priorité (estimation)"),
+            html.P(
+                typo(
+                    "Estimation : offre qu'aurait le territoire au taux de référence ajusté à son besoin, moins celle "
+                    "qu'il a (en places). Un signe + indique des places manquantes."
+                ),
+                className="section-lead",
+            ),
+            *body,
+            html.Figure(
                 [
-                    html.H3("Score de besoin"),
-                    html.P(
-                        typo(
-                            "Le score de besoin est une estimation, calculée par EPCI, qui aide à repérer où de nouvelles "
-                            "résidences sociales seraient le plus utiles. Chaque indicateur retenu est d'abord ramené "
-                            "entre 0 et 1 parmi les 92 EPCI de la région, puis orienté dans le sens du besoin (1 − valeur "
-                            "quand une valeur élevée signale moins de besoin). Le score est la moyenne pondérée de ces "
-                            "valeurs, sur 100. Sa décomposition donne la contribution de chaque indicateur, en points."
-                        )
+                    dcc.Graph(
+                        id=ids.FICHE_NEED_SUPPLY_CHART,
+                        figure=needs_views.need_supply_figure(analysis, labelled=top, highlight=code, height=420),
+                        config=needs_views.graph_config(),
+                        className="fiche-graph",
                     ),
-                    html.Ul([html.Li(typo(f"{key} : {text}")) for key, text in needs.NORMALISATIONS.items()]),
-                    html.P(
-                        typo(
-                            "Indicateur manquant pour un EPCI (secret statistique) : il est laissé de côté et les "
-                            "poids des autres sont répartis ; le nombre d'indicateurs manquants est signalé. Jamais une "
-                            "valeur manquante n'est comptée comme 0."
-                        )
-                    ),
-                    _table(
-                        "Indicateurs proposés, sens et poids par défaut",
-                        ["Indicateur", "Groupe", "Sens", "Poids par défaut", "Pourquoi"],
-                        candidates,
-                        numeric=(3,),
-                    ),
-                    html.P(
-                        typo(
-                            "Le Baromètre des résultats du Logement d'abord n'est publié que par département : "
-                            "un EPCI qui l'utilise prend la valeur de son département, signalée « valeur du "
-                            "département »."
-                        )
-                    ),
-                    html.P(
-                        typo(
-                            "Non disponibles en données ouvertes, donc absents du score : "
-                            + "; ".join(
-                                f"{entry['label']} ({entry.get('official_source') or 'source non publiée'})"
-                                for entry in unavailable
-                            )
-                            + ". La part de logements sociaux (RPLS) n'est publiée par aucun fichier ouvert lisible "
-                            "par commune ou EPCI : elle ne peut pas entrer dans le score."
-                        )
+                    html.Figcaption(needs_views.need_supply_caption(analysis), className="figure-source"),
+                ]
+            ),
+            html.P(
+                [
+                    dcc.Link("Méthode", href=needs.METHOD_PATH),
+                    " · ",
+                    dcc.Link(
+                        "Changer les réglages (page Classement)",
+                        href=f"{needs.RANKING_PATH}{serialise_needs(data.state)}",
                     ),
                 ],
-                id=f"{ids.SOURCES_INDICATOR_PREFIX}{needs.SCORE_INDICATOR}",
+                className="figure-source",
             ),
-            html.H3("Robustesse du classement"),
-            html.P(
-                typo(
-                    f"Le classement est recalculé {needs.DRAWS} fois en multipliant chaque poids par un nombre tiré au "
-                    "hasard entre 0,5 et 1,5 (tirage reproductible, graine fixe ; le premier tirage garde les poids "
-                    "choisis). Pour chaque EPCI sont donnés l'intervalle de rang qui contient 90 % des tirages "
-                    f"(5e à 95e centile) et les rangs extrêmes. Un EPCI qui reste dans les {needs.ROBUST_TOP} premiers "
-                    "pour tous les tirages est un cas solide : son rang ne dépend pas d'un réglage particulier des poids."
-                )
-            ),
-            html.H3("Écart d'offre estimé"),
-            html.P(
-                typo(
-                    "Écart (en résidences) = population × taux de référence ÷ 10 000 − résidences sociales recensées "
-                    "dans FINESS. Taux de référence au choix : taux régional, taux national ou objectif saisi, en "
-                    "résidences sociales pour 10 000 habitants. Écart en places = écart en résidences × nombre moyen "
-                    "de places par résidence (hypothèse réglable ; par défaut, la moyenne régionale ci-dessous). "
-                    "Un écart positif signale une offre inférieure à la référence ; ce n'est pas un besoin mesuré."
-                )
-            ),
-            places_computation_table(computation),
-            html.P(
-                typo(
-                    "Limites : FINESS ne publie pas de capacités ; les places DREES datent de fin 2021 et l'extraction "
-                    "FINESS du 8 janvier 2021 ; les foyers de travailleurs migrants non transformés n'ont pas de "
-                    "chiffre de places publié et sont exclus de la moyenne. Le taux par adulte de 20 à 59 ans ou par "
-                    "ménage pauvre n'est pas calculable avec les données construites (pas de population par âge ni de "
-                    "ménages pauvres par EPCI)."
-                )
-            ),
-            html.P(f"Sources : {computation.source}", className="figure-source"),
         ],
-        id=needs.METHOD_ANCHOR,
+        id=ids.FICHE_PRIORITY,
+    )
+
+
+def need_section(data: FicheData) -> html.Section:
+    """The need index: value, contributions and the breakdown of each indicator (value, coverage, weight)."""
+    analysis, code, row = data.analysis, data.identity.code, data.row
+    straddles = bool(analysis.inputs.territories.at[code, "straddles"])
+    rows = []
+    colours = needs_views.component_colours(analysis.components)
+    for component in analysis.components:
+        entry = analysis.inputs.entries.get(component.indicator, {})
+        candidate = needs.CANDIDATE_BY_ID[component.indicator]
+        value = analysis.inputs.values.at[code, component.indicator]
+        coverage = analysis.inputs.coverage.at[code, component.indicator]
+        masked = bool(analysis.masked.at[code, component.indicator])
+        oriented = analysis.index.oriented.at[code, component.indicator]
+        contribution = analysis.index.contributions.at[code, component.indicator]
+        shown = lookup_value(value, coverage, analysis.inputs.sources.get(component.indicator, ""))
+        if masked:
+            status = f"écartée : couvre {maps.format_percent(coverage)} de la population (moins de 80 %)"
+        elif not np.isfinite(value):
+            status = "donnée manquante : non comptée"
+        else:
+            status = needs_views.number(contribution)
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(
+                        [
+                            needs_views.swatch(colours[component.indicator]),
+                            analysis.inputs.label(component.indicator)
+                            + (" (valeur du département)" if candidate.inherited else ""),
+                            html.Span(analysis.inputs.sources.get(component.indicator, ""), className="cell-detail"),
+                        ],
+                        scope="row",
+                    ),
+                    html.Td(value_cell(shown, entry, straddles), className="cell-number"),
+                    html.Td("↑ besoin" if component.direction > 0 else "↓ besoin", className="cell-nowrap"),
+                    html.Td(format_weight(component.weight), className="cell-number"),
+                    html.Td(
+                        "–" if not np.isfinite(oriented) else needs_views.number(oriented, 2), className="cell-number"
+                    ),
+                    html.Td(status, className="cell-number"),
+                ]
+            )
+        )
+    if np.isfinite(row["need"]):
+        headline = [
+            html.P(
+                [
+                    html.Span(maps.format_number(row["need"], 0), className="score-value"),
+                    html.Span(" sur 100", className="score-unit"),
+                ],
+                className="score-headline",
+            )
+        ]
+        missing = int(row["n_missing"])
+        if missing:
+            headline.append(
+                html.P(
+                    typo(
+                        f"{missing} indicateur(s) manquant(s) ou écarté(s) pour ce territoire : l'indice est calculé "
+                        "sur les autres, dont les poids sont répartis (jamais une valeur 0)."
+                    ),
+                    className="notice notice-info",
+                )
+            )
+    else:
+        headline = [html.P("Aucun indicateur du besoin n'est renseigné pour ce territoire : pas d'indice.")]
+    return html.Section(
+        [
+            html.H2("Indice de besoin (estimation)"),
+            html.P(
+                typo(
+                    "Indicateurs de la demande seulement (l'offre existante n'y entre pas), chacun rangé parmi les EPCI "
+                    "de la région et orienté dans le sens du besoin, puis pondéré."
+                ),
+                className="section-lead",
+            ),
+            *headline,
+            dcc.Graph(
+                id=ids.FICHE_SCORE_CHART,
+                figure=needs_views.contribution_figure(analysis, [code], height=150, legend=False),
+                config=needs_views.graph_config(),
+                className="fiche-graph",
+            ),
+            needs_views.table(
+                "Décomposition (couleurs du graphique) : valeur et sa couverture, sens, poids, position parmi les "
+                "EPCI (0 à 1, orientée dans le sens du besoin) et contribution en points",
+                [
+                    "Indicateur (source)",
+                    "Valeur",
+                    "Sens",
+                    "Poids",
+                    "Position (0 à 1, sens du besoin)",
+                    "Contribution (points)",
+                ],
+                rows,
+                numeric=(1, 3, 4, 5),
+            ),
+            html.P(
+                [
+                    typo(f"Normalisation : {needs.NORMALISATIONS[analysis.parameters.normalisation]} "),
+                    dcc.Link("Méthode de l'indice", href=needs.METHOD_PATH),
+                ],
+                className="figure-source",
+            ),
+        ],
+        id=ids.FICHE_SCORE,
+    )
+
+
+def lookup_value(value: float, coverage: float, source: str):
+    """A candidate's value as a store Value (for value_cell)."""
+    return Value(
+        float(value) if np.isfinite(value) else None, float(coverage) if np.isfinite(coverage) else None, None, source
+    )
+
+
+def supply_section(store: Store, data: FicheData) -> html.Section:
+    """Supply in places by family and the gap to the chosen reference, with the places computation."""
+    analysis = data.analysis
+    supply = analysis.inputs.supply
+    if not supply.available:
+        body: list = [
+            html.P("Places non estimables : chiffres DREES de la région indisponibles dans cette construction.")
+        ]
+    else:
+        body = [
+            needs_views.family_gap_table(analysis, data.identity.code),
+            html.P(typo(needs_views.spread_text(supply)), className="figure-source"),
+            html.Details(
+                [
+                    html.Summary("Calcul du nombre de places par établissement"),
+                    needs_views.places_computation_table(supply),
+                ],
+                className="fiche-details",
+            ),
+        ]
+    return html.Section(
+        [
+            html.H2("Offre existante et écart à la référence (estimations)"),
+            html.P(
+                typo(
+                    f"FINESS recense des établissements, pas des places : chaque établissement compte pour la taille "
+                    f"moyenne de sa famille dans la région. Référence : {analysis.reference.label}."
+                ),
+                className="section-lead",
+            ),
+            *body,
+            html.P(
+                [
+                    sources_line([source_of(store, "places_residence_sociale_pour_10000")]) + ". ",
+                    dcc.Link("Méthode de l'écart", href=needs.METHOD_PATH),
+                ],
+                className="figure-source",
+            ),
+        ],
+        id=ids.FICHE_GAP,
+    )
+
+
+def figures_section(store: Store, data: FicheData) -> html.Section:
+    entries = maps.indicator_entries(store)
+    ident = data.identity
+    straddles = bool(data.analysis.inputs.territories.at[ident.code, "straddles"])
+    rows = []
+    for indicator in KEY_INDICATORS:
+        entry = entries.get(indicator)
+        if entry is None or not entry.get("available", True):
+            continue
+        levels = set(entry.get("levels") or [])
+        cells = []
+        if "epci" in levels:
+            cells.append(value_cell(lookup(store, indicator, "epci", ident.code), entry, straddles))
+        else:
+            cells.append(html.Span("publié par département seulement", className="cell-note"))
+        for scope, code in (("departement", ident.departement_code), ("region", region_code(store)), ("france", "FR")):
+            cells.append(value_cell(lookup(store, indicator, scope, code), entry, detail=scope == "france"))
+        notes = " (approximation)" if entry.get("approximation") else (" (estimation)" if entry.get("estimate") else "")
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(
+                        [
+                            dcc.Link(maps.label_with_unit(entry), href=f"/sources#indicateur-{indicator}"),
+                            notes,
+                            html.Span(sources_line([source_of(store, indicator)]), className="cell-detail"),
+                        ],
+                        scope="row",
+                    ),
+                    *[html.Td(cell, className="cell-number") for cell in cells],
+                ]
+            )
+        )
+    return html.Section(
+        [
+            html.H2("Chiffres clés"),
+            html.P(
+                typo(
+                    "Le territoire comparé à son département, à la région et à la France (« – » : valeur non publiée "
+                    "à ce niveau). Les taux au-dessus de la commune sont recalculés à partir des sommes ; une valeur "
+                    "approchée à partir des communes est donnée avec la part de la population qu'elle couvre."
+                ),
+                className="section-lead",
+            ),
+            html.Div(
+                needs_views.table(
+                    None,
+                    [
+                        "Indicateur (unité ; source, millésime)",
+                        ident.name,
+                        ident.departement_name,
+                        "Hauts-de-France",
+                        "France",
+                    ],
+                    rows,
+                    numeric=(1, 2, 3, 4),
+                ),
+                id=ids.TERRITORY_TABLE,
+            ),
+        ],
+        id=ids.FICHE_FIGURES,
+    )
+
+
+def arguments_section(data: FicheData) -> html.Section:
+    supporting = [item.text for item in data.arguments if item.supports]
+    nuancing = [item.text for item in data.arguments if not item.supports]
+    blocks = []
+    if supporting:
+        blocks += [html.H3("Ce qui plaide pour un besoin"), html.Ul([html.Li(text) for text in supporting])]
+    if nuancing:
+        blocks += [html.H3("Ce qui le nuance"), html.Ul([html.Li(text) for text in nuancing])]
+    if not blocks:
+        blocks = [html.P("Les données disponibles ne permettent aucune comparaison pour ce territoire.")]
+    return html.Section(
+        [
+            html.H2("Arguments"),
+            html.P(
+                typo(
+                    "Phrases écrites automatiquement à partir des données, chacune avec son chiffre, sa référence, "
+                    "sa source et, si le chiffre ne couvre qu'une partie de la population, sa couverture ; une "
+                    "comparaison n'apparaît que si l'écart dépasse 5 %."
+                ),
+                className="section-lead",
+            ),
+            *blocks,
+        ],
+        id=ids.FICHE_ARGUMENTS,
+        className="fiche-arguments",
     )

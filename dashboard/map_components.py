@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard import ids, maps, needs
+from dashboard import ids, maps, needs_store
 from dashboard.components import sources_line
 from dashboard.store import Store
 
@@ -35,9 +35,9 @@ def indicator_options(store: Store) -> list[dict[str, Any]]:
             "search": "Analyse des besoins",
         },
         {
-            "label": "Score de besoin (estimation, par EPCI)",
-            "value": needs.SCORE_INDICATOR,
-            "search": f"{needs.SCORE_LABEL} besoins classement",
+            "label": "Indice de besoin (estimation, par EPCI)",
+            "value": needs_store.SCORE_INDICATOR,
+            "search": f"{needs_store.SCORE_LABEL} besoins classement",
         },
     ]
     for theme in order:
@@ -117,7 +117,7 @@ def indicator_help(view: maps.MapView) -> list[Any]:
     if entry.get("settings_href"):  # needs score: its weights are set on the ranking page
         parts += [
             " · ",
-            dcc.Link("Régler les poids du score", href=entry["settings_href"], className="map-definition-link"),
+            dcc.Link("Régler les poids de l'indice", href=entry["settings_href"], className="map-definition-link"),
         ]
     return parts
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from dashboard import maps, needs, needs_state
+from dashboard import maps, needs, needs_state, needs_store
 from dashboard.store import Store
 
 PARAM_INDICATOR = "indicateur"
@@ -30,7 +30,7 @@ PARAM_LAYERS = "couches"
 PARAM_TERRITORY = "territoire"
 PARAMS = (PARAM_INDICATOR, PARAM_LEVEL, PARAM_SCHEME, PARAM_CLASSES, PARAM_REFERENCE, PARAM_LAYERS, PARAM_TERRITORY)
 # Needs score pseudo-indicator (issue 5): its weights and normalisation, `poids` and `normalisation`.
-PARAMS += needs_state.SCORE_PARAMS
+PARAMS += needs_state.INDEX_PARAMS
 NO_LAYER = "aucune"
 DEFAULT_INDICATOR = "residence_sociale_pour_10000"
 
@@ -72,14 +72,14 @@ def choices_from_store(store: Store) -> MapChoices:
     available = tuple(maps.available_indicators(store))
     # The needs score (pseudo-indicator, EPCI level) comes last: computed from the store's indicators.
     if maps.LEVEL_EPCI in store.display and any(candidate.indicator in available for candidate in needs.CANDIDATES):
-        available += (needs.SCORE_INDICATOR,)
+        available += (needs_store.SCORE_INDICATOR,)
     return MapChoices(
         indicators=available,
         unavailable={
             key: entry.get("official_source") or "" for key, entry in entries.items() if not entry.get("available")
         },
         labels={key: entry.get("label", key) for key, entry in entries.items()}
-        | {needs.SCORE_INDICATOR: needs.SCORE_LABEL},
+        | {needs_store.SCORE_INDICATOR: needs_store.SCORE_LABEL},
         layers=tuple(maps.layer_types(store)),
         default_layers=tuple(typology.get(maps.FAMILY_RESIDENCE, [])),
         codes={level: frozenset(store.display[level].codes) for level in maps.LEVELS if level in store.display},
@@ -166,7 +166,7 @@ def parse_state(query: Mapping[str, str | Sequence[str]], choices: MapChoices) -
         if known or not unknown:
             state = replace(state, layers=known)
 
-    score, score_notices = needs_state.parse_needs(values, only=needs_state.SCORE_PARAMS)
+    score, score_notices = needs_state.parse_needs(values, only=needs_state.INDEX_PARAMS)
     notices += score_notices
     state = replace(state, score=score)
 
@@ -191,8 +191,8 @@ def serialise_state(state: MapState) -> str:
     ]
     if state.territory:
         pairs.append((PARAM_TERRITORY, state.territory))
-    if state.indicator == needs.SCORE_INDICATOR:
-        pairs += needs_state.needs_pairs(state.score, only=needs_state.SCORE_PARAMS)
+    if state.indicator == needs_store.SCORE_INDICATOR:
+        pairs += needs_state.needs_pairs(state.score, only=needs_state.INDEX_PARAMS)
     return "?" + urlencode(pairs, safe=",:")
 
 

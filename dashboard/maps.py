@@ -112,7 +112,15 @@ FAMILY_HEBERGEMENT = "hebergement"
 
 TRACE_TERRITORIES, TRACE_DEPARTEMENTS, TRACE_SELECTION, FIRST_RESIDENCE_TRACE = 0, 1, 2, 3
 MAP_HEIGHT = 680
-UNIT_DECIMALS = (("% par an", 2), ("%", 1), ("pour 10 000", 2), ("par attribution", 1), ("€", 0))
+UNIT_DECIMALS = (
+    ("% par an", 2),
+    ("%", 1),
+    ("places pour 10 000", 1),
+    ("pour 10 000", 2),
+    ("par attribution", 1),
+    ("€ par m²", 1),
+    ("€", 0),
+)
 COUNT_UNITS = ("habitants", "ménages", "logements", "établissements", "personnes", "demandes", "places")
 
 #: Where the polygons come from, per level (dataset ids of the catalogue).
@@ -272,7 +280,7 @@ class LevelValues:
     @property
     def approximation(self) -> bool:
         """Values above the commune level that are approximations (not what the source publishes)."""
-        return self.entry.get("method") == "approximation" and self.level != LEVEL_COMMUNE
+        return bool(self.entry.get("approximation")) and self.level != LEVEL_COMMUNE
 
     @property
     def available(self) -> int:
@@ -488,7 +496,8 @@ def diverging_colours(classification: Classification, reference: float, directio
 
 def reference_applies(entry: Mapping[str, Any]) -> bool:
     """A comparison with the région's value makes sense for rates, not for counts."""
-    return entry.get("method") in {"ratio", "approximation", "taux_annuel"} or (entry.get("unit") or "").startswith("%")
+    rate = entry.get("method") in {"ratio", "taux_annuel"} or bool(entry.get("approximation"))
+    return rate or (entry.get("unit") or "").startswith("%") or "pour 10 000" in (entry.get("unit") or "")
 
 
 def palette_reference(values: LevelValues, reference: str) -> float | None:

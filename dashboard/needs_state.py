@@ -1,13 +1,15 @@
-"""URL state of the needs analysis (ranking page, territory page, score on the map), as pure functions.
+"""URL state of the needs analysis (ranking page, territory page, index on the map, API), as pure functions.
 
 Every parameter is optional; a bad value falls back to its default with a French notice.
 
-- `poids`: weights of the score, `indicateur:poids` pairs separated by commas
-  (`poids=taux_pauvrete:1,residence_sociale_pour_10000:1.5`); indicators left out weigh 0;
+- `poids`: weights of the need index, `indicateur:poids` pairs separated by commas
+  (`poids=part_minima_sociaux_2019:1,loyer_appartement:1.5`); indicators left out weigh 0;
 - `normalisation`: `rang` (default: percentile rank within the région) or `z_robuste`;
-- `comparaison`: reference of the supply gap, `region` (default), `france` or `cible`;
-- `cible`: the target rate when `comparaison=cible`, in résidences sociales per 10,000 inhabitants;
-- `places`: places per residence for the gap in places (default: the regional average);
+- `approximations`: `incluses` to keep values covering under 80 % of the population (default: `exclues`);
+- `reference`: reference of the gap and of the expected supply, `france` (default), `region` or `cible`
+  (`comparaison` is read as its former name);
+- `cible`: the target when `reference=cible`, in places per 10,000 inhabitants;
+- `ordre`: `places` (default: shortfall in places against the need), `pour_10000`, `besoin`, `offre`;
 - ranking page only: `dep` (départements, comma-separated), `nature` (EPCI kinds `CC,CA,CU,METRO`),
   `taille` (population band).
 """
@@ -19,22 +21,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from dashboard import needs
+from dashboard import needs, needs_store
 
 PARAM_WEIGHTS = "poids"
 PARAM_NORMALISATION = "normalisation"
-PARAM_COMPARISON = "comparaison"
+PARAM_PARTIAL = "approximations"
+PARAM_REFERENCE = "reference"
+PARAM_FORMER_REFERENCE = "comparaison"
 PARAM_TARGET = "cible"
-PARAM_PLACES = "places"
+PARAM_ORDER = "ordre"
 PARAM_DEPARTEMENTS = "dep"
 PARAM_KINDS = "nature"
 PARAM_BAND = "taille"
-#: Parameters of the score itself (also read by the map when it shows the score).
-SCORE_PARAMS = (PARAM_WEIGHTS, PARAM_NORMALISATION)
-GAP_PARAMS = (PARAM_COMPARISON, PARAM_TARGET, PARAM_PLACES)
+#: Parameters of the need index itself (also read by the map when it shows the index).
+INDEX_PARAMS = (PARAM_WEIGHTS, PARAM_NORMALISATION, PARAM_PARTIAL)
+#: Parameters of the whole analysis (index, reference, order): the fiche, the API.
+ANALYSIS_PARAMS = (*INDEX_PARAMS, PARAM_REFERENCE, PARAM_TARGET, PARAM_ORDER)
 FILTER_PARAMS = (PARAM_DEPARTEMENTS, PARAM_KINDS, PARAM_BAND)
-PARAMS = SCORE_PARAMS + GAP_PARAMS + FILTER_PARAMS
+PARAMS = ANALYSIS_PARAMS + FILTER_PARAMS
+#: Names accepted in a query (the former name of `reference` included).
+ACCEPTED = (*PARAMS, PARAM_FORMER_REFERENCE)
 
+PARTIAL_CHOICES = {"exclues": False, "incluses": True}
 KINDS = {"CC": "Communauté de communes", "CA": "Communauté d'agglomération", "CU": "Communauté urbaine"}
 KINDS["METRO"] = "Métropole"
 #: Population bands: key → (label, lower bound included, upper bound excluded).
@@ -44,17 +52,18 @@ BANDS = {
     "50000-100000": ("de 50 000 à 100 000 habitants", 50_000, 100_000),
     "plus-de-100000": ("100 000 habitants ou plus", 100_000, math.inf),
 }
-MAX_TARGET = 100.0
-MAX_PLACES = 1000.0
+#: Upper bound of a typed target (places per 10,000 inhabitants); the national rate is about 16.
+MAX_TARGET = 200.0
 
 
 @dataclass(frozen=True)
 class NeedsState:
     weights: tuple[tuple[str, float], ...]
     normalisation: str = "rang"
-    comparison: str = "region"
+    include_partial: bool = False
+    reference: str = needs_store.DEFAULT_REFERENCE
     target: float | None = None
-    places: float | None = None  # None: the regional average
+    order: str = "places"
     departements: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     band: str | None = None
@@ -66,13 +75,20 @@ class NeedsState:
     def weight(self, indicator: str) -> float:
         return self.weight_map.get(indicator, 0.0)
 
-
-def default_weights() -> tuple[tuple[str, float], ...]:
-    return tuple((candidate.indicator, needs.default_weight(candidate.indicator)) for candidate in needs.CANDIDATES)
+    @property
+    def parameters(self) -> needs_store.Parameters:
+        return needs_store.Parameters(
+            weights=self.weights,
+            normalisation=self.normalisation,
+            reference=self.reference,
+            target=self.target,
+            include_partial=self.include_partial,
+            order=self.order,
+        )
 
 
 def default_state() -> NeedsState:
-    return NeedsState(weights=default_weights())
+    return NeedsState(weights=needs.default_weights())
 
 
 def _single(name: str, raw: str | Sequence[str], notices: list[str]) -> str:
@@ -91,6 +107,11 @@ def parse_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def format_weight(weight: float) -> str:
+    """1 → « 1 », 0.5 → « 0,5 », 1.25 → « 1,25 »."""
+    return f"{weight:g}".replace(".", ",")
+
+
 def parse_weights(text: str, notices: list[str]) -> tuple[tuple[str, float], ...] | None:
     """`indicator:weight,…` → weights of every candidate (0 when left out), or None to keep the defaults."""
     asked: dict[str, float] = {}
@@ -100,13 +121,13 @@ def parse_weights(text: str, notices: list[str]) -> tuple[tuple[str, float], ...
         indicator, _, raw = part.partition(":")
         indicator = indicator.strip()
         if indicator not in needs.CANDIDATE_BY_ID:
-            notices.append(f"Indicateur « {indicator} » inconnu dans les poids : il est ignoré.")
+            notices.append(f"Indicateur « {indicator[:60]} » inconnu dans les poids : il est ignoré.")
             continue
         value = parse_number(raw) if raw else None
         if value is None or not 0 <= value <= needs.WEIGHT_MAX:
             notices.append(
-                f"Poids « {raw} » invalide pour « {indicator} » (nombre de 0 à {needs.format_weight(needs.WEIGHT_MAX)}) : "
-                "son poids par défaut est utilisé."
+                f"Poids « {raw[:30]} » invalide pour « {indicator} » (nombre de 0 à "
+                f"{format_weight(needs.WEIGHT_MAX)}) : son poids par défaut est utilisé."
             )
             value = needs.default_weight(indicator)
         asked[indicator] = value
@@ -120,6 +141,14 @@ def _codes(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def _choice(values: Mapping[str, str], name: str, allowed: Mapping[str, object], default_text: str, notices) -> str:
+    value = values.get(name)
+    if value is None or value in allowed:
+        return value
+    notices.append(f"Valeur « {value[:40]} » inconnue pour « {name} » : {default_text}.")
+    return None
+
+
 def parse_needs(
     query: Mapping[str, str | Sequence[str]],
     departements: Sequence[str] = (),
@@ -131,7 +160,10 @@ def parse_needs(
     """
     notices: list[str] = []
     state = default_state()
-    values = {name: _single(name, raw, notices) for name, raw in query.items() if name in only}
+    names = set(only) | ({PARAM_FORMER_REFERENCE} if PARAM_REFERENCE in only else set())
+    values = {name: _single(name, raw, notices) for name, raw in query.items() if name in names}
+    if PARAM_FORMER_REFERENCE in values:
+        values.setdefault(PARAM_REFERENCE, values.pop(PARAM_FORMER_REFERENCE))
 
     weights = values.get(PARAM_WEIGHTS)
     if weights is not None:
@@ -139,19 +171,20 @@ def parse_needs(
         if parsed is not None:
             state = replace(state, weights=parsed)
 
-    normalisation = values.get(PARAM_NORMALISATION)
-    if normalisation is not None:
-        if normalisation in needs.NORMALISATIONS:
-            state = replace(state, normalisation=normalisation)
-        else:
-            notices.append(f"Normalisation « {normalisation} » inconnue : le rang dans la région est utilisé.")
-
-    comparison = values.get(PARAM_COMPARISON)
-    if comparison is not None:
-        if comparison in needs.COMPARISONS:
-            state = replace(state, comparison=comparison)
-        else:
-            notices.append(f"Comparaison « {comparison} » inconnue : le taux régional est utilisé.")
+    normalisation = _choice(
+        values, PARAM_NORMALISATION, needs.NORMALISATIONS, "le rang dans la région est utilisé", notices
+    )
+    if normalisation:
+        state = replace(state, normalisation=normalisation)
+    partial = _choice(values, PARAM_PARTIAL, PARTIAL_CHOICES, "les approximations partielles sont exclues", notices)
+    if partial:
+        state = replace(state, include_partial=PARTIAL_CHOICES[partial])
+    reference = _choice(values, PARAM_REFERENCE, needs_store.REFERENCES, "le taux national est utilisé", notices)
+    if reference:
+        state = replace(state, reference=reference)
+    order = _choice(values, PARAM_ORDER, needs.ORDERS, "le manque de places est utilisé", notices)
+    if order:
+        state = replace(state, order=order)
 
     target = values.get(PARAM_TARGET)
     if target is not None and target.strip():
@@ -159,36 +192,28 @@ def parse_needs(
         if number is not None and 0 <= number <= MAX_TARGET:
             state = replace(state, target=number)
         else:
-            notices.append(f"Objectif « {target} » invalide (nombre de 0 à {MAX_TARGET:.0f} pour 10 000 habitants).")
-    if state.comparison == "cible" and state.target is None:
-        notices.append("Aucun objectif saisi : l'écart est calculé au taux régional.")
-        state = replace(state, comparison="region")
-
-    places = values.get(PARAM_PLACES)
-    if places is not None and places.strip():
-        number = parse_number(places)
-        if number is not None and 0 < number <= MAX_PLACES:
-            state = replace(state, places=number)
-        else:
             notices.append(
-                f"Nombre de places par résidence « {places} » invalide (nombre de 1 à {MAX_PLACES:.0f}) : "
-                "la moyenne régionale est utilisée."
+                f"Objectif « {target[:30]} » invalide (nombre de places pour 10 000 habitants, de 0 à "
+                f"{MAX_TARGET:.0f})."
             )
+    if state.reference == "cible" and state.target is None:
+        notices.append("Aucun objectif saisi : le taux national est utilisé.")
+        state = replace(state, reference=needs_store.DEFAULT_REFERENCE)
 
     raw = values.get(PARAM_DEPARTEMENTS)
     if raw is not None:
         asked = _codes(raw)
-        unknown = [code for code in asked if code not in departements]
+        unknown = [code[:10] for code in asked if code not in departements]
         if unknown:
-            notices.append(f"Département(s) inconnu(s) ignoré(s) : {', '.join(unknown)}.")
+            notices.append(f"Département(s) inconnu(s) ignoré(s) : {', '.join(unknown[:10])}.")
         state = replace(state, departements=tuple(code for code in departements if code in asked))
 
     raw = values.get(PARAM_KINDS)
     if raw is not None:
         asked = _codes(raw)
-        unknown = [kind for kind in asked if kind not in KINDS]
+        unknown = [kind[:10] for kind in asked if kind not in KINDS]
         if unknown:
-            notices.append(f"Nature(s) d'EPCI inconnue(s) ignorée(s) : {', '.join(unknown)}.")
+            notices.append(f"Nature(s) d'EPCI inconnue(s) ignorée(s) : {', '.join(unknown[:10])}.")
         state = replace(state, kinds=tuple(kind for kind in KINDS if kind in asked))
 
     band = values.get(PARAM_BAND)
@@ -196,21 +221,19 @@ def parse_needs(
         if band in BANDS:
             state = replace(state, band=band)
         else:
-            notices.append(f"Taille « {band} » inconnue : toutes les tailles sont affichées.")
+            notices.append(f"Taille « {band[:40]} » inconnue : toutes les tailles sont affichées.")
     return state, notices
 
 
 def needs_pairs(state: NeedsState, only: Sequence[str] = PARAMS) -> list[tuple[str, str]]:
-    """(parameter, value) pairs that restore `state`; empty filters and defaults of optional values left out."""
-    pairs = [
-        (PARAM_WEIGHTS, needs.weights_text(state.weights)),
-        (PARAM_NORMALISATION, state.normalisation),
-        (PARAM_COMPARISON, state.comparison),
-    ]
+    """(parameter, value) pairs that restore `state`; empty filters and default options left out."""
+    pairs = [(PARAM_WEIGHTS, needs.weights_text(state.weights)), (PARAM_NORMALISATION, state.normalisation)]
+    if state.include_partial:
+        pairs.append((PARAM_PARTIAL, "incluses"))
+    pairs.append((PARAM_REFERENCE, state.reference))
     if state.target is not None:
         pairs.append((PARAM_TARGET, f"{state.target:g}"))
-    if state.places is not None:
-        pairs.append((PARAM_PLACES, f"{state.places:g}"))
+    pairs.append((PARAM_ORDER, state.order))
     if state.departements:
         pairs.append((PARAM_DEPARTEMENTS, ",".join(state.departements)))
     if state.kinds:
@@ -225,29 +248,36 @@ def serialise_needs(state: NeedsState, only: Sequence[str] = PARAMS) -> str:
     return "?" + urlencode(needs_pairs(state, only), safe=",:")
 
 
-def state_from_controls(
-    weights: Mapping[str, float | None],
-    normalisation: str | None,
-    comparison: str | None,
-    target: float | str | None,
-    places: float | str | None,
-    departements: Sequence[str] | None,
-    kinds: Sequence[str] | None,
-    band: str | None,
-    known_departements: Sequence[str],
-) -> tuple[NeedsState, list[str]]:
+@dataclass(frozen=True)
+class Controls:
+    """Values of the ranking page's controls, as Dash sends them (any of them may be None or malformed)."""
+
+    weights: Mapping[str, float | None]
+    normalisation: str | None
+    include_partial: Sequence[str] | None
+    reference: str | None
+    target: float | str | None
+    order: str | None
+    departements: Sequence[str] | None
+    kinds: Sequence[str] | None
+    band: str | None
+
+
+def state_from_controls(controls: Controls, known_departements: Sequence[str]) -> tuple[NeedsState, list[str]]:
     """The state of the page's controls, each value checked like a URL parameter (bad → default + notice)."""
+    weights = {key: value for key, value in controls.weights.items() if isinstance(value, int | float)}
     query: dict[str, str] = {
-        PARAM_WEIGHTS: ",".join(f"{key}:{value or 0:g}" for key, value in weights.items()),
-        PARAM_DEPARTEMENTS: ",".join(departements or []),
-        PARAM_KINDS: ",".join(kinds or []),
+        PARAM_WEIGHTS: ",".join(f"{key}:{value:g}" for key, value in weights.items()),
+        PARAM_DEPARTEMENTS: ",".join(str(code) for code in controls.departements or []),
+        PARAM_KINDS: ",".join(str(kind) for kind in controls.kinds or []),
+        PARAM_PARTIAL: "incluses" if controls.include_partial else "exclues",
     }
     for name, value in (
-        (PARAM_NORMALISATION, normalisation),
-        (PARAM_COMPARISON, comparison),
-        (PARAM_TARGET, target),
-        (PARAM_PLACES, places),
-        (PARAM_BAND, band),
+        (PARAM_NORMALISATION, controls.normalisation),
+        (PARAM_REFERENCE, controls.reference),
+        (PARAM_TARGET, controls.target),
+        (PARAM_ORDER, controls.order),
+        (PARAM_BAND, controls.band),
     ):
         if value not in (None, ""):
             query[name] = str(value)

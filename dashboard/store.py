@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,6 +64,15 @@ class Store:
     indicator_rows: Mapping[tuple[str, str], pd.DataFrame] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False
     )
+    #: Values derived from this store on first use (`derived`); the store itself never changes.
+    _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, key: str, compute: Callable[[Store], Any]) -> Any:
+        """`compute(self)`, computed once per loaded store (a pure function of the store: a repeated
+        computation by two threads gives the same value)."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        return self._derived[key]
 
     def count_territories(self, level: str) -> int:
         """Territories of a level inside the région (members of straddling EPCIs excluded)."""

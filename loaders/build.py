@@ -28,13 +28,17 @@ from loaders import (
     decoupage,
     fetch,
     filosofi,
+    filosofi_supra,
     finess_common,
     finess_csv,
     finess_fhir,
     indicators,
     lovac,
+    loyers,
+    places,
     populations,
     reference_figures,
+    rpls,
 )
 from loaders.errors import SourceError
 from loaders.store import write_atomically, write_json
@@ -127,10 +131,17 @@ CENSUS_COLUMNS = {
 }
 
 
+#: Fiscal households 2019 of the communes (Filosofi 2019 columns of the Comparateur): checks the perimeters of
+#: the official 2019 EPCI figures.
+FISCAL_HOUSEHOLDS_2019 = {"NBMENFISC19": "fiscal_households_2019"}
+
+
 def _step_census(state: BuildState) -> None:
-    frame = comparateur.load().rename(columns=CENSUS_COLUMNS)
-    result = _harmonise(state, frame, list(CENSUS_COLUMNS.values()), splits=cog.RECODED_SPLITS_COG_2021)
+    frame = comparateur.load().rename(columns=CENSUS_COLUMNS | FISCAL_HOUSEHOLDS_2019)
+    additive = [*CENSUS_COLUMNS.values(), *FISCAL_HOUSEHOLDS_2019.values()]
+    result = _harmonise(state, frame, additive, splits=cog.RECODED_SPLITS_COG_2021)
     state.base.append(aggregate.sum_to_levels(result, state.parts["scope"].communes, list(CENSUS_COLUMNS.values())))
+    state.parts["census"] = result.communes
     _record_harmonised(state, comparateur.DATASET_ID, result)
 
 
@@ -142,9 +153,239 @@ def _step_filosofi(state: BuildState) -> None:
     weights = result.communes["fiscal_persons"]
     for column, indicator_id in (("TP6021", "taux_pauvrete"), ("MED21", "revenu_median")):
         published = result.communes[column]
-        state.base.append(_long_commune(published, indicator_id))
+        state.base.append(_long("commune", published, indicator_id, coverage=published.notna().astype("float64")))
         state.base.append(aggregate.weighted_mean_to_levels(published, weights, communes, indicator_id))
     _record_harmonised(state, filosofi.DATASET_ID, result)
+
+
+#: Official Filosofi 2019 columns → indicator ids (published values, no re-aggregation).
+FILOSOFI_2019_INDICATORS = {
+    "Q219": "niveau_vie_median_2019",
+    "D119": "niveau_vie_d1_2019",
+    "PPMINI19": "part_minima_sociaux_2019",
+    "PPLOGT19": "part_prestations_logement_2019",
+}
+
+
+def _step_filosofi_supra(state: BuildState) -> None:
+    """INSEE's own EPCI, département, région and France métropolitaine figures (2019), each current EPCI
+    matched to its 2019 row; perimeter changes are reported and their coverage estimated from households."""
+    published = filosofi_supra.load()
+    scope = state.parts["scope"]
+    epci_codes = list(scope.epci["code"])
+    rows, report = filosofi_supra.epci_rows(published, epci_codes)
+    if report["sans_ligne"]:
+        raise SourceError(
+            filosofi_supra.DATASET_ID,
+            "FILO2019_DISP_EPCI.csv",
+            f"EPCI du périmètre sans ligne 2019 ni ancien SIREN déclaré : {', '.join(report['sans_ligne'])}",
+        )
+    households = _households_2019_by_epci(state)
+    ratio = (rows["NBMEN19"] / households.reindex(rows.index)).astype(float)
+    changes = {change.siren: change.change for change in filosofi_supra.PERIMETER_CHANGES}
+    coverage = pd.Series(1.0, index=rows.index)
+    for siren in changes:
+        if siren in coverage.index:
+            coverage[siren] = min(1.0, float(ratio[siren]))
+    detail = pd.Series({siren: text for siren, text in changes.items() if siren in rows.index}, dtype=object)
+    departements = published[(published["level"] == "departement") & published["code"].isin(scope.departements["code"])]
+    region = published[(published["level"] == "region") & (published["code"] == state.region_code)]
+    france = published[published["level"] == "france"]
+    for column, indicator_id in FILOSOFI_2019_INDICATORS.items():
+        state.base.append(_long("epci", rows[column], indicator_id, coverage, detail))
+        for frame in (departements, region, france):
+            level = frame["level"].iloc[0] if len(frame) else "region"
+            note = pd.Series("France métropolitaine", index=frame["code"]) if level == "france" else None
+            state.base.append(_long(level, frame.set_index("code")[column], indicator_id, detail=note))
+    straddling = set(scope.epci.loc[scope.epci["straddles_region"], "code"])  # census covers the région's part
+    unchanged = ratio.drop(index=[*changes, *straddling], errors="ignore")
+    state.record(
+        filosofi_supra.DATASET_ID,
+        rows_read=len(published),
+        rows_kept=len(rows) + len(departements) + len(region) + len(france),
+        rows_joined=len(rows),
+        unmatched=sorted(set(scope.departements["code"]) - set(departements["code"]))
+        + ([] if len(region) else [state.region_code]),
+        detail={
+            "epci_meme_siren": report["meme_siren"],
+            "epci_ancien_siren": report["ancien_siren"],
+            "perimetres_modifies_depuis_2019": {
+                siren: f"{text} ; ménages fiscaux 2019 publiés ÷ ménages des communes de 2025 = "
+                + f"{ratio[siren]:.3f}".replace(".", ",")
+                for siren, text in changes.items()
+                if siren in ratio.index
+            },
+            "ecart_max_menages_perimetres_inchanges": round(float((unchanged - 1).abs().max()), 4),
+            "departements": len(departements),
+            "france": "France métropolitaine",
+        },
+    )
+
+
+def _households_2019_by_epci(state: BuildState) -> pd.Series:
+    """Fiscal households 2019 of each EPCI's current communes (census households where INSEE withholds them)."""
+    census = state.parts["census"]
+    households = census["fiscal_households_2019"].fillna(census["households"])
+    members = state.parts["scope"].communes.set_index("code")["epci_code"]
+    return households.groupby(members.reindex(households.index)).sum()
+
+
+def _step_rpls(state: BuildState) -> None:
+    """Social housing by commune (RPLS 2024); above the commune, counts summed and rates weighted by stock.
+
+    A commune absent from the RPLS has no social dwelling (0). Main residences for the density are those the
+    SDES density implies for listed communes, and the census ones for the others."""
+    dataset_id, frame = rpls.load()
+    listed = frame["density"] > 0
+    frame = frame.assign(
+        implied_main_residences=(frame["social_dwellings"] * 100 / frame["density"]).where(listed),
+        vacancy_weighted=frame["vacancy_rate"] * frame["social_dwellings"],
+        turnover_weighted=frame["turnover_rate"] * frame["social_dwellings"],
+    )
+    additive = ["social_dwellings", "implied_main_residences", "vacancy_weighted", "turnover_weighted"]
+    result = _harmonise(state, frame, additive)
+    communes = result.communes
+    absent = communes["social_dwellings"].isna()
+    communes.loc[absent, ["social_dwellings", "vacancy_weighted", "turnover_weighted"]] = 0.0
+    census_residences = state.parts["census"]["main_residences"].reindex(communes.index)
+    main_residences = communes["implied_main_residences"].fillna(census_residences)
+    variables = pd.DataFrame(
+        {
+            "rpls_logements": communes["social_dwellings"],
+            "rpls_logements_densite": communes["social_dwellings"].where(main_residences.notna()),
+            "rpls_residences_principales": main_residences,
+            "rpls_vacance_ponderee": communes["vacancy_weighted"],
+            "rpls_rotation_ponderee": communes["turnover_weighted"],
+        }
+    )
+    harmonised = cog.Harmonised(communes=variables, groups=pd.DataFrame({"communes": []}))
+    scope_communes = state.parts["scope"].communes
+    state.base.append(aggregate.sum_to_levels(harmonised, scope_communes, list(variables.columns)))
+    for variable, column in (
+        ("rpls_logements", "social_dwellings"),
+        ("rpls_vacance_ponderee", "vacancy_weighted"),
+        ("rpls_rotation_ponderee", "turnover_weighted"),
+    ):
+        state.base.append(_row("france", "FR", variable, float(frame[column].sum())))
+    in_region = scope_communes.loc[scope_communes["in_region"], "code"]
+    scope_departements = set(scope_communes["departement_code"])
+    state.record(
+        dataset_id,
+        rows_read=len(frame),
+        rows_kept=result.report["rows_in_scope"],
+        rows_joined=result.report["rows_in_scope"],
+        # Municipal arrondissements of Paris, Lyon and Marseille are not communes: unknown only if in scope.
+        unmatched=[code for code in result.report["codes_unknown"] if code[:2] in scope_departements],
+        detail={
+            "communes_avec_logements_sociaux": int((~absent).sum()),
+            "communes_sans_logement_social": int(absent.sum()),
+            "codes_fusionnes": result.report["codes_remapped"],
+            "logements_sociaux_region": int(variables["rpls_logements"].reindex(in_region).sum()),
+            "logements_sociaux_france": int(frame["social_dwellings"].sum()),
+            "residences_principales_sans_valeur": sorted(main_residences.index[main_residences.isna()]),
+        },
+    )
+
+
+def _step_loyers(state: BuildState) -> None:
+    """Advertised rents by commune (own code's row), and above the commune their mean weighted by population;
+    each commune value says the level it was estimated at."""
+    frame = loyers.load()
+    scope_communes = state.parts["scope"].communes
+    codes = set(scope_communes["code"])
+    # Legal populations cover every commune of the scope (the census file only the région's).
+    weights = scope_communes.set_index("code")["population"].astype("float64")
+    former = state.parts["admin"].former_codes
+    merged = former[former["current_code"].isin(codes) & former["former_code"].isin(set(frame["code"]))]
+    merged = merged[~merged["former_code"].isin(codes)]
+    detail_report = {}
+    for kind, indicator_id in (("appartement", "loyer_appartement"), ("maison", "loyer_maison")):
+        rows = frame[(frame["kind"] == kind) & frame["code"].isin(codes)].set_index("code")
+        rents = rows["rent"]
+        state.base.append(_long("commune", rents, indicator_id, detail=rows.apply(_rent_detail, axis=1)))
+        levels = aggregate.weighted_mean_to_levels(rents, weights, scope_communes, indicator_id)
+        from_commune = weights.where(rows["prediction_level"].reindex(weights.index) == "commune", 0)
+        share = aggregate.weighted_mean_to_levels(
+            (from_commune / weights.where(weights > 0)).reindex(rents.index), weights, scope_communes, "share"
+        )
+        levels["detail"] = [
+            f"{value:.0%} de la population a un loyer estimé avec les annonces de sa propre commune".replace("%", " %")
+            if pd.notna(value)
+            else None
+            for value in share["value"]
+        ]
+        state.base.append(levels)
+        detail_report[kind] = {
+            "communes": len(rows),
+            "niveau_d_estimation": rows["prediction_level"].value_counts().to_dict(),
+        }
+    state.record(
+        loyers.DATASET_ID,
+        rows_read=len(frame),
+        rows_kept=int(frame["code"].isin(codes).sum()),
+        rows_joined=int(frame["code"].isin(codes).sum()),
+        unmatched=sorted(codes - set(frame["code"])),
+        detail={
+            **detail_report,
+            "anciens_codes_non_utilises": sorted(merged["former_code"]),
+        },
+    )
+
+
+def _rent_detail(row: pd.Series) -> str:
+    """« estimé à l'échelle de l'EPCI ; intervalle de prédiction à 95 % : 7,4 à 11,9 € par m² ; 2 annonces »."""
+    low, high = (f"{value:.1f}".replace(".", ",") for value in (row["rent_low"], row["rent_high"]))
+    adverts = int(row["adverts_in_commune"])
+    return (
+        f"{loyers.PREDICTION_LEVELS[row['prediction_level']]} ; intervalle de prédiction à 95 % : {low} à {high} € "
+        f"par m² ; {adverts} annonce{'s' if adverts > 1 else ''} dans la commune"
+    )
+
+
+def _step_places(state: BuildState) -> None:
+    """Supply (résidences sociales) and shelters in places, estimated from establishments and the DREES
+    places of the région; skipped, and said so, when the région's DREES figures are not available."""
+    figures = state.parts["reference_figures"]
+    region_name = str(state.parts["scope"].region["name"].iloc[0])
+    regional = figures[figures["geography"] == region_name] if len(figures) else figures
+    base = pd.concat(state.base, ignore_index=True)
+    counted = base[base["variable"].str.startswith("n_")]
+    counts = counted.pivot_table(index=["level", "code"], columns="variable", values="value", aggfunc="first")
+    counts.columns = [column.removeprefix("n_") for column in counts.columns]
+    region_counts = counts.loc[("region", state.region_code)].to_dict()
+    result: dict = {"region": region_name}
+    for key, families, total in (
+        ("residences", places.RESIDENCE_FAMILIES, places.RESIDENCE_TOTAL),
+        ("hebergement", places.SHELTER_FAMILIES, places.SHELTER_TOTAL),
+    ):
+        averages = places.averages(families, regional, region_counts)
+        result[key] = [item.as_record(finess_common.TYPE_LABELS) for item in averages]
+        if len(averages) < len(families):
+            continue
+        estimated = places.places_by_territory(counts, averages, total)
+        long = estimated.stack().rename("value").reset_index().rename(columns={"level_2": "variable"})
+        state.base.append(long.assign(coverage=1.0))
+    residence_averages = places.averages(places.RESIDENCE_FAMILIES, regional, region_counts)
+    result["relative_spread"] = places.relative_spread(residence_averages)
+    state.parts["places"] = result
+    state.record(
+        "places-estimees",
+        rows_read=len(regional),
+        rows_kept=len(result["residences"]) + len(result["hebergement"]),
+        rows_joined=len(result["residences"]) + len(result["hebergement"]),
+        unmatched=[
+            family.figure_id
+            for family in (*places.RESIDENCE_FAMILIES, *places.SHELTER_FAMILIES)
+            if family.figure_id not in set(regional.get("id", []))
+        ],
+        detail={
+            "places_par_etablissement": {
+                item["key"]: round(item["per_establishment"], 1) if item["per_establishment"] else None
+                for item in (*result["residences"], *result["hebergement"])
+            },
+            "dispersion_relative": round(result["relative_spread"], 3) if result["relative_spread"] else None,
+        },
+    )
 
 
 def _harmonise(
@@ -388,14 +629,19 @@ def _row(level: str, code: str, variable: str, value: float) -> pd.DataFrame:
     return pd.DataFrame({"level": [level], "code": [code], "variable": [variable], "value": [value], "coverage": [1.0]})
 
 
-def _long_commune(values: pd.Series, variable: str) -> pd.DataFrame:
+def _long(
+    level: str, values: pd.Series, variable: str, coverage: pd.Series | None = None, detail: pd.Series | None = None
+) -> pd.DataFrame:
+    """Published values of one level (index: code) as base rows; coverage 1 unless given."""
+    codes = values.index.astype(str)
     return pd.DataFrame(
         {
-            "level": "commune",
-            "code": values.index.astype(str),
+            "level": level,
+            "code": codes,
             "variable": variable,
             "value": values.astype("float64").to_numpy(),
-            "coverage": values.notna().astype("float64").to_numpy(),
+            "coverage": coverage.reindex(values.index).fillna(1.0).to_numpy() if coverage is not None else 1.0,
+            "detail": detail.reindex(values.index).to_numpy() if detail is not None else None,
         }
     )
 
@@ -406,10 +652,14 @@ STEPS: tuple[tuple[str, Callable[[BuildState], None]], ...] = (
     ("Populations légales", _step_population),
     ("Recensement (comparateur de territoires)", _step_census),
     ("Revenus et pauvreté (Filosofi)", _step_filosofi),
+    ("Revenus officiels des EPCI (Filosofi 2019)", _step_filosofi_supra),
+    ("Parc social (RPLS)", _step_rpls),
+    ("Loyers d'annonce (carte des loyers)", _step_loyers),
     ("Établissements FINESS", _step_finess),
     ("Vacance du parc privé (LOVAC)", _step_lovac),
     ("Baromètre Logement d'abord", _step_barometre),
     ("Chiffres de référence", _step_reference),
+    ("Places estimées (DREES × FINESS)", _step_places),
 )
 
 
@@ -509,6 +759,7 @@ def _catalogue_payload(state: BuildState) -> dict:
             "hebergement": list(finess_common.HEBERGEMENT_TYPES),
             "rule": finess_common.TYPOLOGY_RULE,
         },
+        "supply_places": state.parts["places"],
         "barometre_series": state.parts["barometre_series"].to_dict(orient="records"),
         "reference_figures": state.parts["reference_figures"].to_dict(orient="records"),
         "accelerated_territories": state.parts["accelerated"].to_dict(orient="records"),

@@ -77,6 +77,10 @@ _BAROMETRE = (
     "825d445459e2c0528811d8d511259e8682981784/secteur-action-publique/logement-ville"
 )
 _FINESS_DATASET = "finess-extraction-du-fichier-des-etablissements"
+_LOYERS = (
+    "https://static.data.gouv.fr/resources/"
+    "carte-des-loyers-indicateurs-de-loyers-dannonce-par-commune-en-2018/20201203-114600"
+)
 
 
 def _commune_polygons(dep: str, name: str, sha256: str) -> SourceFile:
@@ -334,6 +338,118 @@ DATASETS: tuple[Dataset, ...] = (
         ),
     ),
     Dataset(
+        id="insee-filosofi-2019-disp-supra",
+        short="Insee, Filosofi 2019 (EPCI, départements, régions)",
+        theme="housing",
+        title="Filosofi, structure et distribution des revenus en 2019 (niveaux supra-communaux)",
+        publisher="Insee",
+        licence=LICENCE_OUVERTE,
+        vintage="revenus 2019, EPCI dans leur périmètre d'avant 2020",
+        format="CSV (';', virgule décimale, UTF-8)",
+        level="EPCI, département, région, France métropolitaine",
+        page_url="https://www.insee.fr/fr/statistiques/6036907",
+        files=tuple(
+            SourceFile(
+                name,
+                "https://www.insee.fr/fr/statistiques/fichier/6036907/indic-struct-distrib-revenu-2019-SUPRA_csv.zip",
+                member=name,
+            )
+            for name in (
+                "FILO2019_DISP_EPCI.csv",
+                "FILO2019_DISP_DEP.csv",
+                "FILO2019_DISP_REG.csv",
+                "FILO2019_DISP_METROPOLE.csv",
+            )
+        ),
+        caveats=(
+            "Valeurs officielles de l'Insee pour chaque EPCI, mais revenus 2019 et périmètres d'avant 2020 : "
+            "la Métropole européenne de Lille est publiée sous son ancien SIREN 245900410, sans la CC de la "
+            "Haute-Deûle qui l'a rejointe en 2020 ; trois autres EPCI ont gagné ou perdu une commune depuis.",
+            "Pas de taux de pauvreté dans ces fichiers (publié à part par l'Insee, absent du miroir).",
+            "« France » = France métropolitaine.",
+        ),
+    ),
+    Dataset(
+        id="sdes-rpls-2024-commune-extract",
+        short="SDES, RPLS au 1er janvier 2024 (extrait dérivé)",
+        theme="housing",
+        title="Parc locatif social au 1er janvier 2024 par commune (extrait dérivé du classeur RPLS)",
+        publisher="SDES (ministère chargé du logement), RPLS ; extrait de 8 colonnes fait par un tiers (dataforgoodfr)",
+        licence=LICENCE_OUVERTE,
+        vintage="parc au 1er janvier 2024, géographie COG 2024",
+        format="CSV (virgule, point décimal, UTF-8)",
+        level="commune (France entière)",
+        page_url="https://www.statistiques.developpement-durable.gouv.fr/le-parc-locatif-social-au-1er-janvier-2024",
+        files=(
+            SourceFile(
+                "lgt_soc_2024_extracted.csv",
+                sha256="309bdf1bebd44299563cef7d17335560dd0359b2e7d0fbbd1e8fcb3fbcd7c90e",
+            ),
+        ),
+        notes="EXTRAIT DÉRIVÉ, pas le fichier de l'éditeur : 8 colonnes de la feuille COMMUNES du classeur officiel, "
+        "écrites par un carnet pandas de 10 lignes. Hors miroir, la construction lit le classeur officiel "
+        "(sdes-rpls-2024-communes-officiel) avec la même transformation.",
+        caveats=(
+            "Extrait dérivé du RPLS 2024 : à remplacer par le classeur officiel dès qu'il peut être téléchargé.",
+            "Une commune absente du fichier n'a aucun logement social au RPLS (0, pas une donnée manquante).",
+            "Au-dessus de la commune, vacance et rotation sont des moyennes des communes pondérées par leur parc "
+            "social : approximation des taux que le SDES publierait.",
+        ),
+    ),
+    Dataset(
+        id="sdes-rpls-2024-communes-officiel",
+        short="SDES, RPLS au 1er janvier 2024",
+        theme="housing",
+        title="Le parc locatif social au 1er janvier 2024, résultats par commune (classeur officiel)",
+        publisher="SDES (ministère chargé du logement), RPLS",
+        licence=LICENCE_OUVERTE,
+        vintage="parc au 1er janvier 2024, géographie COG 2024",
+        format="XLSX (feuille COMMUNES, 5 lignes d'en-tête)",
+        level="commune (France entière)",
+        page_url="https://www.statistiques.developpement-durable.gouv.fr/le-parc-locatif-social-au-1er-janvier-2024",
+        files=(
+            SourceFile(
+                "resultats_rpls_2024.xlsx",
+                "https://www.statistiques.developpement-durable.gouv.fr/media/7970/download?inline",
+            ),
+        ),
+        in_mirror=False,
+        notes="Source officielle de l'extrait dérivé du miroir ; lue seulement sans miroir.",
+    ),
+    Dataset(
+        id="anil-dhup-carte-loyers-2018-com",
+        short="DHUP/ANIL, carte des loyers 2018 (estimations UMR 1041 CESAER (AgroSup Dijon-INRAE) à partir des "
+        "données SeLoger, leboncoin, pap.fr)",
+        theme="housing",
+        title="Carte des loyers : indicateurs de loyers d'annonce par commune en 2018",
+        publisher="Ministère chargé du logement (DHUP) et ANIL ; estimations UMR 1041 CESAER (AgroSup Dijon-INRAE) à "
+        "partir des données SeLoger, leboncoin, pap.fr",
+        licence=LICENCE_OUVERTE + " ; mention obligatoire « Estimations UMR 1041 CESAER (AgroSup Dijon-INRAE) "
+        "à partir des données SeLoger, leboncoin, pap.fr »",
+        vintage="loyers d'annonce du 3e trimestre 2018 (annonces 2015–2019), géographie COG 2017",
+        format="CSV (';', virgule décimale, UTF-8)",
+        level="commune (France entière)",
+        page_url="https://www.data.gouv.fr/fr/datasets/carte-des-loyers-indicateurs-de-loyers-dannonce-par-commune-en-2018/",
+        files=(
+            SourceFile(
+                "indicateurs-loyers-appartements.csv",
+                f"{_LOYERS}/indicateurs-loyers-appartements.csv",
+                sha256="21c35168c6e1d8edd92e003349a0bbf69df8c3f3672cad0d15e5f45ad3cc46f6",
+            ),
+            SourceFile(
+                "indicateurs-loyers-maisons.csv",
+                f"{_LOYERS}/indicateurs-loyers-maisons.csv",
+                sha256="48ebf642fdcb8e7242ad5f1751b264bbf25d90c7e0b4d2891a9ed06a5c39ea42",
+            ),
+        ),
+        caveats=(
+            "Loyers d'annonce charges comprises (relocations), pas les loyers des locataires en place.",
+            "Chaque valeur est estimée à l'échelle de la commune, de l'EPCI ou d'un groupe de communes voisines "
+            "(« maille ») selon le nombre d'annonces : le niveau d'estimation est donné avec la valeur.",
+            "Au-dessus de la commune : moyenne des communes pondérée par leur population (approximation).",
+        ),
+    ),
+    Dataset(
         id="insee-comparateur-territoires-com-ed2021",
         short="Insee, recensement 2018",
         theme="housing",
@@ -419,6 +535,95 @@ DATASETS: tuple[Dataset, ...] = (
         notes="Tableaux collectés à la main : ordres de grandeur et valeurs par défaut, pas des données à cartographier.",
     ),
 )
+
+NATIONAL_COPY_NOTE = (
+    "Copie nationale du fichier dont le dossier régional du miroir est extrait (mêmes octets pour les lignes "
+    "de la région). Non lue par une construction régionale ; réservée à la construction d'une autre région ou "
+    "de la France entière."
+)
+
+#: National files of the mirror (same bytes as the regional extracts for the région's rows).
+NATIONAL_DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        id="france-geojson-communes-2018-france",
+        short="IGN Admin Express 2018 (france-geojson), France entière",
+        theme="geo",
+        title="Contours des communes de France (france-geojson), un fichier par département",
+        publisher="IGN Admin Express 2018 et Insee COG 2018, simplification france-geojson (G. David)",
+        licence=LICENCE_OUVERTE,
+        vintage="COG 2018",
+        format="GeoJSON (WGS84), un fichier par département",
+        level="commune",
+        page_url="https://france-geojson.gregoiredavid.fr/",
+        files=(),
+        notes=NATIONAL_COPY_NOTE + " 101 fichiers « communes-<département>-<nom>.geojson » (liste et empreintes "
+        "dans SHA256SUMS.txt du dossier du miroir).",
+        caveats=(
+            "7 communes recréées après 2018 sont dans le contour de la commune nouvelle de 2018 (aucune dans la région).",
+        ),
+    ),
+    Dataset(
+        id="insee-populations-legales-com-2023-france",
+        short="Insee, populations légales 2023 (France entière)",
+        theme="housing",
+        title="Populations légales des communes, départements et régions (France entière)",
+        publisher="Insee",
+        licence=LICENCE_OUVERTE,
+        vintage="millésime 2023 (en vigueur au 1er janvier 2026), géographie COG 2025",
+        format="CSV (';', UTF-8)",
+        level="commune, département, région",
+        page_url="https://www.insee.fr/fr/statistiques/8680726",
+        files=tuple(
+            SourceFile(name, "https://www.insee.fr/fr/statistiques/fichier/8680726/ensemble.zip", member=name)
+            for name in ("donnees_communes.csv", "donnees_departements.csv", "donnees_regions.csv")
+        ),
+        notes=NATIONAL_COPY_NOTE,
+    ),
+    Dataset(
+        id="insee-filosofi-com-2021-geo2024-france",
+        short="Insee, Filosofi 2021 (France entière)",
+        theme="housing",
+        title="Filosofi, revenus et pauvreté des communes (France entière)",
+        publisher="Insee",
+        licence=LICENCE_OUVERTE,
+        vintage="revenus 2021, géographie au 1er janvier 2024",
+        format="CSV (';', virgule décimale)",
+        level="commune et arrondissement municipal",
+        page_url="https://www.insee.fr/fr/statistiques/7756729",
+        files=(
+            SourceFile(
+                "cc_filosofi_2021_COM.csv",
+                "https://www.insee.fr/fr/statistiques/fichier/7756729/base-cc-filosofi-2021-geo2024_csv.zip",
+                member="cc_filosofi_2021_COM.csv",
+            ),
+        ),
+        notes=NATIONAL_COPY_NOTE,
+        caveats=(
+            "Paris, Lyon et Marseille y figurent comme communes et par arrondissement : ne jamais compter les deux.",
+        ),
+    ),
+    Dataset(
+        id="insee-comparateur-territoires-com-ed2021-france",
+        short="Insee, recensement 2018 (France entière)",
+        theme="housing",
+        title="Comparateur de territoires, base communale (France entière)",
+        publisher="Insee",
+        licence=LICENCE_OUVERTE,
+        vintage="recensement 2018 (et 2013), Filosofi 2019, géographie COG 2021",
+        format="CSV dans une archive zip (';', point décimal)",
+        level="commune",
+        page_url="https://www.insee.fr/fr/statistiques/2521169",
+        files=(
+            SourceFile(
+                "base_cc_comparateur_csv.zip",
+                "https://www.insee.fr/fr/statistiques/fichier/2521169/base_cc_comparateur_csv.zip",
+                sha256="311caa145141e60a7e61297a2e6038a2acba6d85b3a7763320b058076d2be9dc",
+            ),
+        ),
+        notes=NATIONAL_COPY_NOTE,
+    ),
+)
+DATASETS += NATIONAL_DATASETS
 
 _BY_ID = {dataset.id: dataset for dataset in DATASETS}
 

@@ -16,9 +16,11 @@ import numpy as np
 import pandas as pd
 
 from loaders.finess_common import FAMILY_LABELS, HEBERGEMENT_TYPES, RESIDENCE_TYPES, TYPE_LABELS
+from loaders.places import RESIDENCE_FAMILIES, RESIDENCE_TOTAL, SHELTER_FAMILIES, SHELTER_TOTAL, Family, variable
 
 THEMES = {
     "logement": "Logement",
+    "logement_social": "Logement social",
     "precarite": "Précarité",
     "hebergement": "Hébergement et logement accompagné",
     "logement_d_abord": "Logement d'abord",
@@ -30,9 +32,18 @@ METHODS = {
     "ratio": "Rapport des sommes du numérateur et du dénominateur à chaque niveau (jamais une moyenne de taux).",
     "taux_annuel": "Taux de variation annuel moyen calculé sur les sommes de début et de fin de période.",
     "approximation": (
-        "Valeur publiée par l'Insee pour la commune ; au-dessus, APPROXIMATION : moyenne des communes non "
-        "soumises au secret statistique, pondérée par le nombre de personnes des ménages fiscaux. "
-        "Ce n'est pas la valeur que l'Insee publierait pour ce territoire."
+        "Valeur publiée pour chaque commune ; au-dessus, APPROXIMATION : moyenne des communes où la valeur est "
+        "connue, pondérée par un effectif de la commune (précisé dans la définition de l'indicateur). Ce n'est pas "
+        "la valeur que l'éditeur publierait pour ce territoire ; sa couverture est indiquée."
+    ),
+    "moyenne_ponderee": (
+        "Taux publié pour chaque commune ; au-dessus, APPROXIMATION : moyenne des communes pondérée par leur parc "
+        "social, recalculée à partir des sommes (Σ taux × parc ÷ Σ parc)."
+    ),
+    "estimation_places": (
+        "ESTIMATION : établissements FINESS de chaque famille × nombre moyen de places par établissement de la "
+        "famille dans la région (places DREES fin 2021 ÷ établissements FINESS des mêmes types). FINESS ne publie "
+        "pas de capacités : ce n'est pas une capacité publiée."
     ),
     "publie": "Valeur publiée telle quelle par la source pour ce niveau.",
 }
@@ -45,6 +56,15 @@ CENSUS = ("insee-comparateur-territoires-com-ed2021",)
 FILOSOFI = ("insee-filosofi-com-2021-geo2024",)
 LOVAC = ("cerema-lovac-dep-2020-2025",)
 BAROMETRE = ("barometre-logement-dabord-dihal",)
+FILOSOFI_SUPRA = ("insee-filosofi-2019-disp-supra",)
+RPLS = ("sdes-rpls-2024-commune-extract",)
+LOYERS = ("anil-dhup-carte-loyers-2018-com",)
+DREES_PLACES = ("reference-figures",)
+SUPRA_LEVELS = ("epci", "departement", "region", "france")
+#: Methods whose values above the commune are approximations (shown with their coverage).
+APPROXIMATION_METHODS = frozenset({"approximation", "moyenne_ponderee"})
+#: Methods whose values are estimates built from assumptions (labelled « estimation »).
+ESTIMATE_METHODS = frozenset({"estimation_places"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +88,8 @@ class Indicator:
     available: bool = True
     official_source: str = ""
     note: str = ""
+    #: Values are rounded to a multiple of this (estimates never given to the unit), or None.
+    rounding: int | None = None
 
     def as_record(self, vintages: dict[str, str]) -> dict:
         """The indicator as plain data, its vintage filled with the build's extraction dates."""
@@ -75,6 +97,8 @@ class Indicator:
         record["vintage"] = self.vintage.format(**vintages)
         record["theme_label"] = THEMES[self.theme]
         record["method_label"] = METHODS[self.method]
+        record["approximation"] = self.method in APPROXIMATION_METHODS
+        record["estimate"] = self.method in ESTIMATE_METHODS
         return record
 
 
@@ -147,6 +171,73 @@ def _residence_indicators() -> list[Indicator]:
                         kind, label, f"Établissements « {label} » pour 10 000 habitants (population 2023).", -1
                     )
                 )
+    return indicators
+
+
+def _places_pair(key: str, label: str, definition: str, direction: int) -> list[Indicator]:
+    """Estimated places of a family (count) and per 10,000 inhabitants."""
+    common = {
+        "theme": "hebergement",
+        "method": "estimation_places",
+        "datasets": FINESS + DREES_PLACES + POPULATION,
+        "vintage": "{finess} ; places DREES fin 2021 ; population 2023",
+        "levels": WITH_FRANCE,
+        "numerator": key,
+    }
+    return [
+        Indicator(
+            id=key,
+            label=f"{label} : places (estimation)",
+            definition=definition + " Arrondi à 5 places.",
+            unit="places",
+            direction=0,
+            rounding=5,
+            **common,
+        ),
+        Indicator(
+            id=f"{key}_pour_10000",
+            label=f"{label} : places pour 10 000 habitants (estimation)",
+            definition=definition + " Rapporté à la population municipale 2023.",
+            unit="places pour 10 000 hab.",
+            direction=direction,
+            denominator="population",
+            scale=10_000,
+            **common,
+        ),
+    ]
+
+
+def _family_definition(family: Family) -> str:
+    types = ", ".join(TYPE_LABELS[kind] for kind in family.types)
+    return (
+        f"Places estimées ({types}) : établissements FINESS × nombre moyen de places par établissement de "
+        "la famille dans la région (places DREES fin 2021 ÷ établissements FINESS). Pour la France : "
+        "établissements FINESS de toute la France × les mêmes moyennes régionales (hypothèse)."
+    )
+
+
+def _places_indicators() -> list[Indicator]:
+    """Supply in places by family of résidences sociales and in total; places in shelters (need side)."""
+    indicators = []
+    for family in RESIDENCE_FAMILIES:
+        indicators += _places_pair(variable(family), family.label, _family_definition(family), -1)
+    indicators += _places_pair(
+        RESIDENCE_TOTAL,
+        "Résidences sociales (toutes familles)",
+        "Somme des places estimées des trois familles : "
+        + " ; ".join(family.label.lower() for family in RESIDENCE_FAMILIES)
+        + ". Pour la France : établissements de toute la France × les moyennes régionales (hypothèse).",
+        -1,
+    )
+    indicators += _places_pair(
+        SHELTER_TOTAL,
+        "Hébergement d'insertion et d'urgence",
+        "Places estimées en "
+        + " et en ".join(family.label.lower() for family in SHELTER_FAMILIES)
+        + " : des personnes sans logement qui attendent une solution de logement, dont une résidence sociale. "
+        "Les CADA (demandeurs d'asile) ne sont pas comptés.",
+        1,
+    )
     return indicators
 
 
@@ -289,17 +380,69 @@ INDICATORS: tuple[Indicator, ...] = (
         levels=("departement", "region", "france"),
     ),
     Indicator(
+        id="logements_sociaux",
+        label="Logements sociaux",
+        definition="Logements locatifs des bailleurs sociaux au 1er janvier 2024 (RPLS). Une commune absente du "
+        "RPLS n'a aucun logement social. Extrait dérivé du RPLS 2024.",
+        unit="logements",
+        theme="logement_social",
+        direction=0,
+        method="somme",
+        datasets=RPLS,
+        vintage="1er janvier 2024",
+        numerator="rpls_logements",
+        levels=WITH_FRANCE,
+    ),
+    Indicator(
         id="taux_logement_social",
-        label="Part des logements sociaux",
-        definition="Logements locatifs sociaux rapportés aux résidences principales.",
-        unit="%",
-        theme="logement",
+        label="Logements sociaux pour 100 résidences principales",
+        definition="Densité du parc social : logements sociaux (RPLS, 1er janvier 2024) pour 100 résidences "
+        "principales. Au-dessus de la commune : Σ logements sociaux ÷ Σ résidences principales, celles-ci déduites "
+        "de la densité publiée par le SDES pour chaque commune (recensement 2018 pour les communes sans logement "
+        "social). Extrait dérivé du RPLS 2024.",
+        unit="pour 100 résidences principales",
+        theme="logement_social",
         direction=-1,
         method="ratio",
-        datasets=(),
-        vintage="",
-        available=False,
-        official_source="SDES, Répertoire des logements locatifs des bailleurs sociaux (RPLS), données communales",
+        datasets=RPLS + CENSUS,
+        vintage="1er janvier 2024",
+        numerator="rpls_logements_densite",
+        denominator="rpls_residences_principales",
+        scale=100,
+        note="Un parc social peu dense offre peu de logements ordinaires à la sortie d'une résidence sociale.",
+    ),
+    Indicator(
+        id="taux_rotation_logement_social",
+        label="Taux de rotation du parc social",
+        definition="Part des logements sociaux loués ayant changé de locataire en 2023 (RPLS) : le flux de "
+        "logements qui se libèrent. Au-dessus de la commune : moyenne des communes pondérée par leur parc social. "
+        "Extrait dérivé du RPLS 2024.",
+        unit="%",
+        theme="logement_social",
+        direction=-1,
+        method="moyenne_ponderee",
+        datasets=RPLS,
+        vintage="mobilité 2023",
+        numerator="rpls_rotation_ponderee",
+        denominator="rpls_logements",
+        levels=WITH_FRANCE,
+        note="Une rotation faible : peu d'attributions possibles, des sorties d'hébergement plus lentes.",
+    ),
+    Indicator(
+        id="taux_vacance_logement_social",
+        label="Taux de vacance du parc social",
+        definition="Logements sociaux vacants parmi ceux proposés à la location au 1er janvier 2024 (RPLS). "
+        "Au-dessus de la commune : moyenne des communes pondérée par leur parc social. Extrait dérivé du RPLS 2024.",
+        unit="%",
+        theme="logement_social",
+        direction=-1,
+        method="moyenne_ponderee",
+        datasets=RPLS,
+        vintage="1er janvier 2024",
+        numerator="rpls_vacance_ponderee",
+        denominator="rpls_logements",
+        levels=WITH_FRANCE,
+        note="Une vacance élevée du parc social signale un marché détendu.",
     ),
     Indicator(
         id="demande_logement_social",
@@ -317,7 +460,9 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         id="taux_pauvrete",
         label="Taux de pauvreté",
-        definition="Part des personnes dont le niveau de vie est inférieur à 60 % du niveau de vie médian national.",
+        definition="Part des personnes dont le niveau de vie est inférieur à 60 % du niveau de vie médian national. "
+        "Au-dessus de la commune : moyenne des communes où l'Insee publie ce taux, pondérée par les personnes des "
+        "ménages fiscaux ; ces communes sont surtout les plus grandes et les plus pauvres, d'où un biais vers le haut.",
         unit="%",
         theme="precarite",
         direction=1,
@@ -329,7 +474,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         id="revenu_median",
         label="Niveau de vie médian",
-        definition="Médiane du revenu disponible par unité de consommation.",
+        definition="Médiane du revenu disponible par unité de consommation. Au-dessus de la commune : moyenne des "
+        "médianes communales pondérée par les personnes des ménages fiscaux (une médiane ne s'additionne pas).",
         unit="€ par an",
         theme="precarite",
         direction=-1,
@@ -363,7 +509,88 @@ INDICATORS: tuple[Indicator, ...] = (
         vintage="Filosofi 2021",
         numerator="fiscal_households",
     ),
+    Indicator(
+        id="niveau_vie_median_2019",
+        label="Niveau de vie médian (valeur officielle 2019)",
+        definition="Médiane du revenu disponible par unité de consommation, publiée par l'Insee pour le territoire "
+        "(Filosofi 2019). EPCI dans leur périmètre de 2019 (voir la méthode).",
+        unit="€ par an",
+        theme="precarite",
+        direction=-1,
+        method="publie",
+        datasets=FILOSOFI_SUPRA,
+        vintage="Filosofi 2019",
+        levels=SUPRA_LEVELS,
+    ),
+    Indicator(
+        id="niveau_vie_d1_2019",
+        label="1er décile du niveau de vie (valeur officielle 2019)",
+        definition="Niveau de vie sous lequel vivent les 10 % des personnes les plus modestes du territoire, "
+        "publié par l'Insee (Filosofi 2019).",
+        unit="€ par an",
+        theme="precarite",
+        direction=-1,
+        method="publie",
+        datasets=FILOSOFI_SUPRA,
+        vintage="Filosofi 2019",
+        levels=SUPRA_LEVELS,
+    ),
+    Indicator(
+        id="part_minima_sociaux_2019",
+        label="Part des minima sociaux dans le revenu (valeur officielle 2019)",
+        definition="Part des minima sociaux (RSA, AAH, minimum vieillesse…) dans le revenu disponible des ménages "
+        "du territoire, publiée par l'Insee (Filosofi 2019).",
+        unit="%",
+        theme="precarite",
+        direction=1,
+        method="publie",
+        datasets=FILOSOFI_SUPRA,
+        vintage="Filosofi 2019",
+        levels=SUPRA_LEVELS,
+    ),
+    Indicator(
+        id="part_prestations_logement_2019",
+        label="Part des aides au logement dans le revenu (valeur officielle 2019)",
+        definition="Part des prestations logement dans le revenu disponible des ménages du territoire, publiée par "
+        "l'Insee (Filosofi 2019).",
+        unit="%",
+        theme="precarite",
+        direction=1,
+        method="publie",
+        datasets=FILOSOFI_SUPRA,
+        vintage="Filosofi 2019",
+        levels=SUPRA_LEVELS,
+    ),
+    Indicator(
+        id="loyer_appartement",
+        label="Loyer d'annonce des appartements",
+        definition="Loyer d'annonce charges comprises d'un appartement de référence (49 m²) au 3e trimestre 2018, "
+        "estimé par commune. Au-dessus de la commune : moyenne des communes pondérée par leur population "
+        "(populations légales 2023).",
+        unit="€ par m²",
+        theme="logement",
+        direction=1,
+        method="approximation",
+        datasets=LOYERS + POPULATION,
+        vintage="T3 2018",
+        note="Loyers de relocation du parc privé : plus ils sont élevés, plus un ménage modeste peine à se loger "
+        "hors du parc social.",
+    ),
+    Indicator(
+        id="loyer_maison",
+        label="Loyer d'annonce des maisons",
+        definition="Loyer d'annonce charges comprises d'une maison de référence (92 m²) au 3e trimestre 2018, "
+        "estimé par commune. Au-dessus de la commune : moyenne des communes pondérée par leur population "
+        "(populations légales 2023).",
+        unit="€ par m²",
+        theme="logement",
+        direction=0,
+        method="approximation",
+        datasets=LOYERS + POPULATION,
+        vintage="T3 2018",
+    ),
     *_residence_indicators(),
+    *_places_indicators(),
     Indicator(
         id="lda_relogements",
         label="Personnes sans-abri ou hébergées relogées dans le parc social",
@@ -453,15 +680,22 @@ def get(indicator_id: str) -> Indicator:
     return _BY_ID[indicator_id]
 
 
+#: Methods whose values the build computes per level and stores under the indicator's own id.
+PRECOMPUTED_METHODS = frozenset({"approximation", "publie"})
+
+
 def compute(base: pd.DataFrame, citations: dict[str, str], vintages: dict[str, str]) -> pd.DataFrame:
     """Compute every available indicator from base variables.
 
-    `base` is long: level, code, variable, value, coverage (counts summed per level, plus
-    pre-computed approximations and published values under the indicator's own id).
-    `citations` maps dataset ids to their source line, `vintages` fills the placeholders of
-    vintages known only at build time (e.g. {finess}, the FINESS extraction date). Returns the store's long table:
-    level, code, indicator, value, source, vintage, coverage.
+    `base` is long: level, code, variable, value, coverage, and optionally detail (a sentence saying what a
+    value covers or how it was estimated). It holds counts summed per level, plus precomputed approximations and
+    published values under the indicator's own id. `citations` maps dataset ids to their source line,
+    `vintages` fills the placeholders of vintages known only at build time (e.g. {finess}, the FINESS
+    extraction date). Returns the store's long table: level, code, indicator, value, source, vintage,
+    coverage, detail.
     """
+    if "detail" not in base:
+        base = base.assign(detail=None)
     by_variable = {name: frame.set_index(["level", "code"]) for name, frame in base.groupby("variable")}
     frames = []
     for indicator in INDICATORS:
@@ -469,6 +703,8 @@ def compute(base: pd.DataFrame, citations: dict[str, str], vintages: dict[str, s
             continue
         values = _values(indicator, by_variable)
         values = values[values.index.get_level_values("level").isin(indicator.levels)]
+        if indicator.rounding:
+            values = values.assign(value=(values["value"] / indicator.rounding).round() * indicator.rounding)
         frames.append(
             pd.DataFrame(
                 {
@@ -479,21 +715,25 @@ def compute(base: pd.DataFrame, citations: dict[str, str], vintages: dict[str, s
                     "source": " ; ".join(citations[dataset] for dataset in indicator.datasets),
                     "vintage": indicator.vintage.format(**vintages),
                     "coverage": values["coverage"].to_numpy(),
+                    "detail": values["detail"].to_numpy(),
                 }
             )
         )
     table = pd.concat(frames, ignore_index=True)
     table["value"] = table["value"].replace([np.inf, -np.inf], np.nan)
+    table["detail"] = table["detail"].astype("string")
     return table
 
 
 def _values(indicator: Indicator, by_variable: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    empty = pd.DataFrame({"value": [], "coverage": []}, index=pd.MultiIndex.from_tuples([], names=["level", "code"]))
-    if indicator.method in ("approximation", "publie"):
-        return by_variable.get(indicator.id, empty)[["value", "coverage"]]
+    empty = pd.DataFrame(
+        {"value": [], "coverage": [], "detail": []}, index=pd.MultiIndex.from_tuples([], names=["level", "code"])
+    )
+    if indicator.method in PRECOMPUTED_METHODS:
+        return by_variable.get(indicator.id, empty)[["value", "coverage", "detail"]]
     numerator = by_variable.get(indicator.numerator, empty)
-    if indicator.method == "somme":
-        return numerator[["value", "coverage"]]
+    if indicator.denominator is None:
+        return numerator[["value", "coverage", "detail"]]
     denominator = by_variable.get(indicator.denominator, empty).reindex(numerator.index)
     ratio = numerator["value"] / denominator["value"].where(denominator["value"] > 0)
     if indicator.method == "taux_annuel":
@@ -501,4 +741,4 @@ def _values(indicator: Indicator, by_variable: dict[str, pd.DataFrame]) -> pd.Da
     else:
         value = ratio * indicator.scale
     coverage = np.fmin(numerator["coverage"], denominator["coverage"])
-    return pd.DataFrame({"value": value, "coverage": coverage})
+    return pd.DataFrame({"value": value, "coverage": coverage, "detail": None})

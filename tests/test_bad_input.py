@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dashboard import calculator as calc
-from dashboard import exports, map_state, maps, needs, security, table_state
+from dashboard import exports, map_state, maps, needs_store, security, table_state
 from dashboard.app import create_app
 from dashboard.content import references
 from dashboard.settings import Settings
@@ -112,7 +112,7 @@ def test_map_state_from_any_query_is_valid_and_round_trips(store: Store):
     choices = map_state.choices_from_store(store)
     keys = list(map_state.PARAMS)
     known = [*choices.indicators[:5], *maps.LEVELS, *maps.SCHEMES, "3", "7", "8", *choices.layers[:3], "200093201"]
-    known += [needs.SCORE_INDICATOR, "taux_pauvrete:2,revenu_median:1", "taux_pauvrete:9", "rang", "minmax"]
+    known += [needs_store.SCORE_INDICATOR, "taux_pauvrete:2,revenu_median:1", "taux_pauvrete:9", "rang", "minmax"]
 
     @FAST
     @given(query_strings(keys, words(*known)))
@@ -128,7 +128,7 @@ def test_map_state_from_any_query_is_valid_and_round_trips(store: Store):
         again, again_notices = map_state.parse_state(_parse_query_string(written), choices)
         assert again_notices == [] and map_state.serialise_state(again) == written  # a permalink is stable
         # …and restores the view (the weights of the needs score only count when the score is shown).
-        ignored = {"score"} if state.indicator != needs.SCORE_INDICATOR else set()
+        ignored = {"score"} if state.indicator != needs_store.SCORE_INDICATOR else set()
         assert {name: getattr(again, name) for name in vars(state) if name not in ignored} == {
             name: getattr(state, name) for name in vars(state) if name not in ignored
         }

@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from loaders import catalogue, finess_common, finess_fhir, indicators
+from loaders import catalogue, filosofi_supra, finess_common, finess_fhir, indicators, loyers, places, rpls
 from loaders.__main__ import format_report, main
 from loaders.build import build
 from loaders.errors import SourceError
@@ -48,7 +48,7 @@ def values(table: pd.DataFrame, indicator: str, level: str) -> pd.Series:
 def test_store_has_every_file_and_the_documented_columns(store: Path, territories, table, residences):
     assert sorted(path.name for path in store.iterdir()) == sorted(STORE_FILES)
     assert {"level", "code", "name", "epci_code", "departement_code", "region_code", "geometry"} <= set(territories)
-    assert list(table.columns) == ["level", "code", "indicator", "value", "source", "vintage", "coverage"]
+    assert list(table.columns) == ["level", "code", "indicator", "value", "source", "vintage", "coverage", "detail"]
     assert {"finess", "name", "type", "family", "commune_code", "epci_code", "source", "geometry"} <= set(residences)
     assert territories.crs.to_epsg() == 4326 and residences.crs.to_epsg() == 4326
 
@@ -162,31 +162,290 @@ def test_report_prints_a_table(store: Path, capsys):
     assert format_report(coverage).count("\n") > len(coverage["datasets"])
 
 
+# New supply and income sources: official Filosofi 2019 above the commune, RPLS 2024, rents 2018, places.
+
+
+@pytest.fixture(scope="module")
+def coverage(store: Path) -> dict:
+    return json.loads((store / "coverage.json").read_text())["datasets"]
+
+
+@pytest.fixture(scope="module")
+def supply_places(store: Path) -> dict:
+    return json.loads((store / "catalogue.json").read_text())["supply_places"]
+
+
+def rows(table: pd.DataFrame, indicator: str, level: str) -> pd.DataFrame:
+    return table[(table["indicator"] == indicator) & (table["level"] == level)].set_index("code")
+
+
+def test_official_2019_income_of_the_mel_is_its_former_siren_row_flagged_as_partial(table):
+    for indicator, value in (
+        ("niveau_vie_median_2019", 20_940),
+        ("niveau_vie_d1_2019", 10_550),
+        ("part_minima_sociaux_2019", 3.6),
+        ("part_prestations_logement_2019", 1.8),
+    ):
+        mel = rows(table, indicator, "epci").loc["200093201"]
+        assert mel["value"] == value
+        # 2019 households of the MEL without the CC de la Haute-Deûle ÷ households of its 95 communes today
+        assert mel["coverage"] == pytest.approx(0.979, abs=1e-3)
+        assert "245900410" in mel["detail"]
+
+
+def test_official_2019_income_is_published_at_every_level_above_the_commune(table):
+    median = rows(table, "niveau_vie_median_2019", "epci")
+    assert len(median) == 92 and median["value"].notna().all()
+    assert median.loc["246200364", "value"] == 17_980  # CA de Lens - Liévin, same SIREN in 2019
+    assert (median["coverage"] > 0.99).sum() == 91 and (median["coverage"] <= 1).all()
+    changed = {change.siren for change in filosofi_supra.PERIMETER_CHANGES}
+    assert set(median.index[median["detail"].notna()]) == changed
+    departements = rows(table, "niveau_vie_median_2019", "departement")["value"]
+    assert departements.to_dict() == {"02": 19_880, "59": 20_290, "60": 22_250, "62": 19_560, "80": 20_540}
+    assert rows(table, "niveau_vie_median_2019", "region").loc["32", "value"] == 20_360
+    france = rows(table, "niveau_vie_median_2019", "france").loc["FR"]
+    assert france["value"] == 21_930 and france["detail"] == "France métropolitaine"
+    assert "commune" not in set(table.loc[table["indicator"] == "niveau_vie_median_2019", "level"])
+
+
+def test_social_housing_counts_sum_the_rpls_communes(table, territories):
+    dwellings = values(table, "logements_sociaux", "commune")
+    communes = territories[territories["level"] == "commune"].set_index("code")
+    assert dwellings.notna().all()  # a commune absent from the RPLS has no social dwelling: 0, not missing
+    assert dwellings["02002"] == 0
+    assert dwellings["59350"] == 33_192
+    assert dwellings["62447"] == 268 + 49 + 48 + 10  # Hesdin and the three communes merged into it since 2024
+    assert dwellings["80155"] == 3  # Yaucourt-Bussus (80830), merged since 2024
+    in_region = communes["in_region"].reindex(dwellings.index).astype(bool)
+    assert dwellings[in_region].sum() == 596_208
+    assert values(table, "logements_sociaux", "region")["32"] == 596_208
+    assert values(table, "logements_sociaux", "departement").to_dict() == {
+        "02": 41_217,
+        "59": 281_165,
+        "60": 69_622,
+        "62": 161_781,
+        "80": 42_423,
+    }
+    assert values(table, "logements_sociaux", "france")["FR"] == 5_366_986
+    assert values(table, "logements_sociaux", "epci").sum() == dwellings.sum()
+
+
+def test_social_housing_rates_are_the_published_ones_by_commune_and_stock_weighted_above(table, territories):
+    assert values(table, "taux_logement_social", "commune")["59350"] == pytest.approx(26.34)
+    assert values(table, "taux_logement_social", "commune")["02002"] == 0
+    assert values(table, "taux_rotation_logement_social", "commune")["59350"] == pytest.approx(7.7658)
+    assert values(table, "taux_vacance_logement_social", "commune")["59350"] == pytest.approx(1.1747)
+    dwellings = values(table, "logements_sociaux", "commune")
+    communes = territories[territories["level"] == "commune"].set_index("code")
+    in_region = communes["in_region"].reindex(dwellings.index).astype(bool)
+    for indicator in ("taux_rotation_logement_social", "taux_vacance_logement_social"):
+        rate = values(table, indicator, "commune").reindex(dwellings.index)
+        assert rate[dwellings == 0].isna().all()
+        weighted = (rate * dwellings)[in_region].sum() / dwellings[in_region].sum()
+        assert values(table, indicator, "region")["32"] == pytest.approx(weighted)
+    density = values(table, "taux_logement_social", "region")["32"]
+    assert 20 < density < 26  # 596,208 social dwellings for about 2.5 million main residences
+
+
+def test_rents_by_commune_say_their_estimation_level(table, territories):
+    apartments = rows(table, "loyer_appartement", "commune")
+    communes = territories[territories["level"] == "commune"]
+    assert len(apartments) == len(communes) and apartments["value"].notna().all()
+    lille = apartments.loc["59350"]
+    assert lille["value"] == pytest.approx(13.86, abs=0.005)
+    assert lille["detail"].startswith(loyers.PREDICTION_LEVELS["commune"])
+    assert "10,7 à 17,9 €" in lille["detail"]
+    assert apartments.loc["62447", "detail"].startswith(loyers.PREDICTION_LEVELS["epci"])
+    assert apartments.loc["60694", "detail"].startswith(loyers.PREDICTION_LEVELS["maille"])
+    assert apartments["detail"].notna().all()
+    houses = rows(table, "loyer_maison", "commune")
+    assert houses.loc["59350", "value"] == pytest.approx(11.06, abs=0.005)
+    assert houses.loc["62447", "detail"].startswith(loyers.PREDICTION_LEVELS["commune"])
+
+
+def test_rents_above_the_commune_are_population_weighted_means(table, territories):
+    rents = values(table, "loyer_appartement", "commune")
+    population = values(table, "population", "commune").reindex(rents.index)
+    communes = territories[territories["level"] == "commune"].set_index("code").reindex(rents.index)
+    weighted = (rents * population).groupby(communes["epci_code"]).sum() / population.groupby(
+        communes["epci_code"]
+    ).sum()
+    epci = rows(table, "loyer_appartement", "epci")
+    pd.testing.assert_series_equal(epci["value"].sort_index(), weighted.sort_index(), check_names=False)
+    in_region = communes["in_region"].astype(bool)
+    region = (rents * population)[in_region].sum() / population[in_region].sum()
+    assert values(table, "loyer_appartement", "region")["32"] == pytest.approx(region)
+    # The share of the population whose rent comes from its own commune's adverts.
+    own = rows(table, "loyer_appartement", "commune")["detail"].str.startswith(loyers.PREDICTION_LEVELS["commune"])
+    members = communes.index[communes["epci_code"] == "200093201"]
+    share = population[members][own[members]].sum() / population[members].sum()
+    assert epci.loc["200093201", "detail"].split()[0] == f"{share:.0%}".removesuffix("%")
+
+
+def test_estimated_places_give_back_the_drees_figures_of_the_region(table):
+    region = table[table["level"] == "region"].set_index("indicator")["value"]
+    # Every establishment counts the regional average: DREES places, rounded to 5.
+    assert region["places_pension_famille"] == 2_280  # 2,281 DREES places
+    assert region["places_fjt"] == 2_880  # 2,882
+    assert region["places_residence_generaliste"] == 3_540  # 3,539
+    assert region["places_residence_sociale"] == 8_700  # 8,702
+    assert region["places_hebergement"] == 10_655  # CHRS 5,710 + other shelters 4,943
+    # Rates are computed before rounding.
+    assert region["places_pension_famille_pour_10000"] == pytest.approx(2_281 / 5_992_194 * 10_000)
+    counts = table[table["indicator"].str.startswith("places_") & ~table["indicator"].str.endswith("_pour_10000")]
+    assert len(counts) > 0 and counts["value"].notna().all()
+    assert (counts["value"] % 5 == 0).all()
+
+
+def test_estimated_places_of_each_epci_are_its_establishments_times_the_family_average(table):
+    for indicator, kinds, average in (
+        ("places_fjt", ["fjt"], 2_882 / 57),
+        ("places_pension_famille", ["pension_de_famille", "residence_accueil"], 2_281 / 105),
+        ("places_residence_generaliste", ["generaliste", "ftm"], 3_539 / 76),
+    ):
+        establishments = sum(values(table, f"nb_{kind}", "epci") for kind in kinds)
+        expected = (establishments * average / 5).round() * 5
+        estimated = values(table, indicator, "epci")
+        pd.testing.assert_series_equal(estimated.sort_index(), expected.sort_index(), check_names=False)
+
+
+def test_catalogue_gives_the_places_per_establishment_of_each_family(supply_places, table):
+    residences = {item["key"]: item for item in supply_places["residences"]}
+    assert list(residences) == ["pension_famille", "fjt", "residence_generaliste"]
+    region = table[table["level"] == "region"].set_index("indicator")["value"]
+    for key, count, establishments in (
+        ("pension_famille", 2_281, 105),
+        ("fjt", 2_882, 57),
+        ("residence_generaliste", 3_539, 76),
+    ):
+        family = residences[key]
+        assert (family["places"], family["establishments"]) == (count, establishments)
+        assert family["per_establishment"] == pytest.approx(count / establishments)
+        assert establishments == sum(region[f"nb_{kind}"] for kind in family["types"])
+        assert family["reference_date"] == "2021-12-31"
+    assert residences["pension_famille"]["per_establishment"] == pytest.approx(21.72, abs=0.01)
+    assert supply_places["relative_spread"] == pytest.approx(0.363, abs=1e-3)
+    averages = [
+        places.Average(family, item["places"], item["establishments"], "", "", "")
+        for family, item in zip(places.RESIDENCE_FAMILIES, residences.values(), strict=True)
+    ]
+    assert supply_places["relative_spread"] == pytest.approx(places.relative_spread(averages))
+    shelters = {item["key"]: (item["places"], item["establishments"]) for item in supply_places["hebergement"]}
+    assert shelters == {"chrs": (5_710, 105), "hebergement_urgence": (4_943, 145)}
+
+
+def test_coverage_of_the_official_2019_income_files(coverage):
+    supra = coverage[filosofi_supra.DATASET_ID]
+    assert supra["rows_read"] == 1_240 + 98 + 15 + 1
+    assert supra["rows_joined"] == 92 and supra["rows_kept"] == 92 + 5 + 1 + 1
+    assert supra["unmatched"] == []
+    assert supra["detail"]["epci_meme_siren"] == 91
+    assert supra["detail"]["epci_ancien_siren"] == {"200093201": "245900410"}
+    changes = supra["detail"]["perimetres_modifies_depuis_2019"]
+    assert sorted(changes) == ["200067973", "200093201", "246000376", "246000582"]
+    assert "245900410" in changes["200093201"]
+    assert supra["detail"]["ecart_max_menages_perimetres_inchanges"] < 0.01
+
+
+def test_coverage_of_the_rpls_extract(coverage):
+    extract = coverage[rpls.EXTRACT_DATASET_ID]
+    assert rpls.WORKBOOK_DATASET_ID not in coverage  # read only without a mirror
+    assert extract["rows_read"] == 16_859
+    # Arrondissements of Paris, Lyon and Marseille are unknown to the COG of communes but outside the scope.
+    assert extract["unmatched"] == []
+    assert extract["detail"]["logements_sociaux_region"] == 596_208
+    assert extract["detail"]["logements_sociaux_france"] == 5_366_986
+    assert extract["detail"]["codes_fusionnes"] == {
+        "62461": ["62447"],
+        "62549": ["62447"],
+        "62743": ["62447"],
+        "80830": ["80155"],
+    }
+    with_stock = extract["detail"]["communes_avec_logements_sociaux"]
+    assert with_stock + extract["detail"]["communes_sans_logement_social"] == 3_831
+
+
+def test_coverage_of_the_rents_and_of_the_places(coverage):
+    rents = coverage[loyers.DATASET_ID]
+    assert rents["rows_read"] == 2 * 35_441
+    assert rents["unmatched"] == []
+    for kind in ("appartement", "maison"):
+        assert rents["detail"][kind]["communes"] == 3_831
+        assert sum(rents["detail"][kind]["niveau_d_estimation"].values()) == 3_831
+    assert {"62461", "62549", "62743", "80830"} <= set(rents["detail"]["anciens_codes_non_utilises"])
+    estimated = coverage["places-estimees"]
+    assert estimated["unmatched"] == []
+    assert estimated["detail"]["places_par_etablissement"]["pension_famille"] == 21.7
+    assert estimated["detail"]["dispersion_relative"] == pytest.approx(0.363, abs=1e-3)
+
+
+def test_national_copies_are_declared_but_not_read_by_a_regional_build(coverage, mirror: Path):
+    national = catalogue.NATIONAL_DATASETS
+    assert len(national) == 4
+    for dataset in national:
+        assert dataset.id.endswith("-france") and dataset.in_mirror
+        assert (mirror / dataset.mirror_path / "PROVENANCE.md").is_file()
+        assert dataset.id not in coverage
+
+
+def _mirror_with_a_copy_of(mirror: Path, copy: Path, folder: Path) -> None:
+    """Recreate `mirror` at `copy`: `folder` (a dataset folder of the mirror) copied, everything else symlinked.
+
+    Only the damaged dataset is written to, so the rest of the mirror (about 130 MB) is not copied."""
+    copy.mkdir()
+    for entry in mirror.iterdir():
+        if entry == folder:
+            shutil.copytree(entry, copy / entry.name)
+            (copy / entry.name).chmod(0o755)  # the mirror is read-only
+        elif entry in folder.parents:
+            _mirror_with_a_copy_of(entry, copy / entry.name, folder)
+        else:
+            (copy / entry.name).symlink_to(entry)
+
+
+#: Header edits of the "rename-column" damage, by file.
+RENAMED_COLUMNS = {
+    "base_cc_comparateur_hdf.CSV": (b"P18_LOGVAC", b"P18_LOGVACANTS"),
+    "FILO2019_DISP_EPCI.csv": (b";Q219;", b";Q2_19;"),
+}
+
+
 @pytest.mark.parametrize(
-    ("damage", "dataset", "file"),
+    ("damage", "dataset", "file", "reason"),
     [
-        ("truncate", "insee-filosofi-com-2021-geo2024", "cc_filosofi_2021_COM_hdf.csv"),
-        ("remove", "cerema-lovac-dep-2020-2025", "lovac_opendata_dep.csv"),
-        ("utf16", "insee-populations-legales-com-2023", "donnees_communes_hdf.csv"),
-        ("rename-column", "insee-comparateur-territoires-com-ed2021", "base_cc_comparateur_hdf.CSV"),
+        ("truncate", "insee-filosofi-com-2021-geo2024", "cc_filosofi_2021_COM_hdf.csv", "incomplète"),
+        ("remove", "cerema-lovac-dep-2020-2025", "lovac_opendata_dep.csv", "absent du miroir"),
+        ("utf16", "insee-populations-legales-com-2023", "donnees_communes_hdf.csv", "encodage"),
+        ("rename-column", "insee-comparateur-territoires-com-ed2021", "base_cc_comparateur_hdf.CSV", "P18_LOGVAC"),
+        # Whole lines kept: only the exact row count of the national sheet can tell.
+        ("keep-60-percent-of-lines", "sdes-rpls-2024-commune-extract", "lgt_soc_2024_extracted.csv", "16859"),
+        ("remove", "anil-dhup-carte-loyers-2018-com", "indicateurs-loyers-maisons.csv", "absent du miroir"),
+        ("rename-column", "insee-filosofi-2019-disp-supra", "FILO2019_DISP_EPCI.csv", "Q219"),
     ],
 )
 def test_a_damaged_source_fails_the_build_and_keeps_the_previous_store(
-    damage, dataset, file, store: Path, mirror: Path, tmp_path: Path, monkeypatch, capsys
+    damage, dataset, file, reason, store: Path, mirror: Path, tmp_path: Path, monkeypatch, capsys
 ):
     mirror_copy = tmp_path / "mirror"
-    shutil.copytree(mirror, mirror_copy)
+    folder = mirror / catalogue.get(dataset).mirror_path
+    _mirror_with_a_copy_of(mirror, mirror_copy, folder)
     target = mirror_copy / catalogue.get(dataset).mirror_path / file
+    assert not target.is_symlink() and (mirror_copy / "README.md").is_symlink()
     target.chmod(0o644)
     text = target.read_bytes()
     if damage == "truncate":
         target.write_bytes(text[: len(text) // 2])
+    elif damage == "keep-60-percent-of-lines":
+        lines = text.splitlines(keepends=True)
+        target.write_bytes(b"".join(lines[: len(lines) * 6 // 10]))
     elif damage == "remove":
         target.unlink()
     elif damage == "utf16":
         target.write_bytes(text.decode("utf-8").encode("utf-16"))
     else:
-        target.write_bytes(text.replace(b"P18_LOGVAC", b"P18_LOGVACANTS", 1))
+        old, new = RENAMED_COLUMNS[file]
+        assert old in text.splitlines()[0]
+        target.write_bytes(text.replace(old, new, 1))
     previous = tmp_path / "processed"
     shutil.copytree(store, previous)
     before = {name: (previous / name).read_bytes() for name in STORE_FILES}
@@ -195,6 +454,7 @@ def test_a_damaged_source_fails_the_build_and_keeps_the_previous_store(
     with pytest.raises(SourceError) as error:
         build(previous, progress=False)
     assert dataset in str(error.value) and file in str(error.value)
+    assert reason in str(error.value)
     assert {name: (previous / name).read_bytes() for name in STORE_FILES} == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mirror", "processed"]
 

@@ -1,18 +1,38 @@
-"""Statistical loaders (Filosofi, Comparateur, populations, LOVAC, baromètre, reference
-figures): hand-written fixtures, malformed variants of them, and the real mirror files."""
+"""Statistical loaders (Filosofi, Filosofi 2019 above the commune, Comparateur, populations, LOVAC, RPLS,
+rents, baromètre, reference figures): hand-written fixtures, malformed variants of them, and the real mirror
+files."""
 
 from __future__ import annotations
 
+import codecs
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
-from loaders import barometre, comparateur, filosofi, lovac, populations, reference_figures
+from geo import territories
+from loaders import (
+    barometre,
+    catalogue,
+    comparateur,
+    decoupage,
+    fetch,
+    filosofi,
+    filosofi_supra,
+    lovac,
+    loyers,
+    populations,
+    readers,
+    reference_figures,
+    rpls,
+)
 from loaders.errors import SourceError
 from tests.conftest import FIXTURES
 
@@ -31,6 +51,13 @@ class Case:
     junk: tuple[str, str]
     bad_code: tuple[str, str]
     encoding: str = "utf-8"
+    #: Module whose exact row count `ROWS` is set to the fixture's number of rows during the test.
+    exact_rows: tuple[ModuleType, int] | None = None
+
+    def expect_fixture_rows(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        if self.exact_rows is not None:
+            module, rows = self.exact_rows
+            monkeypatch.setattr(module, "ROWS", rows)
 
 
 CASES = {
@@ -115,6 +142,52 @@ CASES = {
         (",2,territoire", ",deux,territoire"),
         (",248000531,", ",24800053,"),
     ),
+    # UTF-8 with BOM: "utf-8-sig" reads the fixture without its BOM and writes edited copies with it.
+    "filosofi_supra_epci": Case(
+        filosofi_supra.DATASET_ID,
+        partial(filosofi_supra.parse, code_pattern=filosofi_supra.FILES["FILO2019_DISP_EPCI.csv"][2], rows=6),
+        "FILO2019_DISP_EPCI.csv",
+        ("PPLOGT19", "PPLOG19"),
+        (";20940;28660;", ";20 940;28660;"),
+        ("245900410;", "24590041;"),
+        encoding="utf-8-sig",
+    ),
+    "filosofi_supra_departement": Case(
+        filosofi_supra.DATASET_ID,
+        partial(filosofi_supra.parse, code_pattern=readers.DEPARTEMENT_CODE, rows=4),
+        "FILO2019_DISP_DEP.csv",
+        ("Q219", "Q2_19"),
+        (";19880;25680;", ";19880 €;25680;"),
+        ("\n02;Aisne", "\n20;Aisne"),
+        encoding="utf-8-sig",
+    ),
+    "rpls_extract": Case(
+        rpls.EXTRACT_DATASET_ID,
+        rpls.parse_extract,
+        "lgt_soc_2024_extracted.csv",
+        ("tx_mob", "tx_mobilite"),
+        (",33192,", ",33 192,"),
+        (",59350,", ",5935,"),
+        exact_rows=(rpls, 9),
+    ),
+    "loyers_appartements": Case(
+        loyers.DATASET_ID,
+        partial(loyers.parse, kind="appartement"),
+        "indicateurs-loyers-appartements.csv",
+        ("loypredm2", "loypred_m2"),
+        (";13,85735561;", ";13,86 €;"),
+        (";59350;Lille", ";593500;Lille"),
+        exact_rows=(loyers, 9),
+    ),
+    "loyers_maisons": Case(
+        loyers.DATASET_ID,
+        partial(loyers.parse, kind="maison"),
+        "indicateurs-loyers-maisons.csv",
+        ("TYPPRED", "TYPE_PRED"),
+        (";11,06196297;", ";11,06196297 €/m²;"),
+        (";2B033;", ";2C033;"),
+        exact_rows=(loyers, 9),
+    ),
 }
 
 
@@ -163,14 +236,16 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_valid_fixture_parses(name):
+def test_valid_fixture_parses(name, monkeypatch):
     case = CASES[name]
+    case.expect_fixture_rows(monkeypatch)
     assert len(case.parse(STATS / case.fixture)) > 0
 
 
 @pytest.mark.parametrize(("name", "kind"), MALFORMED)
-def test_malformed_fixture_raises_source_error_naming_dataset_and_file(tmp_path, name, kind):
+def test_malformed_fixture_raises_source_error_naming_dataset_and_file(tmp_path, name, kind, monkeypatch):
     case = CASES[name]
+    case.expect_fixture_rows(monkeypatch)
     edit, reason = _malformations(case)[kind]
     path = _variant(tmp_path, case, edit)
     with pytest.raises(SourceError) as caught:
@@ -317,6 +392,319 @@ def test_reference_figures_refuse_a_siren_given_as_departement(tmp_path):
         case.parse(path)
 
 
+# Filosofi 2019 above the commune (INSEE FILO2019_DISP_* files: UTF-8 with BOM, CRLF, no line break at the end).
+
+
+def test_filosofi_supra_fixture_reads_the_bom_header_and_decimal_commas(tmp_path):
+    path = STATS / "FILO2019_DISP_EPCI.csv"
+    raw = path.read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8 + b"CODGEO;") and b"\r\n" in raw and not raw.endswith(b"\n")
+    frame = filosofi_supra.parse(path, code_pattern=r"^\d{9}$", rows=6)
+    assert list(frame.columns) == ["code", "name", *filosofi_supra.COLUMNS]
+    assert (frame[list(filosofi_supra.COLUMNS)].dtypes == "float64").all()
+    assert frame["code"].tolist()[:2] == ["200067973", "245900410"]  # no BOM left on the first code
+    mel = frame.set_index("code").loc["245900410"]
+    assert mel["name"] == "Métropole Européenne de Lille"
+    assert mel[["NBMEN19", "NBPERS19", "Q219", "D119", "D919"]].tolist() == [466_329, 1_080_053, 20_940, 10_550, 38_960]
+    assert mel[["PPMINI19", "PPLOGT19", "PPSOC19"]].tolist() == [3.6, 1.8, 8.1]
+    # The same bytes without the BOM give the same frame.
+    plain = tmp_path / path.name
+    plain.write_bytes(raw.removeprefix(codecs.BOM_UTF8))
+    pd.testing.assert_frame_equal(filosofi_supra.parse(plain, code_pattern=r"^\d{9}$", rows=6), frame)
+
+
+@pytest.mark.parametrize("rows", [5, 7, 1_240])
+def test_filosofi_supra_refuses_a_wrong_row_count(rows):
+    with pytest.raises(SourceError) as caught:
+        filosofi_supra.parse(STATS / "FILO2019_DISP_EPCI.csv", code_pattern=r"^\d{9}$", rows=rows)
+    message = str(caught.value)
+    assert filosofi_supra.DATASET_ID in message and "FILO2019_DISP_EPCI.csv" in message
+    assert f"6 territoires lus, attendu entre {rows} et {rows}" in message
+
+
+@pytest.mark.parametrize("value", ["s", "", "103,6", "-3,6"], ids=["secret", "empty", "over-100", "negative"])
+def test_filosofi_supra_refuses_a_missing_or_impossible_share(tmp_path, value):
+    case = CASES["filosofi_supra_epci"]
+    path = _variant(tmp_path, case, _replace(case, ";2,7;3,6;1,8;", f";2,7;{value};1,8;"))  # MEL's PPMINI19
+    with pytest.raises(SourceError, match="non conformes") as caught:
+        case.parse(path)
+    assert "PPMINI19" in str(caught.value) and case.fixture in str(caught.value)
+
+
+def test_filosofi_supra_refuses_a_duplicated_territory(tmp_path):
+    case = CASES["filosofi_supra_epci"]
+    path = _variant(tmp_path, case, _replace(case, "246000376;", "200067973;"))
+    with pytest.raises(SourceError, match="non conformes"):
+        case.parse(path)
+
+
+@pytest.fixture
+def filosofi_supra_fixtures(monkeypatch) -> pd.DataFrame:
+    """filosofi_supra.load() on the four fixture files (their own row counts)."""
+
+    def fixture_file(dataset_id: str, filename: str) -> Path:
+        assert dataset_id == filosofi_supra.DATASET_ID
+        return STATS / filename
+
+    counts = {"FILO2019_DISP_EPCI.csv": 6, "FILO2019_DISP_DEP.csv": 4, "FILO2019_DISP_REG.csv": 3}
+    files = {
+        name: (level, counts.get(name, rows), pattern) for name, (level, rows, pattern) in filosofi_supra.FILES.items()
+    }
+    monkeypatch.setattr(filosofi_supra, "FILES", files)
+    monkeypatch.setattr(filosofi_supra, "fetch", fixture_file)
+    return filosofi_supra.load()
+
+
+def test_filosofi_supra_load_tags_levels_and_codes_france_fr(filosofi_supra_fixtures):
+    frame = filosofi_supra_fixtures
+    assert frame["level"].value_counts().to_dict() == {"epci": 6, "departement": 4, "region": 3, "france": 1}
+    published = frame.set_index(["level", "code"])
+    assert published.loc[("france", "FR"), "name"] == "France métropolitaine"
+    assert published.loc[("france", "FR"), "Q219"] == 21_930
+    assert "1" not in set(frame["code"])
+    # "02" is both the Aisne and Martinique: the level tells them apart.
+    assert published.loc[("departement", "02"), "Q219"] == 19_880
+    assert published.loc[("region", "02"), "name"] == "Martinique"
+    assert published.loc[("region", "32"), "Q219"] == 20_360
+    assert published.loc[("departement", "2A"), "name"] == "Corse-du-Sud"
+
+
+def test_filosofi_supra_epci_rows_rekey_the_former_mel_siren_without_recombining(filosofi_supra_fixtures):
+    current = ["200093201", "200067973", "246000376", "246000582", "200041630"]
+    rows, report = filosofi_supra.epci_rows(filosofi_supra_fixtures, current)
+    assert report == {"meme_siren": 3, "ancien_siren": {"200093201": "245900410"}, "sans_ligne": ["200041630"]}
+    assert rows.index.tolist() == ["200093201", "200067973", "246000376", "246000582"]
+    mel = rows.loc["200093201"]
+    assert mel["name"] == "Métropole Européenne de Lille"
+    # MEL 2019 alone: the CC de la Haute-Deûle (245901061, 9,868 households) is not added to it.
+    assert mel["NBMEN19"] == 466_329 and mel["Q219"] == 20_940
+    assert "245900410" not in rows.index and "245901061" not in rows.index
+    assert rows.loc["200067973", "Q219"] == 23_840
+
+
+def test_filosofi_supra_declares_a_perimeter_change_for_every_former_siren():
+    changed = {change.siren for change in filosofi_supra.PERIMETER_CHANGES}
+    assert set(filosofi_supra.FORMER_SIRENS) <= changed
+    assert len(changed) == len(filosofi_supra.PERIMETER_CHANGES)
+
+
+# RPLS 2024: the mirror's derived extract and the official workbook it was cut from.
+
+
+def _rpls_fixture_rows() -> list[list]:
+    """The extract fixture's rows, typed as the workbook's cells (REG number, codes and names text)."""
+    with (STATS / rpls.EXTRACT_FILE).open(encoding="utf-8", newline="") as handle:
+        records = list(csv.reader(handle))
+    assert records[0] == list(rpls.COLUMNS)
+    return [
+        [int(reg), dep, code, name, float(density), int(count), float(vacancy), float(turnover)]
+        for reg, dep, code, name, density, count, vacancy, turnover in records[1:]
+    ]
+
+
+def _write_workbook(
+    path: Path, *, sheet: str = "COMMUNES", title_rows: int = 5, header: tuple[str, ...] = rpls.COLUMNS
+) -> Path:
+    """A workbook laid out like the SDES one: title rows, then the header and one row per commune."""
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "SOMMAIRE"
+    workbook.active.append(["Le parc locatif social au 1er janvier 2024"])
+    worksheet = workbook.create_sheet(sheet)
+    titles = [
+        ["Le parc locatif social au 1er janvier 2024 : résultats par commune"],
+        [],
+        ["Source : SDES, RPLS au 1er janvier 2024"],
+        ["Champ : France entière, logements sociaux au sens de l'article L.302-5 du CCH"],
+        ["Unités : nombre, %"],
+    ]
+    for row in titles[:title_rows]:
+        worksheet.append(row)
+    worksheet.append(list(header))
+    for row in _rpls_fixture_rows():
+        worksheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_rpls_extract_fixture_is_tidy(monkeypatch):
+    monkeypatch.setattr(rpls, "ROWS", 9)
+    frame = rpls.parse_extract(STATS / rpls.EXTRACT_FILE)
+    assert list(frame.columns) == [
+        "code",
+        "departement_code",
+        "name",
+        "social_dwellings",
+        "density",
+        "vacancy_rate",
+        "turnover_rate",
+    ]
+    assert frame["social_dwellings"].dtype == "int64"
+    assert (frame[["density", "vacancy_rate", "turnover_rate"]].dtypes == "float64").all()
+    by_code = frame.set_index("code")
+    assert by_code.loc["59350"].tolist() == ["59", "Lille", 33_192, 26.34, 1.1747, 7.7658]
+    assert by_code.loc["2A004", "departement_code"] == "2A"
+    assert by_code.loc["75101", "name"] == "Paris"  # municipal arrondissement, kept as published
+    assert by_code.loc["97616", "departement_code"] == "976"
+    assert by_code.loc["60054", ["vacancy_rate", "turnover_rate"]].tolist() == [0.0, 0.0]
+
+
+def test_rpls_refuses_a_wrong_row_count(monkeypatch):
+    path = STATS / rpls.EXTRACT_FILE
+    with pytest.raises(SourceError) as caught:
+        rpls.parse_extract(path)  # ROWS = 16,859, the national sheet
+    message = str(caught.value)
+    assert rpls.EXTRACT_DATASET_ID in message and rpls.EXTRACT_FILE in message
+    assert "9 communes lus, attendu entre 16859 et 16859" in message
+    monkeypatch.setattr(rpls, "ROWS", 10)
+    with pytest.raises(SourceError, match="9 communes lus"):
+        rpls.parse_extract(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [(",80021,", ",59350,"), (",26.34,", ",126.34,"), (",1.1747,", ",-1.1747,"), (",33192,", ",33192.5,")],
+    ids=["duplicated-commune", "density-over-100", "negative-vacancy", "fractional-count"],
+)
+def test_rpls_refuses_impossible_values(tmp_path, monkeypatch, old, new):
+    case = CASES["rpls_extract"]
+    case.expect_fixture_rows(monkeypatch)
+    path = _variant(tmp_path, case, _replace(case, old, new))
+    with pytest.raises(SourceError) as caught:
+        case.parse(path)
+    assert case.dataset_id in str(caught.value) and case.fixture in str(caught.value)
+
+
+def test_rpls_workbook_gives_the_same_tidy_frame_as_the_extract(tmp_path, monkeypatch):
+    monkeypatch.setattr(rpls, "ROWS", 9)
+    workbook = _write_workbook(tmp_path / rpls.WORKBOOK_FILE)
+    pd.testing.assert_frame_equal(rpls.parse_workbook(workbook), rpls.parse_extract(STATS / rpls.EXTRACT_FILE))
+
+
+@pytest.mark.parametrize(
+    ("layout", "reason"),
+    [
+        ({"sheet": "COMMUNES_2024"}, "sans feuille COMMUNES"),
+        ({"title_rows": 4}, "colonne(s) manquante(s)"),
+        ({"header": (*rpls.COLUMNS[:-1], "tx_mobilite")}, "colonne(s) manquante(s) : tx_mob"),
+    ],
+    ids=["no-communes-sheet", "four-title-rows", "renamed-column"],
+)
+def test_rpls_workbook_with_another_layout_raises_source_error(tmp_path, monkeypatch, layout, reason):
+    monkeypatch.setattr(rpls, "ROWS", 9)
+    workbook = _write_workbook(tmp_path / rpls.WORKBOOK_FILE, **layout)
+    with pytest.raises(SourceError) as caught:
+        rpls.parse_workbook(workbook)
+    message = str(caught.value)
+    assert rpls.WORKBOOK_DATASET_ID in message and rpls.WORKBOOK_FILE in message
+    assert reason in message
+
+
+@pytest.mark.parametrize("damage", ["truncated", "csv-renamed-xlsx"])
+def test_rpls_unreadable_workbook_raises_source_error(tmp_path, monkeypatch, damage):
+    monkeypatch.setattr(rpls, "ROWS", 9)
+    path = _write_workbook(tmp_path / rpls.WORKBOOK_FILE)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if damage == "truncated" else (STATS / rpls.EXTRACT_FILE).read_bytes())
+    with pytest.raises(SourceError, match="classeur illisible") as caught:
+        rpls.parse_workbook(path)
+    assert rpls.WORKBOOK_DATASET_ID in str(caught.value) and rpls.WORKBOOK_FILE in str(caught.value)
+
+
+def test_rpls_load_reads_the_extract_from_a_mirror_and_the_workbook_without(tmp_path, monkeypatch):
+    monkeypatch.setattr(rpls, "ROWS", 9)
+    workbook = _write_workbook(tmp_path / rpls.WORKBOOK_FILE)
+    files = {
+        (rpls.EXTRACT_DATASET_ID, rpls.EXTRACT_FILE): STATS / rpls.EXTRACT_FILE,
+        (rpls.WORKBOOK_DATASET_ID, rpls.WORKBOOK_FILE): workbook,
+    }
+    monkeypatch.setattr(rpls, "fetch", lambda dataset_id, filename: files[dataset_id, filename])
+    monkeypatch.setenv("OPENDATA_MIRROR", str(tmp_path))
+    dataset_id, from_mirror = rpls.load()
+    assert dataset_id == rpls.EXTRACT_DATASET_ID
+    monkeypatch.delenv("OPENDATA_MIRROR")
+    dataset_id, official = rpls.load()
+    assert dataset_id == rpls.WORKBOOK_DATASET_ID
+    pd.testing.assert_frame_equal(official, from_mirror)
+    assert not catalogue.get(rpls.WORKBOOK_DATASET_ID).in_mirror
+
+
+# DHUP/ANIL rents 2018 (';', decimal comma, CRLF, INSEE codes without their leading zero).
+
+
+def test_loyers_fixture_pads_codes_and_keeps_the_estimation_level(monkeypatch):
+    monkeypatch.setattr(loyers, "ROWS", 9)
+    apartments = loyers.parse(STATS / "indicateurs-loyers-appartements.csv", "appartement")
+    assert list(apartments.columns) == [
+        "code",
+        "name",
+        "kind",
+        "prediction_level",
+        "rent",
+        "rent_low",
+        "rent_high",
+        "r2_adjusted",
+        "adverts_in_commune",
+    ]
+    assert apartments["code"].tolist() == [
+        "01001",  # "1001" in the file
+        "2A004",
+        "2B033",
+        "59350",
+        "60694",
+        "62447",
+        "62461",
+        "80021",
+        "97424",
+    ]
+    assert set(apartments["kind"]) == {"appartement"}
+    assert apartments["adverts_in_commune"].dtype == "int64"
+    lille = apartments.set_index("code").loc["59350"]
+    assert lille["prediction_level"] == "commune"
+    assert lille[["rent", "rent_low", "rent_high", "r2_adjusted"]].tolist() == [
+        13.85735561,
+        10.74516964,
+        17.87094209,
+        0.807499897,
+    ]
+    assert lille["adverts_in_commune"] == 109_497
+    levels = apartments.set_index("code")["prediction_level"]
+    assert levels[["62447", "60694", "01001"]].tolist() == ["epci", "maille", "maille"]
+    houses = loyers.parse(STATS / "indicateurs-loyers-maisons.csv", "maison").set_index("code")
+    assert houses.loc["62447", ["prediction_level", "rent"]].tolist() == ["commune", 6.254580276]
+    assert houses.loc["01001", "adverts_in_commune"] == 13
+
+
+def test_loyers_refuses_a_wrong_row_count(monkeypatch):
+    path = STATS / "indicateurs-loyers-appartements.csv"
+    with pytest.raises(SourceError) as caught:
+        loyers.parse(path, "appartement")  # ROWS = 35,441 communes
+    assert "9 communes lus, attendu entre 35441 et 35441" in str(caught.value)
+    assert loyers.DATASET_ID in str(caught.value) and path.name in str(caught.value)
+    monkeypatch.setattr(loyers, "ROWS", 8)
+    with pytest.raises(SourceError, match="9 communes lus"):
+        loyers.parse(path, "appartement")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (";epci;8,878655695;", ";departement;8,878655695;", "prediction_level"),
+        (";13,85735561;10,74516964;", ";13,85735561;14,74516964;", "borne basse"),
+        (";13,85735561;10,74516964;17,87094209;", ";13,85735561;10,74516964;12,87094209;", "borne haute"),
+        (";62461;Huby", ";62447;Huby", "commune en double"),
+        (";0,807499897;", ";1,807499897;", "r2_adjusted"),
+    ],
+    ids=["unknown-level", "low-bound-above", "high-bound-below", "duplicated-commune", "r2-over-1"],
+)
+def test_loyers_refuses_inconsistent_rows(tmp_path, monkeypatch, old, new, reason):
+    case = CASES["loyers_appartements"]
+    case.expect_fixture_rows(monkeypatch)
+    path = _variant(tmp_path, case, _replace(case, old, new))
+    with pytest.raises(SourceError, match="non conformes") as caught:
+        case.parse(path)
+    assert reason in str(caught.value) and case.fixture in str(caught.value)
+
+
 # Real mirror files: the figures documented in each PROVENANCE.md.
 
 
@@ -384,3 +772,86 @@ def test_real_reference_figures(mirror):
     territories = reference_figures.load_accelerated()
     assert len(territories) == 5
     assert set(territories.loc[territories["territory_level"] == "epci", "territory_code"]) >= {"200093201"}
+
+
+def test_real_filosofi_supra(mirror):
+    frame = filosofi_supra.load()
+    assert frame["level"].value_counts().to_dict() == {"epci": 1_240, "departement": 98, "region": 15, "france": 1}
+    published = frame.set_index(["level", "code"])
+    assert published.index.is_unique
+    assert published.loc[("epci", "245900410"), "Q219"] == 20_940  # MEL, under its former SIREN
+    assert ("epci", "200093201") not in published.index
+    medians = {code: published.loc[("departement", code), "Q219"] for code in ("02", "59", "60", "62", "80")}
+    assert medians == {"02": 19_880, "59": 20_290, "60": 22_250, "62": 19_560, "80": 20_540}
+    assert published.loc[("region", "32"), "Q219"] == 20_360
+    assert published.loc[("france", "FR"), ["name", "Q219"]].tolist() == ["France métropolitaine", 21_930]
+    assert frame.loc[frame["level"] == "france", "code"].tolist() == ["FR"]
+
+    admin = decoupage.load()
+    scope = territories.select_scope(admin, territories.RegionScope("32"))
+    current = list(scope.epci["code"])
+    assert len(current) == 92
+    rows, report = filosofi_supra.epci_rows(frame, current)
+    assert report == {"meme_siren": 91, "ancien_siren": {"200093201": "245900410"}, "sans_ligne": []}
+    assert sorted(rows.index) == sorted(current)
+    assert rows.loc["200093201", "Q219"] == 20_940
+    assert rows.loc["246200364", "Q219"] == 17_980  # CA de Lens - Liévin (PROVENANCE example)
+
+
+def test_real_rpls(mirror):
+    dataset_id, frame = rpls.load()
+    assert dataset_id == rpls.EXTRACT_DATASET_ID
+    assert len(frame) == 16_859 == rpls.ROWS
+    assert frame["social_dwellings"].sum() == 5_366_986
+    hdf = frame[frame["departement_code"].isin(["02", "59", "60", "62", "80"])]
+    assert len(hdf) == 1_748
+    assert hdf.groupby("departement_code")["social_dwellings"].sum().to_dict() == {
+        "02": 41_217,
+        "59": 281_165,
+        "60": 69_622,
+        "62": 161_781,
+        "80": 42_423,
+    }
+    by_code = frame.set_index("code")
+    assert by_code.loc["59350", ["social_dwellings", "density", "vacancy_rate", "turnover_rate"]].tolist() == [
+        33_192,
+        26.34,
+        1.1747,
+        7.7658,
+    ]
+    assert by_code.loc["80021", ["social_dwellings", "density"]].tolist() == [23_691, 34.82]  # Amiens
+    assert by_code.loc["60057", ["social_dwellings", "density"]].tolist() == [10_013, 38.72]  # Beauvais
+    # Paris, Lyon and Marseille by municipal arrondissement only (never also as a whole commune).
+    codes = set(frame["code"])
+    assert sum(code.startswith("751") for code in codes) == 20
+    assert sum(code.startswith("6938") for code in codes) == 9
+    assert sum(code.startswith("132") for code in codes) == 16
+    assert not {"75056", "69123", "13055"} & codes
+
+
+def test_real_loyers(mirror):
+    frame = loyers.load()
+    assert frame.groupby("kind").size().to_dict() == {"appartement": 35_441, "maison": 35_441}
+    assert not frame.duplicated(["code", "kind"]).any()
+    assert frame["code"].str.len().eq(5).all()
+    levels = frame.groupby(["kind", "prediction_level"]).size()
+    assert levels["appartement"].to_dict() == {"commune": 3_959, "epci": 8_769, "maille": 22_713}
+    rents = frame.set_index(["code", "kind"])
+    assert rents.loc[("59350", "appartement"), "rent"] == pytest.approx(13.857, abs=1e-3)
+    assert rents.loc[("59350", "appartement"), "prediction_level"] == "commune"
+    assert rents.loc[("59350", "maison"), "rent"] == pytest.approx(11.062, abs=1e-3)
+    assert rents.loc[("01001", "appartement"), "name"] == "L'Abergement-Clémenciat"  # "1001" in the file
+    assert rents.loc[("2A004", "appartement"), "name"] == "Ajaccio"
+
+
+@pytest.mark.parametrize(
+    ("dataset_id", "filename"),
+    [
+        (rpls.EXTRACT_DATASET_ID, rpls.EXTRACT_FILE),
+        (loyers.DATASET_ID, "indicateurs-loyers-appartements.csv"),
+        (loyers.DATASET_ID, "indicateurs-loyers-maisons.csv"),
+    ],
+)
+def test_real_files_match_the_declared_checksums(mirror, dataset_id, filename):
+    declared = catalogue.get(dataset_id).file(filename).sha256
+    assert declared and fetch.sha256_of(fetch.fetch(dataset_id, filename)) == declared

@@ -68,6 +68,36 @@ ENDPOINTS: list[dict[str, Any]] = [
         ),
     },
     {
+        "path": "/needs",
+        "summary": "Analyse des besoins par EPCI (estimations) : indice de besoin, offre en places, places "
+        "manquantes au regard du besoin, écart à la référence et robustesse du rang, avec les mêmes paramètres que "
+        "la page Classement.",
+        "params": [
+            (
+                "poids",
+                "poids de l'indice, paires indicateur:poids séparées par des virgules (par défaut : ceux de la "
+                "page Classement)",
+            ),
+            ("normalisation", "rang (par défaut) ou z_robuste"),
+            (
+                "approximations",
+                "exclues (par défaut : valeurs couvrant moins de 80 % de la population écartées) ou incluses",
+            ),
+            ("reference", "france (par défaut), region ou cible"),
+            ("cible", "objectif en places pour 10 000 habitants, avec reference=cible"),
+            ("ordre", "places (par défaut), pour_10000, besoin ou offre"),
+            ("format", "json (par défaut) ou csv"),
+        ],
+        "example": "/needs?reference=france&ordre=places",
+        "returns": (
+            "« parametres » (réglages retenus, taux de référence par famille), « avertissements » (valeurs refusées "
+            "et remplacées par le réglage par défaut), « colonnes » (définition de chaque champ), « sources » et "
+            "« territoires » : code, nom, priorite_rang, score_besoin, rang_min et rang_max (90 % des tirages), "
+            "part_tirages_top10, offre_places, manque_places, ecart_places avec ecart_places_bas et "
+            "ecart_places_haut, ecart_par_famille. Places arrondies à 5. CSV : une colonne par écart de famille."
+        ),
+    },
+    {
         "path": "/sources",
         "summary": "Catalogue des jeux de données et des indicateurs.",
         "params": [("format", "json seulement")],

@@ -1,8 +1,11 @@
-"""Ranking page (/classement): the EPCIs of the région by needs score (estimation), with rank intervals under
-random weights, estimated supply gap and key indicators; weights, gap reference and filters in the URL.
+"""Ranking page (/classement): where places in résidences sociales are missing, EPCI by EPCI.
 
-Pure computations live in `dashboard.needs` (score, intervals, gap) and `dashboard.needs_state` (URL);
-this module lays them out and wires the controls.
+Two axes (a need index built from demand-side indicators, and the existing supply in places), the priority
+that combines them (shortfall in places against the supply expected given the need), the gap to a reference
+rate, and the robustness of each rank. Weights, reference, order and filters live in the URL.
+
+Computations: `dashboard.needs` and `dashboard.needs_store`; URL: `dashboard.needs_state`; shared charts and
+tables: `dashboard.needs_views`. This module lays them out and wires the controls.
 """
 
 from __future__ import annotations
@@ -15,33 +18,33 @@ import numpy as np
 import pandas as pd
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import fiche, ids, maps, needs, needs_state
+from dashboard import deck, fiche, ids, maps, needs, needs_state, needs_views
+from dashboard.arguments import places_text, range_text
 from dashboard.components import requires_store
 from dashboard.content import typo
 from dashboard.map_components import notices_component
 from dashboard.needs_state import NeedsState
+from dashboard.needs_store import Analysis, analyse, needs_inputs, reference, source_of, supply_of
 from dashboard.store import Store, StoreError, current_store
 
 dash.register_page(
     __name__,
     path=needs.RANKING_PATH,
     name="Classement",
-    title="Classement des EPCI par besoin — Résidences sociales",
-    description="Score de besoin (estimation) des EPCI des Hauts-de-France, robustesse et écart d'offre estimé.",
+    title="Où manque-t-il des places ? Classement des EPCI — Résidences sociales",
+    description="Besoin, offre en places et priorité (estimations) des EPCI des Hauts-de-France.",
     order=5,
 )
 
 CHART_TOP = 15
-KEY_COLUMNS = ("taux_pauvrete", "residence_sociale_pour_10000")
-HEADING = "Classement des EPCI par besoin (estimation)"
+HEADING = "Où manque-t-il des places en résidences sociales ?"
 
 
 # --- Pure builders ----------------------------------------------------------------------------------
 
 
-def filtered_codes(inputs: needs.NeedsInputs, state: NeedsState) -> list[str]:
-    """EPCIs shown with the filters (the score and ranks stay computed over the whole région)."""
-    territories = inputs.territories
+def filtered_codes(territories: pd.DataFrame, state: NeedsState) -> list[str]:
+    """EPCIs shown with the filters (need index, priority and ranks stay computed over the whole région)."""
     keep = pd.Series(True, index=territories.index)
     if state.departements:
         keep &= territories["departement_code"].isin(state.departements)
@@ -54,12 +57,6 @@ def filtered_codes(inputs: needs.NeedsInputs, state: NeedsState) -> list[str]:
     return list(territories.index[keep])
 
 
-def ordered(ranking: needs.Ranking, codes: Sequence[str], inputs: needs.NeedsInputs) -> list[str]:
-    frame = ranking.table.loc[list(codes)].join(inputs.territories["name"])
-    frame = frame.assign(_missing=frame["score"].isna())
-    return list(frame.sort_values(["_missing", "rank", "name"], kind="stable").index)
-
-
 def interval_text(row: Mapping[str, float]) -> str:
     if not np.isfinite(row["rank"]):
         return "–"
@@ -67,132 +64,120 @@ def interval_text(row: Mapping[str, float]) -> str:
     return f"{low} – {high}" if low != high else str(low)
 
 
-def gap_text(value: float, decimals: int = 1) -> str:
-    if not np.isfinite(value):
-        return "–"
-    text = needs.format_number(value, decimals)
-    return f"+{text}" if value > 0 and not text.startswith("0") else text.replace("-", "−")
-
-
-def table_rows(
-    store: Store,
-    inputs: needs.NeedsInputs,
-    ranking: needs.Ranking,
-    gap: pd.DataFrame,
-    codes: Sequence[str],
-    state: NeedsState,
-) -> list[html.Tr]:
-    entries = maps.indicator_entries(store)
-    count = ranking.scored
-    # Plain dicts: per-row pandas lookups would cost more than the whole score computation.
-    table = ranking.table.to_dict("index")
-    territories = inputs.territories.to_dict("index")
-    gaps = gap.to_dict("index")
-    key_values = inputs.values[list(KEY_COLUMNS)].to_dict("index")
+def table_rows(analysis: Analysis, codes: Sequence[str], state: NeedsState) -> list[html.Tr]:
+    # Plain dicts: per-row pandas lookups would cost more than the whole analysis.
+    table = analysis.table.to_dict("index")
+    territories = analysis.inputs.territories.to_dict("index")
+    names = analysis.inputs.departement_names
+    ranked_count = analysis.ranked
     rows = []
     for code in codes:
-        row, territory, gap_row = table[code], territories[code], gaps[code]
-        finite = np.isfinite(row["score"])
-        robust = finite and row["rank_max"] <= needs.ROBUST_TOP
-        missing = int(row["n_missing"])
+        row, territory = table[code], territories[code]
+        ranked = np.isfinite(row["rank"])
+        robust = ranked and needs.robust_top(row["rank_high"])
         details = [
-            inputs.departement_names.get(territory["departement_code"], territory["departement_code"]),
+            names.get(territory["departement_code"], territory["departement_code"]),
             str(territory["kind"]).replace("METRO", "Métropole").replace("MET69", "Métropole"),
             f"{maps.format_number(territory['population'])} hab.",
         ]
-        notes = [needs.robustness(row["rank"], row["rank_max"], row["rank_min"], count)]
-        if missing:
-            notes.append(f"{missing} indicateur{'s' if missing > 1 else ''} manquant{'s' if missing > 1 else ''}")
+        notes = []
+        if row["n_masked"]:
+            notes.append(f"{int(row['n_masked'])} valeur(s) partielle(s) écartée(s)")
+        elif row["n_missing"]:
+            notes.append(f"{int(row['n_missing'])} indicateur(s) manquant(s)")
+        explanation = needs_views.top_explanation(analysis, code) if ranked and row["rank"] <= needs.TOP else None
         rows.append(
             html.Tr(
                 [
-                    html.Td(maps.ordinal(int(row["rank"])) if finite else "–", className="cell-number"),
+                    html.Td(maps.ordinal(int(row["rank"])) if ranked else "–", className="cell-number"),
                     html.Th(
                         [
                             dcc.Link(str(territory["name"]), href=fiche.fiche_href(code, state)),
-                            html.Span(" cas solide", className="badge-robust") if robust else None,
+                            html.Span(f" dans les {needs.TOP} premiers", className="badge-robust") if robust else None,
                             html.Span(" · ".join(details), className="cell-detail"),
+                            html.Span(" ; ".join(notes), className="cell-detail") if notes else None,
+                            html.Span(explanation, className="cell-explanation") if explanation else None,
                         ],
                         scope="row",
                     ),
+                    html.Td(needs_views.number(row["need"], 0), className="cell-number"),
                     html.Td(
-                        [
-                            html.Span(needs.format_number(row["score"]) if finite else "–"),
-                            html.Span(
-                                html.Span(className="score-bar", style={"width": f"{row['score']:.0f}%"}),
-                                className="score-track",
-                                **{"aria-hidden": "true"},
-                            )
-                            if finite
-                            else None,
-                        ],
-                        className="cell-number cell-score",
+                        f"{needs_views.number(row['supply_rate'])} → {needs_views.number(row['expected_rate'])}",
+                        className="cell-number cell-nowrap",
                     ),
+                    html.Td(needs_views.signed_places(row["shortfall_places"]), className="cell-number cell-strong"),
+                    html.Td(needs_views.gap_cell(row), className="cell-number"),
                     html.Td(
                         [
                             html.Span(interval_text(row), className="cell-interval"),
-                            html.Span(" ; ".join(notes), className="cell-detail"),
+                            html.Span(needs_views.robustness_cell(row, ranked_count), className="cell-detail"),
                         ],
                         className="cell-number",
                     ),
-                    html.Td(maps.format_number(gap_row["existing"]), className="cell-number"),
-                    html.Td(gap_text(gap_row["gap_residences"]), className="cell-number"),
-                    html.Td(gap_text(gap_row["gap_places"], 0), className="cell-number"),
-                    *[
-                        html.Td(
-                            maps.format_number(key_values[code][key], maps.value_decimals(entries.get(key, {})))
-                            if np.isfinite(key_values[code][key])
-                            else maps.MISSING_LABEL,
-                            className="cell-number",
-                        )
-                        for key in KEY_COLUMNS
-                    ],
                 ]
             )
         )
     return rows
 
 
-def table_header(entries: Mapping[str, Mapping[str, Any]]) -> html.Thead:
-    labels = [
-        ("Rang", True),
-        ("EPCI", False),
-        ("Score (sur 100)", True),
-        ("Intervalle de rang (90 % des tirages)", True),
-        ("Résidences sociales", True),
-        ("Écart estimé (résidences)", True),
-        ("Écart estimé (places)", True),
-        *[(maps.label_with_unit(entries.get(key, {"label": key})), True) for key in KEY_COLUMNS],
-    ]
-    return html.Thead(
-        html.Tr(
-            [html.Th(label, scope="col", className="cell-number" if numeric else None) for label, numeric in labels]
-        )
+def table_header(analysis: Analysis) -> html.Tr:
+    reference = analysis.reference.label.split(" (")[0]
+    labels = (
+        ("Rang", None),
+        ("EPCI", None),
+        ("Besoin", "indice sur 100"),
+        ("Offre → attendue", "places pour 10 000 hab."),
+        ("Manque", "places, attendue − existante"),
+        (f"Écart au {reference}", "places, et fourchette"),
+        ("Rang", "90 % des tirages"),
+    )
+    return html.Tr(
+        [
+            html.Th(
+                [typo(label), html.Span(typo(detail), className="cell-detail")] if detail else label,
+                scope="col",
+                className=None if position == 1 else "cell-number",
+            )
+            for position, (label, detail) in enumerate(labels)
+        ]
     )
 
 
-def summary(inputs: needs.NeedsInputs, ranking: needs.Ranking, state: NeedsState) -> list[Any]:
-    """Which EPCIs are strong cases (top 10 under every weight drawn), in words."""
-    table = ranking.table.join(inputs.territories["name"])
-    robust = table[table["rank_max"] <= needs.ROBUST_TOP].sort_values("rank")
-    used = ", ".join(f"{inputs.label(c.indicator)} ({needs.format_weight(c.weight)})" for c in ranking.components)
-    items = [
+def summary(analysis: Analysis, state: NeedsState) -> list[Any]:
+    """The top of the ranking in words, the région's total gap, what was left out."""
+    table = analysis.table.join(analysis.inputs.territories["name"])
+    order = needs.ORDERS[analysis.parameters.order].lower()
+    used = ", ".join(
+        f"{analysis.inputs.label(c.indicator)} ({needs_state.format_weight(c.weight)})" for c in analysis.components
+    )
+    items: list[Any] = [
         html.P(
             typo(
-                f"{ranking.scored} EPCI classés avec : {used}. Normalisation : "
-                f"{'rang dans la région' if ranking.method == 'rang' else 'écart robuste à la médiane'}."
+                f"{analysis.ranked} EPCI classés par {order}. Indice de besoin : {used}. Référence : "
+                f"{analysis.reference.label}."
             )
         )
     ]
+    total, low, high = analysis.total_gap
+    if np.isfinite(total):
+        verb = "il manquerait" if needs.round_places(total) > 0 else "l'offre dépasserait la référence de"
+        items.append(
+            html.P(
+                html.Strong(
+                    typo(
+                        f"Pour l'ensemble de la région, au {analysis.reference.label.split(' (')[0]}, {verb} "
+                        f"{places_text(total)} en résidences sociales ({range_text(low, high)}) : estimation."
+                    )
+                )
+            )
+        )
+    robust = table[(table["rank_high"] <= needs.TOP) & table["rank"].notna()].sort_values("rank")
     if len(robust):
         items.append(
             html.P(
                 [
                     html.Strong(
-                        typo(
-                            f"Cas solides — dans les {needs.ROBUST_TOP} premiers pour chacun des {ranking.draws} jeux "
-                            "de poids tirés : "
-                        )
+                        typo(f"Dans les {needs.TOP} premiers pour au moins 95 % des {analysis.draws} tirages : ")
                     ),
                     *_join(
                         [dcc.Link(name, href=fiche.fiche_href(code, state)) for code, name in robust["name"].items()]
@@ -205,18 +190,21 @@ def summary(inputs: needs.NeedsInputs, ranking: needs.Ranking, state: NeedsState
         items.append(
             html.P(
                 typo(
-                    f"Aucun EPCI ne reste dans les {needs.ROBUST_TOP} premiers pour tous les jeux de poids tirés : "
-                    "le haut du classement dépend du réglage des poids."
+                    f"Aucun EPCI ne reste dans les {needs.TOP} premiers pour 95 % des tirages : le haut du classement "
+                    "dépend des réglages."
                 )
             )
         )
-    missing = int((ranking.table["n_missing"] > 0).sum())
-    if missing:
+    masked = int((analysis.table["n_masked"] > 0).sum())
+    if masked:
         items.append(
             html.P(
                 typo(
-                    f"{missing} EPCI ont au moins un indicateur manquant (secret statistique) : leur score est calculé "
-                    "sur les indicateurs disponibles et signalé dans le tableau."
+                    f"{masked} EPCI ont une valeur approchée couvrant moins de 80 % de leur population : elle est "
+                    "écartée de leur indice (voir la colonne EPCI)."
+                    if not analysis.parameters.include_partial
+                    else f"{masked} EPCI ont une valeur approchée couvrant moins de 80 % de leur population, incluse "
+                    "à votre demande."
                 )
             )
         )
@@ -232,125 +220,124 @@ def _join(items: list) -> list:
     return joined
 
 
-def gap_note(rate: needs.ReferenceRate, places: float | None, state: NeedsState) -> str:
-    assumption = (
-        f"{needs.format_number(places)} places par résidence ("
-        + ("moyenne régionale DREES ÷ FINESS" if state.places is None else "hypothèse saisie")
-        + ")"
-        if places
-        else "sans hypothèse de places"
-    )
-    if rate.value is None:
-        return typo("Écart non calculé : aucun taux de référence disponible.")
-    return typo(
-        f"Écart estimé = population × {rate.label} ÷ 10 000 − résidences recensées ; en places : {assumption}. "
-        "Un écart positif signale une offre inférieure à la référence (estimation)."
-    )
-
-
 def view(store: Store, state: NeedsState) -> dict[str, Any]:
-    """Everything the callback updates, for a state (also used to render the page)."""
-    inputs = needs.needs_inputs(store)
-    ranking = needs.ranking(inputs, needs.components_from_weights(state.weight_map), state.normalisation)
-    rate = needs.reference_rate(store, state.comparison, state.target)
-    places = state.places if state.places is not None else needs.default_places(store).value
-    gap = needs.gap_table(store, inputs, rate.value, places)
-    codes = ordered(ranking, filtered_codes(inputs, state), inputs)
-    shown_chart = [code for code in codes if np.isfinite(ranking.table.at[code, "score"])][:CHART_TOP]
-    total = len(inputs.territories)
-    count = (
-        f"{len(codes)} EPCI affichés sur {total}" + (" (filtres actifs)" if len(codes) < total else "") + " ; "
-        "rangs calculés sur l'ensemble de la région."
+    """Everything the callback updates, for a state (also used to render the page), by output name."""
+    analysis = analyse(store, state.parameters)
+    codes = analysis.order(filtered_codes(analysis.inputs.territories, state))
+    ranked = [code for code in codes if np.isfinite(analysis.table.at[code, "rank"])]
+    chart_codes = ranked[:CHART_TOP]
+    total = len(analysis.inputs.territories)
+    sources = sorted(
+        {analysis.inputs.sources[c.indicator] for c in analysis.components if analysis.inputs.sources.get(c.indicator)}
     )
-    sources = sorted({inputs.sources[c.indicator] for c in ranking.components if inputs.sources.get(c.indicator)})
     return {
-        "summary": summary(inputs, ranking, state),
-        "figure": fiche.contribution_figure(ranking, inputs, shown_chart),
-        "rows": table_rows(store, inputs, ranking, gap, codes, state),
-        "count": count,
-        "gap_note": gap_note(rate, places, state),
-        "sources": f"Sources : {' ; '.join(sources)}. Établissements : {needs.source_of(store, 'nb_residence_sociale')}.",
+        "notices": None,
+        "summary": summary(analysis, state),
+        "need_supply": needs_views.need_supply_figure(analysis, labelled=ranked[: needs.TOP]),
+        "need_supply_caption": needs_views.need_supply_caption(analysis),
+        "contributions": needs_views.contribution_figure(analysis, chart_codes),
+        "contributions_caption": typo(
+            f"Contribution de chaque indicateur à l'indice de besoin des {len(chart_codes)} premiers EPCI affichés "
+            "(points sur 100)."
+        ),
+        "header": table_header(analysis),
+        "rows": table_rows(analysis, codes, state),
+        "count": f"{len(codes)} EPCI affichés sur {total}"
+        + (" (filtres actifs)" if len(codes) < total else "")
+        + " ; rangs calculés sur l'ensemble de la région.",
+        "sources": typo(
+            f"Sources de l'indice : {' ; '.join(sources)}. Offre en places : "
+            f"{source_of(store, 'places_residence_sociale_pour_10000')}."
+        ),
         "query": needs_state.serialise_needs(state),
         "map_href": "/?indicateur=score_besoin&niveau=epci&"
-        + needs_state.serialise_needs(state, only=needs_state.SCORE_PARAMS).lstrip("?"),
-        "chart_caption": (
-            f"Contribution de chaque indicateur au score des {len(shown_chart)} premiers EPCI affichés (points sur 100)."
-        ),
+        + needs_state.serialise_needs(state, only=needs_state.INDEX_PARAMS).lstrip("?"),
+        "add_href": deck.add_href(deck.ranking_spec(state.weights)),
     }
 
 
 # --- Layout -------------------------------------------------------------------------------------------
 
 
-def weight_controls(inputs: needs.NeedsInputs, state: NeedsState) -> list[Any]:
+def weight_controls(entries: Mapping[str, Mapping], state: NeedsState) -> list[Any]:
     blocks = []
     for group, title in needs.GROUPS.items():
         members = [candidate for candidate in needs.CANDIDATES if candidate.group == group]
-        blocks.append(
-            html.Fieldset(
-                [
-                    html.Legend(title),
-                    *[
-                        html.Div(
+        rows = []
+        for candidate in members:
+            entry = entries.get(candidate.indicator, {})
+            direction = int(entry.get("direction") or 0)
+            rows.append(
+                html.Div(
+                    [
+                        html.Label(
                             [
-                                html.Label(
-                                    [
-                                        inputs.label(candidate.indicator),
-                                        " (valeur du département)" if candidate.inherited else "",
-                                        html.Span(
-                                            " ↑ besoin" if candidate.direction > 0 else " ↓ besoin",
-                                            className="weight-direction",
-                                            title="Sens : une valeur plus élevée signale plus de besoin"
-                                            if candidate.direction > 0
-                                            else "Sens : une valeur plus élevée signale moins de besoin",
-                                        ),
-                                    ],
-                                    id=f"poids-{candidate.indicator}",
-                                    className="weight-label",
+                                str(entry.get("label", candidate.indicator)),
+                                " (valeur du département)" if candidate.inherited else "",
+                                html.Span(
+                                    " ↑ besoin" if direction > 0 else " ↓ besoin",
+                                    className="weight-direction",
+                                    title="Sens : une valeur plus élevée signale plus de besoin"
+                                    if direction > 0
+                                    else "Sens : une valeur plus élevée signale moins de besoin",
                                 ),
-                                html.Div(
-                                    dcc.Slider(
-                                        id={"type": ids.RANK_WEIGHT, "indicator": candidate.indicator},
-                                        min=0,
-                                        max=needs.WEIGHT_MAX,
-                                        step=0.25,
-                                        marks={0: "0", 1: "1", 2: "2", 3: "3"},
-                                        value=state.weight(candidate.indicator),
-                                        updatemode="mouseup",
-                                        className="weight-slider",
-                                    ),
-                                    role="group",
-                                    **{"aria-labelledby": f"poids-{candidate.indicator}"},
-                                ),
-                                html.P(candidate.reason, className="weight-reason"),
                             ],
-                            className="weight-row",
-                        )
-                        for candidate in members
+                            id=f"poids-{candidate.indicator}",
+                            className="weight-label",
+                        ),
+                        html.Div(
+                            dcc.Slider(
+                                id={"type": ids.RANK_WEIGHT, "indicator": candidate.indicator},
+                                min=0,
+                                max=needs.WEIGHT_MAX,
+                                step=0.25,
+                                marks={0: "0", 1: "1", 2: "2", 3: "3"},
+                                value=state.weight(candidate.indicator),
+                                updatemode="mouseup",
+                                className="weight-slider",
+                            ),
+                            role="group",
+                            **{"aria-labelledby": f"poids-{candidate.indicator}"},
+                        ),
+                        html.P(typo(candidate.reason), className="weight-reason"),
                     ],
-                ],
-                className="weight-group",
+                    className="weight-row",
+                )
             )
-        )
+        blocks.append(html.Fieldset([html.Legend(title), *rows], className="weight-group"))
     return blocks
 
 
-def controls(store: Store, inputs: needs.NeedsInputs, state: NeedsState) -> html.Div:
-    unavailable = [entry for entry in maps.indicator_entries(store).values() if not entry.get("available", True)]
-    computation = needs.default_places(store)
+def controls(store: Store, state: NeedsState) -> html.Div:
+    entries = maps.indicator_entries(store)
+    unavailable = [entry for entry in entries.values() if not entry.get("available", True)]
     departements = store.display[maps.LEVEL_DEPARTEMENT].features
+    supply = supply_of(store)
+    references = {key: reference(store, supply, key) for key in ("france", "region")}
     return html.Div(
         [
-            html.H2("Indicateurs et poids"),
+            html.H2("Indice de besoin : indicateurs et poids"),
             html.P(
                 typo(
-                    "Poids 0 : indicateur non retenu. Valeurs par défaut : précarité (pauvreté, niveau de vie, "
-                    "chômage), pression sur le logement (vacance, croissance), présence d'hébergement et offre "
-                    "existante de résidences sociales (plus d'offre, moins de besoin)."
+                    "Seulement des indicateurs de la demande ; l'offre existante est un axe à part. Poids 0 : "
+                    "indicateur non retenu."
                 ),
                 className="map-hint",
             ),
-            *weight_controls(inputs, state),
+            *weight_controls(entries, state),
+            dcc.Checklist(
+                id=ids.RANK_PARTIAL,
+                options=[
+                    {
+                        "label": typo(
+                            "Inclure les valeurs approchées qui couvrent moins de 80 % de la population de l'EPCI"
+                        ),
+                        "value": "incluses",
+                    }
+                ],
+                value=["incluses"] if state.include_partial else [],
+                className="layer-list",
+            ),
             html.Details(
                 [
                     html.Summary("Indicateurs non disponibles en données ouvertes"),
@@ -359,12 +346,6 @@ def controls(store: Store, inputs: needs.NeedsInputs, state: NeedsState) -> html
                             html.Li(f"{entry['label']} — {entry.get('official_source') or 'source non publiée'}")
                             for entry in unavailable
                         ]
-                    ),
-                    html.P(
-                        typo(
-                            "La part de logements sociaux n'est publiée par aucun fichier ouvert utilisable par EPCI : "
-                            "elle ne peut pas entrer dans le score."
-                        )
                     ),
                 ],
                 className="map-details",
@@ -384,58 +365,52 @@ def controls(store: Store, inputs: needs.NeedsInputs, state: NeedsState) -> html
                 ],
                 className="map-field",
             ),
-            html.Button("Rétablir les poids par défaut", id=ids.RANK_RESET, className="button", type="button"),
-            html.H2("Écart d'offre"),
+            html.Button("Rétablir les réglages par défaut", id=ids.RANK_RESET, className="button", type="button"),
+            html.H2("Référence de l'offre"),
             html.Fieldset(
                 [
-                    html.Legend("Taux de référence (résidences sociales pour 10 000 habitants)"),
+                    html.Legend("Taux de référence (places en résidences sociales pour 10 000 habitants)"),
                     dcc.RadioItems(
-                        id=ids.RANK_COMPARISON,
+                        id=ids.RANK_REFERENCE,
                         options=[
-                            {"label": needs.reference_rate(store, "region").label.capitalize(), "value": "region"},
-                            {"label": needs.reference_rate(store, "france").label.capitalize(), "value": "france"},
-                            {"label": "Taux saisi ci-dessous", "value": "cible"},
+                            {
+                                "label": typo(references["france"].label.capitalize() + " (par défaut)"),
+                                "value": "france",
+                            },
+                            {"label": typo(references["region"].label.capitalize()), "value": "region"},
+                            {"label": "Objectif saisi ci-dessous", "value": "cible"},
                         ],
-                        value=state.comparison,
+                        value=state.reference,
                         className="radio-list",
                     ),
-                    html.Label("Taux saisi (pour 10 000 habitants)", htmlFor=ids.RANK_TARGET),
+                    html.Label("Objectif (places pour 10 000 habitants)", htmlFor=ids.RANK_TARGET),
                     dcc.Input(
                         id=ids.RANK_TARGET,
                         type="number",
                         min=0,
                         max=needs_state.MAX_TARGET,
-                        step=0.05,
+                        step=0.5,
                         value=state.target,
                         debounce=True,
                         className="number-input",
                     ),
+                    dcc.Link("Voir le calcul des places", href=needs.METHOD_PATH, className="map-definition-link"),
                 ],
                 className="map-field",
             ),
-            html.Div(
+            html.H2("Ordre du classement"),
+            html.Fieldset(
                 [
-                    html.Label("Places par résidence", htmlFor=ids.RANK_PLACES),
-                    dcc.Input(
-                        id=ids.RANK_PLACES,
-                        type="number",
-                        min=1,
-                        max=needs_state.MAX_PLACES,
-                        step=0.1,
-                        value=state.places,
-                        placeholder=needs.format_number(computation.value) if computation.value else "",
-                        debounce=True,
-                        className="number-input",
+                    html.Legend("Classer par"),
+                    dcc.RadioItems(
+                        id=ids.RANK_ORDER,
+                        options=[
+                            {"label": label + (" (par défaut)" if key == "places" else ""), "value": key}
+                            for key, label in needs.ORDERS.items()
+                        ],
+                        value=state.order,
+                        className="radio-list",
                     ),
-                    html.P(
-                        typo(
-                            "Vide : moyenne régionale "
-                            + (f"({needs.format_number(computation.value)} places), " if computation.value else "")
-                            + "places DREES fin 2021 ÷ établissements FINESS des mêmes types."
-                        ),
-                        className="weight-reason",
-                    ),
-                    dcc.Link("Voir le calcul", href=needs.METHOD_PATH, className="map-definition-link"),
                 ],
                 className="map-field",
             ),
@@ -485,101 +460,137 @@ def controls(store: Store, inputs: needs.NeedsInputs, state: NeedsState) -> html
     )
 
 
+def permalink(map_href: str, add_href: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label("Lien vers ce classement", htmlFor=ids.RANK_PERMALINK),
+            html.Div(
+                [
+                    dcc.Input(id=ids.RANK_PERMALINK, type="text", readOnly=True, value="", className="permalink-input"),
+                    html.Button("Copier le lien", id=ids.RANK_COPY, className="button", type="button"),
+                ],
+                className="permalink-row",
+            ),
+            html.P(id=ids.RANK_COPY_STATUS, role="status", className="copy-status"),
+            html.P(
+                [
+                    html.A(
+                        "Ajouter ce classement à la présentation",
+                        href=add_href,
+                        id=ids.PRES_ADD_FROM_RANKING,
+                        className="button button-secondary",
+                        **{"data-deck-add": "classement"},
+                    ),
+                    dcc.Link(
+                        "Voir l'indice de besoin sur la carte",
+                        href=map_href,
+                        id=ids.RANK_MAP_LINK,
+                        className="map-definition-link",
+                    ),
+                ],
+                className="rank-actions",
+            ),
+        ],
+        className="permalink",
+    )
+
+
+def chart_section(title: str, graph_id: str, figure: dict[str, Any], caption: str) -> html.Section:
+    """A chart with its title and its caption (the caption's id is the graph's + « -legende »)."""
+    return html.Section(
+        [
+            html.H2(title),
+            html.P(caption, id=f"{graph_id}-legende", className="map-hint"),
+            dcc.Graph(id=graph_id, figure=figure, config=needs_views.graph_config(), className="rank-chart"),
+        ]
+    )
+
+
 @requires_store
 def content(store: Store, query: Mapping[str, Any]) -> html.Div:
-    inputs = needs.needs_inputs(store)
-    state, notices = needs_state.parse_needs(query, list(store.display[maps.LEVEL_DEPARTEMENT].codes))
-    notices += [f"Paramètre « {name} » inconnu : il est ignoré." for name in query if name not in needs_state.PARAMS]
+    departements = list(store.display[maps.LEVEL_DEPARTEMENT].codes)
+    state, notices = needs_state.parse_needs(query, departements)
+    notices += [
+        f"Paramètre « {name[:40]} » inconnu : il est ignoré." for name in query if name not in needs_state.ACCEPTED
+    ]
+    if not needs_inputs(store).supply.available:
+        notices.append(
+            "Les places ne peuvent pas être estimées avec cette construction (chiffres DREES de la région absents) : "
+            "seul l'indice de besoin est calculé."
+        )
     shown = view(store, state)
-    entries = maps.indicator_entries(store)
     return html.Div(
         [
             html.Div(notices_component(notices), id=ids.RANK_NOTICES),
             html.Div(
                 [
-                    controls(store, inputs, state),
-                    html.Div(
-                        [
-                            html.Section(
-                                shown["summary"],
-                                id=ids.RANK_SUMMARY,
-                                className="panel rank-summary",
-                                **{"aria-live": "polite"},
-                            ),
-                            html.Div(
-                                [
-                                    html.Label("Lien vers ce classement", htmlFor=ids.RANK_PERMALINK),
-                                    html.Div(
-                                        [
-                                            dcc.Input(
-                                                id=ids.RANK_PERMALINK,
-                                                type="text",
-                                                readOnly=True,
-                                                value="",
-                                                className="permalink-input",
+                    controls(store, state),
+                    dcc.Loading(
+                        html.Div(
+                            [
+                                html.Section(
+                                    shown["summary"],
+                                    id=ids.RANK_SUMMARY,
+                                    className="panel rank-summary",
+                                    **{"aria-live": "polite"},
+                                ),
+                                permalink(shown["map_href"], shown["add_href"]),
+                                chart_section(
+                                    "Besoin et offre",
+                                    ids.RANK_NEED_SUPPLY,
+                                    shown["need_supply"],
+                                    shown["need_supply_caption"],
+                                ),
+                                html.Section(
+                                    [
+                                        html.H2("Tableau du classement"),
+                                        html.P(shown["count"], id=ids.RANK_COUNT, role="status"),
+                                        html.P(
+                                            typo(
+                                                "Manque au regard du besoin = offre attendue (référence ajustée à "
+                                                "l'indice de besoin) − offre existante ; écart = référence − offre "
+                                                "existante. Places estimées, arrondies à 5 ; + = places manquantes."
                                             ),
-                                            html.Button(
-                                                "Copier le lien", id=ids.RANK_COPY, className="button", type="button"
-                                            ),
-                                        ],
-                                        className="permalink-row",
-                                    ),
-                                    html.P(id=ids.RANK_COPY_STATUS, role="status", className="copy-status"),
-                                    dcc.Link(
-                                        "Voir le score sur la carte",
-                                        href=shown["map_href"],
-                                        id=ids.RANK_MAP_LINK,
-                                        className="map-definition-link",
-                                    ),
-                                ],
-                                className="permalink",
-                            ),
-                            html.Section(
-                                [
-                                    html.H2("Pourquoi ces territoires arrivent en tête"),
-                                    html.P(
-                                        shown["chart_caption"], id=f"{ids.RANK_CHART}-legende", className="map-hint"
-                                    ),
-                                    dcc.Graph(
-                                        id=ids.RANK_CHART,
-                                        figure=shown["figure"],
-                                        config=fiche.graph_config(),
-                                        className="rank-chart",
-                                    ),
-                                ]
-                            ),
-                            html.Section(
-                                [
-                                    html.H2("Tableau du classement"),
-                                    html.P(shown["count"], id=ids.RANK_COUNT, role="status"),
-                                    html.P(shown["gap_note"], id=ids.RANK_GAP_NOTE, className="map-hint"),
-                                    html.Div(
-                                        html.Table(
-                                            [
-                                                html.Caption(
-                                                    "EPCI classés par score de besoin (estimation) ; rang 1 = besoin le "
-                                                    "plus marqué. Cliquez sur un nom pour ouvrir sa fiche."
-                                                ),
-                                                table_header(entries),
-                                                html.Tbody(shown["rows"], id=ids.RANK_TABLE),
-                                            ],
-                                            className="data-table rank-table",
+                                            id=ids.RANK_GAP_NOTE,
+                                            className="map-hint",
                                         ),
-                                        className="table-scroll",
-                                    ),
-                                    html.P(shown["sources"], id=f"{ids.RANK_TABLE}-sources", className="figure-source"),
-                                    html.P(
-                                        [
-                                            typo("Score et écart sont des estimations : "),
-                                            dcc.Link("méthode, indicateurs et limites", href=needs.METHOD_PATH),
-                                            ".",
-                                        ],
-                                        className="figure-source",
-                                    ),
-                                ]
-                            ),
-                        ],
-                        className="rank-main",
+                                        html.Div(
+                                            html.Table(
+                                                [
+                                                    html.Caption(
+                                                        "EPCI classés par priorité (estimation) ; rang 1 = plus de "
+                                                        "places manquantes au regard du besoin. Cliquez sur un nom "
+                                                        "pour ouvrir sa fiche."
+                                                    ),
+                                                    html.Thead(shown["header"], id=f"{ids.RANK_TABLE}-entete"),
+                                                    html.Tbody(shown["rows"], id=ids.RANK_TABLE),
+                                                ],
+                                                className="data-table rank-table",
+                                            ),
+                                            className="table-scroll",
+                                        ),
+                                        html.P(shown["sources"], id=ids.RANK_SOURCES, className="figure-source"),
+                                        html.P(
+                                            [
+                                                typo("Indice, offre, priorité et écarts sont des estimations : "),
+                                                dcc.Link("méthode, indicateurs et limites", href=needs.METHOD_PATH),
+                                                ".",
+                                            ],
+                                            className="figure-source",
+                                        ),
+                                    ]
+                                ),
+                                chart_section(
+                                    "Ce qui fait l'indice de besoin des premiers",
+                                    ids.RANK_CHART,
+                                    shown["contributions"],
+                                    shown["contributions_caption"],
+                                ),
+                            ],
+                            className="rank-main",
+                        ),
+                        delay_show=300,
+                        overlay_style={"visibility": "visible", "opacity": 0.6},
                     ),
                 ],
                 className="rank-layout",
@@ -595,10 +606,11 @@ def layout(**query: Any) -> html.Div:
             html.H1(HEADING, id=ids.RANK_TITLE),
             html.P(
                 typo(
-                    "Un score de besoin calculé pour chacun des 92 EPCI à partir d'indicateurs publics, avec des poids "
-                    "que vous réglez. Le classement est recalculé sous 500 variations aléatoires des poids : un "
-                    "territoire qui reste en tête quels que soient les poids est un cas solide. L'écart d'offre compare "
-                    "les résidences sociales existantes à un taux de référence. Tout est estimé et expliqué."
+                    "Classement des 92 EPCI de la région (estimation). L'indice de besoin réunit des indicateurs de la "
+                    "demande (précarité, tension sur le parc social, marché du logement, personnes hébergées) ; "
+                    "l'offre existante est comptée à part, en places. La priorité est le nombre de places qui "
+                    "manquent par rapport à l'offre qu'aurait le territoire au taux de référence ajusté à son "
+                    "besoin. Chaque rang est recalculé sous 500 variations des réglages."
                 ),
                 className="map-lead",
             ),
@@ -610,6 +622,33 @@ def layout(**query: Any) -> html.Div:
 
 # --- Callbacks ----------------------------------------------------------------------------------------
 
+OUTPUTS = {
+    "notices": Output(ids.RANK_NOTICES, "children"),
+    "summary": Output(ids.RANK_SUMMARY, "children"),
+    "need_supply": Output(ids.RANK_NEED_SUPPLY, "figure"),
+    "need_supply_caption": Output(f"{ids.RANK_NEED_SUPPLY}-legende", "children"),
+    "contributions": Output(ids.RANK_CHART, "figure"),
+    "contributions_caption": Output(f"{ids.RANK_CHART}-legende", "children"),
+    "header": Output(f"{ids.RANK_TABLE}-entete", "children"),
+    "rows": Output(ids.RANK_TABLE, "children"),
+    "count": Output(ids.RANK_COUNT, "children"),
+    "sources": Output(ids.RANK_SOURCES, "children"),
+    "query": Output(ids.RANK_QUERY, "data"),
+    "map_href": Output(ids.RANK_MAP_LINK, "href"),
+    "add_href": Output(ids.PRES_ADD_FROM_RANKING, "href"),
+}
+INPUTS = {
+    "weights": Input({"type": ids.RANK_WEIGHT, "indicator": ALL}, "value"),
+    "normalisation": Input(ids.RANK_NORMALISATION, "value"),
+    "include_partial": Input(ids.RANK_PARTIAL, "value"),
+    "reference": Input(ids.RANK_REFERENCE, "value"),
+    "target": Input(ids.RANK_TARGET, "value"),
+    "order": Input(ids.RANK_ORDER, "value"),
+    "departements": Input(ids.RANK_DEPARTEMENTS, "value"),
+    "kinds": Input(ids.RANK_KINDS, "value"),
+    "band": Input(ids.RANK_BAND, "value"),
+}
+
 
 def _store() -> Store:
     store = current_store()
@@ -618,65 +657,44 @@ def _store() -> Store:
     return store
 
 
-@callback(
-    Output(ids.RANK_NOTICES, "children"),
-    Output(ids.RANK_SUMMARY, "children"),
-    Output(ids.RANK_CHART, "figure"),
-    Output(f"{ids.RANK_CHART}-legende", "children"),
-    Output(ids.RANK_TABLE, "children"),
-    Output(ids.RANK_COUNT, "children"),
-    Output(ids.RANK_GAP_NOTE, "children"),
-    Output(f"{ids.RANK_TABLE}-sources", "children"),
-    Output(ids.RANK_QUERY, "data"),
-    Output(ids.RANK_MAP_LINK, "href"),
-    Input({"type": ids.RANK_WEIGHT, "indicator": ALL}, "value"),
-    Input(ids.RANK_NORMALISATION, "value"),
-    Input(ids.RANK_COMPARISON, "value"),
-    Input(ids.RANK_TARGET, "value"),
-    Input(ids.RANK_PLACES, "value"),
-    Input(ids.RANK_DEPARTEMENTS, "value"),
-    Input(ids.RANK_KINDS, "value"),
-    Input(ids.RANK_BAND, "value"),
-    prevent_initial_call=True,
-)
-def update(weights, normalisation, comparison, target, places, departements, kinds, band):
+@callback(output=OUTPUTS, inputs=INPUTS, prevent_initial_call=True)
+def update(weights, normalisation, include_partial, reference, target, order, departements, kinds, band):
     store = _store()
     indicators = [item["id"]["indicator"] for item in ctx.inputs_list[0]]
-    state, notices = needs_state.state_from_controls(
-        dict(zip(indicators, weights, strict=True)),
-        normalisation,
-        comparison,
-        target,
-        places,
-        departements,
-        kinds,
-        band,
-        list(store.display[maps.LEVEL_DEPARTEMENT].codes),
+    values = weights if isinstance(weights, list) and len(weights) == len(indicators) else [None] * len(indicators)
+    controls_state = needs_state.Controls(
+        weights=dict(zip(indicators, values, strict=True)),
+        normalisation=normalisation,
+        include_partial=include_partial,
+        reference=reference,
+        target=target,
+        order=order,
+        departements=departements,
+        kinds=kinds,
+        band=band,
     )
+    state, notices = needs_state.state_from_controls(controls_state, list(store.display[maps.LEVEL_DEPARTEMENT].codes))
     shown = view(store, state)
-    return (
-        notices_component(notices),
-        shown["summary"],
-        shown["figure"],
-        shown["chart_caption"],
-        shown["rows"],
-        shown["count"],
-        shown["gap_note"],
-        shown["sources"],
-        shown["query"],
-        shown["map_href"],
-    )
+    shown["notices"] = notices_component(notices)
+    return shown
 
 
 @callback(
-    Output({"type": ids.RANK_WEIGHT, "indicator": ALL}, "value"),
-    Output(ids.RANK_NORMALISATION, "value"),
-    Input(ids.RANK_RESET, "n_clicks"),
-    State({"type": ids.RANK_WEIGHT, "indicator": ALL}, "id"),
+    output={
+        "weights": Output({"type": ids.RANK_WEIGHT, "indicator": ALL}, "value"),
+        "normalisation": Output(ids.RANK_NORMALISATION, "value"),
+        "include_partial": Output(ids.RANK_PARTIAL, "value"),
+    },
+    inputs={"clicks": Input(ids.RANK_RESET, "n_clicks")},
+    state={"slider_ids": State({"type": ids.RANK_WEIGHT, "indicator": ALL}, "id")},
     prevent_initial_call=True,
 )
-def reset(_clicks, slider_ids):
-    return [needs.default_weight(item["indicator"]) for item in slider_ids], "rang"
+def reset(clicks, slider_ids):
+    return {
+        "weights": [needs.default_weight(item["indicator"]) for item in slider_ids],
+        "normalisation": "rang",
+        "include_partial": [],
+    }
 
 
 clientside_callback(

@@ -377,7 +377,7 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
             dcc.Store(id=ids.MAP_DRAWN_LEVEL, data=state.level),
             dcc.Store(id=ids.MAP_QUERY, data=serialise_state(state)),
             # Weights of the needs score (issue 5), read by the map callbacks when the score is shown.
-            dcc.Store(id=ids.MAP_SCORE, data=needs_state.serialise_needs(state.score, only=needs_state.SCORE_PARAMS)),
+            dcc.Store(id=ids.MAP_SCORE, data=needs_state.serialise_needs(state.score, only=needs_state.INDEX_PARAMS)),
         ]
     )
 

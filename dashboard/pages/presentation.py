@@ -23,11 +23,13 @@ from dashboard.store import Store, current_store
 PATH = deck.PRESENTATION_PATH
 logger = logging.getLogger(__name__)
 TITLE = "Mode présentation"
+#: Indicator proposed first by the form's map slide (an official figure, not an approximation).
+DEFAULT_MAP_INDICATOR = "part_minima_sociaux_2019"
 
 dash.register_page(__name__, path=PATH, name="Présentation", title=f"{TITLE} — Résidences sociales", order=30)
 
 LEAD = (
-    "Assemblez une suite de diapositives pour un comité (carte d'un indicateur, classement par score de besoin, "
+    "Assemblez une suite de diapositives pour un comité (carte d'un indicateur, classement par places manquantes au regard du besoin, "
     "fiche d'un territoire, comparaison de territoires), puis présentez-la en plein écran, même sans connexion : "
     "tout est servi par l'application. L'adresse de la page contient toute la présentation : partagez-la pour la "
     "retrouver à l'identique."
@@ -96,18 +98,27 @@ def bar(share: float, kind: str = "") -> html.Span:
 
 
 def ranking_body(slide: deck.Slide) -> list[Any]:
+    longest = max((row.shortfall for row in slide.ranking), default=0.0)
     rows = [
         html.Tr(
             [
                 html.Td(maps.ordinal(row.rank), className="cell-number slide-rank"),
-                html.Th([row.name, html.Span(" *", title="indicateur manquant") if row.missing else None], scope="row"),
+                html.Th(
+                    [row.name, html.Span(" *", title="indicateur manquant ou partiel") if row.missing else None],
+                    scope="row",
+                ),
                 html.Td(
                     html.Div(
-                        [bar(row.score / 100), html.Span(row.score_text, className="slide-bar-value")],
+                        [
+                            bar(max(row.shortfall, 0.0) / longest if longest > 0 else 0.0),
+                            html.Span(row.shortfall_text, className="slide-bar-value"),
+                        ],
                         className="slide-bar-line",
                     ),
                     className="slide-bar-cell",
                 ),
+                html.Td(row.need_text, className="cell-number"),
+                html.Td(row.supply_text, className="cell-number"),
                 html.Td([row.interval, html.Span(" ✓", className="slide-solid") if row.solid else None]),
             ]
         )
@@ -116,14 +127,18 @@ def ranking_body(slide: deck.Slide) -> list[Any]:
     return [
         html.Table(
             [
-                html.Caption(f"{slide.title} — score de besoin estimé sur 100", className="visually-hidden"),
+                html.Caption(
+                    f"{slide.title} — places manquantes au regard du besoin (estimation)", className="visually-hidden"
+                ),
                 html.Thead(
                     html.Tr(
                         [
                             html.Th("Rang", scope="col", className="cell-number"),
                             html.Th("EPCI", scope="col"),
-                            html.Th("Score (sur 100)", scope="col"),
-                            html.Th("Rang selon les poids", scope="col"),
+                            html.Th("Places manquantes", scope="col"),
+                            html.Th("Besoin (sur 100)", scope="col", className="cell-number"),
+                            html.Th("Offre (pour 10 000 hab.)", scope="col", className="cell-number"),
+                            html.Th("Rang selon les réglages", scope="col"),
                         ]
                     )
                 ),
@@ -440,7 +455,7 @@ def example_deck(store: Store, choices: deck.DeckChoices) -> list[deck.SlideSpec
     first = [row.code for row in ranking.ranking[:2]]
     specs = [
         deck.SlideSpec(deck.KIND_MAP, indicator=indicator)
-        for indicator in ("residence_sociale_pour_10000", "taux_pauvrete")
+        for indicator in ("places_residence_sociale_pour_10000", "part_minima_sociaux_2019")
         if maps.LEVEL_EPCI in choices.levels.get(indicator, ())
     ]
     specs.append(deck.SlideSpec(deck.KIND_RANKING, top=deck.DEFAULT_TOP))
@@ -567,7 +582,7 @@ def add_form(store: Store, choices: deck.DeckChoices) -> html.Section:
                     dcc.Dropdown(
                         id=ids.PRES_FORM_INDICATOR,
                         options=map_components.indicator_options(store),
-                        value="taux_pauvrete" if "taux_pauvrete" in choices.levels else None,
+                        value=DEFAULT_MAP_INDICATOR if DEFAULT_MAP_INDICATOR in choices.levels else None,
                         clearable=False,
                         search_order="original",
                         labels=dropdown_labels,
@@ -601,9 +616,10 @@ def add_form(store: Store, choices: deck.DeckChoices) -> html.Section:
                         value=deck.DEFAULT_TOP,
                     ),
                     html.P(
-                        "Le score utilise les poids par défaut ; pour d'autres poids, réglez-les sur la page "
-                        "Classement puis ajoutez le classement à la présentation depuis cette page ou écrivez-les "
-                        "dans l'adresse (classement:10:taux_pauvrete:2,revenu_median:1).",
+                        "Classement par places manquantes au regard du besoin, réglages par défaut (taux national) ; "
+                        "pour d'autres poids, réglez-les sur la page Classement puis « Ajouter ce classement à la "
+                        "présentation », ou écrivez-les dans l'adresse "
+                        "(classement:10:part_minima_sociaux_2019:2,loyer_appartement:1).",
                         className="map-hint",
                     ),
                 ],

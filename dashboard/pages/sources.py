@@ -18,8 +18,8 @@ from dash import Input, Output, dcc, html
 from dashboard import ids
 from dashboard.components import SOURCES_PATH, format_count, format_date, requires_store
 from dashboard.content import references, typo
-from dashboard.fiche import method_section as needs_method_section  # issue 5: needs score and supply gap
 from dashboard.needs import METHOD_ANCHOR as NEEDS_METHOD_ANCHOR
+from dashboard.needs_method import method_section as needs_method_section
 from dashboard.store import Store
 
 dash.register_page(
@@ -480,7 +480,7 @@ def reference_figures_section(store: Store) -> html.Section | None:
 def limits_section(store: Store) -> html.Section:
     catalogue = store.catalogue
     unavailable = [item for item in catalogue.get("indicators", []) if not item.get("available", True)]
-    approximated = [item for item in catalogue.get("indicators", []) if item.get("method") == "approximation"]
+    approximated = [item for item in catalogue.get("indicators", []) if item.get("approximation")]
     to_confirm = [record for record in catalogue.get("reference_figures") or [] if record.get("to_be_confirmed")]
     datasets = {dataset["id"]: dataset for dataset in catalogue["datasets"]}
     items: list = [
@@ -551,7 +551,7 @@ TOC = (
     (ids.SOURCES_INDICATORS, "Indicateurs"),
     (ids.SOURCES_TYPOLOGY, "Typologie des établissements"),
     (ids.SOURCES_METHODS, "Méthodes de calcul"),
-    (NEEDS_METHOD_ANCHOR, "Score de besoin et écart d'offre"),
+    (NEEDS_METHOD_ANCHOR, "Besoin, offre et priorité"),
     (ids.SOURCES_REFERENCE_FIGURES, "Chiffres de référence"),
     (ids.SOURCES_LIMITS, "Limites connues"),
 )

@@ -1,8 +1,9 @@
-"""Territory fiche (/territoire/<siren>): an EPCI's identity, map, key figures, needs score, estimated supply
-gap, establishments, « Arguments » and Logement d'abord status, printable on A4 (assets/print.css).
+"""Territory fiche (/territoire/<siren>): an EPCI's identity, map, priority (need × supply), arguments,
+Logement d'abord status, need index, supply and gap by family, key figures and establishments, printable on
+A4 (assets/print.css).
 
-The weights of the score and the reference of the gap come from the query string (same parameters as
-/classement); an unknown SIREN gives a « territoire introuvable » page with a search by name.
+The parameters of the needs analysis come from the query string (same as /classement); an unknown SIREN
+gives a « territoire introuvable » page with a search by name.
 """
 
 from __future__ import annotations
@@ -119,11 +120,7 @@ def header(data: fiche.FicheData) -> html.Div:
                         className="button-link",
                     ),
                     html.Button("Imprimer la fiche", id=ids.FICHE_PRINT, className="button", type="button"),
-                    dcc.Link(
-                        "Voir sur la carte",
-                        href=f"/?indicateur={needs.SCORE_INDICATOR}&niveau=epci&territoire={ident.code}"
-                        f"&{needs_state.serialise_needs(data.state, only=needs_state.SCORE_PARAMS).lstrip('?')}",
-                    ),
+                    dcc.Link("Voir sur la carte", href=fiche.map_href(ident.code, data.state)),
                     dcc.Link(
                         "Classement des EPCI", href=f"{needs.RANKING_PATH}{needs_state.serialise_needs(data.state)}"
                     ),
@@ -170,9 +167,10 @@ def map_section(store: Store, data: fiche.FicheData) -> html.Section:
 @requires_store
 def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
     departements = list(store.display[maps.LEVEL_DEPARTEMENT].codes) if maps.LEVEL_DEPARTEMENT in store.display else []
-    only = needs_state.SCORE_PARAMS + needs_state.GAP_PARAMS
+    only = needs_state.ANALYSIS_PARAMS
     state, notices = needs_state.parse_needs(query, departements, only=only)
-    notices += [f"Paramètre « {name} » inconnu : il est ignoré." for name in query if name not in only]
+    accepted = (*only, needs_state.PARAM_FORMER_REFERENCE)
+    notices += [f"Paramètre « {name[:40]} » inconnu : il est ignoré." for name in query if name not in accepted]
     data = fiche.fiche_data(store, siren, state) if siren else None
     if data is None:
         return not_found(siren)
@@ -184,16 +182,18 @@ def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
                 [fiche.identity_section(data), map_section(store, data)],
                 className="fiche-top",
             ),
+            fiche.priority_section(data),
             fiche.arguments_section(data),
             fiche.lda_section(store, data),
-            fiche.score_section(data),
-            fiche.gap_section(store, data),
+            fiche.need_section(data),
+            fiche.supply_section(store, data),
             fiche.figures_section(store, data),
             fiche.establishments_section(store, data),
             html.P(
                 typo(
-                    "Score et écart sont des estimations calculées à partir de données publiques ouvertes, avec les "
-                    "paramètres de l'adresse de cette page ; la méthode est décrite sur la page Sources."
+                    "Indice de besoin, offre en places, priorité et écarts sont des estimations calculées à partir de "
+                    "données publiques ouvertes, avec les paramètres de l'adresse de cette page ; la méthode est "
+                    "décrite sur la page Sources."
                 ),
                 className="figure-source fiche-footnote",
             ),

@@ -1,4 +1,4 @@
-"""Ranking page (/classement) and the needs score on the map, in headless Chromium on the real build."""
+"""Ranking page (/classement) and the need index on the map, in headless Chromium on the real build."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from dashboard import ids
+
 pytestmark = pytest.mark.browser
 
-ROWS = "#classement-tableau tr"
-CHART_BARS = "#classement-contributions .barlayer .trace"
+ROWS = f"#{ids.RANK_TABLE} tr"
+CHART_BARS = f"#{ids.RANK_CHART} .barlayer .trace"
+SCATTER = f"#{ids.RANK_NEED_SUPPLY} .scatterlayer .trace"
 
 
 def open_ranking(page: Page, url: str) -> None:
@@ -23,21 +26,30 @@ def first_names(page: Page, count: int = 5) -> list[str]:
     return page.locator(f"{ROWS} th a").evaluate_all(f"links => links.slice(0, {count}).map(a => a.textContent)")
 
 
-def test_ranking_lists_the_92_epci_with_intervals_gap_and_sources(page: Page, app_url: str, screenshot):
+def test_ranking_pairs_need_and_supply_with_intervals_gap_and_sources(page: Page, app_url: str, screenshot):
     outside: list[str] = []
     page.on("request", lambda request: None if request.url.startswith(app_url) else outside.append(request.url))
     open_ranking(page, app_url + "/classement")
-    expect(page.locator("#classement-titre")).to_have_text("Classement des EPCI par besoin (estimation)")
+    expect(page.locator(f"#{ids.RANK_TITLE}")).to_have_text("Où manque-t-il des places en résidences sociales ?")
     expect(page.locator(ROWS)).to_have_count(92)
     first = page.locator(ROWS).first
     expect(first.locator("td").first).to_have_text("1er")
     expect(first).to_contain_text(re.compile(r"\d+ – \d+"))  # rank interval
-    expect(page.locator(CHART_BARS)).to_have_count(7)  # one trace per default indicator
-    expect(page.locator("#classement-resume")).to_contain_text("Cas solides")
-    expect(page.locator("#classement-tableau-sources")).to_contain_text("Insee, Filosofi 2021")
-    expect(page.locator("#classement-ecart-note")).to_contain_text("taux régional")
-    expect(page.get_by_text("manquant").first).to_be_visible()  # EPCIs with a missing indicator are flagged
-    assert page.locator("#classement-lien").input_value().startswith(app_url + "/classement?poids=taux_pauvrete:1")
+    expect(first).to_contain_text(re.compile(r"top 10 : \d+\u202f% des tirages"))
+    expect(page.locator(CHART_BARS)).to_have_count(10)  # one trace per indicator with a default weight
+    expect(page.locator(SCATTER)).to_have_count(2)  # the other EPCI and the 10 first
+    summary = page.locator(f"#{ids.RANK_SUMMARY}")
+    expect(summary).to_contain_text(re.compile(r"il manquerait environ [\d\u202f]+ places"))
+    expect(summary).to_contain_text("Dans les 10 premiers pour au moins 95 %")
+    expect(page.locator(f"#{ids.RANK_SOURCES}")).to_contain_text("Insee, Filosofi 2019")
+    expect(page.locator(f"#{ids.RANK_TABLE}-entete")).to_contain_text("Écart au taux national")
+    # A first-ten territory above the reference says why it is there.
+    expect(page.locator(".cell-explanation").first).to_be_visible()
+    assert (
+        page.locator(f"#{ids.RANK_PERMALINK}")
+        .input_value()
+        .startswith(app_url + "/classement?poids=part_minima_sociaux_2019:1.5")
+    )
     assert outside == []
     screenshot("classement")
 
@@ -45,71 +57,81 @@ def test_ranking_lists_the_92_epci_with_intervals_gap_and_sources(page: Page, ap
 def test_weight_sliders_change_the_ranking_and_the_address(page: Page, app_url: str, screenshot):
     open_ranking(page, app_url + "/classement")
     before = first_names(page)
-    # Keyboard: the supply slider down to 0 (indicator left out), the poverty slider up.
-    supply = page.locator("#poids-residence_sociale_pour_10000 + div [role='slider']")
-    supply.focus()
+    # Keyboard: the rents slider down to 0 (indicator left out), the unemployment slider up.
+    rents = page.locator("#poids-loyer_appartement + div [role='slider']")
+    rents.focus()
     page.keyboard.press("Home")
-    expect(page.locator(CHART_BARS)).to_have_count(6, timeout=10000)
-    poverty = page.locator("#poids-taux_pauvrete + div [role='slider']")
-    poverty.focus()
+    expect(page.locator(CHART_BARS)).to_have_count(9, timeout=10000)
+    unemployment = page.locator("#poids-taux_chomage + div [role='slider']")
+    unemployment.focus()
     page.keyboard.press("End")
-    expect(page.locator("#classement-lien")).to_have_value(re.compile(r"taux_pauvrete:3"))
-    assert "residence_sociale_pour_10000" not in page.url.split("poids=")[1].split("&")[0]
+    expect(page.locator(f"#{ids.RANK_PERMALINK}")).to_have_value(re.compile(r"taux_chomage:3"))
+    assert "loyer_appartement" not in page.url.split("poids=")[1].split("&")[0]
     after = first_names(page)
     assert after != before, "a change of weights must change the ranking"
     screenshot("classement-poids")
-    page.get_by_role("button", name="Rétablir les poids par défaut").click()
-    expect(page.locator(CHART_BARS)).to_have_count(7)
-    expect(page.locator("#classement-lien")).to_have_value(re.compile(r"residence_sociale_pour_10000:1.5"))
+    page.get_by_role("button", name="Rétablir les réglages par défaut").click()
+    expect(page.locator(CHART_BARS)).to_have_count(10)
+    expect(page.locator(f"#{ids.RANK_PERMALINK}")).to_have_value(re.compile(r"loyer_appartement:1"))
 
 
-def test_permalink_restores_weights_filters_and_gap_reference(page: Page, app_url: str, screenshot):
-    query = "/classement?poids=taux_pauvrete:2,taux_chomage:1&normalisation=z_robuste&comparaison=cible&cible=1&places=30&dep=62&nature=CA,CU"
+def test_permalink_restores_weights_reference_order_and_filters(page: Page, app_url: str, screenshot):
+    query = (
+        "/classement?poids=part_minima_sociaux_2019:2,taux_chomage:1&normalisation=z_robuste&reference=cible"
+        "&cible=20&ordre=pour_10000&dep=62&nature=CA,CU"
+    )
     open_ranking(page, app_url + query)
     expect(page.locator(CHART_BARS)).to_have_count(2)
-    expect(page.locator("#classement-normalisation input[value='z_robuste']")).to_be_checked()
-    expect(page.locator("#classement-comparaison input[value='cible']")).to_be_checked()
-    expect(page.locator("#classement-places")).to_have_value("30")
-    expect(page.locator("#classement-departements input[value='62']")).to_be_checked()
+    expect(page.locator(f"#{ids.RANK_NORMALISATION} input[value='z_robuste']")).to_be_checked()
+    expect(page.locator(f"#{ids.RANK_REFERENCE} input[value='cible']")).to_be_checked()
+    expect(page.locator(f"#{ids.RANK_ORDER} input[value='pour_10000']")).to_be_checked()
+    expect(page.locator(f"#{ids.RANK_TARGET}")).to_have_value("20")
+    expect(page.locator(f"#{ids.RANK_DEPARTEMENTS} input[value='62']")).to_be_checked()
     rows = page.locator(ROWS)
     expect(rows).not_to_have_count(92)
     details = rows.locator("th .cell-detail").all_inner_texts()
-    assert details and all(re.match(r"Pas-de-Calais · (CA|CU) · ", text) for text in details)
-    expect(page.locator("#classement-nombre")).to_contain_text("filtres actifs")
-    expect(page.locator("#classement-ecart-note")).to_contain_text("taux saisi (1,00 pour 10 000 hab.)")
-    expect(page.locator("#classement-ecart-note")).to_contain_text("30,0 places par résidence (hypothèse saisie)")
-    assert page.locator("#classement-lien").input_value() == app_url + query
+    assert details and all(re.match(r"Pas-de-Calais · (CA|CU) · ", text) for text in details if "·" in text)
+    expect(page.locator(f"#{ids.RANK_COUNT}")).to_contain_text("filtres actifs")
+    expect(page.locator(f"#{ids.RANK_SUMMARY}")).to_contain_text("objectif saisi (20,0 places pour 10 000 habitants")
+    assert page.locator(f"#{ids.RANK_PERMALINK}").input_value() == app_url + query
+    expect(page.locator(f"#{ids.PRES_ADD_FROM_RANKING}")).to_have_attribute(
+        "href", re.compile(r"ajouter=classement:10:part_minima_sociaux_2019:2,taux_chomage:1$")
+    )
     screenshot("classement-lien")
-    # A fiche link keeps the weights.
+    # A fiche link keeps the parameters of the analysis.
     href = rows.first.locator("th a").get_attribute("href")
-    assert href.startswith("/territoire/") and "poids=taux_pauvrete:2,taux_chomage:1" in href
+    assert href.startswith("/territoire/") and "poids=part_minima_sociaux_2019:2,taux_chomage:1" in href
+    assert "reference=cible&cible=20&ordre=pour_10000" in href
 
 
 def test_bad_parameters_give_notices_and_defaults(page: Page, app_url: str, screenshot):
-    open_ranking(page, app_url + "/classement?poids=inconnu:2,taux_pauvrete:9&comparaison=lune&taille=geante")
-    notices = page.locator("#classement-avis")
+    open_ranking(
+        page, app_url + "/classement?poids=inconnu:2,loyer_appartement:9&reference=lune&cible=-4&taille=geante"
+    )
+    notices = page.locator(f"#{ids.RANK_NOTICES}")
     expect(notices).to_contain_text("Indicateur « inconnu » inconnu")
     expect(notices).to_contain_text("Poids « 9 » invalide")
-    expect(notices).to_contain_text("Comparaison « lune » inconnue")
+    expect(notices).to_contain_text("Valeur « lune » inconnue pour « reference »")
+    expect(notices).to_contain_text("Objectif « -4 » invalide")
     expect(page.locator(ROWS)).to_have_count(92)
     screenshot("classement-parametres-invalides")
 
 
-def test_the_map_shows_the_score_with_the_weights_of_the_address(page: Page, app_url: str, screenshot):
-    page.goto(app_url + "/?indicateur=score_besoin&poids=taux_pauvrete:1,taux_chomage:1&normalisation=rang")
+def test_the_map_shows_the_need_index_with_the_weights_of_the_address(page: Page, app_url: str, screenshot):
+    page.goto(app_url + "/?indicateur=score_besoin&poids=part_minima_sociaux_2019:1,taux_chomage:1&normalisation=rang")
     expect(page.locator("#carte .choroplethlayer path.choroplethlocation").first).to_be_attached(timeout=20000)
-    expect(page.locator("#carte-entete")).to_have_text("Score de besoin (estimation) par EPCI")
+    expect(page.locator("#carte-entete")).to_have_text("Indice de besoin (estimation) par EPCI")
     expect(page.locator("#carte-indicateur-aide")).to_contain_text(
-        "Taux de pauvreté (1), Taux de chômage des 15-64 ans (1)"
+        "Part des minima sociaux dans le revenu (valeur officielle 2019) (1), Taux de chômage des 15-64 ans (1)"
     )
     expect(page.locator("#carte-indicateur-aide a", has_text="Régler les poids")).to_have_attribute(
-        "href", re.compile(r"^/classement\?poids=taux_pauvrete:1,taux_chomage:1")
+        "href", re.compile(r"^/classement\?poids=part_minima_sociaux_2019:1,taux_chomage:1")
     )
     expect(page.locator("#carte-tableau-corps tr")).to_have_count(92)
     expect(page.locator("#carte-legende")).to_contain_text("Sources : estimation à partir de")
     link = page.locator("#carte-lien")
-    expect(link).to_have_value(re.compile(r"indicateur=score_besoin.*poids=taux_pauvrete:1,taux_chomage:1"))
-    # The communes level has no score: the map says so and offers the EPCI level.
+    expect(link).to_have_value(re.compile(r"indicateur=score_besoin.*poids=part_minima_sociaux_2019:1,taux_chomage:1"))
+    # The communes level has no index: the map says so and offers the EPCI level.
     page.locator("#carte-niveau input[value='commune']").check()
     expect(page.locator("#carte-niveau-absent-texte")).to_contain_text("n'est pas calculé par commune")
     screenshot("carte-score")

@@ -65,8 +65,10 @@ def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app
 
     # 1. A map with the form (default: poverty rate by EPCI), 2. a ranking of the top 5.
     add_with_form(page, 1)
-    expect(page.locator("#presentation-ajout")).to_contain_text("Carte : Taux de pauvreté par EPCI")
-    page.get_by_label("Classement par score de besoin").check()
+    expect(page.locator("#presentation-ajout")).to_contain_text(
+        "Carte : Part des minima sociaux dans le revenu (valeur officielle 2019) par EPCI"
+    )
+    page.get_by_label("Classement par priorité (places manquantes)").check()
     page.locator("#presentation-nombre").fill("5")
     add_with_form(page, 2)
 
@@ -76,13 +78,13 @@ def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app
     expect(add).to_have_attribute("href", re.compile("ajouter=carte:taux_chomage"), timeout=15000)
     add.click()
     expect(page.locator("#presentation-liste > li")).to_have_count(3, timeout=20000)
-    deck_url = f"{app_url}/presentation?d=carte:taux_pauvrete|classement:5|carte:taux_chomage"
+    deck_url = f"{app_url}/presentation?d=carte:part_minima_sociaux_2019|classement:5|carte:taux_chomage"
     expect(page).to_have_url(deck_url)  # canonical: the added slide is part of `d`
     expect(page.locator(".slide-graph .choroplethlocation").first).to_be_attached(timeout=20000)
     titles = page.locator(f"{DECK} > .slide .slide-title").all_inner_texts()
     assert titles == [
-        "Taux de pauvreté par EPCI",
-        "Les 5 EPCI au score de besoin le plus élevé",
+        "Part des minima sociaux dans le revenu (valeur officielle 2019) par EPCI",
+        "Où manque-t-il le plus de places ? Les 5 premiers EPCI",
         "Taux de chômage des 15-64 ans par EPCI",
     ]
     screenshot("presentation-editor")

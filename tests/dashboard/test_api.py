@@ -159,7 +159,7 @@ def test_sources_list_datasets_and_indicators(client: FlaskClient, store: Store)
     assert len(body["jeux_de_donnees"]) == len(store.catalogue["datasets"])
     indicators = {item["id"]: item for item in body["indicateurs"]}
     assert indicators["lda_relogements"]["niveaux"] == ["departement", "region", "france"]
-    assert "taux_logement_social" not in indicators  # not available in open data
+    assert "demande_logement_social" not in indicators  # not available in open data
 
 
 def test_api_without_data_says_so(tmp_path: Path):
@@ -216,3 +216,65 @@ def test_pages_and_downloads_survive_a_minimal_store(tmp_path: Path):
         assert client.get(url).status_code == 200, url
     body = client.get("/api/v1/territories?level=epci").get_json()
     assert body["nombre"] == 2
+
+
+# --- Needs analysis -------------------------------------------------------------------------------------------
+
+
+def test_needs_api_gives_the_priority_of_every_epci(client: FlaskClient):
+    response = client.get("/api/v1/needs")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["parametres"]["reference"] == "france" and body["parametres"]["ordre"] == "places"
+    assert body["avertissements"] == [] and body["estimation"] is True
+    territories = body["territoires"]
+    assert len(territories) == 92 and [item["priorite_rang"] for item in territories[:3]] == [1, 2, 3]
+    first = territories[0]
+    assert set(first) >= {
+        "code",
+        "nom",
+        "priorite_rang",
+        "score_besoin",
+        "rang_min",
+        "rang_max",
+        "offre_places",
+        "ecart_places",
+        "ecart_places_bas",
+        "ecart_places_haut",
+        "ecart_par_famille",
+    }
+    assert set(first["ecart_par_famille"]) == {"pension_famille", "fjt", "residence_generaliste"}
+    for item in territories:
+        for key in ("offre_places", "ecart_places", "ecart_places_bas", "ecart_places_haut", "manque_places"):
+            assert item[key] % 5 == 0, (item["code"], key)  # places rounded to 5
+        assert item["rang_min"] <= item["rang_max"]
+    assert sum(item["ecart_places"] for item in territories) > 500  # the national rate shows a regional shortfall
+    assert "Insee, Filosofi 2019" in " ".join(body["sources"]["indice_de_besoin"])
+
+
+def test_needs_api_follows_the_ranking_page_parameters_and_gives_csv(client: FlaskClient):
+    regional = client.get("/api/v1/needs?reference=region&ordre=besoin&poids=loyer_appartement:1").get_json()
+    assert regional["parametres"]["poids"] == {"loyer_appartement": 1.0}
+    assert regional["parametres"]["reference"] == "region"
+    scores = [item["score_besoin"] for item in regional["territoires"]]
+    assert scores == sorted(scores, reverse=True)
+    csv = client.get("/api/v1/needs?format=csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    frame = pd.read_csv(io.StringIO(csv.get_data(as_text=True)), dtype={"code": str})
+    assert len(frame) == 92 and "ecart_places_pension_famille" in frame and frame["code"].str.len().eq(9).all()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["poids=inconnu:2", "poids=loyer_appartement:-1", "reference=lune", "reference=cible&cible=-5", "cible=abc"],
+)
+def test_needs_api_bad_values_give_notices_and_defaults(client: FlaskClient, query: str):
+    response = client.get(f"/api/v1/needs?{query}")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["avertissements"] and len(body["territoires"]) == 92
+
+
+def test_needs_api_refuses_unknown_parameters(client: FlaskClient):
+    error = refused(client, "/api/v1/needs?score_besoin=1")
+    assert "score_besoin" in error["message"] and "poids" in error["valeurs_acceptees"]

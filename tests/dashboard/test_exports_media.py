@@ -63,11 +63,11 @@ def test_a_ranking_image_has_one_bar_per_territory_with_rank_interval(store):
     content = slide(store, "classement:7")
     figure = exports_media.export_figure(store, content, exports_media.SIZES["projecteur"], EXPORTED)
     bars = figure.data[0]
-    assert list(bars.x) == [row.score for row in content.ranking]
+    assert list(bars.x) == [max(row.shortfall, 0.0) for row in content.ranking]
     assert bars.y[0].startswith("1er  ") and len(bars.y) == 7
-    assert all("rang" in text for text in bars.text)
+    assert all("rang" in text and "places" in text for text in bars.text)
     texts = exports_media.figure_texts(figure)
-    assert "Les 7 EPCI au score de besoin le plus élevé" in texts and "Sources : " in texts
+    assert "Les 7 premiers EPCI" in texts and "Sources : " in texts
 
 
 def test_a_comparison_image_has_one_panel_per_indicator_and_the_region_line(store):

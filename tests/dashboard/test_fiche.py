@@ -1,4 +1,4 @@
-"""Territory fiche builders, ranking page helpers, score on the map and method section (no browser),
+"""Territory fiche builders, ranking page helpers, need index on the map and method section (no browser),
 on the real build of the open-data mirror."""
 
 from __future__ import annotations
@@ -10,15 +10,17 @@ import dash
 import plotly
 import pytest
 
-from dashboard import fiche, maps, needs, needs_state
+from dashboard import arguments, fiche, maps, needs, needs_method, needs_state, needs_views
 from dashboard.app import create_app
 from dashboard.map_state import choices_from_store, parse_state, serialise_state
+from dashboard.needs_store import SCORE_INDICATOR, needs_inputs
 from dashboard.settings import Settings
 from dashboard.store import Store
 
 LENS = "246200364"
 AMIENS = "248000531"
-VAL_DE_L_OISE = "200040426"  # poverty rate under statistical secrecy
+MEL = "200093201"
+STRADDLING = "200069722"  # CC interrégionale Aumale - Blangy-sur-Bresle
 NNBSP = "\u202f"
 
 
@@ -42,32 +44,34 @@ def test_fiche_data_of_an_epci_of_the_pas_de_calais(store: Store):
     assert data.identity.communes == 36 and data.identity.kind == "Communauté d'agglomération"
     assert "à travers son département" in data.accelerated and "Pas-de-Calais" in data.accelerated
     sentences = [argument.text for argument in data.arguments]
-    poverty = [text for text in sentences if text.startswith("Le taux de pauvreté")]
-    assert poverty == [
-        f"Le taux de pauvreté (24,9{NNBSP}%, Insee, Filosofi 2021, approximation) dépasse la moyenne du "
-        f"Pas-de-Calais (21,7{NNBSP}%).",
-        f"Le taux de pauvreté (24,9{NNBSP}%, Insee, Filosofi 2021, approximation) dépasse la moyenne régionale "
-        f"(21,6{NNBSP}%).",
+    minima = [text for text in sentences if text.startswith("Part des minima sociaux")]
+    assert minima == [
+        f"Part des minima sociaux dans le revenu (valeur officielle 2019) (5,4{NNBSP}%, Insee, Filosofi 2019 "
+        f"(EPCI, départements, régions)) dépasse la moyenne du Pas-de-Calais (3,8{NNBSP}%) et la moyenne "
+        f"régionale (3,6{NNBSP}%)."
     ]
-    assert [fiche.of_departement(name) for name in ("Aisne", "Nord", "Somme")] == [
+    assert [arguments.of_departement(name) for name in ("Aisne", "Nord", "Somme")] == [
         "de l'Aisne",
         "du Nord",
         "de la Somme",
     ]
-    assert any("il en manquerait environ" in text and "places" in text for text in sentences)
-    assert all(
-        argument.supports
-        for argument in data.arguments
-        if "dépasse la moyenne" in argument.text and "pauvreté" in argument.text
-    )
+    assert any("il en manquerait environ" in text and "fourchette" in text for text in sentences)
+    assert sentences[0].startswith("Son indice de besoin") and "Rang 1er sur 92 EPCI" in sentences[0]
+    assert all(argument.supports for argument in data.arguments if text_supports(argument.text))
     assert len(data.establishments) == int((store.residences["epci_code"] == LENS).sum())
 
 
-def test_no_sentence_without_data(store: Store):
-    data = fiche.fiche_data(store, VAL_DE_L_OISE, needs_state.default_state())
-    assert not any("pauvreté" in argument.text for argument in data.arguments)
-    assert data.ranking.table.loc[VAL_DE_L_OISE, "n_missing"] == 1
-    assert "1 indicateur(s) manquant(s)" in texts(fiche.score_section(data))
+def text_supports(text: str) -> bool:
+    return "dépasse la moyenne" in text and "minima sociaux" in text
+
+
+def test_a_missing_or_partial_value_is_said_and_never_counted(store: Store):
+    data = fiche.fiche_data(store, STRADDLING, needs_state.default_state())
+    assert data.row["n_masked"] >= 3 and data.row["n_missing"] >= 3
+    section = texts(fiche.need_section(data))
+    assert "écartée : couvre 20" in section and "indicateur(s) manquant(s) ou écarté(s)" in section
+    figures = texts(fiche.figures_section(store, data))
+    assert "partie Hauts-de-France du territoire seulement" in figures
 
 
 def test_accelerated_epci_and_epci_outside_the_plan(store: Store):
@@ -75,29 +79,41 @@ def test_accelerated_epci_and_epci_outside_the_plan(store: Store):
     assert amiens.accelerated == "Territoire de mise en œuvre accélérée du Logement d'abord (1re vague)."
     somme = next(
         code
-        for code in needs.needs_inputs(store).territories.index
-        if code not in (AMIENS,)
-        and store.display["epci"].features.set_index("code").at[code, "departement_code"] == "80"
+        for code in store.display["epci"].features["code"]
+        if code != AMIENS and store.display["epci"].features.set_index("code").at[code, "departement_code"] == "80"
     )
     assert fiche.fiche_data(store, somme, needs_state.default_state()).accelerated is None
     assert fiche.fiche_data(store, "000000000", needs_state.default_state()) is None
 
 
 def test_gap_follows_the_chosen_reference(store: Store):
-    state = needs_state.NeedsState(weights=needs_state.default_weights(), comparison="cible", target=2.0, places=10.0)
+    state = needs_state.NeedsState(weights=needs.default_weights(), reference="cible", target=20.0)
     data = fiche.fiche_data(store, LENS, state)
-    assert data.gap["expected"] == pytest.approx(242_013 * 2 / 10_000)
-    assert data.gap["gap_places"] == pytest.approx(data.gap["gap_residences"] * 10)
-    assert "taux saisi (2,00 pour 10 000 hab.)" in texts(fiche.gap_section(store, data))
+    assert data.row["supply_places"] + data.row["gap_places"] == pytest.approx(242_013 * 20 / 10_000)
+    section = texts(fiche.supply_section(store, data))
+    assert "objectif saisi (20,0 places pour 10 000 habitants" in section
+    assert "Pensions de famille et résidences accueil" in section and "Dispersion des tailles" in section
+
+
+def test_mel_and_the_priority_explanation(store: Store):
+    data = fiche.fiche_data(store, MEL, needs_state.default_state())
+    assert data.row["rank"] <= needs.TOP and data.row["gap_places"] < 0
+    priority = texts(fiche.priority_section(data))
+    assert "son offre dépasse la référence" in priority and "besoin-offre" in priority
+    figures = texts(fiche.figures_section(store, data))
+    assert "20\u202f940" in figures and "245900410" in figures  # official median under the former SIREN
 
 
 def test_figures(store: Store):
     data = fiche.fiche_data(store, LENS, needs_state.default_state())
-    bars = fiche.contribution_figure(data.ranking, data.inputs, [LENS, AMIENS])
-    assert bars["data"][0]["name"] == "Taux de pauvreté"
-    assert len(bars["data"]) == len(needs.DEFAULT_COMPONENTS)
+    bars = needs_views.contribution_figure(data.analysis, [LENS, AMIENS])
+    assert bars["data"][0]["name"] == "Part des minima sociaux dans le revenu (valeur officielle 2019)"
+    assert len(bars["data"]) == len(data.analysis.components)
     total = sum(trace["x"][0] for trace in bars["data"])
-    assert total == pytest.approx(data.ranking.table.at[LENS, "score"], abs=0.5)
+    assert total == pytest.approx(data.row["need"], abs=0.5)
+    scatter = needs_views.need_supply_figure(data.analysis, highlight=LENS)
+    assert scatter["data"][-1]["text"] == ["CA de Lens - Liévin"]
+    assert len(scatter["layout"]["shapes"]) == 3  # priority quadrant, mean need, reference rate
     figure = fiche.fiche_map_figure(store, LENS)
     assert len(figure["data"][0]["locations"]) == 36 and len(figure["data"][0]["geojson"]["features"]) == 36
     assert sum(len(trace["lon"]) for trace in figure["data"][1:]) == len(data.establishments)
@@ -107,10 +123,13 @@ def test_figures(store: Store):
 def test_sections_cite_sources(store: Store):
     data = fiche.fiche_data(store, LENS, needs_state.default_state())
     figures = texts(fiche.figures_section(store, data))
-    assert "Insee, Filosofi 2021" in figures and "publié par département seulement" in figures
-    method = fiche.method_section(store)
+    assert "Insee, Filosofi 2019" in figures and "publié par département seulement" in figures
+    assert "extrait dérivé" in figures and "UMR 1041 CESAER" in figures
+    method = needs_method.method_section(store)
     assert method.id == needs.METHOD_ANCHOR
-    assert "indicateur-score_besoin" in texts(method) and "DREES" in texts(method)
+    method_text = texts(method)
+    assert "indicateur-score_besoin" in method_text and "DREES" in method_text
+    assert "CC Thelloise" in method_text and "245900410" in method_text
 
 
 def test_pages_handle_bad_input(app: dash.Dash):
@@ -118,14 +137,16 @@ def test_pages_handle_bad_input(app: dash.Dash):
 
     with app.server.test_request_context("/"):
         page = texts(territoire.layout(code_siren=LENS))
-        ranking = texts(classement.layout(poids="taux_pauvrete:2", dep="62"))
+        ranking = texts(classement.layout(poids="loyer_appartement:2", dep="62", cible="-5", reference="cible"))
         unknown = texts(territoire.layout(code_siren="123"))
         bad = texts(territoire.layout(code_siren=LENS, poids="x:1", inconnu="1"))
         repeated = texts(territoire.layout(code_siren=[LENS, "123"]))
+        reference = texts(territoire.layout(code_siren=LENS, reference="lune"))
     assert "Monter un projet ici" in page and f"/comprendre/monter-un-projet?territoire={LENS}" in page
     assert "Territoire introuvable" in unknown and "fiche-recherche" in unknown
     assert "Indicateur « x » inconnu" in bad and "Paramètre « inconnu » inconnu" in bad
-    assert "Pas-de-Calais" in ranking
+    assert "Valeur « lune » inconnue pour « reference »" in reference
+    assert "Pas-de-Calais" in ranking and "Objectif « -5 » invalide" in ranking
     assert "Territoire introuvable" in repeated  # a repeated parameter is never taken for the SIREN
 
 
@@ -135,30 +156,32 @@ def test_search_and_filters(store: Store):
     results = texts(territoire.search_results(store, "THIERACHE"))
     assert "Thiérache" in results and "/territoire/" in results
     assert "Aucun EPCI" in texts(territoire.search_results(store, "zzz"))
-    inputs = needs.needs_inputs(store)
+    inputs = needs_inputs(store)
     state = needs_state.NeedsState(
-        weights=needs_state.default_weights(), departements=("80",), kinds=("CC",), band="moins-de-20000"
+        weights=needs.default_weights(), departements=("80",), kinds=("CC",), band="moins-de-20000"
     )
-    codes = classement.filtered_codes(inputs, state)
+    codes = classement.filtered_codes(inputs.territories, state)
     assert codes and all(inputs.territories.at[code, "departement_code"] == "80" for code in codes)
     assert all(inputs.territories.at[code, "population"] < 20_000 for code in codes)
 
 
 def test_the_map_accepts_the_score_and_keeps_its_weights(store: Store):
     choices = choices_from_store(store)
-    assert needs.SCORE_INDICATOR in choices.indicators
+    assert SCORE_INDICATOR in choices.indicators
     state, notices = parse_state(
-        {"indicateur": "score_besoin", "poids": "taux_pauvrete:2,taux_chomage:1", "normalisation": "z_robuste"}, choices
+        {"indicateur": "score_besoin", "poids": "loyer_appartement:2,taux_chomage:1", "normalisation": "z_robuste"},
+        choices,
     )
-    assert notices == [] and state.score.weight("taux_pauvrete") == 2.0
+    assert notices == [] and state.score.weight("loyer_appartement") == 2.0
     text = serialise_state(state)
-    assert "indicateur=score_besoin" in text and "poids=taux_pauvrete:2,taux_chomage:1&normalisation=z_robuste" in text
+    assert "indicateur=score_besoin" in text
+    assert "poids=taux_chomage:1,loyer_appartement:2&normalisation=z_robuste" in text
     assert parse_state(dict(pair.split("=") for pair in text[1:].split("&")), choices)[0] == state
-    other = serialise_state(parse_state({"indicateur": "taux_pauvrete", "poids": "taux_pauvrete:2"}, choices)[0])
+    other = serialise_state(parse_state({"indicateur": "taux_pauvrete", "poids": "loyer_appartement:2"}, choices)[0])
     assert "poids" not in other  # the weights only travel with the score
     from dashboard.callbacks_map import map_view_for
 
     view = map_view_for(store, state)
-    assert view.values is not None and view.heading == "Score de besoin (estimation) par EPCI"
+    assert view.values is not None and view.heading == "Indice de besoin (estimation) par EPCI"
     communes = map_view_for(store, parse_state({"indicateur": "score_besoin", "niveau": "commune"}, choices)[0])
     assert communes.values is None and communes.suggested_level == maps.LEVEL_EPCI

@@ -76,6 +76,7 @@ def one_epci_store(values: dict[str, float | None], coverage: float = 1.0) -> St
                 "label": "Taux de test",
                 "unit": "%",
                 "method": "approximation",
+                "approximation": True,
                 "method_label": "Moyenne pondérée de test.",
                 "direction": 1,
                 "theme": "logement",
