@@ -15,7 +15,9 @@ Every value can be tuned by an environment variable (defaults in brackets):
 - ACCESS_LOG [-]: access log file (`-` = standard output), or empty to turn it off.
 
 Warm-up: the master (preload_app) and then each new worker display every page once before taking
-traffic (Dash's lazy set-up, lazy imports of mapclassify/SciPy, page cache): see `_warm_up`.
+traffic (Dash's lazy set-up, lazy imports of mapclassify/SciPy, page cache): see `_warm_up`. The objects
+that live as long as the worker (data store, layouts, modules) are then moved out of the garbage collector's
+reach (`gc.freeze`): without it, each full collection walks them again and pauses a request for about 70 ms.
 
 Production never runs in debug mode: gunicorn never calls `app.run` (the only place that turns Dash's
 dev tools and Flask's debugger on, for `python -m dashboard` with DEBUG=1) and `create_app` sets Flask's
@@ -24,6 +26,7 @@ DEBUG off; a warning is logged if DEBUG is set.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from pathlib import Path
@@ -84,6 +87,7 @@ def post_worker_init(worker) -> None:  # gunicorn hook: a new worker, before it 
     otherwise be dispatched before that set-up ends and fail with « Callback function not found ».
     """
     _warm_up(worker.wsgi, worker.log)
+    gc.freeze()
 
 
 def _warm_up(app, log) -> None:

@@ -5,7 +5,7 @@
 - server: what the /classement callback does after a weight change (controls → state → analysis with 500
   draws → every output, serialised as Dash sends it), for random weights; beside it, in the same run, the
   analysis without robustness (1 draw) as a baseline, and the fiche layout;
-- with --browser: in headless Chromium on a real gunicorn, the time from a slider key press to the updated
+- with --browser: in headless Chromium on a real gunicorn (production configuration, one worker), the time from a slider key press to the updated
   address of the page (what a user waits for), and the callback's round trip seen by the browser, beside a
   round trip to /healthz from the same page as a baseline.
 
@@ -15,6 +15,7 @@ Target (needs analysis v2): /classement recompute after a weight change, server 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -84,6 +85,7 @@ def server(rounds: int) -> None:
         store = current_store()
         departements = list(store.display["departement"].codes)
         classement.view(store, needs_state.default_state())  # warm-up
+        gc.freeze()  # as gunicorn.conf.py does after each worker's warm-up
         callback, analysis_500, analysis_1, sizes = [], [], [], []
         for _ in range(rounds):
             controls = random_controls(generator)
@@ -121,7 +123,7 @@ def browser(rounds: int) -> None:
 
     data_dir = Path(os.environ.get("DATA_DIR", REPO_ROOT / "data")).resolve()
     log = Path("/tmp/bench-needs-gunicorn.log")
-    with serve(data_dir, log) as url, sync_playwright() as playwright:
+    with serve(data_dir, log, ("-c", str(REPO_ROOT / "gunicorn.conf.py"))) as url, sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = chromium.new_page(viewport={"width": 1440, "height": 900})
         round_trips: list[float] = []
@@ -156,7 +158,7 @@ def browser(rounds: int) -> None:
             for _ in range(rounds)
         ]
         chromium.close()
-    print("Browser (headless Chromium, gunicorn 1 worker × 4 threads, loopback):")
+    print("Browser (headless Chromium, gunicorn.conf.py with 1 worker × 4 threads, loopback):")
     report("slider key press → ranking and address updated", waits)
     report("  callback round trip seen by the browser", round_trips)
     report("  baseline: /healthz round trip from the same page", baseline)

@@ -56,11 +56,14 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serve(data_dir: Path, log_path: Path) -> Iterator[str]:
-    """Run the production entry point (gunicorn, dashboard.wsgi) on a free port; yield its base URL."""
+def serve(data_dir: Path, log_path: Path, options: tuple[str, ...] = ()) -> Iterator[str]:
+    """Run the production entry point (gunicorn, dashboard.wsgi) on a free port; yield its base URL.
+
+    `options` go to gunicorn first (e.g. `("-c", "gunicorn.conf.py")` for the production hooks)."""
     port = _free_port()
     env = {**os.environ, "DATA_DIR": str(data_dir), "DEBUG": "0", "PORT": str(port)}
-    command = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--workers", "1", "--threads", "4"]
+    command = [sys.executable, "-m", "gunicorn", *options, "dashboard.wsgi:server", "--workers", "1"]
+    command += ["--threads", "4"]
     command += ["--timeout", "60", "--preload", "--no-control-socket", "--bind", f"127.0.0.1:{port}"]
     with log_path.open("w") as log:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
