@@ -1055,6 +1055,10 @@ def indicator_figure(store: Store, indicator: str, level: str, code: str) -> Key
         share = values.coverage[position]
         if math.isfinite(share) and share < 0.9995:
             details.append(f"couvre {format_percent(share)} de la population")
+        rows = rows_of(store, indicator, level)
+        described = rows.at[code, "detail"] if "detail" in rows and code in rows.index else None
+        if isinstance(described, str) and described:  # what the value covers, how it was estimated
+            details.append(described)
     return KeyFigure(entry["label"], format_value(value, entry), " ; ".join(details), values.source_line)
 
 

@@ -336,9 +336,10 @@ def _rent_detail(row: pd.Series) -> str:
     """« estimé à l'échelle de l'EPCI ; intervalle de prédiction à 95 % : 7,4 à 11,9 € par m² ; 2 annonces »."""
     low, high = (f"{value:.1f}".replace(".", ",") for value in (row["rent_low"], row["rent_high"]))
     adverts = int(row["adverts_in_commune"])
+    count = f"{adverts:,}".replace(",", "\u202f")
     return (
         f"{loyers.PREDICTION_LEVELS[row['prediction_level']]} ; intervalle de prédiction à 95 % : {low} à {high} € "
-        f"par m² ; {adverts} annonce{'s' if adverts > 1 else ''} dans la commune"
+        f"par m² ; {count} annonce{'s' if adverts > 1 else ''} dans la commune"
     )
 
 
