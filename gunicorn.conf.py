@@ -8,9 +8,11 @@ Every value can be tuned by an environment variable (defaults in brackets):
   (about 400 MB resident, partly shared with the master thanks to preload_app);
 - GUNICORN_THREADS [4]: threads per worker (requests waiting on the network overlap);
 - GUNICORN_TIMEOUT [60]: seconds before a silent worker is killed and replaced;
-- GUNICORN_MAX_REQUESTS [2000]: a worker is recycled after this many requests (plus up to 10 % jitter),
-  which bounds memory growth; with `preload_app` the data is already loaded, so a recycled worker is
-  ready at once;
+- GUNICORN_MAX_REQUESTS [20000]: a worker is recycled after about this many requests, which bounds memory
+  growth. The workers' limits are staggered (`post_fork`): worker k of n recycles after
+  max_requests × (1 + k/n) requests plus up to 10 % jitter, so two workers never restart together and one
+  always serves; a recycled worker finishes its requests (graceful_timeout) and its replacement is warmed
+  before it takes traffic (`post_worker_init`);
 - FORWARDED_ALLOW_IPS [127.0.0.1]: addresses of the reverse proxy allowed to set X-Forwarded-* headers;
 - ACCESS_LOG [-]: access log file (`-` = standard output), or empty to turn it off.
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import random
 from pathlib import Path
 
 
@@ -49,7 +52,7 @@ preload_app = True
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
 keepalive = 5
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
 max_requests_jitter = max_requests // 10
 # The heartbeat file of the workers in memory, not on a (possibly slow or read-only) disk.
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
@@ -77,6 +80,21 @@ def when_ready(server) -> None:  # gunicorn hook: the master is listening, no wo
         server.log.warning("DEBUG is ignored under gunicorn: production never runs in debug mode.")
     if server.cfg.preload_app:  # warm the app once here: every worker is forked from a warm master
         _warm_up(server.app.wsgi(), server.log)
+
+
+def staggered_max_requests(base: int, workers: int, age: int, draw: int) -> int:
+    """Requests before the worker spawned `age`-th (gunicorn counts from 1) is recycled: the workers of a
+    generation are spread over one extra `base`, so that their restarts never coincide; `draw` (from 0 to the
+    jitter) adds gunicorn's usual randomness."""
+    return base + (age % max(workers, 1)) * base // max(workers, 1) + draw
+
+
+def post_fork(server, worker) -> None:  # gunicorn hook: in the new worker, before it initialises
+    cfg = server.cfg
+    if cfg.max_requests <= 0:  # recycling turned off: gunicorn's own default (never)
+        return
+    draw = random.randint(0, cfg.max_requests_jitter) if cfg.max_requests_jitter > 0 else 0
+    worker.max_requests = staggered_max_requests(cfg.max_requests, cfg.workers, worker.age, draw)
 
 
 def post_worker_init(worker) -> None:  # gunicorn hook: a new worker, before it accepts connections

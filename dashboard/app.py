@@ -1,24 +1,36 @@
-"""Application factory: a Dash multi-page app served entirely from local files."""
+"""Application factory: a Dash multi-page app served entirely from local files.
+
+Besides the pages, the factory serves the site files a crawler asks for (`/robots.txt`, `/favicon.ico`),
+answers 404 (with the French not-found page of the app) for an address that is no page, and, in
+production (Dash's dev tools off), keeps out of the pages what would tell the versions of Dash, Python
+and Plotly (`DashboardApp`).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import html as html_text
 import logging
 from pathlib import Path
+from typing import Any
 
 import dash
 from dash import html
+from dash.fingerprint import check_fingerprint
+from flask import Response, request, send_file
+from werkzeug.exceptions import NotFound
 
-from dashboard import ids
+from dashboard import ids, maps
 from dashboard.api import init_api
 from dashboard.callbacks_map import init_map_routes
 from dashboard.components import APP_NAME, REGION_NAME, footer, header
 from dashboard.exports_media import init_exports
 from dashboard.health import init_health
-from dashboard.page_cache import init_page_cache
-from dashboard.security import callback_error, error_banner, init_security
+from dashboard.page_cache import VALID_PATH, init_page_cache, match_page
+from dashboard.security import callback_error, error_banner, init_security, wants_json
 from dashboard.settings import Settings
 from dashboard.static_compression import init_static_compression
-from dashboard.store import CONFIG_KEY, Store, StoreError, load_store
+from dashboard.store import CONFIG_KEY, Store, StoreError, current_store, load_store
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TITLE = f"{APP_NAME} — {REGION_NAME}"
@@ -27,6 +39,25 @@ DESCRIPTION = (
     "construits à partir de données publiques ouvertes."
 )
 NOT_FOUND_MODULE = "not_found_404"
+TERRITORY_MODULE = "dashboard.pages.territoire"
+FAVICON = PACKAGE_DIR / "assets" / "favicon.ico"
+SITE_FILES_MAX_AGE_S = 86400
+# Crawlers: every page may be indexed. Downloads, exports (PDF, images through Chromium) and the API are
+# computed on demand from the same data as the pages, in endless combinations of parameters: crawling
+# them would only load the server. The API's documentation (/api, a page) stays open. Dash's own routes
+# (/_dash-*, /assets/) stay open too: a search engine that runs the scripts needs them to see the pages.
+ROBOTS_TXT = """\
+# Résidences sociales — Hauts-de-France : tableau de bord public, données ouvertes.
+User-agent: *
+Allow: /
+Disallow: /telecharger/
+Disallow: /export/
+Disallow: /api/
+Disallow: /healthz
+"""
+# What Dash writes in every page's configuration (`_dash-config`) for its dev tools only.
+VERSION_KEYS = ("dash_version", "dash_version_url", "python_version", "plotly_version", "ddk_version")
+COMPONENT_SUITES = "_dash-component-suites/"
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="fr">
     <head>
@@ -61,6 +92,114 @@ def navigable_pages() -> list[dict]:
     return sorted(pages, key=lambda page: page["order"])
 
 
+class DashboardApp(dash.Dash):
+    """Dash, minus what tells the versions of Dash, Python and Plotly when its dev tools are off.
+
+    Dash writes them in each page's configuration (read only by the dev tools' version check) and in
+    the fingerprint of each bundle's address (`react@18.v4_4_1m1796620322.3.1.min.js`). In production
+    the former are left out and the latter replaced by an opaque one derived from it: it still changes
+    with the version and the file's date (cache-busting), and Dash still serves it for a year.
+    `python -m dashboard` with DEBUG=1 (dev tools on) keeps Dash's behaviour.
+    """
+
+    def dev_tools_on(self) -> bool:
+        tools = self._dev_tools
+        return bool(tools.get("ui") or tools.get("hot_reload"))
+
+    def _config(self) -> dict[str, Any]:
+        config = super()._config()
+        if not self.dev_tools_on():
+            for key in VERSION_KEYS:
+                config.pop(key, None)
+        return config
+
+    def _collect_and_register_resources(self, resources: Any, include_async: bool = True, url_attr: str = "src"):
+        sources = super()._collect_and_register_resources(resources, include_async, url_attr)
+        if self.dev_tools_on():
+            return sources
+        return [
+            {**source, url_attr: opaque_fingerprint(source[url_attr])}
+            if isinstance(source, dict) and isinstance(source.get(url_attr), str)
+            else opaque_fingerprint(source)
+            if isinstance(source, str)
+            else source
+            for source in sources
+        ]
+
+
+def opaque_fingerprint(url: str) -> str:
+    """A component-suite address whose fingerprint (`v<version>m<date>`) no longer tells the version."""
+    if COMPONENT_SUITES not in url:
+        return url
+    folder, _, name = url.rpartition("/")
+    parts = name.split(".")
+    if len(parts) < 3 or not check_fingerprint(name)[1]:
+        return url
+    digest = hashlib.sha256(parts[1].encode()).hexdigest()[:16]
+    return f"{folder}/{'.'.join([parts[0], f'v0m{digest}', *parts[2:]])}"
+
+
+def _known_territory(code_siren: Any = None, **_: Any) -> bool:
+    """Whether `/territoire/<code_siren>` is the fiche of an EPCI of the store (else: its not-found page)."""
+    store = current_store()
+    return (
+        isinstance(store, Store)
+        and isinstance(code_siren, str)
+        and maps.LEVEL_EPCI in store.display
+        and code_siren in set(store.display[maps.LEVEL_EPCI].codes)
+    )
+
+
+def _page_title(page: dict[str, Any], variables: dict[str, Any]) -> str:
+    title = page.get("title", TITLE)
+    return str(title(**variables) if callable(title) else title)
+
+
+def init_site_routes(app: dash.Dash) -> None:
+    """/robots.txt, /favicon.ico, and a 404 status for any address that is no page of the app.
+
+    Dash answers every unknown address with its page (200), where its router shows « Page introuvable »:
+    for a crawler, every address exists. The same page is now served with 404, its title set to the
+    not-found page's (or, for the fiche of an unknown SIREN, « Territoire introuvable »); navigating
+    inside the app is unchanged. The API and Dash's own routes answer a JSON 404 (dashboard.security).
+    """
+    server = app.server
+    catchall = f"{app.config.routes_pathname_prefix}<path:path>"
+
+    @server.get("/robots.txt")
+    def robots_txt() -> Response:
+        response = Response(ROBOTS_TXT, mimetype="text/plain")
+        response.cache_control.public = True
+        response.cache_control.max_age = SITE_FILES_MAX_AGE_S
+        return response
+
+    @server.get("/favicon.ico")
+    def favicon() -> Response:
+        return send_file(FAVICON, mimetype="image/vnd.microsoft.icon", max_age=SITE_FILES_MAX_AGE_S)
+
+    @server.before_request
+    def not_found_status() -> Response | None:
+        rule = request.url_rule
+        if request.method not in ("GET", "HEAD") or rule is None or rule.rule != catchall:
+            return None
+        match = match_page(app, request.path)
+        if match is not None and match.exists:
+            return None
+        if wants_json():
+            raise NotFound()
+        if match is None:
+            not_found = next(
+                (page for page in dash.page_registry.values() if page["module"].split(".")[-1] == NOT_FOUND_MODULE),
+                {},
+            )
+            title = _page_title(not_found, {})
+        else:
+            title = _page_title(match.page, match.variables)
+        index = app.index()
+        index = index.replace(f"<title>{app.title}</title>", f"<title>{html_text.escape(title)}</title>", 1)
+        return Response(index, status=404, mimetype="text/html")
+
+
 def _load_or_explain(settings: Settings) -> Store | StoreError:
     try:
         return load_store(settings.data_dir)
@@ -72,7 +211,7 @@ def _load_or_explain(settings: Settings) -> Store | StoreError:
 def create_app(config: Settings | None = None) -> dash.Dash:
     """Build the app; the data store is loaded once here and kept in `server.config["STORE"]`."""
     settings = config or Settings.from_env()
-    app = dash.Dash(
+    app = DashboardApp(
         __package__,
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),
@@ -109,9 +248,14 @@ def create_app(config: Settings | None = None) -> dash.Dash:
         ],
         className="site",
     )
-    # Production readiness (issue 9): /healthz, then security headers, limits and French error pages
-    # (last: the Content-Security-Policy hashes the inline scripts of every registered callback).
+    # Production readiness (issue 9): /healthz, then security headers, limits, checked callback requests
+    # and French error pages (before the hooks below: a request is refused before any of them runs).
     init_health(app.server, settings)
-    init_page_cache(app.server)
     init_security(app, settings)
+    # Which fiches exist: their other addresses get a 404 status and stay out of the page cache.
+    territory = dash.page_registry.get(TERRITORY_MODULE)
+    if territory is not None:
+        territory.setdefault(VALID_PATH, _known_territory)
+    init_site_routes(app)
+    init_page_cache(app)
     return app

@@ -132,9 +132,7 @@ def gap_argument(analysis: Analysis, code: str) -> Argument | None:
     if rounded > 0:
         return Argument(typo(f"{head} : il en manquerait {places_text(row['gap_places'])} ({ranges})."), True)
     if rounded < 0:
-        return Argument(
-            typo(f"{head} : l'offre dépasse ce taux de {places_text(row['gap_places'])} ({ranges})."), False
-        )
+        return Argument(typo(f"{head} : l'offre dépasse ce taux d'{places_text(row['gap_places'])} ({ranges})."), False)
     return Argument(typo(f"{head} : l'offre est proche de ce taux."), False)
 
 
@@ -156,7 +154,7 @@ def priority_argument(analysis: Analysis, code: str) -> Argument | None:
     if rounded > 0:
         text += f" ; il manquerait {places_text(row['shortfall_places'])}."
     elif rounded < 0:
-        text += f" ; l'offre dépasse cette attente de {places_text(row['shortfall_places'])}."
+        text += f" ; l'offre dépasse cette attente d'{places_text(row['shortfall_places'])}."
     else:
         text += " ; l'offre correspond à cette attente."
     text += (
@@ -169,7 +167,7 @@ def priority_argument(analysis: Analysis, code: str) -> Argument | None:
 def robustness_text(row: Mapping[str, float], draws: int) -> str:
     """« dans les 10 premiers pour 100 % des 500 tirages » (only said so when the 95th percentile is within)."""
     low, high = int(row["rank_low"]), int(row["rank_high"])
-    interval = f"rang entre le {maps.ordinal(low)} et le {maps.ordinal(high)} pour 90 % des {draws} tirages"
+    interval = f"rang entre le {maps.ordinal(low)} et le {maps.ordinal(high)} pour 90\u202f% des {draws} tirages"
     share = row.get("top_share")
     if needs.robust_top(row["rank_high"]):
         return f"{interval} : dans les {needs.TOP} premiers pour {maps.format_percent(share)} des tirages"

@@ -3,10 +3,17 @@ as a PDF handout (one slide per A4 landscape page) and a territory fiche as a PD
 
 Pure part: `export_figure` builds a self-contained plotly figure (GeoJSON inlined, every text written in
 it) for a slide and an image size. Rendering part: headless Chromium (Debian's /usr/bin/chromium, driven
-by Playwright's sync API), one browser per request, closed in every case; the image page has no network
-at all (plotly.js injected from the plotly package, requests aborted) and the PDF pages may only reach
-the app itself on loopback. When Chromium or Playwright is missing the routes answer 503 with a French
-page; a render has a time limit (RENDER_TIMEOUT_S) and at most MAX_RENDERS run at once per process.
+by Playwright's sync API), one browser per render, closed in every case; the image page has no network
+at all (plotly.js injected from the plotly package, requests aborted). The PDF pages are loaded at the
+site's public address (PUBLIC_URL, so that every link of the PDF points there) but never over the
+network: each request of the page is answered in-process by the Flask app (`serve_in_process`),
+anything else is refused. When Chromium or Playwright is missing the routes answer 503 with a French
+page; a render has a time limit (RENDER_TIMEOUT_S).
+
+Renders never run in the threads that serve requests: they run in a small pool per process
+(`RenderPool`, MAX_RENDERS at once). A request waits for its render only if the pool admits it, and the
+pool admits at most GUNICORN_THREADS − 2 renders (running or queued): the other threads stay free for
+the pages and /healthz, and any further export is answered at once with 503 and Retry-After.
 
 Routes: `/export/diapositive.png|svg?diapo=<slide>&taille=projecteur|impression`,
 `/export/presentation.pdf?d=<deck>`, `/export/territoire/<siren>.pdf`.
@@ -15,6 +22,7 @@ Routes: `/export/diapositive.png|svg?diapo=<slide>&taille=projecteur|impression`
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import contextlib
 import html as html_text
 import json
@@ -29,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import plotly
 import plotly.graph_objects as go
@@ -68,8 +76,21 @@ CHROMIUM_ARGS = (
 )
 RENDER_TIMEOUT_S = 40.0
 LAUNCH_TIMEOUT_S = 15.0
+#: Renders at once per process (each one is a browser, about one core).
 MAX_RENDERS = 2
-QUEUE_WAIT_S = 10.0
+#: Renders admitted beyond those running, waiting for a free browser (when threads allow it).
+MAX_QUEUED = 2
+#: Request threads of a gunicorn worker kept free for pages and /healthz, whatever the exports.
+FREE_THREADS = 2
+DEFAULT_THREADS = 4
+#: CPU niceness of Chromium and of Playwright's driver (the worker's threads keep theirs).
+RENDER_NICENESS = 10
+#: Retry-After of a 503 « Serveur occupé » (seconds): about one render.
+BUSY_RETRY_S = 10
+#: Request headers of Chromium not passed to the app: the host is the public one, and the answer must
+#: come uncompressed (the app compresses when asked; Playwright sends the body as is).
+DROPPED_REQUEST_HEADERS = frozenset({"host", "accept-encoding", "content-length", "connection"})
+DROPPED_RESPONSE_HEADERS = frozenset({"content-length", "content-encoding", "transfer-encoding", "connection"})
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 TOPOJSON = Path(__file__).resolve().parent / "assets" / "topojson" / "world_110m.json"
 #: A4 landscape at 96 CSS px per inch: the print view of the deck is laid out at this viewport.
@@ -562,12 +583,46 @@ PDF_PAGE_STYLE = (
 )
 
 
+def serve_in_process(
+    server: Flask, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+) -> tuple[int, dict[str, str], bytes]:
+    """One request of Chromium answered by the Flask app itself, in this thread (no socket, no gunicorn
+    thread): status, headers and body for Playwright's `route.fulfill`.
+
+    The request reaches the app as from any browser (same hooks, limits and error pages), with the
+    host of `url` (the public address) and without Accept-Encoding.
+    """
+    parts = urlsplit(url)
+    forwarded = {name: value for name, value in headers.items() if name.lower() not in DROPPED_REQUEST_HEADERS}
+    response = server.test_client().open(
+        parts.path or "/",
+        base_url=f"{parts.scheme}://{parts.netloc}",
+        query_string=parts.query,
+        method=method,
+        headers=forwarded,
+        data=body,
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    try:
+        content = response.get_data()
+    finally:
+        response.close()
+    kept = {
+        name.lower(): value for name, value in response.headers.items() if name.lower() not in DROPPED_RESPONSE_HEADERS
+    }
+    return response.status_code, kept, content
+
+
 @dataclass(frozen=True)
 class Engine:
-    """Headless Chromium driven by Playwright: one browser per render, closed whatever happens."""
+    """Headless Chromium driven by Playwright: one browser per render, closed whatever happens.
+
+    `base_url` is the site's public address: the address the PDF pages are loaded at (answered
+    in-process, see `serve_in_process`), hence the one every link of a PDF points to.
+    """
 
     chromium: str = DEFAULT_CHROMIUM
-    base_url: str = "http://127.0.0.1:8050"
+    base_url: str = "http://localhost:8050"
     timeout_s: float = RENDER_TIMEOUT_S
 
     def available(self) -> str | None:
@@ -591,6 +646,7 @@ class Engine:
 
         try:
             with sync_playwright() as playwright:
+                lower_children_priority()  # Playwright's driver: Chromium, started by it, inherits its priority
                 try:
                     browser = playwright.chromium.launch(
                         executable_path=self.chromium, args=list(CHROMIUM_ARGS), timeout=LAUNCH_TIMEOUT_S * 1000
@@ -630,8 +686,17 @@ class Engine:
         header, _, payload = result["url"].partition(",")
         return base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode("utf-8")
 
-    def pdf(self, path: str, ready: str, count: int | None, landscape: bool, page_css: str | None = None) -> bytes:
-        """PDF of one of the app's pages, loaded from the app itself on loopback (nothing else reachable).
+    def pdf(
+        self,
+        server: Flask,
+        path: str,
+        ready: str,
+        count: int | None,
+        landscape: bool,
+        page_css: str | None = None,
+    ) -> bytes:
+        """PDF of one of the app's pages, loaded at the public address and answered by `server` in-process
+        (nothing else reachable).
 
         Waits for `ready` (a CSS selector), then for every graph to be drawn (and `count` slides, if given);
         the whole render, launch included, must end within the engine's time limit.
@@ -642,16 +707,29 @@ class Engine:
         deadline = time.monotonic() + self.timeout_s
         url = self.base_url.rstrip("/") + path
         allowed = self.base_url.rstrip("/") + "/"
+
+        def answer(route: Any) -> None:
+            request_ = route.request
+            if not request_.url.startswith(allowed):
+                route.abort()
+                return
+            try:
+                status, headers, body = serve_in_process(
+                    server, request_.method, request_.url, request_.headers, request_.post_data_buffer
+                )
+            except Exception:  # the app answers its own errors; this is a fault of the bridge itself
+                logger.exception("export: in-process request failed: %s %s", request_.method, request_.url)
+                route.abort()
+                return
+            route.fulfill(status=status, headers=headers, body=body)
+
         with self.browser() as browser:
             viewport = {"width": A4_LANDSCAPE_PX[0], "height": A4_LANDSCAPE_PX[1]}
             if not landscape:  # the printable width of A4 portrait (12 mm margins): graphs drawn at print size
                 viewport = {"width": A4_PORTRAIT_PRINTABLE_PX, "height": 1000}
             # bypass_csp: the app forbids eval, which Playwright's waiting uses; the page itself is unchanged.
             context = browser.new_context(viewport=viewport, locale="fr-FR", bypass_csp=True)
-            context.route(
-                "**/*",
-                lambda route: route.continue_() if route.request.url.startswith(allowed) else route.abort(),
-            )
+            context.route("**/*", answer)
             page = context.new_page()
             try:
                 page.goto(
@@ -662,10 +740,7 @@ class Engine:
             except PlaywrightError as error:
                 if isinstance(error, PlaywrightTimeoutError):
                     raise
-                raise ExportUnavailable(
-                    f"l'application ne répond pas à l'adresse {self.base_url} ({first_line(error)}) : "
-                    "réglez EXPORT_BASE_URL"
-                ) from error
+                raise ExportUnavailable(f"la page {path} n'a pas pu être chargée ({first_line(error)})") from error
             page.wait_for_selector(ready, state="attached", timeout=remaining_ms(deadline, self.timeout_s))
             page.wait_for_function(
                 SETTLED_SCRIPT, arg=count, polling=100, timeout=remaining_ms(deadline, self.timeout_s)
@@ -688,11 +763,31 @@ class Engine:
                     header_template="<span></span>",
                     footer_template=(
                         "<div style='font-size:8px;width:100%;padding:0 12mm;font-family:sans-serif;color:#444'>"
-                        f"{escape(APP_NAME)} — {escape(REGION_NAME)} · {escape(path)} · page "
+                        f"{escape(APP_NAME)} — {escape(REGION_NAME)} · {escape(url)} · page "
                         "<span class='pageNumber'></span> / <span class='totalPages'></span></div>"
                     ),
                 )
             return page.pdf(**options)
+
+
+def lower_children_priority() -> None:
+    """Give the child processes of this worker (Playwright's driver, hence the Chromium it starts) a lower
+    CPU priority (niceness RENDER_NICENESS), so that on a busy host the worker's own threads — the pages,
+    /healthz and the renders' Python side — are scheduled first. Linux only; silently skipped elsewhere.
+    """
+    me = os.getpid()
+    try:
+        entries = [entry for entry in os.listdir("/proc") if entry.isdigit()]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                parent = int(handle.read().rsplit(b")", 1)[-1].split()[1])
+            if parent == me and os.getpriority(os.PRIO_PROCESS, int(entry)) < RENDER_NICENESS:
+                os.setpriority(os.PRIO_PROCESS, int(entry), RENDER_NICENESS)
+        except (OSError, ValueError, IndexError):
+            continue
 
 
 def remaining_ms(deadline: float, limit: float) -> float:
@@ -722,16 +817,68 @@ def engine_from(server: Flask) -> Engine:
     return server.config[CONFIG_ENGINE]
 
 
-@contextlib.contextmanager
-def render_slot(server: Flask) -> Iterator[None]:
-    """At most MAX_RENDERS renders at once per process (each one is a browser)."""
-    slots: threading.BoundedSemaphore = server.extensions[EXTENSION_KEY]
-    if not slots.acquire(timeout=QUEUE_WAIT_S):
-        raise ExportBusy("trop d'exports en cours")
-    try:
-        yield
-    finally:
-        slots.release()
+def pool_capacity(environ: Mapping[str, str]) -> int:
+    """Renders a worker admits (running or queued): its threads but FREE_THREADS, from 1 to MAX_RENDERS + MAX_QUEUED.
+
+    Each admitted render keeps one request thread waiting for it; GUNICORN_THREADS is the number of
+    threads of a worker (gunicorn.conf.py).
+    """
+    text = environ.get("GUNICORN_THREADS", "").strip()
+    threads = int(text) if text.isdigit() else DEFAULT_THREADS
+    return max(1, min(threads - FREE_THREADS, MAX_RENDERS + MAX_QUEUED))
+
+
+class RenderPool:
+    """The renders of a process, away from the threads that serve requests.
+
+    At most `workers` renders run at once (threads of their own, created in the worker process, never
+    in gunicorn's master before it forks); at most `capacity` are admitted (running or waiting for a
+    browser). A render that cannot be admitted is refused at once (ExportBusy): the request thread is
+    given back immediately instead of waiting in line.
+    """
+
+    def __init__(self, workers: int = MAX_RENDERS, capacity: int = MAX_RENDERS) -> None:
+        self.workers = workers
+        self.capacity = max(1, capacity)
+        self._lock = threading.Lock()
+        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
+        self._pid: int | None = None
+        self._slots = threading.BoundedSemaphore(self.capacity)
+
+    def _pool(self) -> concurrent.futures.ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None or self._pid != os.getpid():  # new process: new threads and slots
+                self._executor = concurrent.futures.ThreadPoolExecutor(
+                    max_workers=self.workers, thread_name_prefix="rendu-export"
+                )
+                self._slots = threading.BoundedSemaphore(self.capacity)
+                self._pid = os.getpid()
+            return self._executor
+
+    def run(self, produce: Any, timeout_s: float) -> Any:
+        """The result of `produce()` run in the pool; ExportBusy at once when the pool is full."""
+        pool = self._pool()
+        slots = self._slots
+        if not slots.acquire(blocking=False):
+            raise ExportBusy("trop d'exports en cours")
+
+        def job() -> Any:
+            try:
+                return produce()
+            finally:
+                slots.release()  # held as long as the browser runs, given back before the result is seen
+
+        try:
+            future = pool.submit(job)
+        except BaseException:
+            slots.release()
+            raise
+        try:
+            return future.result(timeout=timeout_s)
+        except concurrent.futures.TimeoutError as error:
+            if future.cancel():  # still waiting for a browser: it will never start (a running one has a deadline)
+                slots.release()
+            raise ExportTimeout(f"plus de {timeout_s:.0f} s") from error
 
 
 # --- Routes -------------------------------------------------------------------------------------------------
@@ -746,12 +893,15 @@ max-width:46rem;margin:3rem auto;padding:0 1rem;line-height:1.5}}h1{{font-size:1
 <p><a href="{back}">Revenir à la page précédente</a> · <a href="/">Accueil</a></p></main></body></html>"""
 
 
-def error_page(status: int, title: str, message: str, back: str = deck.PRESENTATION_PATH) -> Response:
+def error_page(
+    status: int, title: str, message: str, back: str = deck.PRESENTATION_PATH, retry_after_s: int = 30
+) -> Response:
+    """A small standalone French HTML page (no script); a 503 says when to retry (Retry-After)."""
     body = ERROR_PAGE.format(title=escape(title), message=escape(message), back=escape(back), app=escape(APP_NAME))
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     if status == 503:
-        response.headers["Retry-After"] = "30"
+        response.headers["Retry-After"] = str(retry_after_s)
     return response
 
 
@@ -770,11 +920,13 @@ def _store_or_error() -> Store | Response:
 
 
 def _render(kind: str, back: str, produce: Any) -> Response | bytes:
-    """Run a render with the engine's limits; a French 503 page when it cannot be done."""
+    """Run a render in the process's render pool, with the engine's limits; a French 503 page when it
+    cannot be done (at once when the pool is full)."""
     started = time.monotonic()
+    pool: RenderPool = current_app.extensions[EXTENSION_KEY]
+    limit = getattr(engine_from(current_app), "timeout_s", RENDER_TIMEOUT_S)
     try:
-        with render_slot(current_app):
-            content = produce()
+        content = pool.run(produce, limit + LAUNCH_TIMEOUT_S)
     except ExportUnavailable as error:
         logger.warning("export %s unavailable: %s", kind, error)
         return error_page(
@@ -795,11 +947,14 @@ def _render(kind: str, back: str, produce: Any) -> Response | bytes:
             back,
         )
     except ExportBusy:
+        logger.info("export %s refused: render pool full", kind)
         return error_page(
             503,
             "Serveur occupé",
-            "D'autres exports sont en cours de production sur ce serveur. Réessayez dans quelques secondes.",
+            "D'autres exports sont en cours de production sur ce serveur. "
+            f"Réessayez dans {BUSY_RETRY_S} secondes environ.",
             back,
+            retry_after_s=BUSY_RETRY_S,
         )
     logger.info("export %s rendered in %.2f s (%d bytes)", kind, time.monotonic() - started, len(content))
     return content
@@ -835,7 +990,8 @@ def exports_blueprint() -> Blueprint:
         size = SIZES[size_key]
         slide = deck.build_slide(store, spec)
         figure = export_figure(store, slide, size, datetime.now().astimezone())
-        result = _render(f"{fmt} {spec.token}", back, lambda: engine_from(current_app).image(figure, fmt, size))
+        engine = engine_from(current_app)
+        result = _render(f"{fmt} {spec.token}", back, lambda: engine.image(figure, fmt, size))
         if isinstance(result, Response):
             return result
         pixels = "x".join(map(str, size.pixels if fmt == "png" else (size.width, size.height)))
@@ -853,10 +1009,11 @@ def exports_blueprint() -> Blueprint:
             reason = " ".join(notices) or "Ajoutez des diapositives avant d'exporter."
             return error_page(400, "Présentation vide", f"Aucune diapositive valide à exporter. {reason}", back)
         path = deck.deck_href(slides, **{deck.PARAM_VIEW: deck.VIEW_PRINT})
+        server, engine = current_app._get_current_object(), engine_from(current_app)
         result = _render(
             f"pdf deck of {len(slides)}",
             back,
-            lambda: engine_from(current_app).pdf(path, ".deck-print", len(slides), True, DECK_PAGE_STYLE),
+            lambda: engine.pdf(server, path, ".deck-print", len(slides), True, DECK_PAGE_STYLE),
         )
         if isinstance(result, Response):
             return result
@@ -875,10 +1032,11 @@ def exports_blueprint() -> Blueprint:
                 404, "Territoire introuvable", f"Aucun EPCI de la région ne porte le numéro SIREN « {siren} ».", "/"
             )
         path = f"/territoire/{siren}"
+        server, engine = current_app._get_current_object(), engine_from(current_app)
         result = _render(
             f"pdf fiche {siren}",
             path,
-            lambda: engine_from(current_app).pdf(path, f"#{ids.TERRITORY_TITLE}", None, False, PDF_PAGE_STYLE),
+            lambda: engine.pdf(server, path, f"#{ids.TERRITORY_TITLE}", None, False, PDF_PAGE_STYLE),
         )
         if isinstance(result, Response):
             return result
@@ -888,12 +1046,16 @@ def exports_blueprint() -> Blueprint:
 
 
 def init_exports(server: Flask, settings: Settings) -> None:
-    """Register the export routes; the engine renders against the app itself on loopback.
+    """Register the export routes and the render pool; PDF pages are loaded at the public address
+    (PUBLIC_URL, see Settings.link_base) and answered in-process.
 
-    EXPORT_BASE_URL (environment) overrides the loopback address, CHROMIUM_PATH the browser.
+    CHROMIUM_PATH (environment) names the browser; GUNICORN_THREADS sizes the render pool.
     """
-    base_url = os.environ.get("EXPORT_BASE_URL", "").strip() or f"http://127.0.0.1:{settings.port}"
+    if os.environ.get("EXPORT_BASE_URL", "").strip():
+        logger.warning("EXPORT_BASE_URL is no longer used: PDF pages are served in-process, links use PUBLIC_URL")
     chromium = os.environ.get("CHROMIUM_PATH", "").strip() or DEFAULT_CHROMIUM
-    server.config.setdefault(CONFIG_ENGINE, Engine(chromium=chromium, base_url=base_url))
-    server.extensions[EXTENSION_KEY] = threading.BoundedSemaphore(MAX_RENDERS)
+    with contextlib.suppress(ImportError):  # imported once here (gunicorn's master), not by a first render
+        import playwright.sync_api  # noqa: F401
+    server.config.setdefault(CONFIG_ENGINE, Engine(chromium=chromium, base_url=settings.link_base))
+    server.extensions[EXTENSION_KEY] = RenderPool(MAX_RENDERS, pool_capacity(os.environ))
     server.register_blueprint(exports_blueprint())

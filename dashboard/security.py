@@ -8,8 +8,11 @@
   `X-Frame-Options`, `Permissions-Policy` and `Cross-Origin-Opener-Policy`;
 - a query string longer than MAX_QUERY_BYTES or a path longer than MAX_PATH_BYTES is refused with 414, a
   body larger than MAX_CONTENT_BYTES with 413, a path climbing with « .. » with 404, a callback request
-  that is not shaped like the renderer's (unknown callback, wrong number of inputs…) with 400, each
-  with a French message;
+  that is not exactly what the renderer sends (unknown callback, an input, state or output whose id or
+  property is not the declared one at its position, a missing or extra one, JSON unreadable or nested
+  deeper than MAX_JSON_DEPTH) with 400, each with a French message and no traceback in the log;
+- Dash's hot-reload route (`/_reload-hash`, which lists the installed packages) answers 404 unless hot
+  reload is on (development only);
 - every HTTP error (404, 405, 413, 414, 500…) is a French page (JSON for the API and Dash's endpoints),
   never a traceback; an unexpected exception is logged with a reference that the page shows;
 - `callback_error` is Dash's global `on_error` handler: a failing callback leaves its outputs unchanged
@@ -28,8 +31,9 @@ from typing import Any
 
 import dash
 from dash import Input, Output, ctx, html, set_props
+from dash.dependencies import DashDependency, Wildcard
 from dash.exceptions import DependencyException, InvalidResourceError
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -47,6 +51,9 @@ logger = logging.getLogger(__name__)
 MAX_QUERY_BYTES = 4096
 MAX_PATH_BYTES = 2048
 MAX_CONTENT_BYTES = 2 * 1024 * 1024
+# Nesting of a callback request's JSON: the renderer's stay far below (component trees, figures).
+MAX_JSON_DEPTH = 100
+CHECKED_BODY = "dashboard_callback_body"
 LOGGED_VALUE_CHARS = 300
 
 APP_NAME = "Résidences sociales"
@@ -132,7 +139,8 @@ def security_headers(policy: str) -> dict[str, str]:
 # --- Error responses -------------------------------------------------------------------------------------
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
+    """JSON for the API and Dash's endpoints (or when the client asks for it), else an HTML page."""
     if request.path.startswith(JSON_PATH_PREFIXES):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
@@ -175,7 +183,7 @@ def error_page(status: int, title: str, message: str, ref: str | None = None) ->
 
 def error_response(status: int, ref: str | None = None) -> Response:
     title, message = ERRORS.get(status, (f"Erreur {status}", "La requête n'a pas pu aboutir."))
-    if _wants_json():
+    if wants_json():
         body: dict[str, Any] = {"status": status, "message": f"{title}\u202f: {message}"}
         if ref:
             body["reference"] = ref
@@ -211,56 +219,190 @@ def check_limits() -> None:
         raise NotFound()
 
 
-def _is_prop(item: Any) -> bool:
-    """One {id, property, value?} entry of a Dash callback request (the id is a dict for pattern matching)."""
-    return isinstance(item, dict) and isinstance(item.get("id"), str | dict) and isinstance(item.get("property"), str)
-
-
-def _are_props(items: Any, declared: list[dict[str, Any]]) -> bool:
-    """One entry per declared input: a prop, or a list of props for an ALL / ALLSMALLER wildcard."""
-    if not isinstance(items, list) or len(items) != len(declared):
-        return False
-    for item, spec in zip(items, declared, strict=True):
-        several = any(f'["{wildcard}"]' in str(spec.get("id")) for wildcard in ("ALL", "ALLSMALLER"))
-        if several and not (isinstance(item, list) and all(map(_is_prop, item))):
+def json_depth_within(value: Any, limit: int) -> bool:
+    """Whether `value` (parsed JSON) nests lists and objects at most `limit` levels deep (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
             return False
-        if not several and not _is_prop(item):
+        stack.extend((child, depth + 1) for child in children)
+    return True
+
+
+def _json_body() -> Any:
+    """The request's JSON body, or None when it is missing, unreadable or nested too deep.
+
+    Python's decoder raises RecursionError (not ValueError, so not caught by `silent`) beyond ~1,000
+    levels; a body within that limit but deeper than MAX_JSON_DEPTH is refused as well, so that no code
+    of Dash walks it recursively.
+    """
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return None
+    return body if json_depth_within(body, MAX_JSON_DEPTH) else None
+
+
+# A declared dependency: its id (a string, or a dict whose wildcard values are Wildcard members) and property.
+Dependency = tuple[str | dict[str, Any], str]
+
+
+def _declared(spec_id: Any) -> str | dict[str, Any]:
+    """The id of a declared input or state, as kept by Dash: a dict id is a JSON string, wildcards ["ALL"]."""
+    if isinstance(spec_id, str) and spec_id.startswith("{"):
+        try:
+            parsed = json.loads(spec_id)
+        except ValueError:
+            return spec_id
+        if isinstance(parsed, dict):
+            return {
+                key: Wildcard(value[0]) if value in ([w.value] for w in Wildcard) else value
+                for key, value in parsed.items()
+            }
+    return spec_id
+
+
+def _several(spec_id: str | dict[str, Any]) -> bool:
+    """ALL and ALLSMALLER stand for a list of components (MATCH for one)."""
+    return isinstance(spec_id, dict) and any(value in (Wildcard.ALL, Wildcard.ALLSMALLER) for value in spec_id.values())
+
+
+def _same_scalar(actual: Any, expected: Any) -> bool:
+    return actual == expected and isinstance(actual, bool) == isinstance(expected, bool)
+
+
+def _id_matches(actual: Any, expected: str | dict[str, Any]) -> bool:
+    if isinstance(expected, str):
+        return isinstance(actual, str) and actual == expected
+    if not isinstance(actual, dict) or actual.keys() != expected.keys():
+        return False
+    for key, value in expected.items():
+        if isinstance(value, Wildcard):
+            # A wildcard stands for one component's value: a string, a number or a boolean.
+            if not isinstance(actual[key], str | int | float):
+                return False
+        elif not _same_scalar(actual[key], value):
             return False
     return True
 
 
-def valid_callback_request(body: Any, callback_map: dict[str, Any]) -> bool:
-    """Whether a POST to /_dash-update-component has the shape Dash's renderer sends for a known callback.
+def _prop_matches(item: Any, dependency: Dependency, duplicate: bool = False) -> bool:
+    """One {id, property, value?} entry of the request for this declared dependency.
 
-    Dash itself answers a malformed one with a 500 (KeyError, IndexError… before the callback runs).
+    An output declared with allow_duplicate=True is sent by the renderer as « property@hash ».
+    """
+    if not isinstance(item, dict):
+        return False
+    spec_id, prop = dependency
+    sent = item.get("property")
+    if not isinstance(sent, str):
+        return False
+    if sent != prop and not (duplicate and sent.split("@", 1)[0] == prop):
+        return False
+    return _id_matches(item.get("id"), spec_id)
+
+
+def _entry_matches(entry: Any, dependency: Dependency, duplicate: bool = False) -> bool:
+    """A list of matching props for an ALL / ALLSMALLER wildcard, else one matching prop."""
+    if _several(dependency[0]):
+        return isinstance(entry, list) and all(_prop_matches(item, dependency, duplicate) for item in entry)
+    return _prop_matches(entry, dependency, duplicate)
+
+
+def _entries_match(entries: Any, declared: list[Dependency]) -> bool:
+    """One entry per declared dependency, in order (Dash reads the values by position)."""
+    if not isinstance(entries, list) or len(entries) != len(declared):
+        return False
+    return all(_entry_matches(entry, dependency) for entry, dependency in zip(entries, declared, strict=True))
+
+
+def _dependencies(specs: list[dict[str, Any]]) -> list[Dependency]:
+    return [(_declared(spec.get("id")), str(spec.get("property"))) for spec in specs]
+
+
+def _outputs_match(outputs: Any, callback: dict[str, Any]) -> bool:
+    """The outputs of the request are those the callback declares: a list for a multi-output callback
+    (Dash's « ..a.b...c.d.. » ids), else the single output's entry."""
+    if callback.get("no_output"):
+        return outputs in (None, [])
+    declared = callback.get("output")
+    several = isinstance(declared, list | tuple)
+    specs = list(declared) if several else [declared]
+    if not all(isinstance(spec, DashDependency) for spec in specs):
+        return False
+    deps = [(spec.component_id, spec.component_property) for spec in specs]
+    entries = outputs if several else [outputs]
+    if not isinstance(entries, list) or len(entries) != len(deps):
+        return False
+    return all(
+        _entry_matches(entry, dependency, spec.allow_duplicate)
+        for entry, dependency, spec in zip(entries, deps, specs, strict=True)
+    )
+
+
+def valid_callback_request(body: Any, callback_map: dict[str, Any]) -> bool:
+    """Whether a POST to /_dash-update-component is exactly what Dash's renderer sends for a known callback.
+
+    Dash reads the inputs and states by position and writes its answer under the ids of `outputs`, without
+    checking them against the callback (a malformed request gives a 500, a decoy id goes unnoticed). Here
+    every input, state and output must match, in order, the id and property the callback declares (a
+    pattern-matching id: same keys, same values except the wildcards, a list of them for ALL / ALLSMALLER).
     """
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
         return False
     callback = callback_map.get(body["output"])
     if callback is None or "callback" not in callback:  # unknown, or clientside (no server function)
         return False
-    if not _are_props(body.get("inputs", []), callback.get("inputs", [])):
+    if not _entries_match(body.get("inputs", []), _dependencies(callback.get("inputs", []))):
         return False
-    if not _are_props(body.get("state", []), callback.get("state", [])):
+    if not _entries_match(body.get("state", []), _dependencies(callback.get("state", []))):
         return False
-    outputs = body.get("outputs", [])
-    flat = outputs if isinstance(outputs, list) else [outputs]
-    if not all(_is_prop(item) or (isinstance(item, list) and all(map(_is_prop, item))) for item in flat):
+    if not _outputs_match(body.get("outputs"), callback):
         return False
     changed = body.get("changedPropIds", [])
     return isinstance(changed, list) and all(isinstance(prop_id, str) for prop_id in changed)
+
+
+def callback_body(app: dash.Dash) -> dict[str, Any]:
+    """The body of the current callback request once checked (`valid_callback_request`); BadRequest otherwise.
+
+    Checked once per request (kept in `flask.g`): the page cache reads it before Dash runs.
+    """
+    if CHECKED_BODY not in g:
+        body = _json_body()
+        if not valid_callback_request(body, app.callback_map):
+            raise BadRequest()
+        setattr(g, CHECKED_BODY, body)
+    return getattr(g, CHECKED_BODY)
 
 
 def _check_callback_request(app: dash.Dash) -> Callable[[], None]:
     update_path = f"{app.config.routes_pathname_prefix}_dash-update-component"
 
     def check() -> None:
-        if request.method != "POST" or request.path != update_path:
-            return
-        if not valid_callback_request(request.get_json(silent=True), app.callback_map):
-            raise BadRequest()
+        if request.method == "POST" and request.path == update_path:
+            callback_body(app)
 
     return check
+
+
+def _hide_reload_hash(app: dash.Dash) -> Callable[[], None]:
+    """Dash's hot-reload route lists the installed component packages: 404 unless hot reload is on
+    (`python -m dashboard` with DEBUG=1), the only case where the renderer asks for it."""
+    reload_path = f"{app.config.routes_pathname_prefix}_reload-hash"
+
+    def hide() -> None:
+        if request.path == reload_path and not app._dev_tools.get("hot_reload"):
+            raise NotFound()
+
+    return hide
 
 
 def _handle_bad_resource(_error: Exception) -> Response:
@@ -367,6 +509,7 @@ def init_security(app: dash.Dash, settings: Settings) -> None:
     _register_banner_close(app)
     server.before_request(check_limits)
     server.before_request(_check_callback_request(app))
+    server.before_request(_hide_reload_hash(app))
 
     @server.after_request
     def add_security_headers(response: Response) -> Response:

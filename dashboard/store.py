@@ -130,7 +130,8 @@ def _check_keys(name: str, content: dict[str, Any]) -> None:
 
 def load_store(data_dir: Path) -> Store:
     """Load `<data_dir>/processed/`; raise StoreMissing when it has not been built, StoreError when unusable."""
-    processed = Path(data_dir) / "processed"
+    # Resolved once: a rebuild switching the `processed` link meanwhile cannot mix two builds.
+    processed = (Path(data_dir) / "processed").resolve()
     missing = [name for name in PROCESSED_FILES if not (processed / name).is_file()]
     if missing:
         raise StoreMissing(

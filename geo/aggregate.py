@@ -41,24 +41,19 @@ def sum_to_levels(
     for level in levels:
         members = _level_members(communes, level).set_index("code")
         population = members.groupby("_key")["population"].sum()
-        group_keys = (
-            values.groups["communes"].map(lambda cover, members=members: _single_key(members, cover))
-            if len(values.groups)
-            else pd.Series(dtype=object)
-        )
         for column in columns:
-            commune_values = values.communes[column].reindex(members.index)
-            known = commune_values.notna()
-            total = commune_values.groupby(members["_key"]).sum(min_count=1)
-            known_population = members["population"].where(known, 0).groupby(members["_key"]).sum()
-            for cover, key, value in zip(
-                values.groups.get("communes", []), group_keys, values.groups.get(column, []), strict=True
-            ):
-                if key is None or pd.isna(value):
-                    continue
-                total[key] = np.nansum([total.get(key, np.nan), value])
-                known_population[key] += members.loc[list(cover), "population"].sum()
-            frames.append(_long(level, column, total.reindex(population.index), known_population / population))
+            data = members.assign(value=values.communes[column])  # aligned on the codes: absent means missing
+            known = data["value"].notna()
+            total = data.groupby("_key")["value"].sum(min_count=1)
+            known_population = (data["population"] * known).groupby(data["_key"]).sum()
+            if column in values.groups:
+                for cover, value in values.groups[["communes", column]].to_numpy():
+                    key = _single_key(members, cover)
+                    if key is None or pd.isna(value):
+                        continue
+                    total[key] = np.nansum([total[key], value])
+                    known_population[key] += members.loc[list(cover), "population"].sum()
+            frames.append(_long(level, column, total, known_population / population))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -71,19 +66,17 @@ def weighted_mean_to_levels(
 ) -> pd.DataFrame:
     """Approximate a non-additive commune figure above commune level by its weighted mean.
 
-    Only communes where both the value and the weight are known contribute; coverage is the
-    population share of those communes.
+    Only communes where both the value and the weight are known (and the weight positive) contribute;
+    coverage is the population share of those communes.
     """
     frames = []
     for level in levels:
-        members = _level_members(communes, level).set_index("code")
-        value = values.reindex(members.index)
-        weight = weights.reindex(members.index)
-        usable = value.notna() & weight.notna() & (weight > 0)
-        numerator = (value * weight).where(usable).groupby(members["_key"]).sum(min_count=1)
-        denominator = weight.where(usable).groupby(members["_key"]).sum(min_count=1)
-        population = members.groupby("_key")["population"].sum()
-        known_population = members["population"].where(usable, 0).groupby(members["_key"]).sum()
+        data = _level_members(communes, level).set_index("code").assign(value=values, weight=weights)
+        usable = data["value"].notna() & (data["weight"] > 0)
+        numerator = (data["value"] * data["weight"]).where(usable).groupby(data["_key"]).sum()
+        denominator = data["weight"].where(usable).groupby(data["_key"]).sum()
+        population = data.groupby("_key")["population"].sum()
+        known_population = (data["population"] * usable).groupby(data["_key"]).sum()
         frames.append(_long(level, name, numerator / denominator, known_population / population))
     return pd.concat(frames, ignore_index=True)
 
@@ -95,13 +88,14 @@ def _single_key(members: pd.DataFrame, cover: tuple[str, ...]) -> str | None:
 
 
 def _long(level: str, variable: str, value: pd.Series, coverage: pd.Series) -> pd.DataFrame:
-    value = value.astype("float64")
+    """One level's values and coverage (both indexed by territory code) as long rows."""
+    frame = pd.DataFrame({"value": value, "coverage": coverage}, dtype="float64")
     return pd.DataFrame(
         {
             "level": level,
-            "code": value.index.astype(str),
+            "code": frame.index.astype(str),
             "variable": variable,
-            "value": value.to_numpy(),
-            "coverage": coverage.reindex(value.index).astype("float64").to_numpy(),
+            "value": frame["value"].to_numpy(),
+            "coverage": frame["coverage"].to_numpy(),
         }
     )

@@ -13,6 +13,7 @@ file and Aisne in the département file: join on (level, code). France is `FR`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +29,9 @@ UNIT = "personnes dans l'année*"
 LEVELS = ("departement", "region", "france")
 FIRST_DATE = pd.Timestamp("2017-12-31")
 LAST_DATE = pd.Timestamp("2023-12-31")
+#: Rows of the indicator in each file of the pinned commit (mirror and download are the same bytes).
+DETAIL_ROWS = {"departement": 6_037, "region": 1_057, "france": 60}
+SYNTHESE_ROWS = {"departement": 100, "region": 18, "france": 1}
 #: Published as 0 but not collected yet.
 NO_DATA_DATES = pd.to_datetime(["2018-01-31", "2018-02-28", "2018-03-31", "2018-04-30"])
 
@@ -94,14 +98,15 @@ def synthese_file(level: str) -> str:
     return f"barometre-resultats-logement-ville-synthese-{_SCOPES[level]}.csv"
 
 
-def _indicator_rows(path: Path, level: str, columns: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The indicator's rows, and their (level, code, name) columns."""
+def _indicator_rows(path: Path, level: str, columns: tuple[str, ...], rows: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The indicator's rows (exactly `rows` of them), and their (level, code, name) columns."""
     code_column, name_column = _CODE_COLUMNS[level]
     required = ("id_indicateur", code_column, name_column, *columns, "unite")
     raw = readers.read_csv(DATASET_ID, path, required=dict.fromkeys(required))  # France: code = name column
     raw = raw[raw["id_indicateur"] == INDICATOR]
     if raw.empty:
         raise SourceError(DATASET_ID, path, f"indicateur {INDICATOR!r} absent du fichier")
+    readers.check_count(DATASET_ID, path, len(raw), rows, rows, "lignes de l'indicateur")
     units = set(raw["unite"]) - {UNIT}
     if units:
         raise SourceError(DATASET_ID, path, f"unité inattendue : {', '.join(sorted(units))} (attendu {UNIT!r})")
@@ -127,9 +132,12 @@ def _dates(path: Path, column: pd.Series) -> pd.Series:
     return dates
 
 
-def parse_detail(path: Path, level: str) -> pd.DataFrame:
-    """Monthly series of one level: level, code, name (str), date (month end), value (float64)."""
-    raw, where = _indicator_rows(path, level, ("date", "valeur"))
+def parse_detail(path: Path, level: str, *, rows: int | None = None) -> pd.DataFrame:
+    """Monthly series of one level: level, code, name (str), date (month end), value (float64).
+
+    `rows`: the indicator's rows expected in the file (default: `DETAIL_ROWS` of the level)."""
+    expected = DETAIL_ROWS[level] if rows is None else rows
+    raw, where = _indicator_rows(path, level, ("date", "valeur"), expected)
     frame = where.assign(
         date=_dates(path, raw["date"]),
         value=readers.to_number(DATASET_ID, path, raw["valeur"]),
@@ -140,10 +148,13 @@ def parse_detail(path: Path, level: str) -> pd.DataFrame:
     return readers.validate(DATASET_ID, path, frame, _detail_schema(level))
 
 
-def parse(departemental: Path, regional: Path, national: Path) -> pd.DataFrame:
+def parse(
+    departemental: Path, regional: Path, national: Path, *, rows: Mapping[str, int] = DETAIL_ROWS
+) -> pd.DataFrame:
     """The three detail files as one long frame: level, code, name, date, value."""
+    paths = (departemental, regional, national)
     return pd.concat(
-        [parse_detail(path, level) for path, level in zip((departemental, regional, national), LEVELS, strict=True)],
+        [parse_detail(path, level, rows=rows[level]) for path, level in zip(paths, LEVELS, strict=True)],
         ignore_index=True,
     )
 
@@ -171,9 +182,10 @@ def yearly_totals(detail: pd.DataFrame) -> pd.DataFrame:
     return totals.sort_values(["level", "code", "year"], ignore_index=True)
 
 
-def parse_synthese_file(path: Path, level: str) -> pd.DataFrame:
-    """Baseline, latest value and 2022 target of one level."""
-    raw, where = _indicator_rows(path, level, (*_SYNTHESE_VALUES, *_SYNTHESE_DATES))
+def parse_synthese_file(path: Path, level: str, *, rows: int | None = None) -> pd.DataFrame:
+    """Baseline, latest value and 2022 target of one level (`rows`: default `SYNTHESE_ROWS` of the level)."""
+    expected = SYNTHESE_ROWS[level] if rows is None else rows
+    raw, where = _indicator_rows(path, level, (*_SYNTHESE_VALUES, *_SYNTHESE_DATES), expected)
     frame = where.assign(
         valeur_initiale=readers.to_number(DATASET_ID, path, raw["valeur_initiale"]),
         date_valeur_initiale=_dates(path, raw["date_valeur_initiale"]),
@@ -189,14 +201,14 @@ def parse_synthese_file(path: Path, level: str) -> pd.DataFrame:
     return readers.validate(DATASET_ID, path, frame, _synthese_schema(level))
 
 
-def parse_synthese(departemental: Path, regional: Path, national: Path) -> pd.DataFrame:
+def parse_synthese(
+    departemental: Path, regional: Path, national: Path, *, rows: Mapping[str, int] = SYNTHESE_ROWS
+) -> pd.DataFrame:
     """The three synthese files as one frame: level, code, name, valeur_initiale,
     date_valeur_initiale, valeur_actuelle, date_valeur_actuelle, cible, pourcentage_cible, date_cible."""
+    paths = (departemental, regional, national)
     return pd.concat(
-        [
-            parse_synthese_file(path, level)
-            for path, level in zip((departemental, regional, national), LEVELS, strict=True)
-        ],
+        [parse_synthese_file(path, level, rows=rows[level]) for path, level in zip(paths, LEVELS, strict=True)],
         ignore_index=True,
     )
 

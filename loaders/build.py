@@ -3,7 +3,9 @@ turned into the processed store read by the dashboard.
 
 `python -m loaders build` runs it. Each step reports its dataset on a progress bar; the
 coverage of every join (rows read, kept, joined, unmatched codes and why) goes to
-`coverage.json`. The store is written atomically: a failed build leaves the previous one.
+`coverage.json`. A build that covers less than the previous store fails unless the drop is
+accepted (`loaders.coverage_check`). The store is written atomically (`loaders.store`): a
+failed build leaves the previous one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from loaders import (
     communes_2018,
     comparateur,
     contours,
+    coverage_check,
     decoupage,
     fetch,
     filosofi,
@@ -664,8 +667,13 @@ STEPS: tuple[tuple[str, Callable[[BuildState], None]], ...] = (
 )
 
 
-def build(output: Path | None = None, region_code: str = "32", progress: bool = True) -> dict:
-    """Run every step and write the store; return the coverage report."""
+def build(
+    output: Path | None = None, region_code: str = "32", progress: bool = True, accept_coverage_drop: bool = False
+) -> dict:
+    """Run every step and write the store; return the coverage report.
+
+    Raises `SourceError` for a bad source and `coverage_check.CoverageDropError` when the build covers less
+    than the store at `output` (unless `accept_coverage_drop`); `output` is then left as it was."""
     output = Path(output) if output else fetch.data_dir() / "processed"
     state = BuildState(region_code=region_code)
     timings = {}
@@ -689,6 +697,12 @@ def build(output: Path | None = None, region_code: str = "32", progress: bool = 
         "steps": timings,
         "datasets": state.coverage,
     }
+    summary = coverage_check.summarise(region_code, state.coverage, table)
+    drops = coverage_check.compare(coverage_check.read_store(output), summary)
+    if drops and not accept_coverage_drop:
+        raise coverage_check.CoverageDropError(drops)
+    coverage["baisses_de_couverture_acceptees"] = [str(drop) for drop in drops]
+    coverage["seconds"] = round(time.perf_counter() - started, 1)
     write_atomically(output, lambda folder: _write_store(folder, state, table, coverage))
     return coverage
 

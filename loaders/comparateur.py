@@ -13,12 +13,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from loaders import readers
-from loaders.fetch import fetch
+from loaders.fetch import fetch, mirror_root
 
 DATASET_ID = "insee-comparateur-territoires-com-ed2021"
 FILENAME = "base_cc_comparateur_hdf.CSV"
-#: Hauts-de-France extract: 3,789 rows; national file: 35,010.
-ROWS = (1_000, 40_000)
+#: Hauts-de-France extract of the mirror: 3,789 rows; national file of the 2021 edition: 35,010.
+ROWS = readers.RowCount(mirror=3_789, live=35_010)
 
 #: Kept columns and their Insee labels (LIB_VAR_LONG of the meta file).
 COLUMNS = {
@@ -54,7 +54,7 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
-def parse(path: Path, *, rows: tuple[int, int] = ROWS) -> pd.DataFrame:
+def parse(path: Path, *, rows: tuple[int, int] = ROWS.bounds(from_mirror=True)) -> pd.DataFrame:
     """Commune frame: `code` (COG 2021, as published) and the float64 columns of `COLUMNS`."""
     raw = readers.read_csv(DATASET_ID, path, sep=";", required=("CODGEO", *COLUMNS))
     frame = pd.DataFrame(
@@ -66,4 +66,4 @@ def parse(path: Path, *, rows: tuple[int, int] = ROWS) -> pd.DataFrame:
 
 def load() -> pd.DataFrame:
     """Every commune of the file (the mirror holds Hauts-de-France only)."""
-    return parse(fetch(DATASET_ID, FILENAME))
+    return parse(fetch(DATASET_ID, FILENAME), rows=ROWS.bounds(mirror_root() is not None))

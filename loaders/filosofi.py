@@ -13,12 +13,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from loaders import readers
-from loaders.fetch import fetch
+from loaders.fetch import fetch, mirror_root
 
 DATASET_ID = "insee-filosofi-com-2021-geo2024"
 FILENAME = "cc_filosofi_2021_COM_hdf.csv"
-#: Hauts-de-France extract: 3,788 rows; national file: 34,909.
-ROWS = (1_000, 40_000)
+#: Hauts-de-France extract of the mirror: 3,788 rows; national file of the official zip: 34,909.
+ROWS = readers.RowCount(mirror=3_788, live=34_909)
 
 #: Kept columns and their Insee labels.
 COLUMNS = {
@@ -54,7 +54,7 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
-def parse(path: Path, *, rows: tuple[int, int] = ROWS) -> pd.DataFrame:
+def parse(path: Path, *, rows: tuple[int, int] = ROWS.bounds(from_mirror=True)) -> pd.DataFrame:
     """Commune frame: `code` (COG 2024, as published) and the float64 columns of `COLUMNS`."""
     raw = readers.read_csv(DATASET_ID, path, sep=";", required=("CODGEO", *COLUMNS))
     frame = pd.DataFrame(
@@ -69,4 +69,4 @@ def parse(path: Path, *, rows: tuple[int, int] = ROWS) -> pd.DataFrame:
 
 def load() -> pd.DataFrame:
     """Every commune of the file (the mirror holds Hauts-de-France only)."""
-    return parse(fetch(DATASET_ID, FILENAME))
+    return parse(fetch(DATASET_ID, FILENAME), rows=ROWS.bounds(mirror_root() is not None))

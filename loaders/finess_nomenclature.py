@@ -20,6 +20,9 @@ from loaders.readers import check_count, read_csv, to_number, validate
 DATASET_ID = "finess-categories-nomenclature-2021"
 CATEGORIES_FILE = "finess-categories-20210108.csv"
 AGGREGATES_FILE = "finess-aggregates-20210108.csv"
+#: Exact counts of the tables (mirror only): 163 categories, 57 aggregates.
+CATEGORY_ROWS = (163, 163)
+AGGREGATE_ROWS = (57, 57)
 
 COUNTS = {"etablissements_france": "count_france", "etablissements_hdf": "count_hdf"}
 CATEGORY_COLUMNS = {
@@ -77,8 +80,8 @@ def parse(categories_path: Path, aggregates_path: Path) -> tuple[pd.DataFrame, p
     """The categories and aggregates frames, checked against each other."""
     categories = _read(categories_path, CATEGORY_COLUMNS, CATEGORIES)
     aggregates = _read(aggregates_path, AGGREGATE_COLUMNS, AGGREGATES)
-    check_count(DATASET_ID, categories_path, len(categories), 140, 200, "catégories")
-    check_count(DATASET_ID, aggregates_path, len(aggregates), 45, 70, "agrégats")
+    check_count(DATASET_ID, categories_path, len(categories), *CATEGORY_ROWS, "catégories")
+    check_count(DATASET_ID, aggregates_path, len(aggregates), *AGGREGATE_ROWS, "agrégats")
     members = categories.groupby("aggregate_code").agg(
         aggregate_label=("aggregate_label", "first"),
         category_codes=("category_code", lambda codes: " ".join(sorted(codes))),

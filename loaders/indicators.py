@@ -720,7 +720,7 @@ def compute(base: pd.DataFrame, citations: dict[str, str], vintages: dict[str, s
             )
         )
     table = pd.concat(frames, ignore_index=True)
-    table["value"] = table["value"].replace([np.inf, -np.inf], np.nan)
+    table["value"] = table["value"].where(np.isfinite(table["value"]))  # ±inf (and NaN) → missing
     table["detail"] = table["detail"].astype("string")
     return table
 

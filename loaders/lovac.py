@@ -16,12 +16,12 @@ import pandera.pandas as pa
 
 from loaders import readers
 from loaders.errors import SourceError
-from loaders.fetch import fetch
+from loaders.fetch import fetch, mirror_root
 
 DATASET_ID = "cerema-lovac-dep-2020-2025"
 FILENAME = "lovac_opendata_dep.csv"
-#: 101 départements in the 2025 issue.
-ROWS = (96, 101)
+#: 101 départements in the 2025 issue (mirror); the newest data.gouv.fr resource may be a later issue.
+ROWS = readers.RowCount(mirror=101, live=101)
 MEASURES = ("pp_total", "pp_vacant", "pp_vacant_plus_2ans")
 REQUIRED_MEASURES = ("pp_vacant", "pp_vacant_plus_2ans")
 
@@ -72,7 +72,7 @@ def _measure_columns(path: Path, columns: pd.Index) -> dict[tuple[str, int], str
     return found
 
 
-def parse(path: Path, *, rows: tuple[int, int] = ROWS) -> pd.DataFrame:
+def parse(path: Path, *, rows: tuple[int, int] = ROWS.bounds(from_mirror=True)) -> pd.DataFrame:
     """Long frame: departement_code, departement_name (str), year (int64), pp_total, pp_vacant,
     pp_vacant_plus_2ans (float64; pp_total NaN for a year without that column)."""
     raw = readers.read_csv(
@@ -102,4 +102,4 @@ def parse(path: Path, *, rows: tuple[int, int] = ROWS) -> pd.DataFrame:
 
 def load() -> pd.DataFrame:
     """Every département and year of the file."""
-    return parse(fetch(DATASET_ID, FILENAME))
+    return parse(fetch(DATASET_ID, FILENAME), rows=ROWS.bounds(mirror_root() is not None))

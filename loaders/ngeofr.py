@@ -20,12 +20,13 @@ EPSG = 2154
 POLYGONS = ("Polygon", "MultiPolygon")
 POINTS = ("Point",)
 
-#: file → (code property, name property, code format, geometry kinds, plausible rows).
-#: Documented counts: 34,746 commune centroids, 1,232 EPCIs, 96 départements, 13 régions.
+#: file → (code property, name property, code format, geometry kinds, exact rows).
+#: Documented counts (mirror and checksummed download alike): 34,746 commune centroids, 1,232 EPCIs, 96 départements,
+#: 13 régions.
 LAYERS = {
-    "com-fra-2025-centroid-gen.parquet": ("com_insee", "com_nom", readers.COMMUNE_CODE, POINTS, (34_000, 35_500)),
-    "epci-fra-2025-centroid-gen.parquet": ("epci_siren", "epci_nom", decoupage.SIREN_CODE, POINTS, (1_200, 1_260)),
-    "epci-fra-2025-surface-gen.parquet": ("epci_siren", "epci_nom", decoupage.SIREN_CODE, POLYGONS, (1_200, 1_260)),
+    "com-fra-2025-centroid-gen.parquet": ("com_insee", "com_nom", readers.COMMUNE_CODE, POINTS, (34_746, 34_746)),
+    "epci-fra-2025-centroid-gen.parquet": ("epci_siren", "epci_nom", decoupage.SIREN_CODE, POINTS, (1_232, 1_232)),
+    "epci-fra-2025-surface-gen.parquet": ("epci_siren", "epci_nom", decoupage.SIREN_CODE, POLYGONS, (1_232, 1_232)),
     "dep-fra-2025-surface-gen.parquet": ("dep_insee", "dep_nom", readers.DEPARTEMENT_CODE, POLYGONS, (96, 96)),
     "reg-fra-2025-surface-gen.parquet": ("reg_insee", "reg_nom", readers.REGION_CODE, POLYGONS, (13, 13)),
 }

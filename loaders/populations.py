@@ -10,15 +10,15 @@ import pandas as pd
 import pandera.pandas as pa
 
 from loaders import readers
-from loaders.fetch import fetch
+from loaders.fetch import fetch, mirror_root
 
 DATASET_ID = "insee-populations-legales-com-2023"
 COMMUNES_FILE = "donnees_communes_hdf.csv"
 DEPARTEMENTS_FILE = "donnees_departements.csv"
-#: Hauts-de-France extract: 3,782 communes; national file: 34,900.
-COMMUNE_ROWS = (1_000, 40_000)
-#: Mainland and overseas départements (Mayotte is absent from the file: 100 rows).
-DEPARTEMENT_ROWS = (96, 101)
+#: Hauts-de-France extract of the mirror: 3,782 communes; national file of the official zip: 34,900.
+COMMUNE_ROWS = readers.RowCount(mirror=3_782, live=34_900)
+#: Mainland and overseas départements (Mayotte is absent from the file): 100 rows, mirror and official zip.
+DEPARTEMENT_ROWS = readers.RowCount(mirror=100, live=100)
 
 _COUNT = pa.Column("int64", pa.Check.ge(0))
 
@@ -62,7 +62,7 @@ DEPARTEMENTS_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def parse(path: Path, *, rows: tuple[int, int] = COMMUNE_ROWS) -> pd.DataFrame:
+def parse(path: Path, *, rows: tuple[int, int] = COMMUNE_ROWS.bounds(from_mirror=True)) -> pd.DataFrame:
     """Communes: code, departement_code, region_code, name (str); PMUN, PCAP, PTOT (int64)."""
     raw = readers.read_csv(DATASET_ID, path, sep=";", required=("REG", "DEP", "COM", "Commune", "PMUN", "PCAP", "PTOT"))
     frame = pd.DataFrame(
@@ -78,7 +78,9 @@ def parse(path: Path, *, rows: tuple[int, int] = COMMUNE_ROWS) -> pd.DataFrame:
     return readers.validate(DATASET_ID, path, frame, COMMUNES_SCHEMA)
 
 
-def parse_departements(path: Path, *, rows: tuple[int, int] = DEPARTEMENT_ROWS) -> pd.DataFrame:
+def parse_departements(
+    path: Path, *, rows: tuple[int, int] = DEPARTEMENT_ROWS.bounds(from_mirror=True)
+) -> pd.DataFrame:
     """Départements: code, region_code, name (str); PMUN, PTOT (int64)."""
     raw = readers.read_csv(DATASET_ID, path, sep=";", required=("REG", "DEP", "Département", "PMUN", "PTOT"))
     frame = pd.DataFrame(
@@ -95,9 +97,11 @@ def parse_departements(path: Path, *, rows: tuple[int, int] = DEPARTEMENT_ROWS) 
 
 def load() -> pd.DataFrame:
     """Every commune of the file (the mirror holds Hauts-de-France only)."""
-    return parse(fetch(DATASET_ID, COMMUNES_FILE))
+    return parse(fetch(DATASET_ID, COMMUNES_FILE), rows=COMMUNE_ROWS.bounds(mirror_root() is not None))
 
 
 def load_departements() -> pd.DataFrame:
     """Every département of France (except Mayotte, absent from the file)."""
-    return parse_departements(fetch(DATASET_ID, DEPARTEMENTS_FILE))
+    return parse_departements(
+        fetch(DATASET_ID, DEPARTEMENTS_FILE), rows=DEPARTEMENT_ROWS.bounds(mirror_root() is not None)
+    )

@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -23,6 +26,11 @@ COMMUNE_CODE = r"^(\d{5}|2[AB]\d{3})$"
 DEPARTEMENT_CODE = r"^(0[1-9]|1\d|[3-8]\d|9[0-5]|2[1-9AB]|97[1-46])$"
 REGION_CODE = r"^(0[1-46]|11|24|27|28|32|44|52|53|75|76|84|93|94)$"
 
+#: Thousands separators stripped with the one a file declares: no-break space and narrow no-break space.
+NO_BREAK_SPACES = ("\u00a0", "\u202f")
+#: Relative margin of a row count when a file is read from its live official address (another vintage).
+LIVE_TOLERANCE = 0.03
+
 
 def decode(dataset_id: str, path: Path, encodings: Iterable[str] = ("utf-8",)) -> str:
     """Read a text file, trying each encoding strictly in turn."""
@@ -30,8 +38,6 @@ def decode(dataset_id: str, path: Path, encodings: Iterable[str] = ("utf-8",)) -
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SourceError(dataset_id, path, f"lecture impossible ({exc.strerror or exc})") from exc
-    if not raw.strip():
-        raise SourceError(dataset_id, path, "fichier vide")
     tried = list(encodings)
     for encoding in tried:
         try:
@@ -39,7 +45,10 @@ def decode(dataset_id: str, path: Path, encodings: Iterable[str] = ("utf-8",)) -
         except UnicodeDecodeError:
             continue
         if "\x00" not in text:  # NUL bytes: UTF-16/32 read as an 8-bit encoding
-            return text.removeprefix("\ufeff")
+            text = text.removeprefix("\ufeff")
+            if not text.strip():  # nothing but a BOM, spaces or line breaks
+                raise SourceError(dataset_id, path, "fichier vide")
+            return text
     raise SourceError(dataset_id, path, f"encodage inattendu : illisible en {' / '.join(tried)}")
 
 
@@ -52,8 +61,11 @@ def read_csv(
     encodings: Iterable[str] = ("utf-8",),
     strip: bool = False,
 ) -> pd.DataFrame:
-    """Read a delimited file as strings, checking its columns and that no row is short."""
+    """Read a delimited file as strings, checking that every record has the header's fields and its columns."""
     text = decode(dataset_id, path, encodings)
+    problem = _first_bad_line(text, sep)
+    if problem is not None:
+        raise SourceError(dataset_id, path, problem)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
@@ -66,22 +78,25 @@ def read_csv(
             path,
             f"colonne(s) manquante(s) : {', '.join(missing)} (colonnes lues : {', '.join(frame.columns[:12])}…)",
         )
-    line = _first_short_line(text, sep)
-    if line is not None:
-        raise SourceError(dataset_id, path, f"ligne {line} incomplète : fichier tronqué ou mal formé")
     if strip:
         frame = frame.apply(lambda column: column.str.strip())
     return frame
 
 
-def _first_short_line(text: str, sep: str) -> int | None:
-    """Line number of the first record with fewer fields than the header (pandas pads such
-    records with empty strings when `keep_default_na=False`, so it cannot tell)."""
+def _first_bad_line(text: str, sep: str) -> str | None:
+    """What is wrong with the first record whose number of fields differs from the header's, if any.
+
+    pandas pads short records with empty strings (`keep_default_na=False`) and would read records that all
+    have one field too many as an index column: neither can be told from the frame."""
     records = csv.reader(io.StringIO(text), delimiter=sep)
     width = len(next(records, []))
     for record in records:
-        if record and len(record) < width:
-            return records.line_num
+        if not record:
+            continue
+        if len(record) < width:
+            return f"ligne {records.line_num} incomplète : fichier tronqué ou mal formé"
+        if len(record) > width:
+            return f"ligne {records.line_num} : {len(record)} champs au lieu de {width} (colonnes décalées)"
     return None
 
 
@@ -116,19 +131,23 @@ def to_number(
     decimal: str = ".",
     thousands: str | None = None,
 ) -> pd.Series:
-    """Convert a text column to floats; secret/unavailable markers become missing (never 0)."""
+    """Convert a text column to floats; secret/unavailable markers become missing (never 0).
+
+    With `thousands`, no-break spaces are thousands separators too. With a decimal comma, a point is refused
+    (a thousands separator or another file's decimal mark); infinite values are refused."""
     values = column.astype(str).str.strip()
     if thousands:
-        values = values.str.replace(thousands, "", regex=False).str.replace("\u00a0", "", regex=False)
-    if decimal != ".":
-        values = values.str.replace(decimal, ".", regex=False)
+        for separator in (thousands, *NO_BREAK_SPACES):
+            values = values.str.replace(separator, "")  # literal replacement (pandas' default)
+    wrong_mark = values.str.contains(r"\.") if decimal != "." else False
+    values = values.str.replace(decimal, ".")
     missing = values.isin(MISSING_MARKERS)
     numbers = pd.to_numeric(values.where(~missing), errors="coerce")
-    bad = numbers.isna() & ~missing
+    bad = (numbers.isna() | wrong_mark | np.isinf(numbers)) & ~missing
     if bad.any():
         examples = ", ".join(sorted(set(column[bad].astype(str)))[:5])
         raise SourceError(dataset_id, path, f"valeurs non numériques dans {column.name} : {examples}")
-    return numbers.astype("float64")
+    return pd.Series(numbers, dtype="float64")
 
 
 def to_integer(dataset_id: str, path: Path, column: pd.Series, *, thousands: str | None = None) -> pd.Series:
@@ -141,10 +160,33 @@ def to_integer(dataset_id: str, path: Path, column: pd.Series, *, thousands: str
     return numbers.astype("int64")
 
 
+@dataclass(frozen=True)
+class RowCount:
+    """Rows a file must hold: exactly `mirror` for the mirror's copy (the count its PROVENANCE gives).
+
+    `live` is the documented count of the file the official address serves, when it is another file (the
+    national file of a regional extract) or may be another vintage (the newest resource): it is then accepted
+    within ±`LIVE_TOLERANCE`. Without `live`, the official download is the very same file: exact count too."""
+
+    mirror: int
+    live: int | None = None
+
+    def bounds(self, from_mirror: bool) -> tuple[int, int]:
+        """(minimum, maximum) for a file read from the mirror or downloaded."""
+        if from_mirror or self.live is None:
+            return self.mirror, self.mirror
+        margin = math.ceil(self.live * LIVE_TOLERANCE)
+        return self.live - margin, self.live + margin
+
+
 def check_count(dataset_id: str, path: Path, count: int, minimum: int, maximum: int, what: str) -> None:
-    """Refuse implausible row counts (a filtered, truncated or wrong file)."""
-    if not minimum <= count <= maximum:
-        raise SourceError(dataset_id, path, f"{count} {what} lus, attendu entre {minimum} et {maximum}")
+    """Refuse a row count outside [minimum, maximum] (a filtered, truncated or wrong file)."""
+    if minimum <= count <= maximum:
+        return
+    expected = f"attendu {minimum}" if minimum == maximum else f"attendu entre {minimum} et {maximum}"
+    raise SourceError(
+        dataset_id, path, f"{count} {what} lus, {expected} (fichier tronqué, filtré ou d'un autre millésime)"
+    )
 
 
 def validate(dataset_id: str, path: Path, frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:

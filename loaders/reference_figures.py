@@ -19,7 +19,9 @@ from loaders.fetch import fetch
 DATASET_ID = "reference-figures"
 FIGURES_FILE = "reference_figures.csv"
 ACCELERATED_FILE = "accelerated_territories.csv"
-ROWS = (1, 500)
+#: Exact counts of the mirror's tables (they exist nowhere else): 20 figures, 5 territories.
+FIGURE_ROWS = (20, 20)
+ACCELERATED_ROWS = (5, 5)
 
 FIGURE_COLUMNS = ("id", "label_fr", "value", "unit", "geography", "reference_date", "publisher", "publication", "note")
 _FILLED = pa.Check.str_length(min_value=1)
@@ -66,7 +68,7 @@ ACCELERATED_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def parse_figures(path: Path, *, rows: tuple[int, int] = ROWS) -> pd.DataFrame:
+def parse_figures(path: Path, *, rows: tuple[int, int] = FIGURE_ROWS) -> pd.DataFrame:
     """Figures: `FIGURE_COLUMNS` (str, except value: float64) and to_be_confirmed (bool)."""
     raw = readers.read_csv(DATASET_ID, path, required=FIGURE_COLUMNS)
     readers.check_count(DATASET_ID, path, len(raw), *rows, "chiffres")
@@ -77,7 +79,7 @@ def parse_figures(path: Path, *, rows: tuple[int, int] = ROWS) -> pd.DataFrame:
     return readers.validate(DATASET_ID, path, frame, FIGURES_SCHEMA)
 
 
-def parse_accelerated(path: Path, *, rows: tuple[int, int] = ROWS) -> pd.DataFrame:
+def parse_accelerated(path: Path, *, rows: tuple[int, int] = ACCELERATED_ROWS) -> pd.DataFrame:
     """Territories: territory_name, territory_level ('epci' | 'departement'), territory_code
     (SIREN or département code), wave (int64)."""
     raw = readers.read_csv(DATASET_ID, path, required=("territory_name", "territory_level", "territory_code", "wave"))

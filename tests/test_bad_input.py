@@ -27,6 +27,7 @@ from dashboard.store import Store
 FAST = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
+LOCATION = "_pages_location"
 ERROR_MARKERS = (b'"erreur-page"', b'"erreur-application"')
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE = [
@@ -88,17 +89,20 @@ def query_strings(keys: list[str], values: st.SearchStrategy[str]) -> st.SearchS
     return st.one_of(encoded, encoded, raw)
 
 
-def router(client: FlaskClient, pathname: str, search: str) -> bytes:
-    payload = {
+def router_payload(pathname: str, search: str) -> dict:
+    return {
         "output": ROUTER_OUTPUT,
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
         "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": pathname},
-            {"id": "_pages_location", "property": "search", "value": search},
+            {"id": LOCATION, "property": "pathname", "value": pathname},
+            {"id": LOCATION, "property": "search", "value": search},
         ],
-        "changedPropIds": ["_pages_location.pathname", "_pages_location.search"],
+        "changedPropIds": [f"{LOCATION}.pathname", f"{LOCATION}.search"],
     }
-    response = client.post("/_dash-update-component", json=payload)
+
+
+def router(client: FlaskClient, pathname: str, search: str) -> bytes:
+    response = client.post("/_dash-update-component", json=router_payload(pathname, search))
     assert response.status_code == 200, (pathname, search, response.text[:300])
     body = response.get_data()
     assert not any(marker in body for marker in ERROR_MARKERS), (pathname, search)
@@ -344,6 +348,8 @@ def test_malformed_callback_requests_get_a_french_400_never_a_500(client: FlaskC
     check()
     raw = client.post("/_dash-update-component", data=b"{not json", content_type="application/json")
     assert raw.status_code == 400
+    deep = client.post("/_dash-update-component", data="[" * 5000 + "]" * 5000, content_type="application/json")
+    assert deep.status_code == 400
     clientside = next(output for output, spec in app.callback_map.items() if "callback" not in spec)
     assert client.post("/_dash-update-component", json={"output": clientside, "inputs": []}).status_code == 400
 
@@ -381,6 +387,46 @@ def test_callbacks_fed_with_any_values_answer_never_a_500(client: FlaskClient, a
             "changedPropIds": [f"{item['id']}.{item['property']}" for item in inputs[:1]],
         }  # fmt: skip
         response = client.post("/_dash-update-component", json=payload)
-        assert response.status_code in (200, 204), (payload, response.status_code, response.text[:300])
+        # The shape is the renderer's: never refused, except a router location no browser can have.
+        refused = output == ROUTER_OUTPUT and response.status_code == 400
+        assert response.status_code in (200, 204) or refused, (payload, response.status_code, response.text[:300])
 
     check()
+
+
+def test_router_requests_with_other_ids_are_refused_and_never_change_a_page(client: FlaskClient):
+    """Dash reads the router's inputs by position: any request whose ids, properties or number of inputs
+    and outputs differ from the declaration is refused (400), and the next plain visitor of a page gets
+    the same page as before, from the cache or computed (security review: page cache poisoning)."""
+    pages = ["/", "/sources", "/tableaux", "/territoire/248000531"]
+    before = {page: router(client, page, "") for page in pages}
+    declared_inputs = [(LOCATION, "pathname"), (LOCATION, "search")]
+    declared_outputs = [("_pages_content", "children"), ("_pages_store", "data")]
+    ids = st.one_of(st.sampled_from([LOCATION, "_pages_content", "_pages_store", "decoy", ""]), st.text(max_size=12))
+    props = st.one_of(st.sampled_from(["pathname", "search", "children", "data", "hash", "href"]), st.text(max_size=8))
+    values = st.one_of(
+        st.sampled_from([*pages, "/classement", "/nimporte", "?x=1", "?Ce service ferme=1", ""]), words()
+    )
+    items = st.fixed_dictionaries({"id": ids, "property": props, "value": values})
+    outputs = st.lists(st.fixed_dictionaries({"id": ids, "property": props}), max_size=3)
+
+    @settings(FAST, max_examples=100)
+    @given(st.lists(items, max_size=3), st.one_of(st.just(None), outputs))
+    def check(inputs: list[dict], sent_outputs: list[dict] | None):
+        body = router_payload(inputs[0]["value"] if inputs else "/", "")
+        body["inputs"] = inputs
+        if sent_outputs is not None:
+            body["outputs"] = sent_outputs
+        shape_ok = [(item["id"], item["property"]) for item in inputs] == declared_inputs and (
+            sent_outputs is None or [(item["id"], item["property"]) for item in sent_outputs] == declared_outputs
+        )
+        response = client.post("/_dash-update-component", json=body)
+        if shape_ok:
+            assert response.status_code in (200, 400)  # 400: a location that is not text
+        else:
+            assert response.status_code == 400, body
+            assert response.get_json()["erreur"]["message"].startswith("Requête invalide")
+
+    check()
+    for page in pages:
+        assert router(client, page, "") == before[page], page

@@ -1,9 +1,10 @@
-"""The real build from the open-data mirror: figures checked against the sources, and a
-failed build that leaves the previous store intact."""
+"""The real build from the open-data mirror: figures checked against the sources, a failed build that
+leaves the previous store intact, the coverage check against the previous build, and the command line."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -11,9 +12,21 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from loaders import catalogue, filosofi_supra, finess_common, finess_fhir, indicators, loyers, places, rpls
-from loaders.__main__ import format_report, main
+from loaders import (
+    catalogue,
+    coverage_check,
+    filosofi,
+    filosofi_supra,
+    finess_common,
+    finess_fhir,
+    indicators,
+    loyers,
+    places,
+    rpls,
+)
+from loaders.__main__ import format_report, main, verdict
 from loaders.build import build
+from loaders.coverage_check import CoverageDropError, Drop, Summary
 from loaders.errors import SourceError
 from loaders.store import STORE_FILES
 
@@ -154,12 +167,35 @@ def test_catalogue_declares_every_mirror_folder(mirror: Path):
     assert folders == declared
 
 
-def test_report_prints_a_table(store: Path, capsys):
+def test_report_prints_a_french_table_and_each_dataset_s_details(store: Path, capsys):
     assert main(["report", "--store", str(store)]) == 0
     printed = capsys.readouterr().out
-    assert "insee-filosofi-com-2021-geo2024" in printed and "non appariées" in printed
     coverage = json.loads((store / "coverage.json").read_text())
-    assert format_report(coverage).count("\n") > len(coverage["datasets"])
+    assert printed.rstrip("\n") == format_report(coverage)
+    header = next(line for line in printed.splitlines() if line.startswith("jeu de données"))
+    assert header.split() == ["jeu", "de", "données", "lignes", "lues", "gardées", "rapportées", "non", "appariées"]
+    assert re.search(r"^insee-filosofi-com-2021-geo2024 +3788 +3788 +3788 +0$", printed, re.MULTILINE)
+    assert "Jeux de données lus : 14 ; anomalies (codes ou points non appariés) : 0" in printed
+    assert "\ninsee-comparateur-territoires-com-ed2021 :\n" in printed
+    assert '  communes non attribuables (code scindé) : ["60054", "60694"]' in printed
+    assert "rows_outside_scope" not in printed and "codes_remapped" not in printed
+
+
+def test_report_without_a_build_says_how_to_make_one(tmp_path: Path, capsys):
+    assert main(["report", "--store", str(tmp_path / "processed")]) == 1
+    assert "python -m loaders build" in capsys.readouterr().err
+
+
+def test_verdict_is_one_french_line_counting_datasets_and_anomalies(store: Path):
+    coverage = json.loads((store / "coverage.json").read_text())
+    line = verdict(coverage)
+    assert "\n" not in line
+    assert re.fullmatch(
+        r"Construction réussie en \d+ s : 14 jeux de données, 0 anomalie ; détails : python -m loaders report", line
+    )
+    coverage["datasets"]["insee-filosofi-com-2021-geo2024"]["unmatched"] = ["99999", "99998"]
+    coverage["baisses_de_couverture_acceptees"] = ["indicateur taux_pauvrete (commune) : …"]
+    assert ", 2 anomalies, 1 baisse(s) de couverture acceptée(s) ; " in verdict(coverage)
 
 
 # New supply and income sources: official Filosofi 2019 above the commune, RPLS 2024, rents 2018, places.
@@ -414,6 +450,8 @@ RENAMED_COLUMNS = {
     ("damage", "dataset", "file", "reason"),
     [
         ("truncate", "insee-filosofi-com-2021-geo2024", "cc_filosofi_2021_COM_hdf.csv", "incomplète"),
+        # The issue's scenario: the first 60 % of the lines, cut at a line boundary (2,272 of 3,788 communes).
+        ("keep-60-percent-of-lines", "insee-filosofi-com-2021-geo2024", "cc_filosofi_2021_COM_hdf.csv", "attendu 3788"),
         ("remove", "cerema-lovac-dep-2020-2025", "lovac_opendata_dep.csv", "absent du miroir"),
         ("utf16", "insee-populations-legales-com-2023", "donnees_communes_hdf.csv", "encodage"),
         ("rename-column", "insee-comparateur-territoires-com-ed2021", "base_cc_comparateur_hdf.CSV", "P18_LOGVAC"),
@@ -459,4 +497,157 @@ def test_a_damaged_source_fails_the_build_and_keeps_the_previous_store(
     assert sorted(path.name for path in tmp_path.iterdir()) == ["mirror", "processed"]
 
     assert main(["build", "--output", str(previous), "--quiet"]) == 1
-    assert "conservé intact" in capsys.readouterr().err
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    [line] = printed.err.splitlines()
+    assert line.startswith("ÉCHEC de la construction : [") and dataset in line and file in line
+    assert line.endswith(" ; le magasin précédent est conservé intact")
+    assert {name: (previous / name).read_bytes() for name in STORE_FILES} == before
+
+
+# Coverage compared with the previous build: a build that covers less fails unless the drop is accepted.
+
+
+def _summary(datasets=None, indicators=None, region="32") -> Summary:
+    return Summary(
+        region_code=region,
+        datasets={"a": 10, "b": 5} if datasets is None else datasets,
+        indicators={("taux", "epci"): (92, 0.9), ("taux", "commune"): (465, 0.12)}
+        if indicators is None
+        else indicators,
+    )
+
+
+def test_coverage_check_finds_nothing_without_a_comparable_previous_build():
+    assert coverage_check.compare(None, _summary()) == []
+    assert coverage_check.compare(_summary(region="11"), _summary(datasets={}, indicators={})) == []
+    assert coverage_check.compare(_summary(), _summary()) == []
+    more = _summary(
+        datasets={"a": 11, "b": 5, "c": 1},
+        indicators={("taux", "epci"): (92, 0.95), ("taux", "commune"): (470, 0.12), ("x", "region"): (1, 1.0)},
+    )
+    assert coverage_check.compare(_summary(), more) == []
+
+
+def test_coverage_check_names_each_drop_with_its_figures_before_and_after():
+    after = _summary(
+        datasets={"a": 9},
+        indicators={("taux", "epci"): (92, 0.9 - 2e-6), ("taux", "commune"): (465, 0.12 - 1e-7)},
+    )
+    assert [str(drop) for drop in coverage_check.compare(_summary(), after)] == [
+        "jeu de données a : lignes rapportées aux territoires 10 → 9",
+        "jeu de données b : lignes rapportées aux territoires 5 → 0",
+        "indicateur taux (epci) : couverture moyenne 90,00 % → 90,00 %",
+    ]
+    lost = _summary(indicators={("taux", "commune"): (279, 0.05)})
+    assert [str(drop) for drop in coverage_check.compare(_summary(), lost)] == [
+        "indicateur taux (commune) : territoires avec une valeur 465 → 279",
+        "indicateur taux (commune) : couverture moyenne 12,00 % → 5,00 %",
+        "indicateur taux (epci) : territoires avec une valeur 92 → 0",
+        "indicateur taux (epci) : couverture moyenne 90,00 % → 0,00 %",
+    ]
+
+
+def test_coverage_summary_counts_values_and_averages_coverage_missing_as_zero():
+    table = pd.DataFrame(
+        {
+            "level": ["epci", "epci", "epci", "region"],
+            "indicator": ["taux", "taux", "taux", "taux"],
+            "value": [1.0, None, 3.0, 2.0],
+            "coverage": [1.0, None, 0.5, 0.8],
+        }
+    )
+    summary = coverage_check.summarise(32, {"a": {"rows_joined": 7}, "b": {}}, table)
+    assert summary.region_code == "32"
+    assert summary.datasets == {"a": 7, "b": 0}
+    assert summary.indicators == {("taux", "epci"): (2, 0.5), ("taux", "region"): (1, 0.8)}
+
+
+def test_coverage_drop_error_is_one_readable_sentence():
+    drops = [Drop(f"indicateur i{number} (epci)", "territoires avec une valeur", "92", "91") for number in range(6)]
+    message = str(CoverageDropError(drops))
+    assert message.startswith("couverture en baisse par rapport à la construction précédente (indicateur i0 (epci)")
+    assert "i3" in message and "i4" not in message and "et 2 autre(s)" in message
+    assert message.endswith("relancer avec --accept-coverage-drop")
+
+
+def test_coverage_of_a_missing_or_unreadable_store_is_not_compared(store: Path, tmp_path: Path):
+    assert coverage_check.read_store(tmp_path / "absent") is None
+    broken = tmp_path / "broken"
+    shutil.copytree(store, broken)
+    (broken / "indicators.parquet").write_bytes(b"PAR1 not really parquet")
+    assert coverage_check.read_store(broken) is None
+    summary = coverage_check.read_store(store)
+    assert summary is not None and summary.region_code == "32"
+    assert summary.datasets["insee-filosofi-com-2021-geo2024"] == 3788
+    assert summary.indicators[("niveau_vie_median_2019", "epci")] == (92, pytest.approx(0.9995, abs=1e-3))
+
+
+def _hide_poverty_rates(path: Path, count: int) -> int:
+    """Publish `count` more poverty rates as secret (« s »), keeping every line: only coverage can tell."""
+    lines = path.read_bytes().decode("utf-8").split("\n")
+    column = lines[0].split(";").index("TP6021")
+    hidden = 0
+    for number, line in enumerate(lines[1:], start=1):
+        fields = line.split(";")
+        if hidden < count and len(fields) > column and fields[column] not in ("s", "nd", ""):
+            fields[column] = "s"
+            lines[number] = ";".join(fields)
+            hidden += 1
+    path.write_bytes("\n".join(lines).encode("utf-8"))
+    return hidden
+
+
+def test_a_coverage_drop_fails_the_build_unless_it_is_accepted(
+    store: Path, table, mirror: Path, tmp_path: Path, monkeypatch, capsys
+):
+    mirror_copy = tmp_path / "mirror"
+    folder = mirror / catalogue.get(filosofi.DATASET_ID).mirror_path
+    _mirror_with_a_copy_of(mirror, mirror_copy, folder)
+    target = mirror_copy / catalogue.get(filosofi.DATASET_ID).mirror_path / filosofi.FILENAME
+    target.chmod(0o644)
+    assert _hide_poverty_rates(target, 150) == 150
+    data = tmp_path / "data"
+    previous = data / "processed"
+    shutil.copytree(store, previous)  # a real folder, as written by the previous version of the build
+    before = {name: (previous / name).read_bytes() for name in STORE_FILES}
+    monkeypatch.setenv("OPENDATA_MIRROR", str(mirror_copy))
+    with_value = int(values(table, "taux_pauvrete", "commune").notna().sum())
+
+    with pytest.raises(CoverageDropError) as error:
+        build(previous, progress=False)
+    message = str(error.value)
+    found = re.search(
+        rf"indicateur taux_pauvrete \(commune\) : territoires avec une valeur {with_value} → (\d+)", message
+    )
+    assert found and int(found[1]) < with_value
+    assert any(
+        str(drop).startswith("indicateur taux_pauvrete (epci) : couverture moyenne") for drop in error.value.drops
+    )
+    assert {name: (previous / name).read_bytes() for name in STORE_FILES} == before
+    assert sorted(path.name for path in data.iterdir()) == ["processed"]
+
+    assert main(["build", "--output", str(previous), "--quiet"]) == 1
+    printed = capsys.readouterr()
+    [line] = printed.err.splitlines()
+    assert line.startswith("ÉCHEC de la construction : couverture en baisse par rapport à la construction précédente")
+    assert "--accept-coverage-drop" in line and line.endswith("le magasin précédent est conservé intact")
+    assert {name: (previous / name).read_bytes() for name in STORE_FILES} == before
+
+    assert main(["build", "--output", str(previous), "--quiet", "--accept-coverage-drop"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("Baisse de couverture acceptée : indicateur taux_pauvrete (commune)") for line in lines)
+    assert re.fullmatch(
+        r"Construction réussie en \d+ s : 14 jeux de données, 0 anomalie, \d+ baisse\(s\) de couverture "
+        r"acceptée\(s\) ; détails : python -m loaders report",
+        lines[-1],
+    )
+    assert previous.is_symlink()  # the old real folder became the previous build
+    coverage = json.loads((previous / "coverage.json").read_text())
+    assert any("taux_pauvrete (commune)" in drop for drop in coverage["baisses_de_couverture_acceptees"])
+    [kept] = [path for path in (data / "builds").iterdir() if path.name.endswith("-ancien")]
+    assert {name: (kept / name).read_bytes() for name in STORE_FILES} == before
+
+    # Compared with the accepted build, the same sources no longer drop: a plain build succeeds.
+    assert main(["build", "--output", str(previous), "--quiet"]) == 0
+    assert capsys.readouterr().out.startswith("Construction réussie en ")

@@ -36,11 +36,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def start_redis(directory: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_redis(directory: Path, port: int | None = None, *options: str) -> tuple[subprocess.Popen, str]:
+    port = port or free_port()
     directory.mkdir(parents=True, exist_ok=True)
     command = [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory)]
-    command += ["--save", "", "--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no"]
+    command += ["--save", "", "--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no", *options]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url, socket_connect_timeout=0.2)
@@ -108,7 +108,7 @@ def test_two_hosts_share_api_answers_and_page_layouts_through_redis(redis_url: s
     keys = [key.decode() for key in redis.Redis.from_url(redis_url).keys("*")]
     assert len(keys) == 2
     assert all(key.startswith("residences-hdf:20260315T093000:") for key in keys)
-    assert first.test_client().get("/healthz").get_json()["cache"] == {"type": "redis", "joignable": True}
+    assert first.test_client().get("/healthz").get_json()["cache"] == {"type": "redis", "etat": "en service"}
 
 
 def test_hosts_serving_another_build_do_not_share_answers(redis_url: str, data_dir: Path, tmp_path: Path):
@@ -138,7 +138,7 @@ def test_the_app_keeps_answering_when_redis_goes_down(data_dir: Path, tmp_path: 
     health = client.get("/healthz")
     assert health.status_code == 200
     report = health.get_json()
-    assert report["status"] == "degrade" and report["cache"] == {"type": "redis", "joignable": False}
+    assert report["status"] == "degrade" and report["cache"]["etat"].startswith("contourné jusqu'à ")
     assert "Redis" in report["raison"]
 
 
@@ -162,3 +162,67 @@ def test_gunicorn_workers_share_the_cache(redis_url: str, data_dir: Path, tmp_pa
     assert len(workers) == 2, "both workers should have answered"
     # With a cache per worker, the second worker would miss too: here only the very first request misses.
     assert first == "MISS" and set(later) == {"HIT"}
+
+
+def test_health_tells_what_the_worker_does_while_it_bypasses_a_recovered_redis(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Redis back up: the worker keeps bypassing it until its retry time, and /healthz says so, then « en service »."""
+    from dashboard import api
+
+    process, url = start_redis(tmp_path / "redis")
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    server = create_app(Settings(data_dir=data_dir, redis_url=url)).server
+    client = server.test_client()
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    stop(process)
+    assert client.get(TERRITORIES).headers["X-Cache"] == "MISS"  # fails over Redis: bypassed from now on
+
+    process, _ = start_redis(tmp_path / "redis-again", port)  # Redis is back, on the same address
+    try:
+        assert client.get(TERRITORIES).headers["X-Cache"] == "MISS"
+        assert redis.Redis.from_url(url).keys("*") == []  # the worker still works without Redis…
+        report = client.get("/healthz").get_json()
+        assert report["status"] == "degrade"  # … and /healthz says so
+        state = report["cache"]["etat"]
+        assert re.fullmatch(r"contourné jusqu'à \d\d:\d\d:\d\d", state), state
+        assert report["cache"]["contourne_jusqu_a"] > report["cache"]["derniere_erreur_le"]
+
+        backend = server.extensions["dashboard_api_cache"].cache
+        until = backend.bypassed_until()
+        monkeypatch.setattr(api, "clock", lambda: until + 1)  # the retry time comes
+        assert client.get(TERRITORIES).headers["X-Cache"] == "MISS"
+        assert client.get(TERRITORIES).headers["X-Cache"] == "HIT"
+        report = client.get("/healthz").get_json()
+        assert report["status"] == "ok" and report["cache"] == {"type": "redis", "etat": "en service"}
+    finally:
+        stop(process)
+
+
+def test_a_redis_without_memory_limit_is_reported_at_start(data_dir: Path, tmp_path: Path, caplog):
+    process, url = start_redis(tmp_path / "redis")
+    try:
+        with caplog.at_level(logging.WARNING, logger="dashboard.api"):
+            create_app(Settings(data_dir=data_dir, redis_url=url))
+        assert any("maxmemory" in record.getMessage() for record in caplog.records)
+    finally:
+        stop(process)
+    caplog.clear()
+    process, url = start_redis(tmp_path / "bounded", None, "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru")
+    try:
+        with caplog.at_level(logging.WARNING, logger="dashboard.api"):
+            create_app(Settings(data_dir=data_dir, redis_url=url))
+        assert not any("maxmemory" in record.getMessage() for record in caplog.records)
+    finally:
+        stop(process)
+
+
+def test_redis_keys_carry_no_host_and_no_raw_arguments(redis_url: str, data_dir: Path):
+    client = create_app(Settings(data_dir=data_dir, redis_url=redis_url)).server.test_client()
+    for host in ("a.example", "b.example", "evil.example"):
+        for query in ("level=epci", "level=epci&format=json", "format=json&level=%20epci"):
+            response = client.get(f"/api/v1/territories?{query}", headers={"Host": host})
+            assert response.status_code == 200
+    keys = [key.decode() for key in redis.Redis.from_url(redis_url).keys("*")]
+    assert len(keys) == 1, keys
+    assert "example" not in keys[0] and "level" not in keys[0]

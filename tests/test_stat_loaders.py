@@ -38,6 +38,9 @@ from tests.conftest import FIXTURES
 
 STATS = FIXTURES / "stats"
 FEW = (1, 10)
+#: Rows of the Logement d'abord indicator in the baromètre fixtures, by level.
+BAROMETRE_DETAIL_ROWS = {"departement": 12, "region": 5, "france": 3}
+BAROMETRE_SYNTHESE_ROWS = {"departement": 2, "region": 2, "france": 1}
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ CASES = {
     ),
     "barometre_departement": Case(
         barometre.DATASET_ID,
-        partial(barometre.parse_detail, level="departement"),
+        partial(barometre.parse_detail, level="departement", rows=12),
         "barometre-detail-departemental.csv",
         ("code_departement", "departement"),
         ("2913.0", "2913.0 personnes"),
@@ -112,7 +115,7 @@ CASES = {
     ),
     "barometre_region": Case(
         barometre.DATASET_ID,
-        partial(barometre.parse_detail, level="region"),
+        partial(barometre.parse_detail, level="region", rows=5),
         "barometre-detail-regional.csv",
         ("libelle_region", "nom_region"),
         ("6882.0", "6882.0.0"),
@@ -120,7 +123,7 @@ CASES = {
     ),
     "barometre_synthese": Case(
         barometre.DATASET_ID,
-        partial(barometre.parse_synthese_file, level="region"),
+        partial(barometre.parse_synthese_file, level="region", rows=2),
         "barometre-synthese-regional.csv",
         ("pourcentage_cible", "part_cible"),
         ("7150.0", "sept mille"),
@@ -289,6 +292,61 @@ def test_populations_fixture_columns_and_types():
     assert departements.set_index("code").loc["971", "region_code"] == "01"
 
 
+@pytest.mark.parametrize(
+    ("parse", "fixture", "what"),
+    [
+        (populations.parse, "populations_communes.csv", "communes"),
+        (populations.parse_departements, "populations_departements.csv", "départements"),
+    ],
+)
+def test_populations_refuse_one_row_more_or_less_than_expected(parse, fixture, what):
+    rows = len(parse(STATS / fixture, rows=FEW))
+    assert len(parse(STATS / fixture, rows=(rows, rows))) == rows
+    for expected in (rows - 1, rows + 1):
+        with pytest.raises(SourceError, match=rf"{rows} {what} lus, attendu {expected} \("):
+            parse(STATS / fixture, rows=(expected, expected))
+    with pytest.raises(SourceError, match=rf"{rows} {what} lus, attendu (3782|100) \("):  # the mirror's count
+        parse(STATS / fixture)
+
+
+#: Loaders whose official download is another file than the mirror's (national file, newest issue): module,
+#: loader, fixture, attribute of the expected rows, counts of the PROVENANCE (mirror, official file).
+LIVE_LOADERS = {
+    "filosofi": (filosofi, filosofi.load, "filosofi.csv", "ROWS", (3_788, 34_909)),
+    "comparateur": (comparateur, comparateur.load, "comparateur.CSV", "ROWS", (3_789, 35_010)),
+    "populations": (populations, populations.load, "populations_communes.csv", "COMMUNE_ROWS", (3_782, 34_900)),
+    "populations_departements": (
+        populations,
+        populations.load_departements,
+        "populations_departements.csv",
+        "DEPARTEMENT_ROWS",
+        (100, 100),
+    ),
+    "lovac": (lovac, lovac.load, "lovac.csv", "ROWS", (101, 101)),
+}
+
+
+@pytest.mark.parametrize("name", LIVE_LOADERS)
+def test_loaders_expect_the_exact_mirror_count_and_a_3_percent_band_for_the_official_file(name, tmp_path, monkeypatch):
+    module, load, fixture, attribute, (mirror_rows, live_rows) = LIVE_LOADERS[name]
+    counts = getattr(module, attribute)
+    assert (counts.mirror, counts.live) == (mirror_rows, live_rows)
+    monkeypatch.setattr(module, "fetch", lambda dataset_id, filename: STATS / fixture)
+    monkeypatch.setenv("OPENDATA_MIRROR", str(tmp_path))
+    with pytest.raises(SourceError, match=rf"lus, attendu {mirror_rows} \("):
+        load()
+    monkeypatch.delenv("OPENDATA_MIRROR")
+    low, high = counts.bounds(from_mirror=False)
+    assert low < live_rows < high and high - low <= 0.06 * live_rows + 2
+    with pytest.raises(SourceError, match=rf"lus, attendu entre {low} et {high} \("):
+        load()
+    rows = len(pd.read_csv(STATS / fixture, sep=";", dtype=str, encoding="cp1252" if name == "lovac" else "utf-8"))
+    monkeypatch.setattr(module, attribute, readers.RowCount(mirror=rows, live=rows))
+    assert len(load()) >= rows  # LOVAC: one row per département and year
+    monkeypatch.setenv("OPENDATA_MIRROR", str(tmp_path))
+    assert len(load()) >= rows
+
+
 def test_populations_refuses_inconsistent_totals(tmp_path):
     case = CASES["populations"]
     path = _variant(tmp_path, case, _replace(case, ";518;8;526", ";518;8;600"))
@@ -321,7 +379,8 @@ def test_lovac_refuses_a_year_without_its_vacancy_columns(tmp_path):
 
 
 def _fixture_detail() -> pd.DataFrame:
-    return barometre.parse(*(STATS / f"barometre-detail-{scope}.csv" for scope in barometre._SCOPES.values()))
+    paths = (STATS / f"barometre-detail-{scope}.csv" for scope in barometre._SCOPES.values())
+    return barometre.parse(*paths, rows=BAROMETRE_DETAIL_ROWS)
 
 
 def test_barometre_fixture_marks_no_data_zeros_as_missing():
@@ -350,7 +409,8 @@ def test_barometre_yearly_totals_take_the_latest_month():
 
 def test_barometre_synthese_fixture():
     synthese = barometre.parse_synthese(
-        *(STATS / f"barometre-synthese-{scope}.csv" for scope in barometre._SCOPES.values())
+        *(STATS / f"barometre-synthese-{scope}.csv" for scope in barometre._SCOPES.values()),
+        rows=BAROMETRE_SYNTHESE_ROWS,
     ).set_index(["level", "code"])
     assert synthese.loc[("region", "32"), "cible"] == 7150
     assert synthese.loc[("departement", "59"), "valeur_initiale"] == 2702
@@ -419,7 +479,7 @@ def test_filosofi_supra_refuses_a_wrong_row_count(rows):
         filosofi_supra.parse(STATS / "FILO2019_DISP_EPCI.csv", code_pattern=r"^\d{9}$", rows=rows)
     message = str(caught.value)
     assert filosofi_supra.DATASET_ID in message and "FILO2019_DISP_EPCI.csv" in message
-    assert f"6 territoires lus, attendu entre {rows} et {rows}" in message
+    assert f"6 territoires lus, attendu {rows} (" in message
 
 
 @pytest.mark.parametrize("value", ["s", "", "103,6", "-3,6"], ids=["secret", "empty", "over-100", "negative"])
@@ -554,7 +614,7 @@ def test_rpls_refuses_a_wrong_row_count(monkeypatch):
         rpls.parse_extract(path)  # ROWS = 16,859, the national sheet
     message = str(caught.value)
     assert rpls.EXTRACT_DATASET_ID in message and rpls.EXTRACT_FILE in message
-    assert "9 communes lus, attendu entre 16859 et 16859" in message
+    assert "9 communes lus, attendu 16859 (" in message
     monkeypatch.setattr(rpls, "ROWS", 10)
     with pytest.raises(SourceError, match="9 communes lus"):
         rpls.parse_extract(path)
@@ -678,7 +738,7 @@ def test_loyers_refuses_a_wrong_row_count(monkeypatch):
     path = STATS / "indicateurs-loyers-appartements.csv"
     with pytest.raises(SourceError) as caught:
         loyers.parse(path, "appartement")  # ROWS = 35,441 communes
-    assert "9 communes lus, attendu entre 35441 et 35441" in str(caught.value)
+    assert "9 communes lus, attendu 35441 (" in str(caught.value)
     assert loyers.DATASET_ID in str(caught.value) and path.name in str(caught.value)
     monkeypatch.setattr(loyers, "ROWS", 8)
     with pytest.raises(SourceError, match="9 communes lus"):

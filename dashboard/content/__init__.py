@@ -15,13 +15,17 @@ from dash import html
 NNBSP = "\u202f"
 GENERAL = "GENERAL"
 GENERAL_NOTE = "information générale, qui ne vient pas des documents sources ; à vérifier auprès des services de l'État"
-_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»])")
+_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»%])")
 _AFTER_GUILLEMET = re.compile(r"« ")
+#: A space between digit groups (« 10 000 habitants ») must not break a number across two lines.
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 
 
 def typo(text: str) -> str:
-    """French typography: narrow no-break space before « : ; ? ! » and inside guillemets."""
-    return _AFTER_GUILLEMET.sub(f"«{NNBSP}", _BEFORE_PUNCTUATION.sub(rf"{NNBSP}\1", text))
+    """French typography: narrow no-break space before « : ; ? ! % », inside guillemets and between the digit
+    groups of a number."""
+    text = _BEFORE_PUNCTUATION.sub(rf"{NNBSP}\1", text)
+    return _THOUSANDS.sub(NNBSP, _AFTER_GUILLEMET.sub(f"«{NNBSP}", text))
 
 
 @dataclass(frozen=True)

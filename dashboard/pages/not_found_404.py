@@ -1,4 +1,8 @@
-"""French 404 page (Dash pages uses the module named not_found_404 for unknown paths)."""
+"""French 404 page (Dash pages uses the module named not_found_404 for unknown paths).
+
+Loading an unknown address serves the app with the HTTP status 404 (`dashboard.app.init_site_routes`);
+its router then shows this page, as it does for an unknown address reached inside the app.
+"""
 
 import dash
 from dash import dcc, html

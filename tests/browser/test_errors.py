@@ -6,6 +6,7 @@ make a callback or a page layout fail on purpose with monkeypatch.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from werkzeug.serving import make_server
 from dashboard import calculator, ids
 from dashboard.app import create_app
 from dashboard.settings import Settings
+from tests.browser.conftest import not_found_error, watch_errors
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -92,3 +94,22 @@ def test_an_error_page_of_the_server_is_french(browser: Browser, local_url: str)
         page.screenshot(path=ARTIFACTS / "erreur-404-serveur.png", full_page=True)
     finally:
         context.close()
+
+
+def test_the_fiche_of_an_unknown_siren_is_a_french_404_with_a_search(browser: Browser, local_url: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    errors = watch_errors(page)
+    url = local_url + "/territoire/999999999"
+    try:
+        response = page.goto(url)
+        assert response is not None and response.status == 404
+        expect(page.locator(f"#{ids.TERRITORY_TITLE}")).to_have_text("Territoire introuvable")
+        expect(page).to_have_title("Territoire introuvable — Résidences sociales")
+        page.get_by_label("Rechercher un EPCI par son nom").fill("Amiens")
+        page.get_by_role("link", name=re.compile("Amiens")).first.click()
+        expect(page.locator(f"#{ids.TERRITORY_TITLE}")).to_contain_text("Amiens", timeout=20000)
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    assert [error for error in errors if error != not_found_error(url)] == []

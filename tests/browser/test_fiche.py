@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import not_found_error
+
 pytestmark = pytest.mark.browser
 
 LENS = "246200364"  # CA de Lens - Liévin (Pas-de-Calais)
@@ -75,8 +77,10 @@ def test_accelerated_epci_and_weights_from_the_address(page: Page, app_url: str,
     screenshot("fiche-amiens")
 
 
-def test_unknown_siren_gives_a_404_page_with_a_search(page: Page, app_url: str, screenshot):
-    page.goto(f"{app_url}/territoire/123456789")
+def test_unknown_siren_gives_a_404_page_with_a_search(page: Page, app_url: str, screenshot, expected_errors: list[str]):
+    expected_errors.append(not_found_error(f"{app_url}/territoire/123456789"))
+    response = page.goto(f"{app_url}/territoire/123456789")
+    assert response is not None and response.status == 404
     expect(page.locator("#territoire-titre")).to_have_text("Territoire introuvable")
     expect(page.locator("#territoire-avis")).to_contain_text("123456789")
     search = page.get_by_label("Rechercher un EPCI par son nom")

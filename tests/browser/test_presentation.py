@@ -170,22 +170,36 @@ def page_text(pdf_page) -> str:
     return unicodedata.normalize("NFKC", pdf_page.extract_text())
 
 
+def listening_socket(port: int) -> str:
+    """The inode of the IPv4 socket listening on `port` (/proc/net/tcp, state 0A = LISTEN)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and int(fields[1].split(":")[1], 16) == port:
+            return fields[9]
+    raise AssertionError(f"nothing listens on port {port}")
+
+
 def server_children(app_url: str) -> list[tuple[int, str, str]]:
-    """Processes below the gunicorn master serving `app_url`, but its workers: (pid, state, command)."""
-    port = app_url.rsplit(":", 1)[1]
-    processes = {}
+    """Processes below the gunicorn master serving `app_url`, but its workers: (pid, state, command).
+
+    The master is the oldest process holding the listening socket (gunicorn may rename itself with
+    setproctitle, which also overwrites its environment: neither tells the port)."""
+    socket = f"socket:[{listening_socket(int(app_url.rsplit(':', 1)[1]))}]"
+    processes: dict[int, tuple[int, str, str]] = {}
+    holders: set[int] = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if any(os.readlink(descriptor) == socket for descriptor in (entry / "fd").iterdir()):
+                holders.add(int(entry.name))
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         processes[int(entry.name)] = (int(fields[1]), fields[0], command)
-    masters = [pid for pid, (_, _, command) in processes.items() if "gunicorn" in command and f":{port}" in command]
-    master = min(masters)
+    master = min(holders)
     workers = {pid for pid, (parent, _, _) in processes.items() if parent == master}
     below, frontier = [], set(workers)
     while frontier:

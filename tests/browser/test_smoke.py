@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import watch_errors
+from tests.browser.conftest import ARTIFACTS, not_found_error, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +48,52 @@ def test_home_page_loads_in_french(page: Page, app_url: str, screenshot):
     screenshot("about")
 
 
-def test_unknown_address_shows_the_french_404(page: Page, app_url: str, screenshot):
-    open_page(page, app_url + "/adresse-inconnue")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
-    expect(page.get_by_role("link", name="Retourner à l'accueil")).to_be_visible()
-    screenshot("not-found")
+def only_the_document_status(errors: list[str], url: str) -> list[str]:
+    """The errors of a page, less Chromium's report of the document's own 404 status (expected)."""
+    return [error for error in errors if error != not_found_error(url)]
+
+
+def test_unknown_address_shows_the_french_404(browser: Browser, app_url: str):
+    """A 404 status for crawlers, the app's French not-found page for people, navigation unchanged."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    errors = watch_errors(page)
+    try:
+        url = app_url + "/adresse-inconnue"
+        response = page.goto(url)
+        assert response is not None and response.status == 404
+        expect(page.locator("#_pages_content h1")).to_have_text("Page introuvable")
+        expect(page).to_have_title("Page introuvable — Résidences sociales")
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.locator("header")).to_contain_text("Résidences sociales")  # the site's header and menu
+        page.wait_for_load_state("networkidle")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "not-found.png", full_page=True)
+        page.get_by_role("link", name="Retourner à l'accueil").click()  # navigation inside the app
+        expect(page.get_by_role("heading", level=1)).to_have_text(HEADING)
+        # An unknown address reached inside the app (no page load) shows the same page.
+        page.evaluate(
+            "window.history.pushState({}, '', '/autre-inconnue'); window.dispatchEvent(new PopStateEvent('popstate'))"
+        )
+        expect(page.locator("#_pages_content h1")).to_have_text("Page introuvable")
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    assert only_the_document_status(errors, url) == []
+
+
+def test_production_pages_do_not_tell_the_versions(app_url: str):
+    import dash
+    import plotly
+
+    with urllib.request.urlopen(app_url + "/tableaux") as response:
+        index = response.read().decode()
+    for version in (dash.__version__, plotly.__version__, dash.__version__.replace(".", "_")):
+        assert version not in index
+    assert "python_version" not in index
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(app_url + "/_reload-hash")
+    assert refused.value.code == 404
 
 
 def test_without_data_the_home_page_explains_how_to_build_it(page: Page, empty_app_url: str, screenshot):

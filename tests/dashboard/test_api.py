@@ -43,7 +43,9 @@ def refused(client: FlaskClient, url: str, status: int = 400) -> dict:
 
 
 def test_cache_config_is_a_local_cache_by_default():
-    assert cache_config(Settings())["CACHE_TYPE"] == "SimpleCache"
+    config = cache_config(Settings())
+    assert config["CACHE_TYPE"] == "dashboard.api.BoundedLocalCache"
+    assert config["CACHE_MAX_BYTES"] == 64 * 1024 * 1024  # CACHE_MAX_MB, per worker
     # With REDIS_URL: the shared Redis cache (tested against a real server in tests/test_redis_cache.py).
     assert cache_config(Settings(redis_url="redis://cache"))["CACHE_TYPE"] == "dashboard.api.TolerantRedisCache"
 
@@ -184,7 +186,8 @@ def test_download_route_serves_exactly_the_view(client: FlaskClient, store: Stor
 
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/telecharger/xlsx?{urlencode(query)}").data))
     filters = dict(workbook["Filtres"].iter_rows(min_row=2, values_only=True))
-    assert filters["Lien vers cette vue"] == f"http://localhost/tableaux?{urlencode(query, safe=',')}"
+    # PUBLIC_URL unset: the local address (see tests/dashboard/test_public_url.py), never the request's host.
+    assert filters["Lien vers cette vue"] == f"http://localhost:8050/tableaux?{urlencode(query, safe=',')}"
     assert client.get("/telecharger/pdf?niveau=epci").status_code == 404
 
 
@@ -278,3 +281,120 @@ def test_needs_api_bad_values_give_notices_and_defaults(client: FlaskClient, que
 def test_needs_api_refuses_unknown_parameters(client: FlaskClient):
     error = refused(client, "/api/v1/needs?score_besoin=1")
     assert "score_besoin" in error["message"] and "poids" in error["valeurs_acceptees"]
+
+
+# --- Cache keys, cache size, content types (issue 10) --------------------------------------------------------
+
+
+def cache_backend(app: dash.Dash):
+    return app.server.extensions["dashboard_api_cache"].cache
+
+
+def test_api_cache_keys_are_canonical(client: FlaskClient, store: Store):
+    codes = store.territories.loc[store.territories["level"] == "epci", "code"].tolist()[:3]
+    base = "/api/v1/indicators?level=epci&indicator=population,taux_chomage"
+    first = client.get(f"{base}&code={','.join(codes)}")
+    assert first.status_code == 200 and first.headers["X-Cache"] == "MISS"
+    same_answer = [
+        f"{base}&code={','.join(reversed(codes))}",  # codes filter the rows: their order does not matter
+        f"{base}&code={codes[0]}&code={codes[1]},{codes[2]},{codes[0]}",  # repeated, duplicated
+        f"/api/v1/indicators?indicator=population&indicator=taux_chomage&level=epci&code={','.join(codes)}",
+        f"{base}&code={','.join(codes)}&format=json&level=epci",  # the default format said, level repeated
+        f"/api/v1/indicators?level=%20epci&indicator=population,%20taux_chomage,&code={','.join(codes)}",
+    ]
+    for url in same_answer:
+        again = client.get(url)
+        assert again.headers["X-Cache"] == "HIT", url
+        assert again.data == first.data
+    # The order of the indicators orders the answer: another answer, another entry.
+    swapped = client.get(f"/api/v1/indicators?level=epci&indicator=taux_chomage,population&code={','.join(codes)}")
+    assert swapped.headers["X-Cache"] == "MISS" and swapped.data != first.data
+
+
+def test_refused_requests_add_nothing_to_the_cache(app: dash.Dash, client: FlaskClient):
+    backend = cache_backend(app)
+    before = len(backend._cache)
+    for url in ("/api/v1/territories?level=epci&_=123", "/api/v1/territories?level=epci&_=124", "/api/v1/needs?x=1"):
+        assert client.get(url).status_code == 400
+    assert len(backend._cache) == before
+
+
+def test_needs_answers_with_notices_are_not_cached(client: FlaskClient):
+    for value in ("zzz1", "zzz2"):
+        response = client.get(f"/api/v1/needs?ordre={value}")
+        assert response.status_code == 200 and response.headers["X-Cache"] == "MISS"
+        assert any(value in notice for notice in response.get_json()["avertissements"])
+    first = client.get("/api/v1/needs?ordre=besoin&reference=france")
+    again = client.get("/api/v1/needs?reference=france&ordre=besoin&format=json")
+    assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("MISS", "HIT")
+
+
+def test_the_local_cache_is_bounded_in_bytes(built_data_dir: Path):
+    budget = 1024 * 1024
+    app = create_app(Settings(data_dir=built_data_dir, cache_max_bytes=budget))
+    client = app.server.test_client()
+    backend = cache_backend(app)
+    store = app.server.config["STORE"]
+    communes = store.territories.loc[store.territories["level"] == "commune", "code"].tolist()
+    sizes = []
+    for start in range(0, 50 * 8, 8):  # 50 distinct answers of about 80 kB each
+        url = f"/api/v1/indicators?level=commune&code={','.join(communes[start : start + 8])}"
+        response = client.get(url)
+        assert response.status_code == 200 and response.headers["X-Cache"] == "MISS"
+        sizes.append(len(response.data))
+        assert backend.size_bytes() <= budget
+    assert sum(sizes) > 3 * budget
+    stored = sum(len(key) + len(value) for key, (_, value) in backend._cache.items())
+    assert stored <= backend.size_bytes() <= budget
+    assert client.get(url).headers["X-Cache"] == "HIT"  # the latest answers are kept
+    assert len(backend._cache) < 50
+
+
+def test_the_byte_bounded_cache_evicts_the_least_recently_used():
+    from dashboard.api import CACHE_ENTRY_OVERHEAD, BoundedLocalCache
+
+    cache = BoundedLocalCache(max_bytes=8 * (1000 + CACHE_ENTRY_OVERHEAD + 100), threshold=100)
+    for index in range(6):
+        assert cache.set(f"k{index}", b"x" * 1000)
+    assert cache.get("k0") is not None  # k0 used: k1 is now the least recently used
+    for index in range(6, 9):
+        cache.set(f"k{index}", b"x" * 1000)
+    assert cache.get("k1") is None and cache.get("k0") is not None
+    assert cache.size_bytes() <= 8 * (1000 + CACHE_ENTRY_OVERHEAD + 100)
+    assert cache.set("big", b"x" * 5000) is False and cache.get("big") is None  # over 1/8 of the budget
+    cache.set("k0", b"y")  # replaced: its size is counted once
+    assert cache.get("k0") == b"y"
+    total = cache.size_bytes()
+    assert cache.delete("k0") and cache.size_bytes() < total
+    assert cache.clear() and cache.size_bytes() == 0 and cache.get("k2") is None
+    counted = BoundedLocalCache(max_bytes=10**9, threshold=3)
+    for index in range(5):
+        counted.set(f"k{index}", index)
+    assert [counted.get(f"k{index}") for index in range(5)] == [None, None, 2, 3, 4]
+
+
+def test_csv_answers_say_their_charset_once(client: FlaskClient):
+    for url in (
+        "/api/v1/territories?level=departement&format=csv",
+        "/api/v1/territories?level=departement&format=csv",  # the cached answer too
+        "/telecharger/csv?niveau=epci",
+        "/telecharger/csv-excel?niveau=epci",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8", url
+
+
+def test_an_unknown_download_format_is_a_french_404_page(client: FlaskClient):
+    response = client.get("/telecharger/pdf?niveau=epci")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    body = response.get_data(as_text=True)
+    assert 'lang="fr"' in body and "Format « pdf » inconnu" in body and "xlsx" in body
+
+
+def test_downloads_without_data_are_a_french_503_page(tmp_path: Path):
+    response = create_app(Settings(data_dir=tmp_path)).server.test_client().get("/telecharger/csv?niveau=epci")
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    assert "python -m loaders build" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+import sys
 from pathlib import Path
 
 import dash
@@ -141,3 +144,109 @@ def test_static_bundles_get_stronger_brotli_compression(tmp_path: Path):
     assert plain.headers["Content-Encoding"] == "gzip"
     dynamic = client.get("/_dash-layout", headers={"Accept-Encoding": "br"})
     assert dynamic.headers["Content-Encoding"] == "br"
+
+
+# --- Unknown addresses: 404 with the French page; robots.txt and favicon ------------------------------------
+
+
+@pytest.fixture
+def tiny_client(tiny_data_dir: Path):
+    return create_app(Settings(data_dir=tiny_data_dir)).server.test_client()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/.git/config", "/nimporte", "/nimporte/", "/wp-login.php", "/404", "/sources/en-trop", "/territoire/999999999"],
+)
+def test_an_unknown_address_answers_404_with_the_french_page(tiny_client, path: str):
+    response = tiny_client.get(path)
+    assert response.status_code == 404, path
+    assert response.mimetype == "text/html" and '<html lang="fr">' in response.text
+    assert 'id="react-entry-point"' in response.text  # the app, whose router shows the not-found page
+    assert "Content-Security-Policy" in response.headers
+    assert tiny_client.head(path).status_code == 404
+
+
+def test_the_404_title_is_the_not_found_page_s(tiny_client):
+    assert "<title>Page introuvable — Résidences sociales</title>" in tiny_client.get("/nimporte").text
+    unknown = tiny_client.get("/territoire/999999999")  # the fiche explains, with a search by name
+    assert "<title>Territoire introuvable — Résidences sociales</title>" in unknown.text
+
+
+def test_an_unknown_api_address_answers_a_french_json_404(tiny_client):
+    response = tiny_client.get("/api/v2/indicateurs")
+    assert response.status_code == 404
+    assert response.get_json()["erreur"]["message"].startswith("Page introuvable")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/sources", "/tableaux", "/a-propos", "/api", "/territoire/200000001", "/sources/", "/?indicateur=x"]
+)
+def test_pages_answer_200(tiny_client, path: str):
+    response = tiny_client.get(path)
+    assert response.status_code == 200, path
+    assert "<title>Résidences sociales — Hauts-de-France</title>" in response.text
+
+
+def test_robots_txt_lets_crawlers_see_the_pages_only(tiny_client):
+    response = tiny_client.get("/robots.txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    lines = response.text.splitlines()
+    assert "User-agent: *" in lines and "Allow: /" in lines
+    for path in ("/telecharger/", "/export/", "/api/"):
+        assert f"Disallow: {path}" in lines
+    assert "Disallow: /api" not in lines and "Disallow: /" not in lines  # the pages, the API's documentation
+
+
+def test_the_favicon_is_served_and_linked(tiny_client):
+    response = tiny_client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00" and len(response.data) < 2000  # an ICO file
+    index = tiny_client.get("/").text
+    href = re.search(r'<link rel="icon" type="image/x-icon" href="([^"]+)">', index)[1]
+    assert href.startswith("/assets/favicon.ico?m=")
+    assert tiny_client.get(href).data == response.data
+
+
+# --- No version of Dash, Python or Plotly in production ----------------------------------------------------
+
+
+def version_strings() -> list[str]:
+    import plotly
+
+    versions = [dash.__version__, plotly.__version__, sys.version.split()[0]]
+    return [*versions, *(version.replace(".", "_") for version in versions)]
+
+
+def test_pages_do_not_tell_the_versions_in_production(tiny_client):
+    index = tiny_client.get("/").text
+    for version in version_strings():
+        assert version not in index, version
+    config = json.loads(re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', index)[1])
+    assert not set(config) & {"dash_version", "python_version", "plotly_version", "ddk_version", "dash_version_url"}
+    assert "_favicon.ico?v=" not in index
+    # Bundles keep a fingerprint (cache-busting) and Dash still serves them for a year.
+    bundles = re.findall(r'src="(/_dash-component-suites/[^"]+)"', index)
+    assert bundles and all(re.search(r"\.v0m[0-9a-f]{16}\.", bundle) for bundle in bundles)
+    for bundle in bundles[:3]:
+        response = tiny_client.get(bundle)
+        assert response.status_code == 200 and response.cache_control.max_age == 31536000
+
+
+def test_the_opaque_fingerprint_changes_with_the_version_and_the_date():
+    from dashboard.app import opaque_fingerprint
+
+    url = "/_dash-component-suites/dash/deps/react@18.v4_4_1m1796620322.3.1.min.js"
+    hidden = opaque_fingerprint(url)
+    assert hidden.startswith("/_dash-component-suites/dash/deps/react@18.v0m") and hidden.endswith(".3.1.min.js")
+    assert "4_4_1" not in hidden and "1796620322" not in hidden
+    assert opaque_fingerprint(url.replace("4_4_1", "4_4_2")) != hidden
+    assert opaque_fingerprint(url.replace("m1796620322", "m1796620323")) != hidden
+    assert opaque_fingerprint("/assets/style.css?m=1") == "/assets/style.css?m=1"
+
+
+def test_dev_tools_keep_dash_s_behaviour(tiny_data_dir: Path, monkeypatch):
+    app = create_app(Settings(data_dir=tiny_data_dir))
+    monkeypatch.setitem(app._dev_tools, "ui", True)  # `python -m dashboard` with DEBUG=1
+    index = app.server.test_client().get("/").text
+    assert f'"dash_version":"{dash.__version__}"' in index

@@ -5,6 +5,7 @@ tests/browser/test_presentation.py."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -142,13 +143,87 @@ def test_bad_export_requests_get_a_french_page(app, url, status, message):
     assert message in response.get_data(as_text=True)
 
 
-def test_a_busy_server_answers_503(app, monkeypatch):
-    monkeypatch.setattr(exports_media, "QUEUE_WAIT_S", 0.01)
-    slots = threading.BoundedSemaphore(1)
-    slots.acquire()
-    monkeypatch.setitem(app.server.extensions, exports_media.EXTENSION_KEY, slots)
-    response = app.server.test_client().get("/export/diapositive.png?diapo=classement:10")
-    assert response.status_code == 503 and "Serveur occupé" in response.get_data(as_text=True)
+class BlockedEngine:
+    """A fake rendering engine whose renders wait for `release` (no browser)."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.started = threading.Semaphore(0)
+        self.threads: list[str] = []
+
+    def pdf(self, *args, **kwargs) -> bytes:
+        self.threads.append(threading.current_thread().name)
+        self.started.release()
+        self.release.wait(10)
+        return b"%PDF-1.4 fake"
+
+    image = pdf
+
+
+def test_a_full_render_queue_answers_503_at_once_with_retry_after(app, monkeypatch):
+    engine = BlockedEngine()
+    monkeypatch.setitem(app.server.config, exports_media.CONFIG_ENGINE, engine)
+    monkeypatch.setitem(app.server.extensions, exports_media.EXTENSION_KEY, exports_media.RenderPool(2, 2))
+    url = f"/export/territoire/{AMIENS}.pdf"
+    answers: list = []
+    first = [threading.Thread(target=lambda: answers.append(app.server.test_client().get(url))) for _ in range(2)]
+    for thread in first:
+        thread.start()
+    assert engine.started.acquire(timeout=5) and engine.started.acquire(timeout=5)
+    try:
+        started = time.monotonic()
+        response = app.server.test_client().get(url)
+        assert time.monotonic() - started < 0.5  # refused at once: the request thread is freed
+        assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+        body = response.get_data(as_text=True)
+        assert "Serveur occupé" in body and 'lang="fr"' in body
+    finally:
+        engine.release.set()
+        for thread in first:
+            thread.join(10)
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert answers[0].data == b"%PDF-1.4 fake"
+    # The renders ran in the export pool, not in the threads that serve requests.
+    assert all(name.startswith("rendu-export") for name in engine.threads), engine.threads
+    assert app.server.test_client().get(url).status_code == 200  # slots are given back
+
+
+def test_the_render_pool_leaves_two_request_threads_free():
+    assert exports_media.pool_capacity({"GUNICORN_THREADS": "4"}) == 2
+    assert exports_media.pool_capacity({}) == 2
+    assert exports_media.pool_capacity({"GUNICORN_THREADS": "2"}) == 1  # at least one export at a time
+    assert exports_media.pool_capacity({"GUNICORN_THREADS": "16"}) == exports_media.MAX_RENDERS + 2
+
+
+def test_a_render_given_up_while_queued_never_runs_and_frees_its_slot():
+    pool = exports_media.RenderPool(workers=1, capacity=2)
+    release, ran = threading.Event(), []
+    blocker = threading.Thread(target=lambda: pool.run(lambda: release.wait(10), 10))
+    blocker.start()
+    time.sleep(0.2)
+    with pytest.raises(exports_media.ExportTimeout):
+        pool.run(lambda: ran.append("queued"), 0.2)  # waits behind the running one, then gives up
+    release.set()
+    blocker.join(10)
+    assert ran == []  # cancelled before it started
+    assert [pool.run(lambda: "ok", 5) for _ in range(3)] == ["ok"] * 3  # both slots free again
+
+
+def test_pages_for_chromium_are_served_in_process_at_the_public_address(app):
+    status, headers, body = exports_media.serve_in_process(
+        app.server,
+        "GET",
+        f"https://residences.example.fr/territoire/{AMIENS}",
+        {"accept-encoding": "gzip, br", "host": "127.0.0.1:1", "user-agent": "HeadlessChrome"},
+        None,
+    )
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "content-encoding" not in headers and "content-length" not in headers
+    assert b"<html" in body
+    status, headers, _ = exports_media.serve_in_process(
+        app.server, "POST", "https://residences.example.fr/_dash-update-component", {}, b"{}"
+    )
+    assert status == 400  # a malformed callback request is refused as from any browser
 
 
 def test_the_engine_reports_why_it_cannot_run():
@@ -174,13 +249,3 @@ def test_a_render_over_the_time_limit_is_stopped_with_a_french_503(app):
     response = app.server.test_client().get("/export/diapositive.svg?diapo=classement:5")
     assert response.status_code == 503
     assert "Export trop long" in response.get_data(as_text=True)
-
-
-@pytest.mark.skipif(exports_media.Engine().available() is not None, reason="Chromium or Playwright missing")
-def test_a_pdf_export_says_when_the_app_is_not_reachable_on_loopback(app):
-    app.server.config[exports_media.CONFIG_ENGINE] = exports_media.Engine(base_url="http://127.0.0.1:9")
-    response = app.server.test_client().get(f"/export/territoire/{AMIENS}.pdf")
-    assert response.status_code == 503
-    body = response.get_data(as_text=True)
-    assert "ne répond pas" in body and "http://127.0.0.1:9" in body
-    assert "EXPORT_BASE_URL" in body

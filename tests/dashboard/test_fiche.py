@@ -91,7 +91,7 @@ def test_gap_follows_the_chosen_reference(store: Store):
     data = fiche.fiche_data(store, LENS, state)
     assert data.row["supply_places"] + data.row["gap_places"] == pytest.approx(242_013 * 20 / 10_000)
     section = texts(fiche.supply_section(store, data))
-    assert "objectif saisi (20,0 places pour 10 000 habitants" in section
+    assert "objectif saisi (20,0 places pour 10\u202f000 habitants" in section
     assert "Pensions de famille et résidences accueil" in section and "Dispersion des tailles" in section
 
 

@@ -42,10 +42,13 @@ def test_health_reports_the_build_and_the_version(tmp_path: Path):
     assert report["donnees"]["chargees"] is True
     assert report["donnees"]["construites_le"] == "2026-03-15T09:30:00+00:00"
     assert report["donnees"]["sur_disque"] == {"construites_le": "2026-03-15T09:30:00+00:00", "identiques": True}
-    assert report["cache"] == {"type": "local"}
+    assert report["cache"]["type"] == "local" and report["cache"]["entrees"] == 0
 
 
-def test_health_tells_when_the_disk_holds_another_build(tmp_path: Path):
+def test_health_tells_when_the_disk_holds_another_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from dashboard import health
+
+    monkeypatch.setattr(health, "DISK_CHECK_S", 0.0)  # read the disk at each call (at most every 5 s in service)
     data_dir = write_tiny_store(tmp_path / "data")
     client = create_app(Settings(data_dir=data_dir)).server.test_client()
     coverage = data_dir / "processed" / "coverage.json"
@@ -126,6 +129,7 @@ def test_a_failed_rebuild_leaves_the_running_app_serving_the_previous_data(
 
         assert {path.name: path.read_bytes() for path in (data_dir / "processed").iterdir()} == before
         status, health_after = get_json(url + "/healthz")
+        del health_before["cache"], health_after["cache"]  # the answer above was cached meanwhile
         assert status == 200 and health_after == health_before
         assert health_after["donnees"]["sur_disque"]["identiques"] is True
         _, served_after = get_json(url + population)
@@ -137,3 +141,33 @@ def test_a_failed_rebuild_leaves_the_running_app_serving_the_previous_data(
         status, health_restart = get_json(url + "/healthz")
         assert status == 200
         assert health_restart["donnees"]["construites_le"] == health_before["donnees"]["construites_le"]
+
+
+def test_health_answers_at_once_when_redis_hangs(tmp_path: Path):
+    """A Redis that accepts connections but never answers: /healthz must not wait for it (nor for anything)."""
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # connections complete in the backlog; nothing is ever read or answered
+    port = silent.getsockname()[1]
+    try:
+        settings = Settings(data_dir=write_tiny_store(tmp_path / "data"), redis_url=f"redis://127.0.0.1:{port}/0")
+        client = create_app(settings).server.test_client()
+        for _ in range(3):
+            started = time.monotonic()
+            response = client.get("/healthz")
+            assert time.monotonic() - started < 0.1
+            assert response.status_code == 200
+    finally:
+        silent.close()
+
+
+def test_health_reports_the_local_cache_budget(tmp_path: Path):
+    settings = Settings(data_dir=write_tiny_store(tmp_path / "data"), cache_max_bytes=2_000_000)
+    client = create_app(settings).server.test_client()
+    client.get("/api/v1/territories?level=epci")
+    cache = client.get("/healthz").get_json()["cache"]
+    assert cache["type"] == "local" and cache["plafond_octets"] == 2_000_000
+    assert cache["entrees"] >= 1 and 0 < cache["octets"] <= 2_000_000

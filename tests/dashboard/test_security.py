@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dash
 import pytest
-from dash import Input, Output
+from dash import ALL, MATCH, Input, Output, State
 from flask.testing import FlaskClient
 
 from dashboard import ids, security
@@ -283,3 +283,206 @@ def test_a_failing_page_layout_shows_a_french_error_section(app: dash.Dash, clie
     assert "Page momentanément indisponible" in text and "Référence de l'erreur" in text
     assert "secret layout detail" not in response.text
     assert any("_pages_content.children" in record.getMessage() for record in caplog.records)
+
+
+# --- Callback requests: exactly what the renderer sends, else 400 ----------------------------------------
+
+
+def _post(client: FlaskClient, body) -> int:
+    return client.post("/_dash-update-component", json=body).status_code
+
+
+def _banner(**changes) -> dict:
+    body = callback_payload(
+        f"{ids.APP_ERROR}.hidden", [{"id": ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]
+    )
+    return {**body, **changes}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"inputs": [{"id": "leurre", "property": "n_clicks", "value": 1}]},
+        {"inputs": [{"id": ids.APP_ERROR_CLOSE, "property": "children", "value": 1}]},
+        {"inputs": [{"id": {"id": ids.APP_ERROR_CLOSE}, "property": "n_clicks", "value": 1}]},
+        {"inputs": [[{"id": ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]]},
+        {"outputs": {"id": "leurre", "property": "hidden"}},
+        {"outputs": {"id": ids.APP_ERROR, "property": "children"}},
+        {"outputs": [{"id": ids.APP_ERROR, "property": "hidden"}]},
+        {"outputs": None},
+        {"state": [{"id": ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]},
+        {"state": None},
+        {"changedPropIds": [["x"]]},
+    ],
+    ids=[
+        "input-id",
+        "input-property",
+        "input-dict-id",
+        "input-list",
+        "output-id",
+        "output-property",
+        "output-as-list",
+        "output-missing",
+        "extra-state",
+        "null-state",
+        "changed-not-text",
+    ],
+)
+def test_a_callback_request_must_match_the_declared_dependencies(client: FlaskClient, changes: dict, caplog):
+    assert _post(client, _banner()) == 200
+    with caplog.at_level(logging.INFO):
+        response = client.post("/_dash-update-component", json=_banner(**changes))
+    assert response.status_code == 400
+    assert response.get_json()["erreur"]["message"].startswith("Requête invalide")
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR or record.exc_info]
+
+
+PATTERN_OUTPUT = '..{"index":["ALL"],"type":"test-motif"}.children...test-motif-total.children..'
+MATCH_OUTPUT = '{"index":["MATCH"],"type":"test-un"}.children'
+DUPLICATE_ID = "test-double"
+
+
+@pytest.fixture
+def patterned(app: dash.Dash) -> dash.Dash:
+    """Callbacks with pattern-matching ids and an output allowed twice, as the pages use them."""
+
+    @app.callback(
+        Output({"type": "test-motif", "index": ALL}, "children"),
+        Output("test-motif-total", "children"),
+        Input("test-motif-niveau", "value"),
+        State({"type": "test-motif", "index": ALL}, "value"),
+    )
+    def several(level, values):
+        return [f"{level}:{value}" for value in values], str(len(values))
+
+    @app.callback(
+        Output({"type": "test-un", "index": MATCH}, "children"), Input({"type": "test-un", "index": MATCH}, "value")
+    )
+    def one(value):
+        return str(value)
+
+    @app.callback(Output(DUPLICATE_ID, "children"), Input("test-double-a", "n_clicks"))
+    def first(clicks):
+        return "a"
+
+    @app.callback(
+        Output(DUPLICATE_ID, "children", allow_duplicate=True),
+        Input("test-double-b", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def second(clicks):
+        return "b"
+
+    app.server.test_client().get("/")  # Dash completes its callback map at the first request
+    return app
+
+
+def _pattern_request() -> dict:
+    items = [
+        {"id": {"index": index, "type": "test-motif"}, "property": "value", "value": index * 2} for index in (1, 2)
+    ]
+    return {
+        "output": PATTERN_OUTPUT,
+        "outputs": [
+            [{"id": item["id"], "property": "children"} for item in items],
+            {"id": "test-motif-total", "property": "children"},
+        ],
+        "inputs": [{"id": "test-motif-niveau", "property": "value", "value": "epci"}],
+        "state": [items],
+        "changedPropIds": ["test-motif-niveau.value"],
+    }
+
+
+def _altered(body: dict, path: str, value) -> dict:
+    copy = json.loads(json.dumps(body))
+    target = copy
+    *parents, last = path.split("/")
+    for part in parents:
+        target = target[int(part) if part.isdigit() else part]
+    target[int(last) if last.isdigit() else last] = value
+    return copy
+
+
+def test_pattern_matching_ids_match_by_keys_and_wildcards(patterned: dash.Dash):
+    client, callback_map = patterned.server.test_client(), patterned.callback_map
+    body = _pattern_request()
+    assert security.valid_callback_request(body, callback_map)
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    assert response.get_json()["response"]['{"index":2,"type":"test-motif"}'] == {"children": "epci:4"}
+    empty = {**body, "state": [[]], "outputs": [[], body["outputs"][1]]}  # ALL may match no component
+    assert security.valid_callback_request(empty, callback_map)
+    wrong = [
+        _altered(body, "state/0/1/id", {"index": 2, "type": "autre-motif"}),  # another pattern
+        _altered(body, "state/0/1/id", {"index": 2}),  # a key missing
+        _altered(body, "state/0/1/id", {"index": 2, "type": "test-motif", "x": 1}),  # one more key
+        _altered(body, "state/0/1/id", {"index": [2], "type": "test-motif"}),  # not a value
+        _altered(body, "state/0", body["state"][0][0]),  # one component for ALL
+        _altered(body, "outputs/0/0/property", "value"),
+        _altered(body, "outputs/0", body["outputs"][0][0]),
+        _altered(body, "outputs/1/id", "test-motif-niveau"),
+        _altered(body, "inputs/0/id", {"index": 1, "type": "test-motif-niveau"}),
+    ]
+    for case in wrong:
+        assert not security.valid_callback_request(case, callback_map), case
+        assert client.post("/_dash-update-component", json=case).status_code == 400
+    match = {
+        "output": MATCH_OUTPUT,
+        "outputs": {"id": {"index": "a", "type": "test-un"}, "property": "children"},
+        "inputs": [{"id": {"index": "a", "type": "test-un"}, "property": "value", "value": 3}],
+        "changedPropIds": [],
+    }
+    assert client.post("/_dash-update-component", json=match).status_code == 200
+    assert (
+        client.post("/_dash-update-component", json=_altered(match, "inputs/0", [match["inputs"][0]])).status_code
+        == 400
+    )
+
+
+def test_an_output_allowed_twice_is_sent_with_its_hash(patterned: dash.Dash):
+    callback_map = patterned.callback_map
+    output = next(key for key in callback_map if key.startswith(f"{DUPLICATE_ID}.children@"))
+    body = {
+        "output": output,
+        "outputs": {"id": DUPLICATE_ID, "property": output.split(".", 1)[1]},  # « children@<hash> », as sent
+        "inputs": [{"id": "test-double-b", "property": "n_clicks", "value": 1}],
+        "changedPropIds": ["test-double-b.n_clicks"],
+    }
+    response = patterned.server.test_client().post("/_dash-update-component", json=body)
+    assert response.status_code == 200 and response.get_json()["response"][DUPLICATE_ID] == {"children": "b"}
+    assert security.valid_callback_request(
+        {**body, "outputs": {"id": DUPLICATE_ID, "property": "children"}}, callback_map
+    )
+    for wrong in ("hidden@x", "hidden"):
+        assert not security.valid_callback_request(
+            {**body, "outputs": {"id": DUPLICATE_ID, "property": wrong}}, callback_map
+        )
+    first = {**body, "output": f"{DUPLICATE_ID}.children", "inputs": [{"id": "test-double-a", "property": "n_clicks"}]}
+    assert security.valid_callback_request(
+        {**first, "outputs": {"id": DUPLICATE_ID, "property": "children"}}, callback_map
+    )
+    assert not security.valid_callback_request(first, callback_map)  # « @hash » on an output not allowed twice
+
+
+def test_json_nested_too_deep_is_refused_without_a_traceback(client: FlaskClient, caplog):
+    value: list = []
+    for _ in range(security.MAX_JSON_DEPTH):
+        value = [value]
+    body = _banner(inputs=[{"id": ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": value}])
+    with caplog.at_level(logging.INFO):
+        assert _post(client, body) == 400
+        raw = client.post("/_dash-update-component", data="[" * 5000 + "]" * 5000, content_type="application/json")
+    assert raw.status_code == 400 and raw.get_json()["erreur"]["message"].startswith("Requête invalide")
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR or record.exc_info]
+    assert security.json_depth_within([[1]], 2) and not security.json_depth_within([[[1]]], 2)
+
+
+# --- Versions are not shown in production ------------------------------------------------------------------
+
+
+def test_the_reload_hash_route_is_closed_in_production(app: dash.Dash, client: FlaskClient, monkeypatch):
+    response = client.get("/_reload-hash")
+    assert response.status_code == 404 and "Page introuvable" in response.text
+    assert "dash_bootstrap_components" not in response.text and "plotly" not in response.text
+    monkeypatch.setitem(app._dev_tools, "hot_reload", True)  # `python -m dashboard` with DEBUG=1
+    assert client.get("/_reload-hash").status_code == 200

@@ -8,7 +8,7 @@ Each simulated user is a thread with its own keep-alive connection that runs act
 without pause (closed loop), for a bounded time. Every request counts: throughput (requests per second),
 latency percentiles and errors (an HTTP status ≥ 400, a network error, or a callback answered with
 the app's error banner). The figures are printed, and written as JSON with --json. Targets of the
-issue: ≥ 100 req/s, p95 < 300 ms, 0 errors over 60 s with 2 gunicorn workers.
+issue: ≥ 150 req/s, p95 < 300 ms, 0 errors over 60 s with 2 gunicorn workers.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ MAX_DURATION_S = 600
 MAX_USERS = 64
 REQUEST_TIMEOUT_S = 30
 ERROR_PAUSE_S = 0.2
-TARGET_RPS = 100
+TARGET_RPS = 150
 TARGET_P95_MS = 300
 HEADERS = {"Accept-Encoding": "gzip", "Accept": "*/*", "User-Agent": "tests.load.runner"}
 
