@@ -109,7 +109,7 @@ def post_worker_init(worker) -> None:  # gunicorn hook: a new worker, before it 
 
 
 def _warm_up(app, log) -> None:
-    from dashboard.page_cache import warm_up
+    from dashboard.server.page_cache import warm_up
 
     try:
         failed = warm_up(app)

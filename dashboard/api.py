@@ -30,9 +30,9 @@ from flask_caching.backends.simplecache import SimpleCache
 from redis.exceptions import RedisError
 
 from dashboard import exports, exports_media, needs_export, needs_state, needs_store
-from dashboard.release import code_fingerprint
+from dashboard.core.store import CONFIG_KEY, StoreError, current_store
+from dashboard.server.release import code_fingerprint
 from dashboard.settings import Settings
-from dashboard.store import CONFIG_KEY, StoreError, current_store
 from dashboard.table_state import parse_query, to_query
 
 API_PREFIX = "/api/v1"

@@ -23,14 +23,14 @@ from werkzeug.exceptions import NotFound
 from dashboard import ids, maps
 from dashboard.api import init_api
 from dashboard.callbacks_map import init_map_routes
-from dashboard.components import APP_NAME, REGION_NAME, footer, header
+from dashboard.core.store import CONFIG_KEY, Store, StoreError, current_store, load_store
 from dashboard.exports_media import init_exports
-from dashboard.health import init_health
-from dashboard.page_cache import VALID_PATH, init_page_cache, match_page
-from dashboard.security import callback_error, error_banner, init_security, wants_json
+from dashboard.server.health import init_health
+from dashboard.server.page_cache import VALID_PATH, init_page_cache, match_page
+from dashboard.server.security import callback_error, error_banner, init_security, wants_json
+from dashboard.server.static_compression import init_static_compression
 from dashboard.settings import Settings
-from dashboard.static_compression import init_static_compression
-from dashboard.store import CONFIG_KEY, Store, StoreError, current_store, load_store
+from dashboard.ui.components import APP_NAME, REGION_NAME, footer, header
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TITLE = f"{APP_NAME} — {REGION_NAME}"
@@ -161,7 +161,7 @@ def init_site_routes(app: dash.Dash) -> None:
     Dash answers every unknown address with its page (200), where its router shows « Page introuvable »:
     for a crawler, every address exists. The same page is now served with 404, its title set to the
     not-found page's (or, for the fiche of an unknown SIREN, « Territoire introuvable »); navigating
-    inside the app is unchanged. The API and Dash's own routes answer a JSON 404 (dashboard.security).
+    inside the app is unchanged. The API and Dash's own routes answer a JSON 404 (dashboard.server.security).
     """
     server = app.server
     catchall = f"{app.config.routes_pathname_prefix}<path:path>"
@@ -227,7 +227,7 @@ def create_app(config: Settings | None = None) -> dash.Dash:
         # each first response to validate callbacks (heavier pages, and errors for the ids of
         # pages that are not on screen).
         suppress_callback_exceptions=True,
-        # A failing callback: French message in the page, logged with its context (dashboard.security).
+        # A failing callback: French message in the page, logged with its context (dashboard.server.security).
         on_error=callback_error,
     )
     init_static_compression(app.server)

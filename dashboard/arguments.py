@@ -15,8 +15,8 @@ import numpy as np
 
 from dashboard import maps, needs
 from dashboard.content import typo
+from dashboard.core.store import Store
 from dashboard.needs_store import Analysis, Value, lookup, region_code, source_of
-from dashboard.store import Store
 
 #: Relative difference under which a comparison is not worth a sentence.
 THRESHOLD = 0.05

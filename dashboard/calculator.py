@@ -11,14 +11,14 @@ Defaults come only from the reference figures of the catalogue (`catalogue.json`
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-DAYS_PER_YEAR = 365
-NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before « : ; ? ! »
+from dashboard.core import formatting
+from dashboard.core.formatting import NNBSP, format_number, format_plain
 
+DAYS_PER_YEAR = 365
 KIND = "type"
 KIND_PENSION = "pension"
 KIND_OTHER = "autre"
@@ -131,9 +131,6 @@ FIELDS_BY_KEY = {field.key: field for field in FIELDS}
 ALTERNATIVES = (COST_CHRS, COST_HOTEL, COST_IML)
 STATE_KEYS = (KIND, SUBSIDY_MODE, *FIELDS_BY_KEY)
 
-_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
-
 
 # --- Numbers: parsing and French formatting --------------------------------------------------
 
@@ -145,33 +142,14 @@ class InvalidValue(ValueError):
 def parse_number(text: str | float | int | None) -> float | None:
     """A number typed the French or the English way ('12 200', '18,5', '18.5'); None when empty.
 
-    Raises InvalidValue (without the field name) when the text is not a plain decimal number.
+    Raises InvalidValue (without the field name) when the text is not a plain, finite decimal number.
     """
-    if text is None:
-        return None
+    value = formatting.parse_number(text)
+    if value is not None or text is None or (isinstance(text, str) and not text.strip()):
+        return value
     if isinstance(text, int | float) and not isinstance(text, bool):
-        if not math.isfinite(text):
-            raise InvalidValue("saisissez un nombre fini")
-        return float(text)
-    cleaned = _SPACES.sub("", str(text)).removesuffix("€").removesuffix("%")
-    if cleaned == "":
-        return None
-    if not _NUMBER.fullmatch(cleaned):
-        raise InvalidValue("saisissez un nombre en chiffres (virgule pour les décimales)")
-    return float(cleaned.replace(",", "."))
-
-
-def format_number(value: float, decimals: int = 0) -> str:
-    """French formatting: narrow no-break space for thousands, decimal comma ('12 345,6')."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", NNBSP).replace(".", ",")
-
-
-def format_plain(value: float) -> str:
-    """A value as typed in an input: no thousands separator, decimal comma only when needed."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.10g}".replace(".", ",")
+        raise InvalidValue("saisissez un nombre fini")
+    raise InvalidValue("saisissez un nombre en chiffres (virgule pour les décimales)")
 
 
 def format_euros(value: float, step: int = 10) -> str:

@@ -16,8 +16,8 @@ from dash import ClientsideFunction, Input, Output, Patch, State, callback, clie
 from flask import Blueprint, Flask, Response, abort, request
 
 from dashboard import ids, map_components, maps, needs_state, needs_store, needs_views
+from dashboard.core.store import Store, StoreError, current_store
 from dashboard.map_state import MapState, choices_from_store, serialise_state, state_from_controls
-from dashboard.store import Store, StoreError, current_store
 
 GEOMETRY_PATH = "/carte/geometrie"
 TOPOJSON_ASSET = "topojson/"

@@ -30,7 +30,7 @@ import pandas as pd
 
 from dashboard import fiche, map_state, maps, needs, needs_state, needs_store, needs_views
 from dashboard.arguments import Argument
-from dashboard.store import Store
+from dashboard.core.store import Store
 
 PRESENTATION_PATH = "/presentation"
 PARAM_DECK = "d"

@@ -37,7 +37,7 @@ import pyogrio
 import shapely
 import xlsxwriter
 
-from dashboard.store import Store
+from dashboard.core.store import Store
 from dashboard.table_state import (
     BASE_COLUMNS,
     COVERAGE_PREFIX,

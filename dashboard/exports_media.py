@@ -45,9 +45,9 @@ from dash import html
 from flask import Blueprint, Flask, Response, current_app, request
 
 from dashboard import deck, ids, maps
-from dashboard.components import APP_NAME, REGION_NAME, format_date
+from dashboard.core.store import Store, StoreError, current_store
 from dashboard.settings import Settings
-from dashboard.store import Store, StoreError, current_store
+from dashboard.ui.components import APP_NAME, REGION_NAME, format_date
 
 logger = logging.getLogger(__name__)
 

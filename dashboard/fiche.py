@@ -19,11 +19,11 @@ from dash import dcc, html
 
 from dashboard import arguments, ids, maps, needs, needs_views
 from dashboard.arguments import Argument
-from dashboard.components import sources_line
 from dashboard.content import typo
+from dashboard.core.store import DISPLAY_DECIMALS, Store
 from dashboard.needs_state import ANALYSIS_PARAMS, INDEX_PARAMS, NeedsState, format_weight, serialise_needs
 from dashboard.needs_store import Analysis, Value, analyse, lookup, region_code, source_of
-from dashboard.store import DISPLAY_DECIMALS, Store
+from dashboard.ui.components import sources_line
 
 TERRITORY_PATH = "/territoire"
 PROJECT_PATH = "/comprendre/monter-un-projet"

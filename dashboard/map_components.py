@@ -8,8 +8,8 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids, maps, needs_store
-from dashboard.components import sources_line
-from dashboard.store import Store
+from dashboard.core.store import Store
+from dashboard.ui.components import sources_line
 
 SOURCES_PATH = "/sources"
 TERRITORY_PATH = "/territoire"

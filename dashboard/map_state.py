@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from dashboard import maps, needs, needs_state, needs_store
-from dashboard.store import Store
+from dashboard.core.store import Store
 
 PARAM_INDICATOR = "indicateur"
 PARAM_LEVEL = "niveau"

@@ -23,7 +23,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.store import Store
+from dashboard.core.formatting import (  # noqa: F401 (re-exported while the features move)
+    MISSING_LABEL,
+    format_number,
+    format_percent,
+    format_value,
+    ordinal,
+    unit_for,
+    value_decimals,
+    with_unit,
+)
+from dashboard.core.store import Store
 
 # --- Levels, schemes, palettes ------------------------------------------------------------------
 
@@ -90,7 +100,6 @@ DIVERGING_COOL = {
 DIVERGING_NEUTRAL = "#f7f7f7"
 #: Reserved fill of the territories without a value: map.css hatches exactly this colour.
 MISSING_COLOUR = "#e6e6e6"
-MISSING_LABEL = "donnée non disponible"
 TRANSPARENT = "rgba(0,0,0,0)"
 BORDER_COLOUR = "#1e1e1e"
 SELECTION_COLOUR = "#000091"
@@ -112,16 +121,6 @@ FAMILY_HEBERGEMENT = "hebergement"
 
 TRACE_TERRITORIES, TRACE_DEPARTEMENTS, TRACE_SELECTION, FIRST_RESIDENCE_TRACE = 0, 1, 2, 3
 MAP_HEIGHT = 680
-UNIT_DECIMALS = (
-    ("% par an", 2),
-    ("%", 1),
-    ("places pour 10 000", 1),
-    ("pour 10 000", 2),
-    ("par attribution", 1),
-    ("€ par m²", 1),
-    ("€", 0),
-)
-COUNT_UNITS = ("habitants", "ménages", "logements", "établissements", "personnes", "demandes", "places")
 
 #: Where the polygons come from, per level (dataset ids of the catalogue).
 GEOMETRY_DATASETS = {
@@ -142,55 +141,7 @@ PANEL_INDICATORS = (
 )
 
 
-# --- Number formatting (French) -------------------------------------------------------------------
-
-
-def format_number(value: float, decimals: int = 0) -> str:
-    """French number: narrow no-break space between thousands, decimal comma (12 345,6)."""
-    text = f"{value:,.{decimals}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
-        text = text[1:]
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
-def with_unit(number: str, unit: str) -> str:
-    if not unit:
-        return number
-    return f"{number}\u202f{unit}" if unit.startswith("%") else f"{number} {unit}"
-
-
-def value_decimals(entry: Mapping[str, Any]) -> int:
-    """Decimals for an indicator's values, from its unit."""
-    unit = entry.get("unit") or ""
-    for marker, decimals in UNIT_DECIMALS:
-        if marker in unit:
-            return decimals
-    if unit in COUNT_UNITS or entry.get("method") == "somme":
-        return 0
-    return 1
-
-
-def unit_for(value: float, unit: str) -> str:
-    """French agreement: singular below 2 (« 1 établissement », « 0,55 établissement pour 10 000 hab. »)."""
-    first, _, rest = unit.partition(" ")
-    if abs(value) < 2 and first.endswith("s") and first.isalpha() and first not in ("par",):
-        return f"{first[:-1]} {rest}".strip()
-    return unit
-
-
-def format_value(value: float | None, entry: Mapping[str, Any]) -> str:
-    """A value with its unit, or « donnée non disponible »."""
-    if value is None or not math.isfinite(value):
-        return MISSING_LABEL
-    return with_unit(format_number(value, value_decimals(entry)), unit_for(value, entry.get("unit") or ""))
-
-
-def format_percent(share: float) -> str:
-    return f"{format_number(100 * share, 0)}\u202f%"
-
-
-def ordinal(rank: int) -> str:
-    return "1er" if rank == 1 else f"{format_number(rank)}e"
+# --- Number formatting (French): dashboard.core.formatting ------------------------------------------
 
 
 def format_bound(value: float, decimals: int) -> str:

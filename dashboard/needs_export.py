@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard import needs, needs_state
+from dashboard.core.store import Store
 from dashboard.needs_state import NeedsState
 from dashboard.needs_store import Analysis, source_of
-from dashboard.store import Store
 
 COLUMNS = {
     "priorite_rang": "rang dans l'ordre demandé (par défaut : places manquantes au regard du besoin)",

@@ -9,9 +9,9 @@ from dash import html
 
 from dashboard import ids, maps, needs, needs_state
 from dashboard.content import typo
+from dashboard.core.store import Store
 from dashboard.needs_store import supply_of
 from dashboard.needs_views import places_computation_table, spread_text, table
-from dashboard.store import Store
 
 
 def _candidates_table(entries: Mapping[str, Mapping]) -> html.Div:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import maps, needs
-from dashboard.store import Store
+from dashboard.core.store import Store
 
 LEVEL_EPCI = "epci"
 LEVEL_DEPARTEMENT = "departement"

@@ -15,6 +15,7 @@ from dash import html
 from dashboard import maps, needs
 from dashboard.arguments import places_text
 from dashboard.content import typo
+from dashboard.core.store import Store
 from dashboard.needs_state import INDEX_PARAMS, NeedsState, format_weight, serialise_needs
 from dashboard.needs_store import (
     LEVEL_EPCI,
@@ -28,7 +29,6 @@ from dashboard.needs_store import (
     masked_values,
     needs_inputs,
 )
-from dashboard.store import Store
 
 COMPONENT_COLOURS = ("#000091", "#6a6af4", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#0072B2")
 COMPONENT_COLOURS += ("#999999", "#F0E442", "#882255", "#44AA99", "#117733", "#AA4499")

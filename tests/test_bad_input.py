@@ -18,11 +18,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dashboard import calculator as calc
-from dashboard import exports, map_state, maps, needs_store, security, table_state
+from dashboard import exports, map_state, maps, needs_store, table_state
 from dashboard.app import create_app
 from dashboard.content import references
+from dashboard.core.store import Store
+from dashboard.server import security
 from dashboard.settings import Settings
-from dashboard.store import Store
 
 FAST = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,8 +9,8 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import format_count, key_figure, requires_store, sources_line
-from dashboard.store import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_EPCI, Store
+from dashboard.core.store import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_EPCI, Store
+from dashboard.ui.components import format_count, key_figure, requires_store, sources_line
 
 TERRITORIES_DATASET = "decoupage-administratif-6.0.0"
 

@@ -9,8 +9,8 @@ from dash import dcc, html
 
 from dashboard import exports, ids
 from dashboard.api import API_LEVELS, API_PREFIX, DOC_PATH
-from dashboard.components import requires_store
-from dashboard.store import Store
+from dashboard.core.store import Store
+from dashboard.ui.components import requires_store
 
 dash.register_page(
     __name__, path=DOC_PATH, name="API", title="API en lecture seule — Résidences sociales", order=95, nav=False

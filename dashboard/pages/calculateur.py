@@ -13,10 +13,10 @@ from dash import Input, Output, dcc, html
 
 from dashboard import calculator as calc
 from dashboard import ids
-from dashboard.components import data_missing
 from dashboard.content import Fact, fact_children, references, typo
 from dashboard.content import calculateur as view
-from dashboard.store import StoreError, current_store
+from dashboard.core.store import StoreError, current_store
+from dashboard.ui.components import data_missing
 
 PATH = "/calculateur"
 HIDDEN = {"display": "none"}

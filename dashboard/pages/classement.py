@@ -20,12 +20,12 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, client
 
 from dashboard import deck, fiche, ids, maps, needs, needs_state, needs_views
 from dashboard.arguments import places_text, range_text
-from dashboard.components import requires_store
 from dashboard.content import typo
+from dashboard.core.store import Store, StoreError, current_store
 from dashboard.map_components import notices_component
 from dashboard.needs_state import NeedsState
 from dashboard.needs_store import Analysis, analyse, needs_inputs, reference, source_of, supply_of
-from dashboard.store import Store, StoreError, current_store
+from dashboard.ui.components import requires_store
 
 dash.register_page(
     __name__,

@@ -8,10 +8,10 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import data_missing, format_count, sources_line
 from dashboard.content import comprendre as text
 from dashboard.content import fact_children, fact_items, fact_paragraphs, references, typo
-from dashboard.store import FAMILY_RESIDENCE, Store, StoreError, current_store
+from dashboard.core.store import FAMILY_RESIDENCE, Store, StoreError, current_store
+from dashboard.ui.components import data_missing, format_count, sources_line
 
 PATH = "/comprendre"
 PROJECT_PATH = "/comprendre/monter-un-projet"

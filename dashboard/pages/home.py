@@ -13,9 +13,9 @@ import dash
 from dash import dcc, html
 
 from dashboard import callbacks_map, ids, map_components, maps, needs_state
-from dashboard.components import requires_store
+from dashboard.core.store import Store, current_store
 from dashboard.map_state import MapState, choices_from_store, parse_state, serialise_state
-from dashboard.store import Store, current_store
+from dashboard.ui.components import requires_store
 
 dash.register_page(__name__, path="/", name="Accueil", order=0)
 

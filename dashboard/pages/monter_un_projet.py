@@ -9,10 +9,10 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import format_count, requires_store, sources_line
 from dashboard.content import comprendre as text
 from dashboard.content import fact_children, fact_items, fact_paragraphs, general_legend, source_span, typo
-from dashboard.store import FAMILY_RESIDENCE, Store
+from dashboard.core.store import FAMILY_RESIDENCE, Store
+from dashboard.ui.components import format_count, requires_store, sources_line
 
 PATH = "/comprendre/monter-un-projet"
 TERRITORY_PARAM = "territoire"

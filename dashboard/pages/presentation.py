@@ -17,8 +17,8 @@ import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import callbacks_map, deck, exports_media, ids, map_components, map_state, maps
-from dashboard.components import format_date, requires_store
-from dashboard.store import Store, current_store
+from dashboard.core.store import Store, current_store
+from dashboard.ui.components import format_date, requires_store
 
 PATH = deck.PRESENTATION_PATH
 logger = logging.getLogger(__name__)

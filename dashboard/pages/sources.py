@@ -16,11 +16,11 @@ import dash
 from dash import Input, Output, dcc, html
 
 from dashboard import ids
-from dashboard.components import SOURCES_PATH, format_count, format_date, requires_store
 from dashboard.content import references, typo
+from dashboard.core.store import Store
 from dashboard.needs import METHOD_ANCHOR as NEEDS_METHOD_ANCHOR
 from dashboard.needs_method import method_section as needs_method_section
-from dashboard.store import Store
+from dashboard.ui.components import SOURCES_PATH, format_count, format_date, requires_store
 
 dash.register_page(
     __name__,

@@ -16,8 +16,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, 
 
 from dashboard import exports, ids
 from dashboard.api import DOC_PATH, DOWNLOAD_PREFIX
-from dashboard.components import format_count, requires_store
-from dashboard.store import Store, current_store
+from dashboard.core.store import Store, current_store
 from dashboard.table_state import (
     LEVEL_LABELS,
     LEVEL_PLURAL,
@@ -33,6 +32,7 @@ from dashboard.table_state import (
     sort_from_column_state,
     to_query,
 )
+from dashboard.ui.components import format_count, requires_store
 
 PATH = "/tableaux"
 dash.register_page(

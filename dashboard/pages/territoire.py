@@ -14,10 +14,10 @@ import dash
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
 from dashboard import callbacks_map, exports_media, fiche, ids, maps, needs, needs_state
-from dashboard.components import requires_store
 from dashboard.content import typo
+from dashboard.core.store import Store, StoreError, current_store
 from dashboard.map_components import notices_component
-from dashboard.store import Store, StoreError, current_store
+from dashboard.ui.components import requires_store
 
 TITLE_SUFFIX = "Résidences sociales"
 SEARCH_LIMIT = 12

@@ -25,8 +25,8 @@ if str(REPO_ROOT) not in sys.path:
 
 from dashboard import exports  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
+from dashboard.core.store import load_store  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
-from dashboard.store import load_store  # noqa: E402
 from dashboard.table_state import LEVEL_COMMUNE, TableState, to_query  # noqa: E402
 
 TARGET_S = 2.0

@@ -31,8 +31,8 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from dashboard import needs, needs_state  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
+from dashboard.core.store import current_store  # noqa: E402
 from dashboard.needs_store import analyse  # noqa: E402
-from dashboard.store import current_store  # noqa: E402
 
 ROUNDS = 40
 LENS = "246200364"

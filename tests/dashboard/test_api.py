@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from dashboard import exports
 from dashboard.api import API_LEVELS, cache_config
 from dashboard.app import create_app, navigable_pages
+from dashboard.core.store import Store
 from dashboard.settings import Settings
-from dashboard.store import Store
 from dashboard.table_state import parse_query
 
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from dashboard.app import create_app
+from dashboard.core.store import CONFIG_KEY, Store, StoreError, StoreMissing, load_store
 from dashboard.settings import Settings
-from dashboard.store import CONFIG_KEY, Store, StoreError, StoreMissing, load_store
 from tests.dashboard_data import FINESS_CITATION, write_tiny_store
 
 

@@ -199,7 +199,7 @@ def test_without_reference_figures_no_number_is_invented():
 
 
 def test_defaults_match_the_catalogue_of_a_real_build(built_data_dir):
-    from dashboard.store import load_store
+    from dashboard.core.store import load_store
 
     figures = load_store(built_data_dir).catalogue["reference_figures"]
     by_id = {record["id"]: record for record in figures}

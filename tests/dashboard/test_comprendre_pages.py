@@ -8,11 +8,11 @@ import dash
 import pytest
 
 from dashboard.app import create_app, navigable_pages
-from dashboard.components import format_count
 from dashboard.content import GENERAL, Fact
 from dashboard.content import comprendre as text
+from dashboard.core.store import load_store
 from dashboard.settings import Settings
-from dashboard.store import load_store
+from dashboard.ui.components import format_count
 from tests.dashboard.test_app import text_of
 from tests.dashboard_data import write_tiny_store
 

@@ -10,9 +10,9 @@ import pytest
 
 from dashboard import deck, map_state, maps, needs, needs_store
 from dashboard.app import create_app
+from dashboard.core.store import Store, load_store
 from dashboard.needs_store import SCORE_INDICATOR, SCORE_LABEL, value_of
 from dashboard.settings import Settings
-from dashboard.store import Store, load_store
 from tests.dashboard.test_app import text_of
 
 ISSUE_EXAMPLE = (

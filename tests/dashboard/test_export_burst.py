@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from dashboard.core.store import load_store
 from dashboard.exports_media import Engine, pool_capacity
-from dashboard.store import load_store
 from tests.load.server import gunicorn
 
 pytestmark = [

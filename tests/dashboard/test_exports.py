@@ -17,7 +17,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from dashboard import exports
-from dashboard.store import Store, load_store
+from dashboard.core.store import Store, load_store
 from dashboard.table_state import (
     DEFAULT_LEVEL,
     Sort,

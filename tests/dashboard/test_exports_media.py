@@ -14,8 +14,8 @@ import pytest
 
 from dashboard import deck, exports_media
 from dashboard.app import create_app
+from dashboard.core.store import Store, load_store
 from dashboard.settings import Settings
-from dashboard.store import Store, load_store
 
 EXPORTED = datetime(2026, 3, 20, 10, 0)
 AMIENS, LILLE = "248000531", "200093201"

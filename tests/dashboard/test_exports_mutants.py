@@ -21,7 +21,7 @@ import xlsxwriter
 from shapely.geometry import Point, box
 
 from dashboard import exports
-from dashboard.store import Store
+from dashboard.core.store import Store
 from dashboard.table_state import Sort, TableState, Threshold
 
 EXPORTED_AT = datetime(2026, 3, 15, 10, 30, tzinfo=UTC)

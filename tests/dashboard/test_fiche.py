@@ -12,10 +12,10 @@ import pytest
 
 from dashboard import arguments, fiche, maps, needs, needs_method, needs_state, needs_views
 from dashboard.app import create_app
+from dashboard.core.store import Store
 from dashboard.map_state import choices_from_store, parse_state, serialise_state
 from dashboard.needs_store import SCORE_INDICATOR, needs_inputs
 from dashboard.settings import Settings
-from dashboard.store import Store
 
 LENS = "246200364"
 AMIENS = "248000531"

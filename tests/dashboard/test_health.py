@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.app import create_app
-from dashboard.release import app_version, code_fingerprint
+from dashboard.server.release import app_version, code_fingerprint
 from dashboard.settings import Settings
 from tests.dashboard_data import write_tiny_store
 from tests.load.server import REPO_ROOT, gunicorn
@@ -46,7 +46,7 @@ def test_health_reports_the_build_and_the_version(tmp_path: Path):
 
 
 def test_health_tells_when_the_disk_holds_another_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from dashboard import health
+    from dashboard.server import health
 
     monkeypatch.setattr(health, "DISK_CHECK_S", 0.0)  # read the disk at each call (at most every 5 s in service)
     data_dir = write_tiny_store(tmp_path / "data")

@@ -18,8 +18,8 @@ from shapely.geometry import box
 
 from dashboard import maps
 from dashboard.app import create_app
+from dashboard.core.store import Store, display_geometries, indicator_rows, load_store
 from dashboard.settings import Settings
-from dashboard.store import Store, display_geometries, indicator_rows, load_store
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

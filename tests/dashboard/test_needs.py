@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from dashboard import needs, needs_state, needs_views
+from dashboard.core.store import Store, load_store
 from dashboard.needs import Component, need_index, normalise
 from dashboard.needs_store import Parameters, analyse, lookup, needs_inputs
-from dashboard.store import Store, load_store
 
 VALUES = pd.DataFrame(
     {"poverty": [10.0, 20.0, 30.0, np.nan], "rents": [3.0, 2.0, 1.0, 0.0]},

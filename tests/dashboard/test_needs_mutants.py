@@ -15,9 +15,9 @@ import pytest
 from shapely.geometry import box
 
 from dashboard import maps, needs, needs_store
+from dashboard.core.store import Store, display_geometries, indicator_rows
 from dashboard.needs import Component
 from dashboard.needs_store import Parameters, Value
-from dashboard.store import Store, display_geometries, indicator_rows
 
 # --- needs.py: weights and components ---------------------------------------------------------------------
 

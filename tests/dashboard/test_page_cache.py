@@ -16,9 +16,9 @@ import dash
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard import page_cache
 from dashboard.api import CACHE_EXTENSION
 from dashboard.app import create_app
+from dashboard.server import page_cache
 from dashboard.settings import Settings
 from tests.dashboard_data import write_tiny_store
 

@@ -14,8 +14,9 @@ import pytest
 from dash import ALL, MATCH, Input, Output, State
 from flask.testing import FlaskClient
 
-from dashboard import ids, security
+from dashboard import ids
 from dashboard.app import create_app
+from dashboard.server import security
 from dashboard.settings import Settings
 from tests.dashboard_data import write_tiny_store
 
@@ -235,7 +236,7 @@ def test_a_failing_callback_shows_a_french_message_and_logs_its_context(client: 
     payload = callback_payload(
         f"{FAILING_OUTPUT}.children", [{"id": FAILING_INPUT, "property": "n_clicks", "value": 3}]
     )
-    with caplog.at_level(logging.ERROR, logger="dashboard.security"):
+    with caplog.at_level(logging.ERROR, logger="dashboard.server.security"):
         response = client.post("/_dash-update-component", json=payload, headers={"Referer": "http://x/tableaux"})
     assert response.status_code == 200
     body = response.get_json()
@@ -274,7 +275,7 @@ def test_a_failing_page_layout_shows_a_french_error_section(app: dash.Dash, clie
             {"id": "_pages_location", "property": "search", "value": ""},
         ],
     )
-    with caplog.at_level(logging.ERROR, logger="dashboard.security"):
+    with caplog.at_level(logging.ERROR, logger="dashboard.server.security"):
         response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200
     content = response.get_json()["response"]["_pages_content"]["children"]

@@ -11,9 +11,9 @@ import dash
 import pytest
 
 from dashboard.app import create_app
-from dashboard.components import format_count
+from dashboard.core.store import load_store
 from dashboard.settings import Settings
-from dashboard.store import load_store
+from dashboard.ui.components import format_count
 from tests.dashboard.test_app import text_of
 from tests.dashboard_data import write_tiny_store
 

@@ -31,7 +31,7 @@ UPDATE_PATH = "/_dash-update-component"
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 LOCATION_ID = "_pages_location"
 MAP_INDICATOR = ("carte-indicateur", "value")
-APP_ERROR_MARKER = b'"erreur-application"'  # a callback that failed (dashboard.security.callback_error)
+APP_ERROR_MARKER = b'"erreur-application"'  # a callback that failed (dashboard.server.security.callback_error)
 HOME = "/"
 OTHER_PAGES = (
     "/tableaux",

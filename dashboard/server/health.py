@@ -21,9 +21,9 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app
 
 from dashboard.api import CACHE_EXTENSION
-from dashboard.release import app_version, code_fingerprint
+from dashboard.core.store import COVERAGE_FILE, StoreError, StoreMissing, current_store
+from dashboard.server.release import app_version, code_fingerprint
 from dashboard.settings import Settings
-from dashboard.store import COVERAGE_FILE, StoreError, StoreMissing, current_store
 
 HEALTH_PATH = "/healthz"
 SETTINGS_KEY = "HEALTH_SETTINGS"

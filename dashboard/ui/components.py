@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.store import BUILD_COMMAND, StoreError, current_store
+from dashboard.core.store import BUILD_COMMAND, StoreError, current_store
 
 APP_NAME = "Résidences sociales"
 REGION_NAME = "Hauts-de-France"

@@ -34,7 +34,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import BadRequest
 
 from dashboard.api import CACHE_EXTENSION
-from dashboard.security import callback_body
+from dashboard.server.security import callback_body
 
 UPDATE_PATH = "/_dash-update-component"
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
