@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import html as html_text
 import logging
-from pathlib import Path
 from typing import Any
 
 import dash
@@ -20,34 +19,30 @@ from dash.fingerprint import check_fingerprint
 from flask import Response, request, send_file
 from werkzeug.exceptions import NotFound
 
-from dashboard import ids, maps
-from dashboard.api import init_api
-from dashboard.callbacks_map import init_map_routes
+from dashboard.api.blueprint import init_api
+from dashboard.core.levels import LEVEL_EPCI
+from dashboard.core.perimeter import Perimeter, app_title, perimeter
 from dashboard.core.store import CONFIG_KEY, Store, StoreError, current_store, load_store
-from dashboard.exports_media import init_exports
+from dashboard.exports.media import init_exports
+from dashboard.map.callbacks import init_map_routes
 from dashboard.server.health import init_health
 from dashboard.server.page_cache import VALID_PATH, init_page_cache, match_page
 from dashboard.server.security import callback_error, error_banner, init_security, wants_json
 from dashboard.server.static_compression import init_static_compression
-from dashboard.settings import Settings
-from dashboard.ui.components import APP_NAME, REGION_NAME, footer, header
+from dashboard.settings import ASSETS_DIR, PACKAGE_DIR, Settings
+from dashboard.ui import ids as ui_ids
+from dashboard.ui.components import footer, header
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-TITLE = f"{APP_NAME} — {REGION_NAME}"
-DESCRIPTION = (
-    "Où développer les résidences sociales dans les Hauts-de-France : indicateurs par EPCI et par commune "
-    "construits à partir de données publiques ouvertes."
-)
 NOT_FOUND_MODULE = "not_found_404"
 TERRITORY_MODULE = "dashboard.pages.territoire"
-FAVICON = PACKAGE_DIR / "assets" / "favicon.ico"
+FAVICON = ASSETS_DIR / "favicon.ico"
 SITE_FILES_MAX_AGE_S = 86400
 # Crawlers: every page may be indexed. Downloads, exports (PDF, images through Chromium) and the API are
 # computed on demand from the same data as the pages, in endless combinations of parameters: crawling
 # them would only load the server. The API's documentation (/api, a page) stays open. Dash's own routes
 # (/_dash-*, /assets/) stay open too: a search engine that runs the scripts needs them to see the pages.
 ROBOTS_TXT = """\
-# Résidences sociales — Hauts-de-France : tableau de bord public, données ouvertes.
+# Résidences sociales : tableau de bord public, données ouvertes.
 User-agent: *
 Allow: /
 Disallow: /telecharger/
@@ -145,13 +140,13 @@ def _known_territory(code_siren: Any = None, **_: Any) -> bool:
     return (
         isinstance(store, Store)
         and isinstance(code_siren, str)
-        and maps.LEVEL_EPCI in store.display
-        and code_siren in set(store.display[maps.LEVEL_EPCI].codes)
+        and LEVEL_EPCI in store.display
+        and code_siren in set(store.display[LEVEL_EPCI].codes)
     )
 
 
-def _page_title(page: dict[str, Any], variables: dict[str, Any]) -> str:
-    title = page.get("title", TITLE)
+def _page_title(page: dict[str, Any], variables: dict[str, Any], default: str) -> str:
+    title = page.get("title", default)
     return str(title(**variables) if callable(title) else title)
 
 
@@ -192,12 +187,21 @@ def init_site_routes(app: dash.Dash) -> None:
                 (page for page in dash.page_registry.values() if page["module"].split(".")[-1] == NOT_FOUND_MODULE),
                 {},
             )
-            title = _page_title(not_found, {})
+            title = _page_title(not_found, {}, app.title)
         else:
-            title = _page_title(match.page, match.variables)
+            title = _page_title(match.page, match.variables, app.title)
         index = app.index()
         index = index.replace(f"<title>{app.title}</title>", f"<title>{html_text.escape(title)}</title>", 1)
         return Response(index, status=404, mimetype="text/html")
+
+
+def description(region: Perimeter | None) -> str:
+    """The app's meta description, naming its région when the data is built."""
+    where = f" {region.in_name}" if region else ""
+    return (
+        f"Où développer les résidences sociales{where} : indicateurs par EPCI et par commune "
+        "construits à partir de données publiques ouvertes."
+    )
 
 
 def _load_or_explain(settings: Settings) -> Store | StoreError:
@@ -211,16 +215,18 @@ def _load_or_explain(settings: Settings) -> Store | StoreError:
 def create_app(config: Settings | None = None) -> dash.Dash:
     """Build the app; the data store is loaded once here and kept in `server.config["STORE"]`."""
     settings = config or Settings.from_env()
+    store = _load_or_explain(settings)
+    region = perimeter(store) if isinstance(store, Store) else None
     app = DashboardApp(
         __package__,
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),
-        assets_folder=str(PACKAGE_DIR / "assets"),
+        assets_folder=str(ASSETS_DIR),
         serve_locally=True,
         compress=True,
-        title=TITLE,
+        title=app_title(region.name if region else ""),
         update_title=None,
-        description=DESCRIPTION,
+        description=description(region),
         index_string=INDEX_STRING,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         # Pages are laid out on demand: without this, Dash renders every page's layout into
@@ -231,7 +237,6 @@ def create_app(config: Settings | None = None) -> dash.Dash:
         on_error=callback_error,
     )
     init_static_compression(app.server)
-    store = _load_or_explain(settings)
     app.server.config[CONFIG_KEY] = store
     # Read-only API (/api/v1), downloads of the tables page (/telecharger) and their cache.
     init_api(app.server, settings)
@@ -241,9 +246,9 @@ def create_app(config: Settings | None = None) -> dash.Dash:
     init_exports(app.server, settings)
     app.layout = html.Div(
         [
-            html.A("Aller au contenu", href=f"#{ids.MAIN}", className="skip-link"),
-            header(navigable_pages()),
-            html.Main(html.Div([error_banner(), dash.page_container], className="container"), id=ids.MAIN),
+            html.A("Aller au contenu", href=f"#{ui_ids.MAIN}", className="skip-link"),
+            header(navigable_pages(), region.name if region else ""),
+            html.Main(html.Div([error_banner(), dash.page_container], className="container"), id=ui_ids.MAIN),
             footer(store.built_at if isinstance(store, Store) else None),
         ],
         className="site",

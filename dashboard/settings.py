@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent  # the dashboard package
+ASSETS_DIR = PACKAGE_DIR / "assets"
+REPO_ROOT = PACKAGE_DIR.parent
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
 #: Address written in files and PDFs when PUBLIC_URL is not set: the one `bash scripts/run.sh` serves.
 DEFAULT_PUBLIC_URL = "http://localhost:{port}"

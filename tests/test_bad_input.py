@@ -17,13 +17,18 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dashboard import calculator as calc
-from dashboard import exports, map_state, maps, needs_store, table_state
 from dashboard.app import create_app
+from dashboard.calculator import model as calc
 from dashboard.content import references
+from dashboard.core.levels import LEVELS
 from dashboard.core.store import Store
+from dashboard.map import state as map_state
+from dashboard.map import view as maps
+from dashboard.needs import analysis as needs_store
 from dashboard.server import security
 from dashboard.settings import Settings
+from dashboard.tables import state as table_state
+from dashboard.tables import views as exports
 
 FAST = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -116,7 +121,7 @@ def router(client: FlaskClient, pathname: str, search: str) -> bytes:
 def test_map_state_from_any_query_is_valid_and_round_trips(store: Store):
     choices = map_state.choices_from_store(store)
     keys = list(map_state.PARAMS)
-    known = [*choices.indicators[:5], *maps.LEVELS, *maps.SCHEMES, "3", "7", "8", *choices.layers[:3], "200093201"]
+    known = [*choices.indicators[:5], *LEVELS, *maps.SCHEMES, "3", "7", "8", *choices.layers[:3], "200093201"]
     known += [needs_store.SCORE_INDICATOR, "taux_pauvrete:2,revenu_median:1", "taux_pauvrete:9", "rang", "minmax"]
 
     @FAST
@@ -125,7 +130,7 @@ def test_map_state_from_any_query_is_valid_and_round_trips(store: Store):
         state, notices = map_state.parse_state(_parse_query_string(search), choices)
         assert all(isinstance(notice, str) and notice for notice in notices)
         assert state.indicator in choices.indicators
-        assert state.level in maps.LEVELS and state.scheme in maps.SCHEMES and state.reference in maps.REFERENCES
+        assert state.level in LEVELS and state.scheme in maps.SCHEMES and state.reference in maps.REFERENCES
         assert maps.MIN_CLASSES <= state.classes <= maps.MAX_CLASSES
         assert set(state.layers) <= set(choices.layers)
         assert state.territory is None or state.territory in choices.codes[state.level]

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import calculator as calc
+from dashboard.calculator import model as calc
 from dashboard.content import NNBSP, references, typo
 
 BLUE = "#000091"

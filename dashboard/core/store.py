@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 import shapely
+from dash.exceptions import PreventUpdate
 from flask import current_app
 
 BUILD_COMMAND = "python -m loaders build"
@@ -32,9 +33,6 @@ REQUIRED_COLUMNS = {
     RESIDENCES_FILE: ("type", "family", "source"),
 }
 REQUIRED_KEYS = {COVERAGE_FILE: ("built_at",), CATALOGUE_FILE: ("datasets", "residence_types")}
-LEVEL_COMMUNE = "commune"
-LEVEL_EPCI = "epci"
-FAMILY_RESIDENCE = "residence_sociale"
 CONFIG_KEY = "STORE"
 
 
@@ -230,3 +228,12 @@ def indicator_rows(indicators: pd.DataFrame) -> Mapping[tuple[str, str], pd.Data
 def current_store() -> Store | StoreError:
     """The store of the running app, or the error that prevented loading it."""
     return current_app.config[CONFIG_KEY]
+
+
+def store_for_callback() -> Store:
+    """The store, inside a Dash callback: without built data the callback changes nothing (the page
+    already says how to build the data)."""
+    store = current_store()
+    if isinstance(store, StoreError):
+        raise PreventUpdate
+    return store

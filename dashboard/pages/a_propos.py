@@ -8,14 +8,17 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard import ids
-from dashboard.core.store import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_EPCI, Store
+from dashboard.content import ids as content_ids
+from dashboard.core import routes
+from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_EPCI
+from dashboard.core.perimeter import in_region, of_region
+from dashboard.core.store import Store
 from dashboard.ui.components import format_count, key_figure, requires_store, sources_line
 
 TERRITORIES_DATASET = "decoupage-administratif-6.0.0"
 
 dash.register_page(
-    __name__, path="/a-propos", name="À propos", title="À propos — Résidences sociales", order=85, nav=False
+    __name__, path=routes.ABOUT, name="À propos", title="À propos — Résidences sociales", order=85, nav=False
 )
 
 INTRO = (
@@ -25,8 +28,8 @@ INTRO = (
     "regroupent plusieurs catégories de logement accompagné : résidences généralistes, pensions de "
     "famille, résidences accueil, foyers de jeunes travailleurs et résidences issues des foyers de "
     "travailleurs migrants. Cet outil rassemble des données publiques ouvertes, par EPCI et par commune, "
-    "pour aider élus, services de l'État et acteurs du logement accompagné à repérer les territoires des "
-    "Hauts-de-France où développer de nouvelles résidences sociales, dans l'esprit du plan Logement d'abord."
+    "pour aider élus, services de l'État et acteurs du logement accompagné à repérer les territoires {of_region} "
+    "où développer de nouvelles résidences sociales, dans l'esprit du plan Logement d'abord."
 )
 
 
@@ -49,7 +52,7 @@ def residence_types(store: Store, source: str) -> html.Section:
             ),
             html.P(source, className="key-figure-source"),
         ],
-        id=ids.HOME_RESIDENCE_TYPES,
+        id=content_ids.HOME_RESIDENCE_TYPES,
         className="panel",
     )
 
@@ -77,10 +80,10 @@ def key_figures(store: Store) -> html.Div:
 def layout(**_query: str) -> html.Div:
     return html.Div(
         [
-            html.H1("Résidences sociales dans les Hauts-de-France", id=ids.ABOUT_TITLE),
+            html.H1(f"Résidences sociales {in_region()}", id=content_ids.ABOUT_TITLE),
             html.P("Où développer l'offre de logement accompagné ?", className="lead"),
-            html.P(INTRO, className="intro"),
-            html.Section([html.H2("Chiffres clés"), key_figures()], id=ids.HOME_KEY_FIGURES),
+            html.P(INTRO.format(of_region=of_region()), className="intro"),
+            html.Section([html.H2("Chiffres clés"), key_figures()], id=content_ids.HOME_KEY_FIGURES),
             html.P(dcc.Link("Explorer la carte des territoires", href="/", className="button-link")),
         ]
     )

@@ -7,13 +7,15 @@ from typing import Any
 import dash
 from dash import dcc, html
 
-from dashboard import exports, ids
-from dashboard.api import API_LEVELS, API_PREFIX, DOC_PATH
+from dashboard.api import ids as api_ids
+from dashboard.api.blueprint import API_LEVELS
+from dashboard.core import routes
 from dashboard.core.store import Store
+from dashboard.tables import views as exports
 from dashboard.ui.components import requires_store
 
 dash.register_page(
-    __name__, path=DOC_PATH, name="API", title="API en lecture seule — Résidences sociales", order=95, nav=False
+    __name__, path=routes.API_DOC, name="API", title="API en lecture seule — Résidences sociales", order=95, nav=False
 )
 
 EXAMPLE_EPCI = "248000531"  # CA Amiens Métropole, used in the examples only
@@ -126,10 +128,10 @@ RULES = [
 
 
 def endpoint_section(endpoint: dict[str, Any]) -> html.Section:
-    example = API_PREFIX + endpoint["example"]
+    example = routes.API_V1 + endpoint["example"]
     return html.Section(
         [
-            html.H3(html.Code(f"GET {API_PREFIX}{endpoint['path']}")),
+            html.H3(html.Code(f"GET {routes.API_V1}{endpoint['path']}")),
             html.P(endpoint["summary"]),
             html.Table(
                 [
@@ -182,12 +184,12 @@ def indicator_table(store: Store) -> html.Div:
 def layout(**_query: str) -> html.Div:
     return html.Div(
         [
-            html.H1("API en lecture seule", id=ids.API_TITLE),
+            html.H1("API en lecture seule", id=api_ids.API_TITLE),
             html.P(
                 [
                     "Les données du tableau de bord s'interrogent aussi par une API en lecture seule, en JSON ou "
                     "en CSV, pour les alimenter dans un autre outil. Pour un tableur, la page ",
-                    dcc.Link("Tableaux", href="/tableaux"),
+                    dcc.Link("Tableaux", href=routes.TABLES),
                     " propose des fichiers CSV, XLSX, GeoJSON et GeoPackage de la vue filtrée.",
                 ],
                 className="intro",
@@ -195,7 +197,7 @@ def layout(**_query: str) -> html.Div:
             html.H2("Règles communes"),
             html.Ul([html.Li(rule) for rule in RULES]),
             html.H2("Points d'accès"),
-            html.Div([endpoint_section(endpoint) for endpoint in ENDPOINTS], id=ids.API_ENDPOINTS),
+            html.Div([endpoint_section(endpoint) for endpoint in ENDPOINTS], id=api_ids.API_ENDPOINTS),
             html.H2("Indicateurs disponibles"),
             indicator_table(),
         ],

@@ -11,14 +11,15 @@ from collections.abc import Mapping
 import dash
 from dash import Input, Output, dcc, html
 
-from dashboard import calculator as calc
-from dashboard import ids
+from dashboard.calculator import ids as calculator_ids
+from dashboard.calculator import model as calc
 from dashboard.content import Fact, fact_children, references, typo
 from dashboard.content import calculateur as view
+from dashboard.content import ids as content_ids
+from dashboard.core import routes
 from dashboard.core.store import StoreError, current_store
 from dashboard.ui.components import data_missing
 
-PATH = "/calculateur"
 HIDDEN = {"display": "none"}
 SHOWN: dict = {}
 GRAPH_CONFIG = {
@@ -37,7 +38,7 @@ FIELDSETS = (
 
 dash.register_page(
     __name__,
-    path=PATH,
+    path=routes.CALCULATOR,
     name="Calculateur",
     title="Calculateur du modèle économique — Résidences sociales",
     description="Coût public annuel estimé d'une place en résidence sociale, comparé au CHRS, à l'hôtel et à l'IML.",
@@ -46,15 +47,15 @@ dash.register_page(
 
 
 def input_id(key: str) -> str:
-    return f"{ids.CALC_FIELD_PREFIX}{key}"
+    return f"{calculator_ids.CALC_FIELD_PREFIX}{key}"
 
 
 def error_id(key: str) -> str:
-    return f"{ids.CALC_ERROR_PREFIX}{key}"
+    return f"{calculator_ids.CALC_ERROR_PREFIX}{key}"
 
 
 def block_id(key: str) -> str:
-    return f"{ids.CALC_BLOCK_PREFIX}{key}"
+    return f"{calculator_ids.CALC_BLOCK_PREFIX}{key}"
 
 
 def field_block(field: calc.Field, value: str, figures: Mapping[str, Mapping], visible: bool) -> html.Div:
@@ -109,14 +110,16 @@ def form(state: Mapping[str, str], figures: Mapping[str, Mapping]) -> html.Div:
     for legend, keys in FIELDSETS:
         children: list = [html.Legend(legend)]
         if keys[0] == calc.PLACES:
-            children.append(choice(ids.CALC_KIND, calc.KIND, "Type de résidence", state))
+            children.append(choice(calculator_ids.CALC_KIND, calc.KIND, "Type de résidence", state))
         if keys[0] == calc.INVESTMENT:
             children.append(field_block(calc.FIELDS_BY_KEY[calc.INVESTMENT], state[calc.INVESTMENT], figures, True))
-            children.append(choice(ids.CALC_SUBSIDY_MODE, calc.SUBSIDY_MODE, "Subventions d'investissement", state))
+            children.append(
+                choice(calculator_ids.CALC_SUBSIDY_MODE, calc.SUBSIDY_MODE, "Subventions d'investissement", state)
+            )
             keys = keys[1:]
         children += [field_block(calc.FIELDS_BY_KEY[key], state[key], figures, key in used) for key in keys]
         fieldsets.append(html.Fieldset(children, className="calc-fieldset"))
-    fieldsets.append(html.P(dcc.Link("Revenir aux valeurs par défaut", href=PATH), className="calc-reset"))
+    fieldsets.append(html.P(dcc.Link("Revenir aux valeurs par défaut", href=routes.CALCULATOR), className="calc-reset"))
     return html.Div(fieldsets, className="calc-form")
 
 
@@ -164,7 +167,7 @@ def url_notices(notices: list[str]) -> html.Div | None:
             html.P("Adresse de la page : certains paramètres ont été ignorés."),
             html.Ul([html.Li(typo(n)) for n in notices]),
         ],
-        id=ids.CALC_NOTICES,
+        id=calculator_ids.CALC_NOTICES,
         className="notice notice-warning",
         role="alert",
     )
@@ -189,12 +192,12 @@ def formula() -> html.Section:
             html.P(
                 [
                     "Origine des valeurs par défaut : ",
-                    dcc.Link("chiffres de référence", href=f"/sources#{ids.SOURCES_REFERENCE_FIGURES}"),
+                    dcc.Link("chiffres de référence", href=f"{routes.SOURCES}#{content_ids.SOURCES_REFERENCE_FIGURES}"),
                     ".",
                 ]
             ),
         ],
-        id=ids.CALC_FORMULA,
+        id=calculator_ids.CALC_FORMULA,
     )
 
 
@@ -207,25 +210,25 @@ def calculator(query: Mapping[str, str | list[str]]) -> html.Div:
     state, notices = calc.state_from_query(query, initial)
     return html.Div(
         [
-            dcc.Location(id=ids.CALC_URL, refresh=False),
+            dcc.Location(id=calculator_ids.CALC_URL, refresh=False),
             missing,
             caveat(figures),
             url_notices(notices),
-            html.P(html.A("Aller au résultat", href=f"#{ids.CALC_RESULT}"), className="calc-skip"),
+            html.P(html.A("Aller au résultat", href=f"#{calculator_ids.CALC_RESULT}"), className="calc-skip"),
             html.Div(
                 [
                     form(state, figures),
                     html.Div(
                         [
-                            html.Div(id=ids.CALC_RESULT, className="calc-result", **{"aria-live": "polite"}),
+                            html.Div(id=calculator_ids.CALC_RESULT, className="calc-result", **{"aria-live": "polite"}),
                             html.H3(view.CHART_TITLE, className="calc-chart-title"),
                             dcc.Graph(
-                                id=ids.CALC_CHART,
+                                id=calculator_ids.CALC_CHART,
                                 config=GRAPH_CONFIG,
                                 className="calc-chart",
                                 figure=view.cost_figure(calc.estimate(state), state[calc.KIND] == calc.KIND_PENSION),
                             ),
-                            html.Div(id=ids.CALC_TABLE, className="table-scroll"),
+                            html.Div(id=calculator_ids.CALC_TABLE, className="table-scroll"),
                         ],
                         className="calc-output",
                     ),
@@ -240,7 +243,7 @@ def calculator(query: Mapping[str, str | list[str]]) -> html.Div:
 def layout(**query: str | list[str]) -> html.Div:
     return html.Div(
         [
-            html.H1("Calculateur du modèle économique", id=ids.CALC_TITLE),
+            html.H1("Calculateur du modèle économique", id=calculator_ids.CALC_TITLE),
             html.P(typo(view.LEAD), className="lead"),
             html.P(fact_children(Fact(view.WHY, view.WHY_SOURCE)), className="fact intro"),
             calculator(query=query),
@@ -253,17 +256,17 @@ FIELD_KEYS = tuple(calc.FIELDS_BY_KEY)
 
 @dash.callback(
     output=[
-        Output(ids.CALC_RESULT, "children"),
-        Output(ids.CALC_CHART, "figure"),
-        Output(ids.CALC_TABLE, "children"),
-        Output(ids.CALC_URL, "search"),
+        Output(calculator_ids.CALC_RESULT, "children"),
+        Output(calculator_ids.CALC_CHART, "figure"),
+        Output(calculator_ids.CALC_TABLE, "children"),
+        Output(calculator_ids.CALC_URL, "search"),
         *[Output(error_id(key), "children") for key in FIELD_KEYS],
         *[Output(block_id(key), "className") for key in FIELD_KEYS],
         *[Output(block_id(key), "style") for key in FIELD_KEYS],
     ],
     inputs=[
-        Input(ids.CALC_KIND, "value"),
-        Input(ids.CALC_SUBSIDY_MODE, "value"),
+        Input(calculator_ids.CALC_KIND, "value"),
+        Input(calculator_ids.CALC_SUBSIDY_MODE, "value"),
         *[Input(input_id(key), "value") for key in FIELD_KEYS],
     ],
 )

@@ -4,8 +4,8 @@ Two axes (a need index built from demand-side indicators, and the existing suppl
 that combines them (shortfall in places against the supply expected given the need), the gap to a reference
 rate, and the robustness of each rank. Weights, reference, order and filters live in the URL.
 
-Computations: `dashboard.needs` and `dashboard.needs_store`; URL: `dashboard.needs_state`; shared charts and
-tables: `dashboard.needs_views`. This module lays them out and wires the controls.
+Computations: `dashboard.needs.model` and `dashboard.needs.analysis`; URL: `dashboard.needs.state`; shared charts and
+tables: `dashboard.needs.views`. This module lays them out and wires the controls.
 """
 
 from __future__ import annotations
@@ -18,21 +18,30 @@ import numpy as np
 import pandas as pd
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import deck, fiche, ids, maps, needs, needs_state, needs_views
-from dashboard.arguments import places_text, range_text
 from dashboard.content import typo
+from dashboard.core import catalogue, formatting, routes
+from dashboard.core.levels import LEVEL_DEPARTEMENT
+from dashboard.core.perimeter import of_region
 from dashboard.core.store import Store, StoreError, current_store
-from dashboard.map_components import notices_component
-from dashboard.needs_state import NeedsState
-from dashboard.needs_store import Analysis, analyse, needs_inputs, reference, source_of, supply_of
+from dashboard.map.components import notices_component
+from dashboard.needs import ids as needs_ids
+from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
+from dashboard.needs import views as needs_views
+from dashboard.needs.analysis import Analysis, analyse, needs_inputs, reference, source_of, supply_of
+from dashboard.needs.arguments import places_text, range_text
+from dashboard.needs.state import NeedsState
+from dashboard.presentation import deck
+from dashboard.presentation import ids as presentation_ids
+from dashboard.territory import fiche
 from dashboard.ui.components import requires_store
 
 dash.register_page(
     __name__,
-    path=needs.RANKING_PATH,
+    path=routes.RANKING,
     name="Classement",
     title="Où manque-t-il des places ? Classement des EPCI — Résidences sociales",
-    description="Besoin, offre en places et priorité (estimations) des EPCI des Hauts-de-France.",
+    description=lambda: f"Besoin, offre en places et priorité (estimations) des EPCI {of_region()}.",
     order=5,
 )
 
@@ -78,7 +87,7 @@ def table_rows(analysis: Analysis, codes: Sequence[str], state: NeedsState) -> l
         details = [
             names.get(territory["departement_code"], territory["departement_code"]),
             str(territory["kind"]).replace("METRO", "Métropole").replace("MET69", "Métropole"),
-            f"{maps.format_number(territory['population'])} hab.",
+            f"{formatting.format_number(territory['population'])} hab.",
         ]
         notes = []
         if row["n_masked"]:
@@ -89,7 +98,7 @@ def table_rows(analysis: Analysis, codes: Sequence[str], state: NeedsState) -> l
         rows.append(
             html.Tr(
                 [
-                    html.Td(maps.ordinal(int(row["rank"])) if ranked else "–", className="cell-number"),
+                    html.Td(formatting.ordinal(int(row["rank"])) if ranked else "–", className="cell-number"),
                     html.Th(
                         [
                             dcc.Link(str(territory["name"]), href=fiche.fiche_href(code, state)),
@@ -287,7 +296,7 @@ def weight_controls(entries: Mapping[str, Mapping], state: NeedsState) -> list[A
                         ),
                         html.Div(
                             dcc.Slider(
-                                id={"type": ids.RANK_WEIGHT, "indicator": candidate.indicator},
+                                id={"type": needs_ids.RANK_WEIGHT, "indicator": candidate.indicator},
                                 min=0,
                                 max=needs.WEIGHT_MAX,
                                 step=0.25,
@@ -309,9 +318,9 @@ def weight_controls(entries: Mapping[str, Mapping], state: NeedsState) -> list[A
 
 
 def controls(store: Store, state: NeedsState) -> html.Div:
-    entries = maps.indicator_entries(store)
+    entries = catalogue.indicator_entries(store)
     unavailable = [entry for entry in entries.values() if not entry.get("available", True)]
-    departements = store.display[maps.LEVEL_DEPARTEMENT].features
+    departements = store.display[LEVEL_DEPARTEMENT].features
     supply = supply_of(store)
     references = {key: reference(store, supply, key) for key in ("france", "region")}
     return html.Div(
@@ -326,7 +335,7 @@ def controls(store: Store, state: NeedsState) -> html.Div:
             ),
             *weight_controls(entries, state),
             dcc.Checklist(
-                id=ids.RANK_PARTIAL,
+                id=needs_ids.RANK_PARTIAL,
                 options=[
                     {
                         "label": typo(
@@ -354,7 +363,7 @@ def controls(store: Store, state: NeedsState) -> html.Div:
                 [
                     html.Legend("Normalisation"),
                     dcc.RadioItems(
-                        id=ids.RANK_NORMALISATION,
+                        id=needs_ids.RANK_NORMALISATION,
                         options=[
                             {"label": "Rang dans la région (par défaut)", "value": "rang"},
                             {"label": "Écart robuste à la médiane", "value": "z_robuste"},
@@ -365,13 +374,13 @@ def controls(store: Store, state: NeedsState) -> html.Div:
                 ],
                 className="map-field",
             ),
-            html.Button("Rétablir les réglages par défaut", id=ids.RANK_RESET, className="button", type="button"),
+            html.Button("Rétablir les réglages par défaut", id=needs_ids.RANK_RESET, className="button", type="button"),
             html.H2("Référence de l'offre"),
             html.Fieldset(
                 [
                     html.Legend("Taux de référence (places en résidences sociales pour 10 000 habitants)"),
                     dcc.RadioItems(
-                        id=ids.RANK_REFERENCE,
+                        id=needs_ids.RANK_REFERENCE,
                         options=[
                             {
                                 "label": typo(references["france"].label.capitalize() + " (par défaut)"),
@@ -383,9 +392,9 @@ def controls(store: Store, state: NeedsState) -> html.Div:
                         value=state.reference,
                         className="radio-list",
                     ),
-                    html.Label("Objectif (places pour 10 000 habitants)", htmlFor=ids.RANK_TARGET),
+                    html.Label("Objectif (places pour 10 000 habitants)", htmlFor=needs_ids.RANK_TARGET),
                     dcc.Input(
-                        id=ids.RANK_TARGET,
+                        id=needs_ids.RANK_TARGET,
                         type="number",
                         min=0,
                         max=needs_state.MAX_TARGET,
@@ -394,7 +403,7 @@ def controls(store: Store, state: NeedsState) -> html.Div:
                         debounce=True,
                         className="number-input",
                     ),
-                    dcc.Link("Voir le calcul des places", href=needs.METHOD_PATH, className="map-definition-link"),
+                    dcc.Link("Voir le calcul des places", href=routes.METHOD, className="map-definition-link"),
                 ],
                 className="map-field",
             ),
@@ -403,7 +412,7 @@ def controls(store: Store, state: NeedsState) -> html.Div:
                 [
                     html.Legend("Classer par"),
                     dcc.RadioItems(
-                        id=ids.RANK_ORDER,
+                        id=needs_ids.RANK_ORDER,
                         options=[
                             {"label": label + (" (par défaut)" if key == "places" else ""), "value": key}
                             for key, label in needs.ORDERS.items()
@@ -419,7 +428,7 @@ def controls(store: Store, state: NeedsState) -> html.Div:
                 [
                     html.Legend("Départements"),
                     dcc.Checklist(
-                        id=ids.RANK_DEPARTEMENTS,
+                        id=needs_ids.RANK_DEPARTEMENTS,
                         options=[
                             {"label": f"{name} ({code})", "value": code}
                             for code, name in zip(departements["code"], departements["name"], strict=True)
@@ -434,7 +443,7 @@ def controls(store: Store, state: NeedsState) -> html.Div:
                 [
                     html.Legend("Nature de l'EPCI"),
                     dcc.Checklist(
-                        id=ids.RANK_KINDS,
+                        id=needs_ids.RANK_KINDS,
                         options=[{"label": label, "value": key} for key, label in needs_state.KINDS.items()],
                         value=list(state.kinds),
                         className="layer-list",
@@ -446,7 +455,7 @@ def controls(store: Store, state: NeedsState) -> html.Div:
                 [
                     html.Legend("Population"),
                     dcc.RadioItems(
-                        id=ids.RANK_BAND,
+                        id=needs_ids.RANK_BAND,
                         options=[{"label": "Toutes tailles", "value": ""}]
                         + [{"label": label, "value": key} for key, (label, _, _) in needs_state.BANDS.items()],
                         value=state.band or "",
@@ -463,28 +472,30 @@ def controls(store: Store, state: NeedsState) -> html.Div:
 def permalink(map_href: str, add_href: str) -> html.Div:
     return html.Div(
         [
-            html.Label("Lien vers ce classement", htmlFor=ids.RANK_PERMALINK),
+            html.Label("Lien vers ce classement", htmlFor=needs_ids.RANK_PERMALINK),
             html.Div(
                 [
-                    dcc.Input(id=ids.RANK_PERMALINK, type="text", readOnly=True, value="", className="permalink-input"),
-                    html.Button("Copier le lien", id=ids.RANK_COPY, className="button", type="button"),
+                    dcc.Input(
+                        id=needs_ids.RANK_PERMALINK, type="text", readOnly=True, value="", className="permalink-input"
+                    ),
+                    html.Button("Copier le lien", id=needs_ids.RANK_COPY, className="button", type="button"),
                 ],
                 className="permalink-row",
             ),
-            html.P(id=ids.RANK_COPY_STATUS, role="status", className="copy-status"),
+            html.P(id=needs_ids.RANK_COPY_STATUS, role="status", className="copy-status"),
             html.P(
                 [
                     html.A(
                         "Ajouter ce classement à la présentation",
                         href=add_href,
-                        id=ids.PRES_ADD_FROM_RANKING,
+                        id=presentation_ids.PRES_ADD_FROM_RANKING,
                         className="button button-secondary",
                         **{"data-deck-add": "classement"},
                     ),
                     dcc.Link(
                         "Voir l'indice de besoin sur la carte",
                         href=map_href,
-                        id=ids.RANK_MAP_LINK,
+                        id=needs_ids.RANK_MAP_LINK,
                         className="map-definition-link",
                     ),
                 ],
@@ -508,7 +519,7 @@ def chart_section(title: str, graph_id: str, figure: dict[str, Any], caption: st
 
 @requires_store
 def content(store: Store, query: Mapping[str, Any]) -> html.Div:
-    departements = list(store.display[maps.LEVEL_DEPARTEMENT].codes)
+    departements = list(store.display[LEVEL_DEPARTEMENT].codes)
     state, notices = needs_state.parse_needs(query, departements)
     notices += [
         f"Paramètre « {name[:40]} » inconnu : il est ignoré." for name in query if name not in needs_state.ACCEPTED
@@ -521,7 +532,7 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
     shown = view(store, state)
     return html.Div(
         [
-            html.Div(notices_component(notices), id=ids.RANK_NOTICES),
+            html.Div(notices_component(notices), id=needs_ids.RANK_NOTICES),
             html.Div(
                 [
                     controls(store, state),
@@ -530,28 +541,28 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
                             [
                                 html.Section(
                                     shown["summary"],
-                                    id=ids.RANK_SUMMARY,
+                                    id=needs_ids.RANK_SUMMARY,
                                     className="panel rank-summary",
                                     **{"aria-live": "polite"},
                                 ),
                                 permalink(shown["map_href"], shown["add_href"]),
                                 chart_section(
                                     "Besoin et offre",
-                                    ids.RANK_NEED_SUPPLY,
+                                    needs_ids.RANK_NEED_SUPPLY,
                                     shown["need_supply"],
                                     shown["need_supply_caption"],
                                 ),
                                 html.Section(
                                     [
                                         html.H2("Tableau du classement"),
-                                        html.P(shown["count"], id=ids.RANK_COUNT, role="status"),
+                                        html.P(shown["count"], id=needs_ids.RANK_COUNT, role="status"),
                                         html.P(
                                             typo(
                                                 "Manque au regard du besoin = offre attendue (référence ajustée à "
                                                 "l'indice de besoin) − offre existante ; écart = référence − offre "
                                                 "existante. Places estimées, arrondies à 5 ; + = places manquantes."
                                             ),
-                                            id=ids.RANK_GAP_NOTE,
+                                            id=needs_ids.RANK_GAP_NOTE,
                                             className="map-hint",
                                         ),
                                         html.Div(
@@ -562,18 +573,18 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
                                                         "places manquantes au regard du besoin. Cliquez sur un nom "
                                                         "pour ouvrir sa fiche."
                                                     ),
-                                                    html.Thead(shown["header"], id=f"{ids.RANK_TABLE}-entete"),
-                                                    html.Tbody(shown["rows"], id=ids.RANK_TABLE),
+                                                    html.Thead(shown["header"], id=f"{needs_ids.RANK_TABLE}-entete"),
+                                                    html.Tbody(shown["rows"], id=needs_ids.RANK_TABLE),
                                                 ],
                                                 className="data-table rank-table",
                                             ),
                                             className="table-scroll",
                                         ),
-                                        html.P(shown["sources"], id=ids.RANK_SOURCES, className="figure-source"),
+                                        html.P(shown["sources"], id=needs_ids.RANK_SOURCES, className="figure-source"),
                                         html.P(
                                             [
                                                 typo("Indice, offre, priorité et écarts sont des estimations : "),
-                                                dcc.Link("méthode, indicateurs et limites", href=needs.METHOD_PATH),
+                                                dcc.Link("méthode, indicateurs et limites", href=routes.METHOD),
                                                 ".",
                                             ],
                                             className="figure-source",
@@ -582,7 +593,7 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
                                 ),
                                 chart_section(
                                     "Ce qui fait l'indice de besoin des premiers",
-                                    ids.RANK_CHART,
+                                    needs_ids.RANK_CHART,
                                     shown["contributions"],
                                     shown["contributions_caption"],
                                 ),
@@ -595,7 +606,7 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
                 ],
                 className="rank-layout",
             ),
-            dcc.Store(id=ids.RANK_QUERY, data=shown["query"]),
+            dcc.Store(id=needs_ids.RANK_QUERY, data=shown["query"]),
         ]
     )
 
@@ -603,7 +614,7 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
 def layout(**query: Any) -> html.Div:
     return html.Div(
         [
-            html.H1(HEADING, id=ids.RANK_TITLE),
+            html.H1(HEADING, id=needs_ids.RANK_TITLE),
             html.P(
                 typo(
                     "Classement des 92 EPCI de la région (estimation). L'indice de besoin réunit des indicateurs de la "
@@ -623,30 +634,30 @@ def layout(**query: Any) -> html.Div:
 # --- Callbacks ----------------------------------------------------------------------------------------
 
 OUTPUTS = {
-    "notices": Output(ids.RANK_NOTICES, "children"),
-    "summary": Output(ids.RANK_SUMMARY, "children"),
-    "need_supply": Output(ids.RANK_NEED_SUPPLY, "figure"),
-    "need_supply_caption": Output(f"{ids.RANK_NEED_SUPPLY}-legende", "children"),
-    "contributions": Output(ids.RANK_CHART, "figure"),
-    "contributions_caption": Output(f"{ids.RANK_CHART}-legende", "children"),
-    "header": Output(f"{ids.RANK_TABLE}-entete", "children"),
-    "rows": Output(ids.RANK_TABLE, "children"),
-    "count": Output(ids.RANK_COUNT, "children"),
-    "sources": Output(ids.RANK_SOURCES, "children"),
-    "query": Output(ids.RANK_QUERY, "data"),
-    "map_href": Output(ids.RANK_MAP_LINK, "href"),
-    "add_href": Output(ids.PRES_ADD_FROM_RANKING, "href"),
+    "notices": Output(needs_ids.RANK_NOTICES, "children"),
+    "summary": Output(needs_ids.RANK_SUMMARY, "children"),
+    "need_supply": Output(needs_ids.RANK_NEED_SUPPLY, "figure"),
+    "need_supply_caption": Output(f"{needs_ids.RANK_NEED_SUPPLY}-legende", "children"),
+    "contributions": Output(needs_ids.RANK_CHART, "figure"),
+    "contributions_caption": Output(f"{needs_ids.RANK_CHART}-legende", "children"),
+    "header": Output(f"{needs_ids.RANK_TABLE}-entete", "children"),
+    "rows": Output(needs_ids.RANK_TABLE, "children"),
+    "count": Output(needs_ids.RANK_COUNT, "children"),
+    "sources": Output(needs_ids.RANK_SOURCES, "children"),
+    "query": Output(needs_ids.RANK_QUERY, "data"),
+    "map_href": Output(needs_ids.RANK_MAP_LINK, "href"),
+    "add_href": Output(presentation_ids.PRES_ADD_FROM_RANKING, "href"),
 }
 INPUTS = {
-    "weights": Input({"type": ids.RANK_WEIGHT, "indicator": ALL}, "value"),
-    "normalisation": Input(ids.RANK_NORMALISATION, "value"),
-    "include_partial": Input(ids.RANK_PARTIAL, "value"),
-    "reference": Input(ids.RANK_REFERENCE, "value"),
-    "target": Input(ids.RANK_TARGET, "value"),
-    "order": Input(ids.RANK_ORDER, "value"),
-    "departements": Input(ids.RANK_DEPARTEMENTS, "value"),
-    "kinds": Input(ids.RANK_KINDS, "value"),
-    "band": Input(ids.RANK_BAND, "value"),
+    "weights": Input({"type": needs_ids.RANK_WEIGHT, "indicator": ALL}, "value"),
+    "normalisation": Input(needs_ids.RANK_NORMALISATION, "value"),
+    "include_partial": Input(needs_ids.RANK_PARTIAL, "value"),
+    "reference": Input(needs_ids.RANK_REFERENCE, "value"),
+    "target": Input(needs_ids.RANK_TARGET, "value"),
+    "order": Input(needs_ids.RANK_ORDER, "value"),
+    "departements": Input(needs_ids.RANK_DEPARTEMENTS, "value"),
+    "kinds": Input(needs_ids.RANK_KINDS, "value"),
+    "band": Input(needs_ids.RANK_BAND, "value"),
 }
 
 
@@ -673,7 +684,7 @@ def update(weights, normalisation, include_partial, reference, target, order, de
         kinds=kinds,
         band=band,
     )
-    state, notices = needs_state.state_from_controls(controls_state, list(store.display[maps.LEVEL_DEPARTEMENT].codes))
+    state, notices = needs_state.state_from_controls(controls_state, list(store.display[LEVEL_DEPARTEMENT].codes))
     shown = view(store, state)
     shown["notices"] = notices_component(notices)
     return shown
@@ -681,12 +692,12 @@ def update(weights, normalisation, include_partial, reference, target, order, de
 
 @callback(
     output={
-        "weights": Output({"type": ids.RANK_WEIGHT, "indicator": ALL}, "value"),
-        "normalisation": Output(ids.RANK_NORMALISATION, "value"),
-        "include_partial": Output(ids.RANK_PARTIAL, "value"),
+        "weights": Output({"type": needs_ids.RANK_WEIGHT, "indicator": ALL}, "value"),
+        "normalisation": Output(needs_ids.RANK_NORMALISATION, "value"),
+        "include_partial": Output(needs_ids.RANK_PARTIAL, "value"),
     },
-    inputs={"clicks": Input(ids.RANK_RESET, "n_clicks")},
-    state={"slider_ids": State({"type": ids.RANK_WEIGHT, "indicator": ALL}, "id")},
+    inputs={"clicks": Input(needs_ids.RANK_RESET, "n_clicks")},
+    state={"slider_ids": State({"type": needs_ids.RANK_WEIGHT, "indicator": ALL}, "id")},
     prevent_initial_call=True,
 )
 def reset(clicks, slider_ids):
@@ -699,14 +710,14 @@ def reset(clicks, slider_ids):
 
 clientside_callback(
     ClientsideFunction(namespace="carte", function_name="syncUrl"),
-    Output(ids.RANK_PERMALINK, "value"),
-    Input(ids.RANK_QUERY, "data"),
+    Output(needs_ids.RANK_PERMALINK, "value"),
+    Input(needs_ids.RANK_QUERY, "data"),
 )
 
 clientside_callback(
     ClientsideFunction(namespace="carte", function_name="copyLink"),
-    Output(ids.RANK_COPY_STATUS, "children"),
-    Input(ids.RANK_COPY, "n_clicks"),
-    State(ids.RANK_PERMALINK, "id"),
+    Output(needs_ids.RANK_COPY_STATUS, "children"),
+    Input(needs_ids.RANK_COPY, "n_clicks"),
+    State(needs_ids.RANK_PERMALINK, "id"),
     prevent_initial_call=True,
 )

@@ -7,16 +7,16 @@ from collections.abc import Mapping
 import dash
 from dash import dcc, html
 
-from dashboard import ids
 from dashboard.content import comprendre as text
 from dashboard.content import fact_children, fact_items, fact_paragraphs, references, typo
-from dashboard.core.store import FAMILY_RESIDENCE, Store, StoreError, current_store
+from dashboard.content import ids as content_ids
+from dashboard.core import routes
+from dashboard.core.levels import FAMILY_RESIDENCE
+from dashboard.core.perimeter import perimeter
+from dashboard.core.store import Store, StoreError, current_store
 from dashboard.ui.components import data_missing, format_count, sources_line
 
-PATH = "/comprendre"
-PROJECT_PATH = "/comprendre/monter-un-projet"
-CALCULATOR_PATH = "/calculateur"
-TYPOLOGY_ANCHOR = f"/sources#{ids.SOURCES_TYPOLOGY}"
+TYPOLOGY_ANCHOR = f"{routes.SOURCES}#{content_ids.SOURCES_TYPOLOGY}"
 
 #: Regional capacities (DREES) shown beside the FINESS counts, by reference figure id.
 DREES_PLACES = (
@@ -30,7 +30,7 @@ REFERENCE_DATASET = "reference-figures"
 
 dash.register_page(
     __name__,
-    path=PATH,
+    path=routes.COMPRENDRE,
     name="Comprendre",
     title="Comprendre les résidences sociales — Résidences sociales",
     description="Ce qu'est une résidence sociale, ses cinq catégories, sa place dans le Logement d'abord.",
@@ -191,7 +191,7 @@ def logement_dabord_figures(store: Store | StoreError) -> html.Div | None:
         content.append(
             html.Div(
                 [
-                    html.H3("Territoires de mise en œuvre accélérée dans les Hauts-de-France"),
+                    html.H3(f"Territoires de mise en œuvre accélérée {perimeter(store).in_name}"),
                     html.Ul(
                         [
                             html.Li(
@@ -247,15 +247,15 @@ def reservations() -> html.Section:
             html.P(fact_children(text.RESERVATIONS_INTRO), className="fact intro"),
             *blocks,
         ],
-        id=ids.COMPRENDRE_RESERVES,
+        id=content_ids.COMPRENDRE_RESERVES,
     )
 
 
 def next_steps() -> html.Nav:
     return html.Nav(
         [
-            dcc.Link("Monter un projet de résidence sociale", href=PROJECT_PATH, className="button"),
-            dcc.Link("Estimer le coût public d'une place", href=CALCULATOR_PATH, className="button button-secondary"),
+            dcc.Link("Monter un projet de résidence sociale", href=routes.PROJECT, className="button"),
+            dcc.Link("Estimer le coût public d'une place", href=routes.CALCULATOR, className="button button-secondary"),
         ],
         className="next-steps",
         **{"aria-label": "Pour aller plus loin"},
@@ -266,17 +266,19 @@ def layout(**_query: str) -> html.Div:
     store = current_store()
     return html.Div(
         [
-            html.H1("Comprendre les résidences sociales", id=ids.COMPRENDRE_TITLE),
+            html.H1("Comprendre les résidences sociales", id=content_ids.COMPRENDRE_TITLE),
             html.P(typo(text.LEAD), className="lead"),
             html.Nav(
                 html.Ul(
                     [
-                        html.Li(html.A("Qu'est-ce qu'une résidence sociale ?", href=f"#{ids.COMPRENDRE_DEFINITION}")),
-                        html.Li(html.A("Les cinq catégories", href=f"#{ids.COMPRENDRE_TYPES}")),
-                        html.Li(html.A("Dans le Logement d'abord", href=f"#{ids.COMPRENDRE_LOGEMENT_DABORD}")),
-                        html.Li(html.A("Les réserves des élus", href=f"#{ids.COMPRENDRE_RESERVES}")),
-                        html.Li(html.A("Ce qu'elle apporte au territoire", href=f"#{ids.COMPRENDRE_BENEFITS}")),
-                        html.Li(dcc.Link("Monter un projet", href=PROJECT_PATH)),
+                        html.Li(
+                            html.A("Qu'est-ce qu'une résidence sociale ?", href=f"#{content_ids.COMPRENDRE_DEFINITION}")
+                        ),
+                        html.Li(html.A("Les cinq catégories", href=f"#{content_ids.COMPRENDRE_TYPES}")),
+                        html.Li(html.A("Dans le Logement d'abord", href=f"#{content_ids.COMPRENDRE_LOGEMENT_DABORD}")),
+                        html.Li(html.A("Les réserves des élus", href=f"#{content_ids.COMPRENDRE_RESERVES}")),
+                        html.Li(html.A("Ce qu'elle apporte au territoire", href=f"#{content_ids.COMPRENDRE_BENEFITS}")),
+                        html.Li(dcc.Link("Monter un projet", href=routes.PROJECT)),
                     ],
                     className="toc",
                 ),
@@ -288,7 +290,7 @@ def layout(**_query: str) -> html.Div:
                     pillars(),
                     *fact_paragraphs(text.DEFINITION),
                 ],
-                id=ids.COMPRENDRE_DEFINITION,
+                id=content_ids.COMPRENDRE_DEFINITION,
             ),
             html.Section(
                 [
@@ -296,7 +298,7 @@ def layout(**_query: str) -> html.Div:
                     html.P(fact_children(text.TYPES_INTRO), className="fact"),
                     kinds_section(store),
                 ],
-                id=ids.COMPRENDRE_TYPES,
+                id=content_ids.COMPRENDRE_TYPES,
             ),
             html.Section(
                 [
@@ -306,12 +308,12 @@ def layout(**_query: str) -> html.Div:
                     html.H3("Une étape du parcours résidentiel", className="subsection"),
                     pathway(),
                 ],
-                id=ids.COMPRENDRE_LOGEMENT_DABORD,
+                id=content_ids.COMPRENDRE_LOGEMENT_DABORD,
             ),
             reservations(),
             html.Section(
                 [html.H2("Ce qu'une résidence sociale apporte au territoire"), fact_items(text.BENEFITS), next_steps()],
-                id=ids.COMPRENDRE_BENEFITS,
+                id=content_ids.COMPRENDRE_BENEFITS,
             ),
         ],
         className="prose-page",

@@ -12,15 +12,22 @@ from typing import Any
 import dash
 from dash import dcc, html
 
-from dashboard import callbacks_map, ids, map_components, maps, needs_state
+from dashboard.content import ids as content_ids
+from dashboard.core import catalogue, routes
+from dashboard.core.levels import FAMILY_HEBERGEMENT, FAMILY_RESIDENCE, LEVEL_NOUNS, LEVELS
+from dashboard.core.perimeter import of_region
 from dashboard.core.store import Store, current_store
-from dashboard.map_state import MapState, choices_from_store, parse_state, serialise_state
+from dashboard.map import callbacks as callbacks_map
+from dashboard.map import components as map_components
+from dashboard.map import ids as map_ids
+from dashboard.map import view as maps
+from dashboard.map.state import MapState, choices_from_store, parse_state, serialise_state
+from dashboard.needs import state as needs_state
+from dashboard.presentation import ids as presentation_ids
 from dashboard.ui.components import requires_store
 
-dash.register_page(__name__, path="/", name="Accueil", order=0)
+dash.register_page(__name__, path=routes.HOME, name="Accueil", order=0)
 
-ABOUT_PATH = "/a-propos"
-HEADING = "Carte des territoires des Hauts-de-France"
 LEAD = (
     "Choisissez un indicateur pour comparer les intercommunalités (EPCI), les communes ou les "
     "départements de la région, et repérez les résidences sociales existantes. Chaque valeur est aussi "
@@ -38,9 +45,9 @@ def toolbar(store: Store, state: MapState, view: maps.MapView) -> html.Div:
         [
             html.Div(
                 [
-                    html.Label("Indicateur", htmlFor=ids.MAP_INDICATOR),
+                    html.Label("Indicateur", htmlFor=map_ids.MAP_INDICATOR),
                     dcc.Dropdown(
-                        id=ids.MAP_INDICATOR,
+                        id=map_ids.MAP_INDICATOR,
                         options=map_components.indicator_options(store),
                         value=state.indicator,
                         clearable=False,
@@ -52,7 +59,7 @@ def toolbar(store: Store, state: MapState, view: maps.MapView) -> html.Div:
                             "clear_search": "Effacer la recherche",
                         },
                     ),
-                    html.Div(map_components.indicator_help(view), id=ids.MAP_INDICATOR_HELP, className="map-help"),
+                    html.Div(map_components.indicator_help(view), id=map_ids.MAP_INDICATOR_HELP, className="map-help"),
                     map_components.unavailable_list(store),
                 ],
                 className="map-field map-indicator",
@@ -60,8 +67,8 @@ def toolbar(store: Store, state: MapState, view: maps.MapView) -> html.Div:
             fieldset(
                 "Niveau",
                 dcc.RadioItems(
-                    id=ids.MAP_LEVEL,
-                    options=[{"label": label, "value": level} for level, label in maps.LEVELS.items()],
+                    id=map_ids.MAP_LEVEL,
+                    options=[{"label": label, "value": level} for level, label in LEVELS.items()],
                     value=state.level,
                     inline=True,
                     className="radio-inline",
@@ -81,7 +88,7 @@ def controls(store: Store, state: MapState) -> html.Div:
             fieldset(
                 "Classement",
                 dcc.RadioItems(
-                    id=ids.MAP_SCHEME,
+                    id=map_ids.MAP_SCHEME,
                     options=[{"label": label, "value": key} for key, label in maps.SCHEMES.items()],
                     value=state.scheme,
                     className="radio-list",
@@ -90,7 +97,7 @@ def controls(store: Store, state: MapState) -> html.Div:
             fieldset(
                 "Nombre de classes",
                 dcc.RadioItems(
-                    id=ids.MAP_CLASSES,
+                    id=map_ids.MAP_CLASSES,
                     options=[
                         {"label": str(number), "value": number}
                         for number in range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)
@@ -103,7 +110,7 @@ def controls(store: Store, state: MapState) -> html.Div:
             fieldset(
                 "Couleurs",
                 dcc.RadioItems(
-                    id=ids.MAP_REFERENCE,
+                    id=map_ids.MAP_REFERENCE,
                     options=[{"label": label, "value": key} for key, label in maps.REFERENCES.items()],
                     value=state.reference,
                     className="radio-list",
@@ -112,8 +119,8 @@ def controls(store: Store, state: MapState) -> html.Div:
             fieldset(
                 "Résidences sociales (points)",
                 dcc.Checklist(
-                    id=ids.MAP_LAYERS_RESIDENCE,
-                    options=map_components.layer_options(store, maps.FAMILY_RESIDENCE),
+                    id=map_ids.MAP_LAYERS_RESIDENCE,
+                    options=map_components.layer_options(store, FAMILY_RESIDENCE),
                     value=[kind for kind in state.layers if kind not in hebergement],
                     className="layer-list",
                 ),
@@ -122,8 +129,8 @@ def controls(store: Store, state: MapState) -> html.Div:
                 [
                     html.Summary("Hébergement social et médico-social (points)"),
                     dcc.Checklist(
-                        id=ids.MAP_LAYERS_HEBERGEMENT,
-                        options=map_components.layer_options(store, maps.FAMILY_HEBERGEMENT),
+                        id=map_ids.MAP_LAYERS_HEBERGEMENT,
+                        options=map_components.layer_options(store, FAMILY_HEBERGEMENT),
                         value=hebergement,
                         className="layer-list",
                     ),
@@ -133,9 +140,9 @@ def controls(store: Store, state: MapState) -> html.Div:
             ),
             html.Div(
                 [
-                    html.Label("Territoire", htmlFor=ids.MAP_TERRITORY),
+                    html.Label("Territoire", htmlFor=map_ids.MAP_TERRITORY),
                     dcc.Dropdown(
-                        id=ids.MAP_TERRITORY,
+                        id=map_ids.MAP_TERRITORY,
                         options=maps.territory_options(store, state.level, None, state.territory),
                         value=state.territory,
                         placeholder="Rechercher un territoire…",
@@ -158,15 +165,17 @@ def controls(store: Store, state: MapState) -> html.Div:
 def permalink() -> html.Div:
     return html.Div(
         [
-            html.Label("Lien vers cette vue", htmlFor=ids.MAP_PERMALINK),
+            html.Label("Lien vers cette vue", htmlFor=map_ids.MAP_PERMALINK),
             html.Div(
                 [
-                    dcc.Input(id=ids.MAP_PERMALINK, type="text", readOnly=True, value="", className="permalink-input"),
-                    html.Button("Copier le lien", id=ids.MAP_COPY, className="button", type="button"),
+                    dcc.Input(
+                        id=map_ids.MAP_PERMALINK, type="text", readOnly=True, value="", className="permalink-input"
+                    ),
+                    html.Button("Copier le lien", id=map_ids.MAP_COPY, className="button", type="button"),
                 ],
                 className="permalink-row",
             ),
-            html.P(id=ids.MAP_COPY_STATUS, role="status", className="copy-status"),
+            html.P(id=map_ids.MAP_COPY_STATUS, role="status", className="copy-status"),
         ],
         className="permalink",
     )
@@ -177,36 +186,36 @@ def map_area(store: Store, state: MapState, view: maps.MapView) -> html.Section:
     suggested = view.suggested_level
     return html.Section(
         [
-            html.H2(view.heading, id=ids.MAP_HEADING, className="map-heading"),
+            html.H2(view.heading, id=map_ids.MAP_HEADING, className="map-heading"),
             html.Div(
                 [
                     dcc.Loading(
                         dcc.Graph(
-                            id=ids.MAP_GRAPH,
+                            id=map_ids.MAP_GRAPH,
                             figure=figure,
                             config=maps.graph_config(callbacks_map.topojson_url()),
                             style={"height": f"{maps.MAP_HEIGHT}px"},
                         ),
-                        id=ids.MAP_LOADING,
+                        id=map_ids.MAP_LOADING,
                         delay_show=250,
                         overlay_style={"visibility": "visible", "opacity": 0.55},
-                        target_components={ids.MAP_GRAPH: "figure"},
+                        target_components={map_ids.MAP_GRAPH: "figure"},
                         type="circle",
                         color="#000091",
                     ),
                     html.Div(
                         [
-                            html.P(view.unavailable_message or "", id=ids.MAP_LEVEL_NOTICE_TEXT),
+                            html.P(view.unavailable_message or "", id=map_ids.MAP_LEVEL_NOTICE_TEXT),
                             html.Button(
-                                f"Afficher par {maps.LEVEL_NOUNS[suggested][0]}" if suggested else "",
-                                id=ids.MAP_LEVEL_SUGGEST,
+                                f"Afficher par {LEVEL_NOUNS[suggested][0]}" if suggested else "",
+                                id=map_ids.MAP_LEVEL_SUGGEST,
                                 value=suggested or "",
                                 hidden=suggested is None,
                                 className="button",
                                 type="button",
                             ),
                         ],
-                        id=ids.MAP_LEVEL_NOTICE,
+                        id=map_ids.MAP_LEVEL_NOTICE,
                         hidden=view.unavailable_message is None,
                         className="map-level-notice",
                         role="status",
@@ -214,7 +223,7 @@ def map_area(store: Store, state: MapState, view: maps.MapView) -> html.Section:
                 ],
                 className="map-frame",
             ),
-            html.P(map_components.map_source(store, view), id=ids.MAP_SOURCE, className="figure-source"),
+            html.P(map_components.map_source(store, view), id=map_ids.MAP_SOURCE, className="figure-source"),
             html.P(
                 "Survolez un territoire pour lire sa valeur, cliquez pour afficher ses chiffres clés. "
                 "Boutons en haut à droite de la carte : zoom et téléchargement de l'image.",
@@ -222,10 +231,10 @@ def map_area(store: Store, state: MapState, view: maps.MapView) -> html.Section:
             ),
             permalink(),
             # « Ajouter à la présentation » and the map's PNG (issue 7): links kept current by pages/presentation.py.
-            html.P(id=ids.PRES_MAP_ACTIONS, className="deck-map-actions"),
+            html.P(id=presentation_ids.PRES_MAP_ACTIONS, className="deck-map-actions"),
         ],
         className="map-main",
-        **{"aria-labelledby": ids.MAP_HEADING},
+        **{"aria-labelledby": map_ids.MAP_HEADING},
     )
 
 
@@ -255,27 +264,29 @@ def table_section(store: Store, view: maps.MapView) -> html.Section:
             ),
             html.Div(
                 [
-                    html.Label("Filtrer par nom", htmlFor=ids.MAP_TABLE_FILTER),
-                    dcc.Input(id=ids.MAP_TABLE_FILTER, type="search", value="", debounce=0.4, autoComplete="off"),
+                    html.Label("Filtrer par nom", htmlFor=map_ids.MAP_TABLE_FILTER),
+                    dcc.Input(id=map_ids.MAP_TABLE_FILTER, type="search", value="", debounce=0.4, autoComplete="off"),
                 ],
                 className="table-filter",
             ),
             html.Div(
                 html.Table(
                     [
-                        html.Caption(caption, id=ids.MAP_TABLE_CAPTION),
+                        html.Caption(caption, id=map_ids.MAP_TABLE_CAPTION),
                         html.Thead(
                             html.Tr(
                                 [
                                     html.Th(
-                                        html.Button("Rang", id=ids.MAP_TABLE_SORT_RANK, className="sort-button"),
-                                        id=ids.MAP_TABLE_TH_RANK,
+                                        html.Button("Rang", id=map_ids.MAP_TABLE_SORT_RANK, className="sort-button"),
+                                        id=map_ids.MAP_TABLE_TH_RANK,
                                         scope="col",
                                         **{"aria-sort": aria_rank},
                                     ),
                                     html.Th(
-                                        html.Button("Territoire", id=ids.MAP_TABLE_SORT_NAME, className="sort-button"),
-                                        id=ids.MAP_TABLE_TH_NAME,
+                                        html.Button(
+                                            "Territoire", id=map_ids.MAP_TABLE_SORT_NAME, className="sort-button"
+                                        ),
+                                        id=map_ids.MAP_TABLE_TH_NAME,
                                         scope="col",
                                         **{"aria-sort": aria_name},
                                     ),
@@ -285,7 +296,7 @@ def table_section(store: Store, view: maps.MapView) -> html.Section:
                                 ]
                             )
                         ),
-                        html.Tbody(id=ids.MAP_TABLE_BODY),
+                        html.Tbody(id=map_ids.MAP_TABLE_BODY),
                     ],
                     className="data-table",
                 ),
@@ -295,15 +306,15 @@ def table_section(store: Store, view: maps.MapView) -> html.Section:
                 [
                     html.Button(
                         "Page précédente",
-                        id=ids.MAP_TABLE_PREVIOUS,
+                        id=map_ids.MAP_TABLE_PREVIOUS,
                         disabled=previous_disabled,
                         hidden=previous_hidden,
                         className="button",
                     ),
-                    html.Span(pager, id=ids.MAP_TABLE_PAGER, role="status"),
+                    html.Span(pager, id=map_ids.MAP_TABLE_PAGER, role="status"),
                     html.Button(
                         "Page suivante",
-                        id=ids.MAP_TABLE_NEXT,
+                        id=map_ids.MAP_TABLE_NEXT,
                         disabled=next_disabled,
                         hidden=next_hidden,
                         className="button",
@@ -311,12 +322,12 @@ def table_section(store: Store, view: maps.MapView) -> html.Section:
                 ],
                 className="pager",
             ),
-            html.P(source, id=ids.MAP_TABLE_SOURCE, className="figure-source"),
-            dcc.Store(id=ids.MAP_TABLE_DATA, data=data),
-            dcc.Store(id=ids.MAP_TABLE_SORT, data=sort),
-            dcc.Store(id=ids.MAP_TABLE_PAGE, data=page),
+            html.P(source, id=map_ids.MAP_TABLE_SOURCE, className="figure-source"),
+            dcc.Store(id=map_ids.MAP_TABLE_DATA, data=data),
+            dcc.Store(id=map_ids.MAP_TABLE_SORT, data=sort),
+            dcc.Store(id=map_ids.MAP_TABLE_PAGE, data=page),
         ],
-        id=ids.MAP_TABLE,
+        id=map_ids.MAP_TABLE,
         className="map-table-section",
     )
 
@@ -333,7 +344,7 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
                     "reconstruisez les données avec « python -m loaders build »."
                 ),
             ],
-            id=ids.MAP_NOTICES,
+            id=map_ids.MAP_NOTICES,
             className="notice notice-warning",
             role="alert",
         )
@@ -352,7 +363,7 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
                         [
                             html.Section(
                                 map_components.legend_component(view),
-                                id=ids.MAP_LEGEND,
+                                id=map_ids.MAP_LEGEND,
                                 className="panel map-legend",
                                 **{"aria-live": "polite"},
                             ),
@@ -361,7 +372,7 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
                                     map_components.close_button(hidden=summary is None),
                                     html.Div(
                                         map_components.panel_component(store, summary),
-                                        id=ids.MAP_PANEL,
+                                        id=map_ids.MAP_PANEL,
                                         **{"aria-live": "polite"},
                                     ),
                                 ],
@@ -374,10 +385,12 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
                 className="map-explorer",
             ),
             table_section(store, view),
-            dcc.Store(id=ids.MAP_DRAWN_LEVEL, data=state.level),
-            dcc.Store(id=ids.MAP_QUERY, data=serialise_state(state)),
+            dcc.Store(id=map_ids.MAP_DRAWN_LEVEL, data=state.level),
+            dcc.Store(id=map_ids.MAP_QUERY, data=serialise_state(state)),
             # Weights of the needs score (issue 5), read by the map callbacks when the score is shown.
-            dcc.Store(id=ids.MAP_SCORE, data=needs_state.serialise_needs(state.score, only=needs_state.INDEX_PARAMS)),
+            dcc.Store(
+                id=map_ids.MAP_SCORE, data=needs_state.serialise_needs(state.score, only=needs_state.INDEX_PARAMS)
+            ),
         ]
     )
 
@@ -389,46 +402,46 @@ def placeholders() -> html.Div:
     them, the browser would log an error for every map callback.
     """
     typed = {
-        ids.MAP_GRAPH: dcc.Graph,
-        ids.MAP_INDICATOR: dcc.Dropdown,
-        ids.MAP_TERRITORY: dcc.Dropdown,
-        ids.MAP_LEVEL: dcc.RadioItems,
-        ids.MAP_SCHEME: dcc.RadioItems,
-        ids.MAP_CLASSES: dcc.RadioItems,
-        ids.MAP_REFERENCE: dcc.RadioItems,
-        ids.MAP_LAYERS_RESIDENCE: dcc.Checklist,
-        ids.MAP_LAYERS_HEBERGEMENT: dcc.Checklist,
-        ids.MAP_DRAWN_LEVEL: dcc.Store,
-        ids.MAP_QUERY: dcc.Store,
-        ids.MAP_SCORE: dcc.Store,
-        ids.MAP_TABLE_DATA: dcc.Store,
-        ids.MAP_TABLE_SORT: dcc.Store,
-        ids.MAP_TABLE_PAGE: dcc.Store,
-        ids.MAP_PERMALINK: dcc.Input,
-        ids.MAP_TABLE_FILTER: dcc.Input,
-        ids.MAP_LEVEL_SUGGEST: html.Button,
-        ids.MAP_PANEL_CLOSE: html.Button,
-        ids.MAP_COPY: html.Button,
-        ids.MAP_TABLE_SORT_RANK: html.Button,
-        ids.MAP_TABLE_SORT_NAME: html.Button,
-        ids.MAP_TABLE_PREVIOUS: html.Button,
-        ids.MAP_TABLE_NEXT: html.Button,
-        ids.MAP_TABLE_TH_RANK: html.Th,
-        ids.MAP_TABLE_TH_NAME: html.Th,
+        map_ids.MAP_GRAPH: dcc.Graph,
+        map_ids.MAP_INDICATOR: dcc.Dropdown,
+        map_ids.MAP_TERRITORY: dcc.Dropdown,
+        map_ids.MAP_LEVEL: dcc.RadioItems,
+        map_ids.MAP_SCHEME: dcc.RadioItems,
+        map_ids.MAP_CLASSES: dcc.RadioItems,
+        map_ids.MAP_REFERENCE: dcc.RadioItems,
+        map_ids.MAP_LAYERS_RESIDENCE: dcc.Checklist,
+        map_ids.MAP_LAYERS_HEBERGEMENT: dcc.Checklist,
+        map_ids.MAP_DRAWN_LEVEL: dcc.Store,
+        map_ids.MAP_QUERY: dcc.Store,
+        map_ids.MAP_SCORE: dcc.Store,
+        map_ids.MAP_TABLE_DATA: dcc.Store,
+        map_ids.MAP_TABLE_SORT: dcc.Store,
+        map_ids.MAP_TABLE_PAGE: dcc.Store,
+        map_ids.MAP_PERMALINK: dcc.Input,
+        map_ids.MAP_TABLE_FILTER: dcc.Input,
+        map_ids.MAP_LEVEL_SUGGEST: html.Button,
+        map_ids.MAP_PANEL_CLOSE: html.Button,
+        map_ids.MAP_COPY: html.Button,
+        map_ids.MAP_TABLE_SORT_RANK: html.Button,
+        map_ids.MAP_TABLE_SORT_NAME: html.Button,
+        map_ids.MAP_TABLE_PREVIOUS: html.Button,
+        map_ids.MAP_TABLE_NEXT: html.Button,
+        map_ids.MAP_TABLE_TH_RANK: html.Th,
+        map_ids.MAP_TABLE_TH_NAME: html.Th,
     }
-    map_ids = sorted({value for name, value in vars(ids).items() if name.startswith("MAP_")})
-    return html.Div([typed.get(component_id, html.Div)(id=component_id) for component_id in map_ids], hidden=True)
+    every_id = sorted({value for name, value in vars(map_ids).items() if name.startswith("MAP_")})
+    return html.Div([typed.get(component_id, html.Div)(id=component_id) for component_id in every_id], hidden=True)
 
 
 def layout(**query: Any) -> html.Div:
     store = current_store()
-    ready = isinstance(store, Store) and bool(maps.available_indicators(store))
+    ready = isinstance(store, Store) and bool(catalogue.available_indicators(store))
     return html.Div(
         [
-            html.H1(HEADING, id=ids.HOME_TITLE),
+            html.H1(f"Carte des territoires {of_region()}", id=content_ids.HOME_TITLE),
             html.P(
-                [LEAD, " ", dcc.Link("À propos de l'outil et chiffres clés", href=ABOUT_PATH), "."],
-                id=ids.HOME_INTRO,
+                [LEAD, " ", dcc.Link("À propos de l'outil et chiffres clés", href=routes.ABOUT), "."],
+                id=content_ids.HOME_INTRO,
                 className="map-lead",
             ),
             explorer(query=query),

@@ -8,13 +8,15 @@ from typing import NamedTuple
 import dash
 from dash import dcc, html
 
-from dashboard import ids
 from dashboard.content import comprendre as text
 from dashboard.content import fact_children, fact_items, fact_paragraphs, general_legend, source_span, typo
-from dashboard.core.store import FAMILY_RESIDENCE, Store
+from dashboard.content import ids as content_ids
+from dashboard.core import routes
+from dashboard.core.levels import FAMILY_RESIDENCE
+from dashboard.core.perimeter import perimeter
+from dashboard.core.store import Store
 from dashboard.ui.components import format_count, requires_store, sources_line
 
-PATH = "/comprendre/monter-un-projet"
 TERRITORY_PARAM = "territoire"
 LEVEL_ORDER = ("epci", "commune", "departement", "region")
 LEVEL_LABELS = {"epci": "intercommunalité", "commune": "commune", "departement": "département", "region": "région"}
@@ -31,7 +33,7 @@ _CODE = re.compile(r"[0-9AB]{2,9}")
 # Not in the header navigation: reached from « Comprendre » and from the territory fiches.
 dash.register_page(
     __name__,
-    path=PATH,
+    path=routes.PROJECT,
     name="Monter un projet",
     title="Monter un projet de résidence sociale — Résidences sociales",
     description="Les acteurs, les étapes et les financements d'un projet de résidence sociale.",
@@ -148,13 +150,15 @@ def territory_heading(territory: Territory) -> html.Div:
             html.P(territory.name, className="territory-name"),
             html.P(describe(territory), className="territory-kind"),
         ],
-        id=ids.PROJET_TERRITOIRE,
+        id=content_ids.PROJET_TERRITOIRE,
         className="territory-heading",
     )
 
 
 def notice(message: str) -> html.Div:
-    return html.Div(html.P(typo(message)), id=ids.PROJET_NOTICE, className="notice notice-warning", role="alert")
+    return html.Div(
+        html.P(typo(message)), id=content_ids.PROJET_NOTICE, className="notice notice-warning", role="alert"
+    )
 
 
 @requires_store
@@ -174,7 +178,7 @@ def territory_blocks(store: Store, code: str | list[str]) -> tuple:
     if territory is None:
         return (
             notice(
-                f"Aucun territoire de code « {shown} » dans les données des Hauts-de-France. "
+                f"Aucun territoire de code « {shown} » dans les données {perimeter(store).of_name}. "
                 "La page générale est affichée."
             ),
             None,
@@ -191,7 +195,7 @@ def actors() -> html.Section:
                 className="actors",
             ),
         ],
-        id=ids.PROJET_ACTORS,
+        id=content_ids.PROJET_ACTORS,
     )
 
 
@@ -213,7 +217,7 @@ def stages() -> html.Section:
                 className="stages",
             ),
         ],
-        id=ids.PROJET_STAGES,
+        id=content_ids.PROJET_STAGES,
     )
 
 
@@ -238,12 +242,12 @@ def funding() -> html.Section:
                         "coût "
                         "public d'une place, "
                     ),
-                    dcc.Link("utilisez le calculateur", href="/calculateur"),
+                    dcc.Link("utilisez le calculateur", href=routes.CALCULATOR),
                     ".",
                 ]
             ),
         ],
-        id=ids.PROJET_FUNDING,
+        id=content_ids.PROJET_FUNDING,
     )
 
 
@@ -254,9 +258,9 @@ def layout(**query: str | list[str]) -> html.Div:
         top, offer = blocks if isinstance(blocks, tuple) else (blocks, None)
     return html.Div(
         [
-            html.P(dcc.Link("← Comprendre les résidences sociales", href="/comprendre"), className="back-link"),
+            html.P(dcc.Link("← Comprendre les résidences sociales", href=routes.COMPRENDRE), className="back-link"),
             top,
-            html.H1("Monter un projet de résidence sociale", id=ids.PROJET_TITLE),
+            html.H1("Monter un projet de résidence sociale", id=content_ids.PROJET_TITLE),
             html.P(typo(text.PROJECT_LEAD), className="lead"),
             offer,
             general_legend(),
@@ -265,7 +269,7 @@ def layout(**query: str | list[str]) -> html.Div:
             funding(),
             html.Section(
                 [html.H2("La dynamique régionale"), *fact_paragraphs(text.REGIONAL_DYNAMIC)],
-                id=ids.PROJET_REGION,
+                id=content_ids.PROJET_REGION,
             ),
         ],
         className="prose-page",

@@ -7,16 +7,19 @@ its router then shows this page, as it does for an unknown address reached insid
 import dash
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard.core import routes
+from dashboard.ui import ids as ui_ids
 
-dash.register_page(__name__, path="/404", name="Page introuvable", title="Page introuvable — Résidences sociales")
+dash.register_page(
+    __name__, path=routes.NOT_FOUND, name="Page introuvable", title="Page introuvable — Résidences sociales"
+)
 
 
 def layout(**_query: str) -> html.Section:
     return html.Section(
         [
             html.P("Erreur 404", className="eyebrow"),
-            html.H1("Page introuvable", id=ids.NOT_FOUND_TITLE),
+            html.H1("Page introuvable", id=ui_ids.NOT_FOUND_TITLE),
             html.P("L'adresse demandée ne correspond à aucune page de ce tableau de bord."),
             html.P(dcc.Link("Retourner à l'accueil", href="/")),
         ],

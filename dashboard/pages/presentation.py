@@ -1,7 +1,7 @@
 """Committee presentation mode (/presentation): assemble a deck of slides, show it full screen, export it.
 
 The whole deck is in the address (`?d=carte:taux_pauvrete|classement:10|territoire:200093201`, see
-`dashboard.deck`), so a link restores it; a bad part is dropped with a notice. The page has two views on
+`dashboard.presentation.deck`), so a link restores it; a bad part is dropped with a notice. The page has two views on
 the same slides: the editor (list, reorder, remove, add, exports, and a preview of every slide) and the
 full-screen show (dashboard/assets/presentation.js: ← → space PageUp PageDown, F, Esc). `?vue=impression`
 lays the slides out one per A4 landscape page, for the PDF handout (dashboard/exports_media.py).
@@ -16,17 +16,26 @@ from urllib.parse import parse_qsl
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import callbacks_map, deck, exports_media, ids, map_components, map_state, maps
+from dashboard.core import catalogue, formatting, routes
+from dashboard.core.levels import LEVEL_EPCI, LEVEL_NOUNS, LEVELS
 from dashboard.core.store import Store, current_store
+from dashboard.exports import media as exports_media
+from dashboard.map import callbacks as callbacks_map
+from dashboard.map import components as map_components
+from dashboard.map import ids as map_ids
+from dashboard.map import state as map_state
+from dashboard.presentation import deck
+from dashboard.presentation import ids as presentation_ids
 from dashboard.ui.components import format_date, requires_store
 
-PATH = deck.PRESENTATION_PATH
 logger = logging.getLogger(__name__)
 TITLE = "Mode présentation"
 #: Indicator proposed first by the form's map slide (an official figure, not an approximation).
 DEFAULT_MAP_INDICATOR = "part_minima_sociaux_2019"
 
-dash.register_page(__name__, path=PATH, name="Présentation", title=f"{TITLE} — Résidences sociales", order=30)
+dash.register_page(
+    __name__, path=routes.PRESENTATION, name="Présentation", title=f"{TITLE} — Résidences sociales", order=30
+)
 
 LEAD = (
     "Assemblez une suite de diapositives pour un comité (carte d'un indicateur, classement par places manquantes au regard du besoin, "
@@ -58,7 +67,7 @@ def legend_block(slide: deck.Slide) -> html.Aside:
     legend = view.legend
     if legend is None:
         return html.Aside(html.P(view.unavailable_message or ""), className="slide-legend")
-    nouns = maps.LEVEL_NOUNS[view.level]
+    nouns = LEVEL_NOUNS[view.level]
     return html.Aside(
         [
             html.P(legend.unit or legend.title, className="slide-legend-title"),
@@ -69,7 +78,7 @@ def legend_block(slide: deck.Slide) -> html.Aside:
                             map_components.swatch(entry.colour, entry.missing),
                             html.Span(entry.label, className="slide-legend-label"),
                             html.Span(
-                                f"{maps.format_number(entry.count)} {nouns[0] if entry.count == 1 else nouns[1]}",
+                                f"{formatting.format_number(entry.count)} {nouns[0] if entry.count == 1 else nouns[1]}",
                                 className="slide-legend-count",
                             ),
                         ],
@@ -102,7 +111,7 @@ def ranking_body(slide: deck.Slide) -> list[Any]:
     rows = [
         html.Tr(
             [
-                html.Td(maps.ordinal(row.rank), className="cell-number slide-rank"),
+                html.Td(formatting.ordinal(row.rank), className="cell-number slide-rank"),
                 html.Th(
                     [row.name, html.Span(" *", title="indicateur manquant ou partiel") if row.missing else None],
                     scope="row",
@@ -196,7 +205,7 @@ def territory_body(slide: deck.Slide) -> list[Any]:
 def comparison_body(slide: deck.Slide) -> list[Any]:
     head = [html.Th("Indicateur", scope="col")]
     head += [html.Th(name, scope="col") for name in slide.territories]
-    head.append(html.Th("Hauts-de-France", scope="col", className="slide-region"))
+    head.append(html.Th(slide.region, scope="col", className="slide-region"))
     rows = []
     for row in slide.comparison:
         shares = deck.bar_share([*row.values, row.region_value])
@@ -343,7 +352,7 @@ def deck_component(store: Store, slides: list[deck.Slide], print_view: bool = Fa
             None if print_view else deck_controls(),
             html.P(className="visually-hidden deck-status", role="status", **{"aria-live": "polite"}),
         ],
-        id=ids.PRES_DECK,
+        id=presentation_ids.PRES_DECK,
         className="deck deck-print" if print_view else "deck",
         **{"data-count": str(total)},
     )
@@ -360,7 +369,7 @@ def notices_block(notices: tuple[str, ...]) -> html.Div | None:
             html.H2("Certaines parties de l'adresse ont été ignorées ou corrigées", className="notice-title"),
             html.Ul([html.Li(notice) for notice in notices]),
         ],
-        id=ids.PRES_NOTICES,
+        id=presentation_ids.PRES_NOTICES,
         className="notice notice-warning",
         role="status",
     )
@@ -377,7 +386,7 @@ def added_block(added: tuple[deck.SlideSpec, ...], choices: deck.DeckChoices) ->
             ),
             html.Ul([html.Li(deck.describe(spec, choices)) for spec in added]),
         ],
-        id=ids.PRES_ADDED,
+        id=presentation_ids.PRES_ADDED,
         className="notice notice-info",
         role="status",
     )
@@ -431,7 +440,7 @@ def slide_list(slides: list[deck.SlideSpec], choices: deck.DeckChoices) -> html.
             else None,
             dcc.Link(
                 "Retirer",
-                href=deck.deck_href(deck.removed(slides, index)) or PATH,
+                href=deck.deck_href(deck.removed(slides, index)) or routes.PRESENTATION,
                 className="deck-action deck-action-remove",
                 title=f"Retirer la diapositive {index + 1}",
             ),
@@ -446,7 +455,7 @@ def slide_list(slides: list[deck.SlideSpec], choices: deck.DeckChoices) -> html.
                 className="deck-item",
             )
         )
-    return html.Ol(items, id=ids.PRES_LIST, className="deck-list")
+    return html.Ol(items, id=presentation_ids.PRES_LIST, className="deck-list")
 
 
 def example_deck(store: Store, choices: deck.DeckChoices) -> list[deck.SlideSpec]:
@@ -456,7 +465,7 @@ def example_deck(store: Store, choices: deck.DeckChoices) -> list[deck.SlideSpec
     specs = [
         deck.SlideSpec(deck.KIND_MAP, indicator=indicator)
         for indicator in ("places_residence_sociale_pour_10000", "part_minima_sociaux_2019")
-        if maps.LEVEL_EPCI in choices.levels.get(indicator, ())
+        if LEVEL_EPCI in choices.levels.get(indicator, ())
     ]
     specs.append(deck.SlideSpec(deck.KIND_RANKING, top=deck.DEFAULT_TOP))
     if first:
@@ -472,14 +481,14 @@ def toolbar(slides: list[deck.SlideSpec]) -> html.Div:
         [
             html.Button(
                 "▶ Lancer la présentation",
-                id=ids.PRES_START,
+                id=presentation_ids.PRES_START,
                 type="button",
                 className="button button-primary",
                 **{"data-deck-action": "start"},
             ),
             html.A(
                 "Télécharger le PDF (une diapositive par page, A4 paysage)",
-                id=ids.PRES_PDF,
+                id=presentation_ids.PRES_PDF,
                 href=exports_media.deck_pdf_href(slides),
                 className="button button-secondary",
                 download="",
@@ -492,11 +501,11 @@ def toolbar(slides: list[deck.SlideSpec]) -> html.Div:
 def permalink(slides: list[deck.SlideSpec]) -> html.Div:
     return html.Div(
         [
-            html.Label("Lien vers cette présentation", htmlFor=ids.PRES_PERMALINK),
+            html.Label("Lien vers cette présentation", htmlFor=presentation_ids.PRES_PERMALINK),
             html.Div(
                 [
                     dcc.Input(
-                        id=ids.PRES_PERMALINK,
+                        id=presentation_ids.PRES_PERMALINK,
                         type="text",
                         readOnly=True,
                         value=deck.deck_href(slides),
@@ -504,14 +513,14 @@ def permalink(slides: list[deck.SlideSpec]) -> html.Div:
                     ),
                     html.Button(
                         "Copier le lien",
-                        id=ids.PRES_COPY,
+                        id=presentation_ids.PRES_COPY,
                         type="button",
                         className="button",
                     ),
                 ],
                 className="permalink-row",
             ),
-            html.P(id=ids.PRES_COPY_STATUS, role="status", className="copy-status"),
+            html.P(id=presentation_ids.PRES_COPY_STATUS, role="status", className="copy-status"),
         ],
         className="permalink",
     )
@@ -538,7 +547,10 @@ def keys_help() -> html.Details:
 
 def field_group(kind: str, children: list[Any], hidden: bool) -> html.Div:
     return html.Div(
-        children, id={"type": ids.PRES_FORM_GROUP, "kind": kind}, className="deck-form-group", hidden=hidden
+        children,
+        id={"type": presentation_ids.PRES_FORM_GROUP, "kind": kind},
+        className="deck-form-group",
+        hidden=hidden,
     )
 
 
@@ -546,7 +558,7 @@ def add_form(store: Store, choices: deck.DeckChoices) -> html.Section:
     kind = deck.KIND_MAP
     epci_options = sorted(
         ({"label": name, "value": code} for code, name in choices.epcis.items()),
-        key=lambda option: maps.normalise(option["label"]),
+        key=lambda option: catalogue.normalise(option["label"]),
     )
     indicator_options = [{"label": choices.labels.get(key, key), "value": key} for key in choices.epci_indicators]
     dropdown_labels = {
@@ -567,7 +579,7 @@ def add_form(store: Store, choices: deck.DeckChoices) -> html.Section:
                 [
                     html.Legend("Type de diapositive"),
                     dcc.RadioItems(
-                        id=ids.PRES_FORM_KIND,
+                        id=presentation_ids.PRES_FORM_KIND,
                         options=[{"label": label, "value": key} for key, label in deck.KINDS.items()],
                         value=kind,
                         className="radio-list",
@@ -578,9 +590,9 @@ def add_form(store: Store, choices: deck.DeckChoices) -> html.Section:
             field_group(
                 deck.KIND_MAP,
                 [
-                    html.Label("Indicateur", htmlFor=ids.PRES_FORM_INDICATOR),
+                    html.Label("Indicateur", htmlFor=presentation_ids.PRES_FORM_INDICATOR),
                     dcc.Dropdown(
-                        id=ids.PRES_FORM_INDICATOR,
+                        id=presentation_ids.PRES_FORM_INDICATOR,
                         options=map_components.indicator_options(store),
                         value=DEFAULT_MAP_INDICATOR if DEFAULT_MAP_INDICATOR in choices.levels else None,
                         clearable=False,
@@ -591,9 +603,9 @@ def add_form(store: Store, choices: deck.DeckChoices) -> html.Section:
                         [
                             html.Legend("Niveau"),
                             dcc.RadioItems(
-                                id=ids.PRES_FORM_LEVEL,
-                                options=[{"label": label, "value": level} for level, label in maps.LEVELS.items()],
-                                value=maps.LEVEL_EPCI,
+                                id=presentation_ids.PRES_FORM_LEVEL,
+                                options=[{"label": label, "value": level} for level, label in LEVELS.items()],
+                                value=LEVEL_EPCI,
                                 inline=True,
                                 className="radio-inline",
                             ),
@@ -606,9 +618,12 @@ def add_form(store: Store, choices: deck.DeckChoices) -> html.Section:
             field_group(
                 deck.KIND_RANKING,
                 [
-                    html.Label(f"Nombre de territoires ({deck.MIN_TOP} à {deck.MAX_TOP})", htmlFor=ids.PRES_FORM_TOP),
+                    html.Label(
+                        f"Nombre de territoires ({deck.MIN_TOP} à {deck.MAX_TOP})",
+                        htmlFor=presentation_ids.PRES_FORM_TOP,
+                    ),
                     dcc.Input(
-                        id=ids.PRES_FORM_TOP,
+                        id=presentation_ids.PRES_FORM_TOP,
                         type="number",
                         min=deck.MIN_TOP,
                         max=deck.MAX_TOP,
@@ -628,9 +643,9 @@ def add_form(store: Store, choices: deck.DeckChoices) -> html.Section:
             field_group(
                 deck.KIND_TERRITORY,
                 [
-                    html.Label("Territoire (EPCI)", htmlFor=ids.PRES_FORM_TERRITORY),
+                    html.Label("Territoire (EPCI)", htmlFor=presentation_ids.PRES_FORM_TERRITORY),
                     dcc.Dropdown(
-                        id=ids.PRES_FORM_TERRITORY,
+                        id=presentation_ids.PRES_FORM_TERRITORY,
                         options=epci_options,
                         placeholder="Rechercher un EPCI…",
                         labels=dropdown_labels,
@@ -643,20 +658,21 @@ def add_form(store: Store, choices: deck.DeckChoices) -> html.Section:
                 [
                     html.Label(
                         f"Territoires à comparer ({deck.MIN_COMPARED} à {deck.MAX_COMPARED} EPCI)",
-                        htmlFor=ids.PRES_FORM_COMPARED,
+                        htmlFor=presentation_ids.PRES_FORM_COMPARED,
                     ),
                     dcc.Dropdown(
-                        id=ids.PRES_FORM_COMPARED,
+                        id=presentation_ids.PRES_FORM_COMPARED,
                         options=epci_options,
                         multi=True,
                         placeholder="Rechercher des EPCI…",
                         labels=dropdown_labels,
                     ),
                     html.Label(
-                        f"Indicateurs (1 à {deck.MAX_COMPARED_INDICATORS})", htmlFor=ids.PRES_FORM_COMPARED_INDICATORS
+                        f"Indicateurs (1 à {deck.MAX_COMPARED_INDICATORS})",
+                        htmlFor=presentation_ids.PRES_FORM_COMPARED_INDICATORS,
                     ),
                     dcc.Dropdown(
-                        id=ids.PRES_FORM_COMPARED_INDICATORS,
+                        id=presentation_ids.PRES_FORM_COMPARED_INDICATORS,
                         options=indicator_options,
                         value=[key for key in deck.DEFAULT_COMPARED_INDICATORS if key in choices.epci_indicators],
                         multi=True,
@@ -666,9 +682,12 @@ def add_form(store: Store, choices: deck.DeckChoices) -> html.Section:
                 hidden=kind != deck.KIND_COMPARISON,
             ),
             html.Button(
-                "Ajouter la diapositive", id=ids.PRES_FORM_ADD, type="button", className="button button-primary"
+                "Ajouter la diapositive",
+                id=presentation_ids.PRES_FORM_ADD,
+                type="button",
+                className="button button-primary",
             ),
-            html.P(id=ids.PRES_FORM_ERROR, className="deck-form-error", role="alert"),
+            html.P(id=presentation_ids.PRES_FORM_ERROR, className="deck-form-error", role="alert"),
         ],
         className="panel deck-form",
     )
@@ -681,7 +700,7 @@ def state_data(request: deck.DeckRequest, query: dict[str, Any]) -> dict[str, An
         "deck": deck.serialise_deck(request.slides),
         "explicit": explicit,
         "canonical": deck.deck_query(request.slides) if explicit else None,
-        "path": PATH,
+        "path": routes.PRESENTATION,
     }
 
 
@@ -699,7 +718,10 @@ def editor(store: Store, query: dict[str, Any]) -> html.Div:
             toolbar(slides),
             keys_help(),
             slide_list(slides, choices),
-            html.P(dcc.Link("Vider la présentation", href=f"{PATH}?{deck.PARAM_DECK}="), className="deck-clear"),
+            html.P(
+                dcc.Link("Vider la présentation", href=f"{routes.PRESENTATION}?{deck.PARAM_DECK}="),
+                className="deck-clear",
+            ),
             permalink(slides),
         ]
     else:
@@ -722,10 +744,15 @@ def editor(store: Store, query: dict[str, Any]) -> html.Div:
             notices_block(request.notices),
             added_block(request.added, choices),
             html.P(
-                dcc.Link("Reprendre la présentation en cours", href=PATH, id=ids.PRES_RESUME, className="button-link"),
+                dcc.Link(
+                    "Reprendre la présentation en cours",
+                    href=routes.PRESENTATION,
+                    id=presentation_ids.PRES_RESUME,
+                    className="button-link",
+                ),
                 className="deck-resume",
                 hidden=True,
-                id=ids.PRES_RESUME_BLOCK,
+                id=presentation_ids.PRES_RESUME_BLOCK,
             ),
             html.Div(
                 [html.Section(list_section, className="deck-editor"), add_form(store, choices)],
@@ -744,7 +771,7 @@ def editor(store: Store, query: dict[str, Any]) -> html.Div:
             )
             if built
             else None,
-            dcc.Store(id=ids.PRES_STATE, data=state_data(request, query)),
+            dcc.Store(id=presentation_ids.PRES_STATE, data=state_data(request, query)),
         ]
     )
 
@@ -754,10 +781,10 @@ def layout(**query: Any) -> html.Div:
     print_view = query.get(deck.PARAM_VIEW) == deck.VIEW_PRINT
     return html.Div(
         [
-            None if print_view else html.H1(TITLE, id=ids.PRES_TITLE),
+            None if print_view else html.H1(TITLE, id=presentation_ids.PRES_TITLE),
             None if print_view else html.P(LEAD, className="map-lead"),
             editor(query=query),
-            dcc.Location(id=ids.PRES_LOCATION, refresh="callback-nav"),
+            dcc.Location(id=presentation_ids.PRES_LOCATION, refresh="callback-nav"),
             None if isinstance(store, Store) else placeholders(),
         ],
         className="presentation-page",
@@ -768,9 +795,9 @@ def placeholders() -> html.Div:
     """Hidden components for the ids of the callbacks, when the data is not built."""
     return html.Div(
         [
-            dcc.Store(id=ids.PRES_STATE),
-            dcc.Link(href=PATH, id=ids.PRES_RESUME),
-            html.P(id=ids.PRES_RESUME_BLOCK),
+            dcc.Store(id=presentation_ids.PRES_STATE),
+            dcc.Link(href=routes.PRESENTATION, id=presentation_ids.PRES_RESUME),
+            html.P(id=presentation_ids.PRES_RESUME_BLOCK),
         ],
         hidden=True,
     )
@@ -780,9 +807,9 @@ def placeholders() -> html.Div:
 
 
 @callback(
-    Output({"type": ids.PRES_FORM_GROUP, "kind": ALL}, "hidden"),
-    Input(ids.PRES_FORM_KIND, "value"),
-    State({"type": ids.PRES_FORM_GROUP, "kind": ALL}, "id"),
+    Output({"type": presentation_ids.PRES_FORM_GROUP, "kind": ALL}, "hidden"),
+    Input(presentation_ids.PRES_FORM_KIND, "value"),
+    State({"type": presentation_ids.PRES_FORM_GROUP, "kind": ALL}, "id"),
     prevent_initial_call=True,
 )
 def show_fields(kind, groups):
@@ -790,17 +817,17 @@ def show_fields(kind, groups):
 
 
 @callback(
-    Output(ids.PRES_LOCATION, "href"),
-    Output(ids.PRES_FORM_ERROR, "children"),
-    Input(ids.PRES_FORM_ADD, "n_clicks"),
-    State(ids.PRES_FORM_KIND, "value"),
-    State(ids.PRES_FORM_INDICATOR, "value"),
-    State(ids.PRES_FORM_LEVEL, "value"),
-    State(ids.PRES_FORM_TOP, "value"),
-    State(ids.PRES_FORM_TERRITORY, "value"),
-    State(ids.PRES_FORM_COMPARED, "value"),
-    State(ids.PRES_FORM_COMPARED_INDICATORS, "value"),
-    State(ids.PRES_STATE, "data"),
+    Output(presentation_ids.PRES_LOCATION, "href"),
+    Output(presentation_ids.PRES_FORM_ERROR, "children"),
+    Input(presentation_ids.PRES_FORM_ADD, "n_clicks"),
+    State(presentation_ids.PRES_FORM_KIND, "value"),
+    State(presentation_ids.PRES_FORM_INDICATOR, "value"),
+    State(presentation_ids.PRES_FORM_LEVEL, "value"),
+    State(presentation_ids.PRES_FORM_TOP, "value"),
+    State(presentation_ids.PRES_FORM_TERRITORY, "value"),
+    State(presentation_ids.PRES_FORM_COMPARED, "value"),
+    State(presentation_ids.PRES_FORM_COMPARED_INDICATORS, "value"),
+    State(presentation_ids.PRES_STATE, "data"),
     prevent_initial_call=True,
 )
 def add_slide(_clicks, kind, indicator, level, top, territory, compared, compared_indicators, state):
@@ -816,21 +843,21 @@ def add_slide(_clicks, kind, indicator, level, top, territory, compared, compare
     slides, _ = deck.parse_deck((state or {}).get("deck"), choices)
     if len(slides) >= deck.MAX_SLIDES:
         return dash.no_update, f"La présentation compte déjà {deck.MAX_SLIDES} diapositives : retirez-en une d'abord."
-    return PATH + deck.deck_query(slides, **{deck.PARAM_ADD: spec.token}), ""
+    return routes.PRESENTATION + deck.deck_query(slides, **{deck.PARAM_ADD: spec.token}), ""
 
 
 clientside_callback(
     ClientsideFunction(namespace="presentation", function_name="sync"),
-    Output(ids.PRES_RESUME, "href"),
-    Output(ids.PRES_RESUME_BLOCK, "hidden"),
-    Input(ids.PRES_STATE, "data"),
+    Output(presentation_ids.PRES_RESUME, "href"),
+    Output(presentation_ids.PRES_RESUME_BLOCK, "hidden"),
+    Input(presentation_ids.PRES_STATE, "data"),
 )
 
 clientside_callback(
     ClientsideFunction(namespace="presentation", function_name="copyLink"),
-    Output(ids.PRES_COPY_STATUS, "children"),
-    Input(ids.PRES_COPY, "n_clicks"),
-    State(ids.PRES_PERMALINK, "id"),
+    Output(presentation_ids.PRES_COPY_STATUS, "children"),
+    Input(presentation_ids.PRES_COPY, "n_clicks"),
+    State(presentation_ids.PRES_PERMALINK, "id"),
     prevent_initial_call=True,
 )
 
@@ -843,7 +870,7 @@ def map_links(store: Store, query: str | None) -> tuple[str, str]:
     state, _ = map_state.parse_state(dict(parse_qsl((query or "").lstrip("?"))), map_state.choices_from_store(store))
     spec = deck.map_spec(state)
     if spec is None:
-        return PATH, PATH
+        return routes.PRESENTATION, routes.PRESENTATION
     return deck.add_href(spec), exports_media.image_href(spec, "png", exports_media.SIZE_PROJECTOR)
 
 
@@ -853,23 +880,23 @@ def map_actions(store: Store, query: str | None) -> list[Any]:
         html.A(
             "Ajouter à la présentation",
             href=add,
-            id=ids.PRES_ADD_FROM_MAP,
+            id=presentation_ids.PRES_ADD_FROM_MAP,
             className="button button-secondary",
             **{"data-deck-add": "carte"},
         ),
         html.A(
             "Image de la carte (PNG 1920 × 1080, légende et source incluses)",
             href=image,
-            id=ids.PRES_EXPORT_FROM_MAP,
+            id=presentation_ids.PRES_EXPORT_FROM_MAP,
             className="deck-map-image",
             download="",
         ),
     ]
 
 
-@callback(Output(ids.PRES_MAP_ACTIONS, "children"), Input(ids.MAP_QUERY, "data"))
+@callback(Output(presentation_ids.PRES_MAP_ACTIONS, "children"), Input(map_ids.MAP_QUERY, "data"))
 def update_map_actions(query):
-    """The map page's view changes its query (ids.MAP_QUERY): the links follow it."""
+    """The map page's view changes its query (map_ids.MAP_QUERY): the links follow it."""
     store = current_store()
     if not isinstance(store, Store):
         raise dash.exceptions.PreventUpdate

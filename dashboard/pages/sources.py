@@ -2,12 +2,11 @@
 
 Every dataset and every indicator has an anchor, so « Source » lines elsewhere can link to them:
 /sources#jeu-<dataset id> and /sources#indicateur-<indicator id>, with any character outside
-[A-Za-z0-9_-] of the id replaced by '-' (see `dataset_anchor` and `indicator_anchor`).
+[A-Za-z0-9_-] of the id replaced by '-' (see `routes.dataset_anchor` and `routes.indicator_anchor`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -15,16 +14,16 @@ from typing import Any
 import dash
 from dash import Input, Output, dcc, html
 
-from dashboard import ids
+from dashboard.content import ids as content_ids
 from dashboard.content import references, typo
+from dashboard.core import routes
 from dashboard.core.store import Store
-from dashboard.needs import METHOD_ANCHOR as NEEDS_METHOD_ANCHOR
-from dashboard.needs_method import method_section as needs_method_section
-from dashboard.ui.components import SOURCES_PATH, format_count, format_date, requires_store
+from dashboard.needs.method import method_section as needs_method_section
+from dashboard.ui.components import format_count, format_date, requires_store
 
 dash.register_page(
     __name__,
-    path=SOURCES_PATH,
+    path=routes.SOURCES,
     name="Sources",
     title="Sources — Résidences sociales",
     description="Jeux de données, indicateurs, méthodes et limites du tableau de bord.",
@@ -46,21 +45,6 @@ DIRECTION_LABELS = {
 OTHER_THEME = "Autres indicateurs"
 CENSUS_DATASET = "insee-comparateur-territoires-com-ed2021"
 FINESS_DATASET = "finess-fhir-20210108-hdf"
-_NOT_ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-def _anchor(prefix: str, identifier: str) -> str:
-    return prefix + _NOT_ANCHOR.sub("-", identifier)
-
-
-def dataset_anchor(dataset_id: str) -> str:
-    """Id of a dataset's entry: link to /sources#<this>."""
-    return _anchor(ids.SOURCES_DATASET_PREFIX, dataset_id)
-
-
-def indicator_anchor(indicator_id: str) -> str:
-    """Id of an indicator's entry: link to /sources#<this>."""
-    return _anchor(ids.SOURCES_INDICATOR_PREFIX, indicator_id)
 
 
 def format_datetime(value: datetime) -> str:
@@ -185,7 +169,9 @@ def dataset_entry(
             html.P(
                 [
                     "Indicateurs calculés avec ce jeu : ",
-                    *_join([html.A(item["label"], href=f"#{indicator_anchor(item['id'])}") for item in indicators]),
+                    *_join(
+                        [html.A(item["label"], href=f"#{routes.indicator_anchor(item['id'])}") for item in indicators]
+                    ),
                     ".",
                 ],
                 className="dataset-indicators",
@@ -193,7 +179,7 @@ def dataset_entry(
             if indicators
             else None,
         ],
-        id=dataset_anchor(dataset["id"]),
+        id=routes.dataset_anchor(dataset["id"]),
         className="panel",
     )
 
@@ -228,7 +214,7 @@ def datasets_section(store: Store) -> html.Section:
                 className="dataset-list",
             ),
         ],
-        id=ids.SOURCES_DATASETS,
+        id=content_ids.SOURCES_DATASETS,
     )
 
 
@@ -266,7 +252,7 @@ def indicator_entry(indicator: Mapping[str, Any], datasets: Mapping[str, Mapping
     used = indicator.get("datasets") or []
     sources = _join(
         [
-            html.A(datasets[key].get("citation") or key, href=f"#{dataset_anchor(key)}")
+            html.A(datasets[key].get("citation") or key, href=f"#{routes.dataset_anchor(key)}")
             if key in datasets
             else html.Code(key)
             for key in used
@@ -303,7 +289,7 @@ def indicator_entry(indicator: Mapping[str, Any], datasets: Mapping[str, Mapping
                 ]
             ),
         ],
-        id=indicator_anchor(indicator["id"]),
+        id=routes.indicator_anchor(indicator["id"]),
         className="indicator" + ("" if available else " indicator-unavailable"),
     )
 
@@ -340,7 +326,7 @@ def indicators_section(store: Store) -> html.Section:
             ),
             *blocks,
         ],
-        id=ids.SOURCES_INDICATORS,
+        id=content_ids.SOURCES_INDICATORS,
     )
 
 
@@ -392,7 +378,7 @@ def typology_section(store: Store) -> html.Section:
             ),
             html.P(f"Source : {' ; '.join(citations)}", className="figure-source") if citations else None,
         ],
-        id=ids.SOURCES_TYPOLOGY,
+        id=content_ids.SOURCES_TYPOLOGY,
     )
 
 
@@ -420,7 +406,7 @@ def methods_section(store: Store) -> html.Section:
                 )
             ),
         ],
-        id=ids.SOURCES_METHODS,
+        id=content_ids.SOURCES_METHODS,
     )
 
 
@@ -473,7 +459,7 @@ def reference_figures_section(store: Store) -> html.Section | None:
                 className="table-scroll",
             ),
         ],
-        id=ids.SOURCES_REFERENCE_FIGURES,
+        id=content_ids.SOURCES_REFERENCE_FIGURES,
     )
 
 
@@ -486,7 +472,7 @@ def limits_section(store: Store) -> html.Section:
     items: list = [
         html.Li(
             [
-                html.A(item["label"], href=f"#{indicator_anchor(item['id'])}"),
+                html.A(item["label"], href=f"#{routes.indicator_anchor(item['id'])}"),
                 typo(" : aucun fichier ouvert ne le donne à l'échelle utile"),
                 typo(" ; il est publié par : ") + f"{item['official_source']}." if item.get("official_source") else ".",
             ]
@@ -506,7 +492,7 @@ def limits_section(store: Store) -> html.Section:
             items.append(
                 html.Li(
                     [
-                        html.A(what, href=f"#{dataset_anchor(key)}"),
+                        html.A(what, href=f"#{routes.dataset_anchor(key)}"),
                         typo(" : millésime ") + str(datasets[key].get("vintage", "")),
                         ", faute de fichier plus récent hors ligne.",
                     ]
@@ -517,7 +503,9 @@ def limits_section(store: Store) -> html.Section:
             html.Li(
                 [
                     "Valeurs approchées au-dessus de la commune : ",
-                    *_join([html.A(item["label"], href=f"#{indicator_anchor(item['id'])}") for item in approximated]),
+                    *_join(
+                        [html.A(item["label"], href=f"#{routes.indicator_anchor(item['id'])}") for item in approximated]
+                    ),
                     typo(" (moyennes pondérées des communes publiées, pas des valeurs officielles)."),
                 ]
             )
@@ -529,7 +517,7 @@ def limits_section(store: Store) -> html.Section:
                     typo(
                         f"{format_count(len(to_confirm))} chiffres de référence sont des ordres de grandeur à confirmer : "
                     ),
-                    html.A("voir la liste", href=f"#{ids.SOURCES_REFERENCE_FIGURES}"),
+                    html.A("voir la liste", href=f"#{content_ids.SOURCES_REFERENCE_FIGURES}"),
                     ".",
                 ]
             )
@@ -540,20 +528,20 @@ def limits_section(store: Store) -> html.Section:
             html.P(typo("Ce que les données ouvertes ne donnent pas, et que le tableau de bord n'estime pas :")),
             html.Ul(items, className="limits"),
         ],
-        id=ids.SOURCES_LIMITS,
+        id=content_ids.SOURCES_LIMITS,
     )
 
 
 # --- Page ------------------------------------------------------------------------------------
 
 TOC = (
-    (ids.SOURCES_DATASETS, "Jeux de données"),
-    (ids.SOURCES_INDICATORS, "Indicateurs"),
-    (ids.SOURCES_TYPOLOGY, "Typologie des établissements"),
-    (ids.SOURCES_METHODS, "Méthodes de calcul"),
-    (NEEDS_METHOD_ANCHOR, "Besoin, offre et priorité"),
-    (ids.SOURCES_REFERENCE_FIGURES, "Chiffres de référence"),
-    (ids.SOURCES_LIMITS, "Limites connues"),
+    (content_ids.SOURCES_DATASETS, "Jeux de données"),
+    (content_ids.SOURCES_INDICATORS, "Indicateurs"),
+    (content_ids.SOURCES_TYPOLOGY, "Typologie des établissements"),
+    (content_ids.SOURCES_METHODS, "Méthodes de calcul"),
+    (routes.METHOD_ANCHOR, "Besoin, offre et priorité"),
+    (content_ids.SOURCES_REFERENCE_FIGURES, "Chiffres de référence"),
+    (content_ids.SOURCES_LIMITS, "Limites connues"),
 )
 #: The sections, in page order; each is a function of the store.
 SECTIONS = (
@@ -569,13 +557,13 @@ SECTIONS = (
 
 @requires_store
 def catalogue_view(store: Store) -> html.Div:
-    return html.Div([section(store) for section in SECTIONS], id=ids.SOURCES_LIST)
+    return html.Div([section(store) for section in SECTIONS], id=content_ids.SOURCES_LIST)
 
 
 def layout(**_query: str) -> html.Div:
     return html.Div(
         [
-            html.H1("Sources des données", id=ids.SOURCES_TITLE),
+            html.H1("Sources des données", id=content_ids.SOURCES_TITLE),
             html.P(
                 "Tous les chiffres de ce tableau de bord proviennent de données publiques ouvertes, citées avec "
                 "leur producteur et leur millésime. Les limites connues de chaque source sont indiquées.",
@@ -583,10 +571,10 @@ def layout(**_query: str) -> html.Div:
             ),
             html.Nav(
                 html.Ul([html.Li(html.A(label, href=f"#{anchor}")) for anchor, label in TOC], className="toc"),
-                id=ids.SOURCES_TOC,
+                id=content_ids.SOURCES_TOC,
                 **{"aria-label": "Sommaire de la page"},
             ),
-            dcc.Store(id=ids.SOURCES_SCROLL),
+            dcc.Store(id=content_ids.SOURCES_SCROLL),
             catalogue_view(),
         ],
         className="sources-page",
@@ -607,6 +595,6 @@ dash.clientside_callback(
         return window.dash_clientside.no_update;
     }
     """,
-    Output(ids.SOURCES_SCROLL, "data"),
-    Input(ids.SOURCES_TITLE, "id"),
+    Output(content_ids.SOURCES_SCROLL, "data"),
+    Input(content_ids.SOURCES_TITLE, "id"),
 )

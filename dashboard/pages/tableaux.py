@@ -1,8 +1,8 @@
 """Tables page: filtered tables of indicators and establishments, their downloads and permalink.
 
-The URL (parsed by dashboard.table_state) is the state of the page; callbacks only wire the controls to
-the pure functions of dashboard.exports, and keep the address bar, the permalink and the download links
-(`/telecharger/<format>?<query>`, served by dashboard.api) in step with what is shown.
+The URL (parsed by dashboard.tables.state) is the state of the page; callbacks only wire the controls to
+the pure functions of dashboard.tables.views, and keep the address bar, the permalink and the download links
+(`/telecharger/<format>?<query>`, served by dashboard.api.blueprint) in step with what is shown.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import dash
 import dash_ag_grid as dag
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
-from dashboard import exports, ids
-from dashboard.api import DOC_PATH, DOWNLOAD_PREFIX
+from dashboard.core import routes
 from dashboard.core.store import Store, current_store
-from dashboard.table_state import (
+from dashboard.tables import ids as tables_ids
+from dashboard.tables import views as exports
+from dashboard.tables.state import (
     LEVEL_LABELS,
     LEVEL_PLURAL,
     LEVELS,
@@ -34,9 +35,8 @@ from dashboard.table_state import (
 )
 from dashboard.ui.components import format_count, requires_store
 
-PATH = "/tableaux"
 dash.register_page(
-    __name__, path=PATH, name="Tableaux", title="Tableaux et téléchargements — Résidences sociales", order=5
+    __name__, path=routes.TABLES, name="Tableaux", title="Tableaux et téléchargements — Résidences sociales", order=5
 )
 
 INTRO = (
@@ -114,8 +114,8 @@ clientside_callback(
         return query;
     }
     """,
-    Output(ids.TABLE_URL_SYNC, "data"),
-    Input(ids.TABLE_QUERY, "data"),
+    Output(tables_ids.TABLE_URL_SYNC, "data"),
+    Input(tables_ids.TABLE_QUERY, "data"),
     prevent_initial_call=True,
 )
 
@@ -188,8 +188,8 @@ def download_links(state: TableState, tab: str) -> list[html.Li]:
             html.Li(
                 html.A(
                     export_format.label,
-                    href=f"{DOWNLOAD_PREFIX}/{key}?{query}",
-                    id={"type": ids.TABLE_DOWNLOAD, "tab": tab, "format": key},
+                    href=f"{routes.DOWNLOAD}/{key}?{query}",
+                    id={"type": tables_ids.TABLE_DOWNLOAD, "tab": tab, "format": key},
                     className="download-link",
                     rel="nofollow",
                 )
@@ -300,7 +300,7 @@ def _threshold_row(store: Store, state: TableState, index: int) -> html.Div:
             labelled(
                 "indicateur",
                 dcc.Dropdown(
-                    id={"type": ids.TABLE_THRESHOLD_INDICATOR, "index": index},
+                    id={"type": tables_ids.TABLE_THRESHOLD_INDICATOR, "index": index},
                     options=_threshold_options(store, state.indicators),
                     value=threshold.indicator if threshold else None,
                     placeholder="Indicateur",
@@ -309,8 +309,12 @@ def _threshold_row(store: Store, state: TableState, index: int) -> html.Div:
                 ),
                 "threshold-indicator",
             ),
-            bound_input(ids.TABLE_THRESHOLD_MIN, "valeur minimale", "min", threshold.minimum if threshold else None),
-            bound_input(ids.TABLE_THRESHOLD_MAX, "valeur maximale", "max", threshold.maximum if threshold else None),
+            bound_input(
+                tables_ids.TABLE_THRESHOLD_MIN, "valeur minimale", "min", threshold.minimum if threshold else None
+            ),
+            bound_input(
+                tables_ids.TABLE_THRESHOLD_MAX, "valeur maximale", "max", threshold.maximum if threshold else None
+            ),
         ],
         className="threshold-row",
     )
@@ -324,7 +328,7 @@ def territories_tab(store: Store, choices: TableChoices, state: TableState, view
             [
                 html.Legend(label),
                 dcc.Checklist(
-                    id={"type": ids.TABLE_INDICATORS, "theme": theme},
+                    id={"type": tables_ids.TABLE_INDICATORS, "theme": theme},
                     options=_indicator_options(store, choices, state.level, theme),
                     value=values,
                     className="indicator-checklist",
@@ -341,7 +345,7 @@ def territories_tab(store: Store, choices: TableChoices, state: TableState, view
                     [
                         html.Legend("Niveau"),
                         dcc.RadioItems(
-                            id=ids.TABLE_LEVEL,
+                            id=tables_ids.TABLE_LEVEL,
                             options=[{"label": LEVEL_LABELS[level], "value": level} for level in LEVELS],
                             value=state.level,
                             inline=True,
@@ -354,7 +358,7 @@ def territories_tab(store: Store, choices: TableChoices, state: TableState, view
                     [
                         html.Legend("Seuils (bornes incluses ; un territoire sans valeur est exclu)"),
                         *[_threshold_row(store, state, index) for index in range(MAX_THRESHOLDS)],
-                        html.P(id=ids.TABLE_THRESHOLD_NOTICE, className="control-hint", role="status"),
+                        html.P(id=tables_ids.TABLE_THRESHOLD_NOTICE, className="control-hint", role="status"),
                     ],
                     className="control thresholds",
                 ),
@@ -366,16 +370,16 @@ def territories_tab(store: Store, choices: TableChoices, state: TableState, view
                 html.Summary(
                     [
                         "Indicateurs affichés (par thème, avec leur unité) : ",
-                        html.Span(_indicator_summary(len(state.indicators)), id=ids.TABLE_INDICATOR_SUMMARY),
+                        html.Span(_indicator_summary(len(state.indicators)), id=tables_ids.TABLE_INDICATOR_SUMMARY),
                     ]
                 ),
                 html.Div(indicator_groups, className="indicator-groups"),
             ],
             className="indicator-picker",
         ),
-        _result_bar(ids.TABLE_COUNT, count_text(view), download_links(state, TAB_TERRITORIES)),
-        _grid(ids.TABLE_GRID, view, state.sort, "code"),
-        html.Div(sources_block(view), id=ids.TABLE_SOURCES, className="table-sources"),
+        _result_bar(tables_ids.TABLE_COUNT, count_text(view), download_links(state, TAB_TERRITORIES)),
+        _grid(tables_ids.TABLE_GRID, view, state.sort, "code"),
+        html.Div(sources_block(view), id=tables_ids.TABLE_SOURCES, className="table-sources"),
     ]
 
 
@@ -406,7 +410,7 @@ def residences_tab(store: Store, state: TableState, view: exports.View) -> list[
             [
                 html.Legend(label),
                 dcc.Checklist(
-                    id={"type": ids.TABLE_RESIDENCE_TYPES, "family": family},
+                    id={"type": tables_ids.TABLE_RESIDENCE_TYPES, "family": family},
                     options=_type_options(store, family),
                     value=[option["value"] for option in _type_options(store, family) if option["value"] in selected],
                     className="indicator-checklist",
@@ -419,9 +423,9 @@ def residences_tab(store: Store, state: TableState, view: exports.View) -> list[
     return [
         html.P("Types d'établissement (aucune case cochée : tous les types).", className="control-hint"),
         html.Div(groups, className="indicator-groups"),
-        _result_bar(ids.TABLE_RESIDENCE_COUNT, count_text(view), download_links(state, TAB_RESIDENCES)),
-        _grid(ids.TABLE_RESIDENCE_GRID, view, state.residence_sort, "finess"),
-        html.Div(residence_sources(view), id=ids.TABLE_RESIDENCE_SOURCES),
+        _result_bar(tables_ids.TABLE_RESIDENCE_COUNT, count_text(view), download_links(state, TAB_RESIDENCES)),
+        _grid(tables_ids.TABLE_RESIDENCE_GRID, view, state.residence_sort, "finess"),
+        html.Div(residence_sources(view), id=tables_ids.TABLE_RESIDENCE_SOURCES),
     ]
 
 
@@ -438,7 +442,7 @@ def tables(store: Store, **query: Any) -> html.Div:
                 [html.P("Certains paramètres de l'adresse ont été ignorés :"), html.Ul([html.Li(n) for n in notices])]
                 if notices
                 else None,
-                id=ids.TABLE_NOTICES,
+                id=tables_ids.TABLE_NOTICES,
                 className="notice notice-warning" if notices else None,
                 role="status",
             ),
@@ -450,26 +454,26 @@ def tables(store: Store, **query: Any) -> html.Div:
                             _labelled(
                                 "Départements",
                                 dcc.Dropdown(
-                                    id=ids.TABLE_DEPARTEMENTS,
+                                    id=tables_ids.TABLE_DEPARTEMENTS,
                                     options=_departement_options(store),
                                     value=list(state.departements),
                                     multi=True,
                                     placeholder="Toute la région",
                                     labels=DROPDOWN_LABELS,
                                 ),
-                                ids.TABLE_DEPARTEMENTS,
+                                tables_ids.TABLE_DEPARTEMENTS,
                             ),
                             _labelled(
                                 "EPCI",
                                 dcc.Dropdown(
-                                    id=ids.TABLE_EPCIS,
+                                    id=tables_ids.TABLE_EPCIS,
                                     options=_epci_options(store, state.departements),
                                     value=list(state.epcis),
                                     multi=True,
                                     placeholder="Tous les EPCI",
                                     labels=DROPDOWN_LABELS,
                                 ),
-                                ids.TABLE_EPCIS,
+                                tables_ids.TABLE_EPCIS,
                                 "Filtre les communes et les EPCI (sans effet au niveau départemental).",
                             ),
                         ],
@@ -479,7 +483,7 @@ def tables(store: Store, **query: Any) -> html.Div:
                 className="panel",
             ),
             dcc.Tabs(
-                id=ids.TABLE_TABS,
+                id=tables_ids.TABLE_TABS,
                 value=state.tab,
                 children=[
                     dcc.Tab(
@@ -498,18 +502,23 @@ def tables(store: Store, **query: Any) -> html.Div:
             html.P(FILES_NOTE, className="note files-note"),
             html.P(
                 [
-                    html.A("Lien permanent vers cette vue", href=f"{PATH}?{query_string}", id=ids.TABLE_PERMALINK),
+                    html.A(
+                        "Lien permanent vers cette vue",
+                        href=f"{routes.TABLES}?{query_string}",
+                        id=tables_ids.TABLE_PERMALINK,
+                    ),
                     " · Les mêmes données sont disponibles par l'",
-                    dcc.Link("API en lecture seule", href=DOC_PATH),
+                    dcc.Link("API en lecture seule", href=routes.API_DOC),
                     " (JSON ou CSV).",
                 ],
                 className="permalink",
             ),
-            dcc.Store(id=ids.TABLE_QUERY, data=query_string),
-            dcc.Store(id=ids.TABLE_URL_SYNC),
-            dcc.Store(id=ids.TABLE_SORT, data=state.sort.to_param() if state.sort else None),
+            dcc.Store(id=tables_ids.TABLE_QUERY, data=query_string),
+            dcc.Store(id=tables_ids.TABLE_URL_SYNC),
+            dcc.Store(id=tables_ids.TABLE_SORT, data=state.sort.to_param() if state.sort else None),
             dcc.Store(
-                id=ids.TABLE_RESIDENCE_SORT, data=state.residence_sort.to_param() if state.residence_sort else None
+                id=tables_ids.TABLE_RESIDENCE_SORT,
+                data=state.residence_sort.to_param() if state.residence_sort else None,
             ),
         ]
     )
@@ -518,7 +527,7 @@ def tables(store: Store, **query: Any) -> html.Div:
 def layout(**query: Any) -> html.Div:
     return html.Div(
         [
-            html.H1("Tableaux et téléchargements", id=ids.TABLE_TITLE),
+            html.H1("Tableaux et téléchargements", id=tables_ids.TABLE_TITLE),
             html.P(INTRO, className="intro"),
             tables(**query),
         ],
@@ -569,23 +578,23 @@ def _state(
 
 
 CONTROLS = [
-    Input(ids.TABLE_TABS, "value"),
-    Input(ids.TABLE_LEVEL, "value"),
-    Input({"type": ids.TABLE_INDICATORS, "theme": ALL}, "value"),
-    Input(ids.TABLE_DEPARTEMENTS, "value"),
-    Input(ids.TABLE_EPCIS, "value"),
-    Input({"type": ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}, "value"),
-    Input({"type": ids.TABLE_THRESHOLD_MIN, "index": ALL}, "value"),
-    Input({"type": ids.TABLE_THRESHOLD_MAX, "index": ALL}, "value"),
-    Input({"type": ids.TABLE_RESIDENCE_TYPES, "family": ALL}, "value"),
+    Input(tables_ids.TABLE_TABS, "value"),
+    Input(tables_ids.TABLE_LEVEL, "value"),
+    Input({"type": tables_ids.TABLE_INDICATORS, "theme": ALL}, "value"),
+    Input(tables_ids.TABLE_DEPARTEMENTS, "value"),
+    Input(tables_ids.TABLE_EPCIS, "value"),
+    Input({"type": tables_ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}, "value"),
+    Input({"type": tables_ids.TABLE_THRESHOLD_MIN, "index": ALL}, "value"),
+    Input({"type": tables_ids.TABLE_THRESHOLD_MAX, "index": ALL}, "value"),
+    Input({"type": tables_ids.TABLE_RESIDENCE_TYPES, "family": ALL}, "value"),
 ]
 
 
 @callback(
-    Output({"type": ids.TABLE_INDICATORS, "theme": ALL}, "options"),
-    Output({"type": ids.TABLE_INDICATORS, "theme": ALL}, "value"),
-    Input(ids.TABLE_LEVEL, "value"),
-    State({"type": ids.TABLE_INDICATORS, "theme": ALL}, "value"),
+    Output({"type": tables_ids.TABLE_INDICATORS, "theme": ALL}, "options"),
+    Output({"type": tables_ids.TABLE_INDICATORS, "theme": ALL}, "value"),
+    Input(tables_ids.TABLE_LEVEL, "value"),
+    State({"type": tables_ids.TABLE_INDICATORS, "theme": ALL}, "value"),
     prevent_initial_call=True,
 )
 def indicators_for_level(level: str, indicator_lists: list[list[str] | None]) -> tuple[list, list]:
@@ -599,10 +608,10 @@ def indicators_for_level(level: str, indicator_lists: list[list[str] | None]) ->
 
 
 @callback(
-    Output({"type": ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}, "options"),
-    Output({"type": ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}, "value"),
-    Input({"type": ids.TABLE_INDICATORS, "theme": ALL}, "value"),
-    State({"type": ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}, "value"),
+    Output({"type": tables_ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}, "options"),
+    Output({"type": tables_ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}, "value"),
+    Input({"type": tables_ids.TABLE_INDICATORS, "theme": ALL}, "value"),
+    State({"type": tables_ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}, "value"),
     prevent_initial_call=True,
 )
 def threshold_choices(indicator_lists: list[list[str] | None], current: list[str | None]) -> tuple[list, list]:
@@ -613,10 +622,10 @@ def threshold_choices(indicator_lists: list[list[str] | None], current: list[str
 
 
 @callback(
-    Output(ids.TABLE_EPCIS, "options"),
-    Output(ids.TABLE_EPCIS, "value"),
-    Input(ids.TABLE_DEPARTEMENTS, "value"),
-    State(ids.TABLE_EPCIS, "value"),
+    Output(tables_ids.TABLE_EPCIS, "options"),
+    Output(tables_ids.TABLE_EPCIS, "value"),
+    Input(tables_ids.TABLE_DEPARTEMENTS, "value"),
+    State(tables_ids.TABLE_EPCIS, "value"),
     prevent_initial_call=True,
 )
 def epcis_for_departements(departements: list[str] | None, epcis: list[str] | None) -> tuple[list, list]:
@@ -627,21 +636,21 @@ def epcis_for_departements(departements: list[str] | None, epcis: list[str] | No
 
 
 @callback(
-    Output(ids.TABLE_GRID, "columnDefs"),
-    Output(ids.TABLE_GRID, "rowData"),
-    Output(ids.TABLE_GRID, "style"),
-    Output(ids.TABLE_COUNT, "children"),
-    Output(ids.TABLE_SOURCES, "children"),
-    Output(ids.TABLE_INDICATOR_SUMMARY, "children"),
-    Output(ids.TABLE_THRESHOLD_NOTICE, "children"),
-    Input(ids.TABLE_LEVEL, "value"),
-    Input({"type": ids.TABLE_INDICATORS, "theme": ALL}, "value"),
-    Input(ids.TABLE_DEPARTEMENTS, "value"),
-    Input(ids.TABLE_EPCIS, "value"),
-    Input({"type": ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}, "value"),
-    Input({"type": ids.TABLE_THRESHOLD_MIN, "index": ALL}, "value"),
-    Input({"type": ids.TABLE_THRESHOLD_MAX, "index": ALL}, "value"),
-    State(ids.TABLE_SORT, "data"),
+    Output(tables_ids.TABLE_GRID, "columnDefs"),
+    Output(tables_ids.TABLE_GRID, "rowData"),
+    Output(tables_ids.TABLE_GRID, "style"),
+    Output(tables_ids.TABLE_COUNT, "children"),
+    Output(tables_ids.TABLE_SOURCES, "children"),
+    Output(tables_ids.TABLE_INDICATOR_SUMMARY, "children"),
+    Output(tables_ids.TABLE_THRESHOLD_NOTICE, "children"),
+    Input(tables_ids.TABLE_LEVEL, "value"),
+    Input({"type": tables_ids.TABLE_INDICATORS, "theme": ALL}, "value"),
+    Input(tables_ids.TABLE_DEPARTEMENTS, "value"),
+    Input(tables_ids.TABLE_EPCIS, "value"),
+    Input({"type": tables_ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}, "value"),
+    Input({"type": tables_ids.TABLE_THRESHOLD_MIN, "index": ALL}, "value"),
+    Input({"type": tables_ids.TABLE_THRESHOLD_MAX, "index": ALL}, "value"),
+    State(tables_ids.TABLE_SORT, "data"),
     prevent_initial_call=True,
 )
 def update_territories(level, indicator_lists, departements, epcis, threshold_indicators, minimums, maximums, sort):
@@ -665,13 +674,13 @@ def update_territories(level, indicator_lists, departements, epcis, threshold_in
 
 
 @callback(
-    Output(ids.TABLE_RESIDENCE_GRID, "rowData"),
-    Output(ids.TABLE_RESIDENCE_GRID, "style"),
-    Output(ids.TABLE_RESIDENCE_COUNT, "children"),
-    Input(ids.TABLE_DEPARTEMENTS, "value"),
-    Input(ids.TABLE_EPCIS, "value"),
-    Input({"type": ids.TABLE_RESIDENCE_TYPES, "family": ALL}, "value"),
-    State(ids.TABLE_RESIDENCE_SORT, "data"),
+    Output(tables_ids.TABLE_RESIDENCE_GRID, "rowData"),
+    Output(tables_ids.TABLE_RESIDENCE_GRID, "style"),
+    Output(tables_ids.TABLE_RESIDENCE_COUNT, "children"),
+    Input(tables_ids.TABLE_DEPARTEMENTS, "value"),
+    Input(tables_ids.TABLE_EPCIS, "value"),
+    Input({"type": tables_ids.TABLE_RESIDENCE_TYPES, "family": ALL}, "value"),
+    State(tables_ids.TABLE_RESIDENCE_SORT, "data"),
     prevent_initial_call=True,
 )
 def update_residences(departements, epcis, type_lists, residence_sort):
@@ -688,9 +697,9 @@ def _sort_sync(column_state: list[dict] | None, current: str | None) -> str | No
 
 
 @callback(
-    Output(ids.TABLE_SORT, "data"),
-    Input(ids.TABLE_GRID, "columnState"),
-    State(ids.TABLE_SORT, "data"),
+    Output(tables_ids.TABLE_SORT, "data"),
+    Input(tables_ids.TABLE_GRID, "columnState"),
+    State(tables_ids.TABLE_SORT, "data"),
     prevent_initial_call=True,
 )
 def sync_sort(column_state, current):
@@ -698,9 +707,9 @@ def sync_sort(column_state, current):
 
 
 @callback(
-    Output(ids.TABLE_RESIDENCE_SORT, "data"),
-    Input(ids.TABLE_RESIDENCE_GRID, "columnState"),
-    State(ids.TABLE_RESIDENCE_SORT, "data"),
+    Output(tables_ids.TABLE_RESIDENCE_SORT, "data"),
+    Input(tables_ids.TABLE_RESIDENCE_GRID, "columnState"),
+    State(tables_ids.TABLE_RESIDENCE_SORT, "data"),
     prevent_initial_call=True,
 )
 def sync_residence_sort(column_state, current):
@@ -708,13 +717,13 @@ def sync_residence_sort(column_state, current):
 
 
 @callback(
-    Output({"type": ids.TABLE_DOWNLOAD, "tab": ALL, "format": ALL}, "href"),
-    Output(ids.TABLE_PERMALINK, "href"),
-    Output(ids.TABLE_QUERY, "data"),
+    Output({"type": tables_ids.TABLE_DOWNLOAD, "tab": ALL, "format": ALL}, "href"),
+    Output(tables_ids.TABLE_PERMALINK, "href"),
+    Output(tables_ids.TABLE_QUERY, "data"),
     *CONTROLS,
-    Input(ids.TABLE_SORT, "data"),
-    Input(ids.TABLE_RESIDENCE_SORT, "data"),
-    State({"type": ids.TABLE_DOWNLOAD, "tab": ALL, "format": ALL}, "id"),
+    Input(tables_ids.TABLE_SORT, "data"),
+    Input(tables_ids.TABLE_RESIDENCE_SORT, "data"),
+    State({"type": tables_ids.TABLE_DOWNLOAD, "tab": ALL, "format": ALL}, "id"),
     prevent_initial_call=True,
 )
 def update_links(tab, level, indicator_lists, departements, epcis, threshold_indicators, minimums, maximums,
@@ -725,6 +734,6 @@ def update_links(tab, level, indicator_lists, departements, epcis, threshold_ind
         threshold_indicators, minimums, maximums, type_lists, sort, residence_sort,
     )  # fmt: skip
     queries = {t: to_query(replace(state, tab=t)) for t in (TAB_TERRITORIES, TAB_RESIDENCES)}
-    hrefs = [f"{DOWNLOAD_PREFIX}/{link['format']}?{queries[link['tab']]}" for link in link_ids]
+    hrefs = [f"{routes.DOWNLOAD}/{link['format']}?{queries[link['tab']]}" for link in link_ids]
     query = to_query(state)
-    return hrefs, f"{PATH}?{query}", query
+    return hrefs, f"{routes.TABLES}?{query}", query

@@ -13,10 +13,17 @@ from typing import Any
 import dash
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
-from dashboard import callbacks_map, exports_media, fiche, ids, maps, needs, needs_state
 from dashboard.content import typo
+from dashboard.core import catalogue, routes
+from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI
 from dashboard.core.store import Store, StoreError, current_store
-from dashboard.map_components import notices_component
+from dashboard.exports import media as exports_media
+from dashboard.map import callbacks as callbacks_map
+from dashboard.map import view as maps
+from dashboard.map.components import notices_component
+from dashboard.needs import state as needs_state
+from dashboard.territory import fiche
+from dashboard.territory import ids as territory_ids
 from dashboard.ui.components import requires_store
 
 TITLE_SUFFIX = "Résidences sociales"
@@ -32,34 +39,34 @@ def _path_siren(value: Any) -> str | None:
 def title(code_siren: Any = None, **_: Any) -> str:
     siren = _path_siren(code_siren)
     store = current_store()
-    if isinstance(store, Store) and siren and maps.LEVEL_EPCI in store.display:
-        row = maps.territory_row(store, maps.LEVEL_EPCI, siren)
+    if isinstance(store, Store) and siren and LEVEL_EPCI in store.display:
+        row = maps.territory_row(store, LEVEL_EPCI, siren)
         if row is not None:
             return f"{row['name']} — {TITLE_SUFFIX}"
     return f"Territoire introuvable — {TITLE_SUFFIX}"
 
 
-dash.register_page(__name__, path_template="/territoire/<code_siren>", name="Territoire", title=title, nav=False)
+dash.register_page(__name__, path_template=routes.TERRITORY_TEMPLATE, name="Territoire", title=title, nav=False)
 
 
 def search_results(store: Store, text: str | None) -> list[Any]:
     """Links to the fiches of the EPCIs whose name contains `text` (accents and case ignored)."""
-    needle = maps.normalise((text or "").strip())
+    needle = catalogue.normalise((text or "").strip())
     if not needle:
         return []
-    features = store.display[maps.LEVEL_EPCI].features
+    features = store.display[LEVEL_EPCI].features
     matches = [
         (name, code)
         for name, code in zip(features["name"].astype(str), features["code"], strict=True)
-        if needle in maps.normalise(name)
+        if needle in catalogue.normalise(name)
     ]
-    matches.sort(key=lambda item: maps.normalise(item[0]))
+    matches.sort(key=lambda item: catalogue.normalise(item[0]))
     if not matches:
         return [html.P(typo(f"Aucun EPCI ne correspond à « {text.strip()} »."))]
     return [
         html.Ul(
             [
-                html.Li(dcc.Link(f"{name} ({code})", href=f"{fiche.TERRITORY_PATH}/{code}"))
+                html.Li(dcc.Link(f"{name} ({code})", href=f"{routes.TERRITORY_PREFIX}/{code}"))
                 for name, code in matches[:SEARCH_LIMIT]
             ]
         ),
@@ -73,26 +80,26 @@ def not_found(siren: str | None) -> html.Div:
     return html.Div(
         [
             html.P("Erreur 404", className="eyebrow"),
-            html.H1("Territoire introuvable", id=ids.TERRITORY_TITLE),
+            html.H1("Territoire introuvable", id=territory_ids.TERRITORY_TITLE),
             html.Div(
                 [
                     html.P(
                         typo(f"Aucun EPCI de la région ne porte le numéro SIREN « {siren or ''} »."),
-                        id=ids.TERRITORY_NOTICE,
+                        id=territory_ids.TERRITORY_NOTICE,
                     ),
-                    html.Label("Rechercher un EPCI par son nom", htmlFor=ids.FICHE_SEARCH),
+                    html.Label("Rechercher un EPCI par son nom", htmlFor=territory_ids.FICHE_SEARCH),
                     dcc.Input(
-                        id=ids.FICHE_SEARCH,
+                        id=territory_ids.FICHE_SEARCH,
                         type="search",
                         debounce=0.3,
                         autoComplete="off",
                         placeholder="Par exemple : Amiens, Flandre, Thiérache…",
                         className="fiche-search-input",
                     ),
-                    html.Div(id=ids.FICHE_SEARCH_RESULTS, role="status", **{"aria-live": "polite"}),
+                    html.Div(id=territory_ids.FICHE_SEARCH_RESULTS, role="status", **{"aria-live": "polite"}),
                     html.P(
                         [
-                            dcc.Link("Voir le classement des EPCI", href=needs.RANKING_PATH),
+                            dcc.Link("Voir le classement des EPCI", href=routes.RANKING),
                             " · ",
                             dcc.Link("Retourner à la carte des territoires", href="/"),
                         ]
@@ -110,20 +117,18 @@ def header(data: fiche.FicheData) -> html.Div:
     return html.Div(
         [
             html.P("Fiche du territoire", className="eyebrow"),
-            html.H1(ident.name, id=ids.TERRITORY_TITLE),
+            html.H1(ident.name, id=territory_ids.TERRITORY_TITLE),
             html.P(
                 [
                     dcc.Link(
                         "Monter un projet ici",
-                        href=f"{fiche.PROJECT_PATH}?territoire={ident.code}",
-                        id=ids.FICHE_PROJECT_LINK,
+                        href=f"{routes.PROJECT}?territoire={ident.code}",
+                        id=territory_ids.FICHE_PROJECT_LINK,
                         className="button-link",
                     ),
-                    html.Button("Imprimer la fiche", id=ids.FICHE_PRINT, className="button", type="button"),
+                    html.Button("Imprimer la fiche", id=territory_ids.FICHE_PRINT, className="button", type="button"),
                     dcc.Link("Voir sur la carte", href=fiche.map_href(ident.code, data.state)),
-                    dcc.Link(
-                        "Classement des EPCI", href=f"{needs.RANKING_PATH}{needs_state.serialise_needs(data.state)}"
-                    ),
+                    dcc.Link("Classement des EPCI", href=f"{routes.RANKING}{needs_state.serialise_needs(data.state)}"),
                 ],
                 className="fiche-actions",
             ),
@@ -139,14 +144,14 @@ def map_section(store: Store, data: fiche.FicheData) -> html.Section:
     geometry = [
         dataset["citation"]
         for dataset in store.catalogue.get("datasets", [])
-        if dataset["id"] == maps.GEOMETRY_DATASETS[maps.LEVEL_COMMUNE]
+        if dataset["id"] == maps.GEOMETRY_DATASETS[LEVEL_COMMUNE]
     ]
     finess = sorted(set(data.establishments["source"].dropna())) if len(data.establishments) else []
     return html.Section(
         [
             html.H2("Carte du territoire"),
             dcc.Graph(
-                id=ids.FICHE_MAP,
+                id=territory_ids.FICHE_MAP,
                 figure=figure,
                 config=maps.graph_config(callbacks_map.topojson_url()) | {"scrollZoom": False},
                 className="fiche-map",
@@ -166,7 +171,7 @@ def map_section(store: Store, data: fiche.FicheData) -> html.Section:
 
 @requires_store
 def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
-    departements = list(store.display[maps.LEVEL_DEPARTEMENT].codes) if maps.LEVEL_DEPARTEMENT in store.display else []
+    departements = list(store.display[LEVEL_DEPARTEMENT].codes) if LEVEL_DEPARTEMENT in store.display else []
     only = needs_state.ANALYSIS_PARAMS
     state, notices = needs_state.parse_needs(query, departements, only=only)
     accepted = (*only, needs_state.PARAM_FORMER_REFERENCE)
@@ -203,12 +208,19 @@ def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
 
 def layout(code_siren: Any = None, **query: Any) -> html.Div:
     return html.Div(
-        [content(siren=_path_siren(code_siren), query=query), html.Div(id=f"{ids.FICHE_PRINT}-sortie", hidden=True)],
+        [
+            content(siren=_path_siren(code_siren), query=query),
+            html.Div(id=f"{territory_ids.FICHE_PRINT}-sortie", hidden=True),
+        ],
         className="territory-page fiche-page",
     )
 
 
-@callback(Output(ids.FICHE_SEARCH_RESULTS, "children"), Input(ids.FICHE_SEARCH, "value"), prevent_initial_call=True)
+@callback(
+    Output(territory_ids.FICHE_SEARCH_RESULTS, "children"),
+    Input(territory_ids.FICHE_SEARCH, "value"),
+    prevent_initial_call=True,
+)
 def search(text: str | None) -> list[Any]:
     store = current_store()
     if isinstance(store, StoreError):
@@ -218,7 +230,7 @@ def search(text: str | None) -> list[Any]:
 
 clientside_callback(
     "function (clicks) { if (clicks) { window.print(); } return window.dash_clientside.no_update; }",
-    Output(f"{ids.FICHE_PRINT}-sortie", "children"),
-    Input(ids.FICHE_PRINT, "n_clicks"),
+    Output(f"{territory_ids.FICHE_PRINT}-sortie", "children"),
+    Input(territory_ids.FICHE_PRINT, "n_clicks"),
     prevent_initial_call=True,
 )

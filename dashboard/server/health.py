@@ -20,12 +20,12 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app
 
-from dashboard.api import CACHE_EXTENSION
+from dashboard.api.blueprint import CACHE_EXTENSION
+from dashboard.core import routes
 from dashboard.core.store import COVERAGE_FILE, StoreError, StoreMissing, current_store
 from dashboard.server.release import app_version, code_fingerprint
 from dashboard.settings import Settings
 
-HEALTH_PATH = "/healthz"
 SETTINGS_KEY = "HEALTH_SETTINGS"
 
 STATUS_OK = "ok"
@@ -101,7 +101,7 @@ def health() -> tuple[dict[str, Any], int]:
 def health_blueprint() -> Blueprint:
     blueprint = Blueprint("health", __name__)
 
-    @blueprint.get(HEALTH_PATH)
+    @blueprint.get(routes.HEALTH)
     def healthz() -> Response:
         report, status = health()
         response = Response(json.dumps(report, ensure_ascii=False), status=status, mimetype="application/json")

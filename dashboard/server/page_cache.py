@@ -33,14 +33,15 @@ from dash.exceptions import UnsupportedRelativePath
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import BadRequest
 
-from dashboard.api import CACHE_EXTENSION
+from dashboard.api.blueprint import CACHE_EXTENSION
+from dashboard.core import routes
 from dashboard.server.security import callback_body
+from dashboard.ui import ids as ui_ids
 
-UPDATE_PATH = "/_dash-update-component"
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 LOCATION_ID = "_pages_location"
 ROUTER_INPUTS = [{"id": LOCATION_ID, "property": "pathname"}, {"id": LOCATION_ID, "property": "search"}]
-ERROR_MARKER = b'"erreur-page"'  # dashboard.ids.APP_ERROR_PAGE: a failed layout is never kept
+ERROR_MARKER = f'"{ui_ids.APP_ERROR_PAGE}"'.encode()  # a failed layout is never kept
 KEY_PREFIX = "page:"
 OPT_OUT = "cache_layout"
 VALID_PATH = "valid_path"
@@ -119,7 +120,7 @@ def init_page_cache(app: dash.Dash) -> None:
 
     @server.before_request
     def serve_cached_layout() -> Response | None:
-        if request.method != "POST" or request.path != UPDATE_PATH:
+        if request.method != "POST" or request.path != routes.DASH_UPDATE:
             return None
         body = callback_body(app)  # 400 unless exactly what the renderer sends for a known callback
         if body["output"] != ROUTER_OUTPUT:
@@ -180,6 +181,6 @@ def warm_up(server: Flask) -> list[str]:
         path = page.get("path")
         if not path or page.get("path_template"):
             continue
-        if client.post(UPDATE_PATH, json=router_request(path)).status_code != 200:
+        if client.post(routes.DASH_UPDATE, json=router_request(path)).status_code != 200:
             failed.append(path)
     return failed

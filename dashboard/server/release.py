@@ -11,9 +11,8 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from dashboard.settings import REPO_ROOT
+from dashboard.settings import PACKAGE_DIR, REPO_ROOT
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 UNKNOWN = "inconnue"
 
 

@@ -43,8 +43,10 @@ from werkzeug.exceptions import (
     RequestURITooLarge,
 )
 
-from dashboard import ids
+from dashboard.core import routes
+from dashboard.core.perimeter import APP_NAME, region_name
 from dashboard.settings import Settings
+from dashboard.ui import ids as ui_ids
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +58,9 @@ MAX_JSON_DEPTH = 100
 CHECKED_BODY = "dashboard_callback_body"
 LOGGED_VALUE_CHARS = 300
 
-APP_NAME = "Résidences sociales"
-REGION_NAME = "Hauts-de-France"
 # Outputs of Dash pages' routing callback (dash._pages): the page content and its store.
 PAGES_CONTENT_ID = "_pages_content"
-JSON_PATH_PREFIXES = ("/api/", "/_dash-", "/healthz")
+JSON_PATH_PREFIXES = (f"{routes.API_DOC}/", "/_dash-", routes.HEALTH)
 
 CSP_DIRECTIVES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("default-src", ("'self'",)),
@@ -162,7 +162,7 @@ def error_page(status: int, title: str, message: str, ref: str | None = None) ->
 <body>
 <header class="site-header">
 <div class="container header-inner">
-<a class="brand" href="/"><span class="brand-name">{APP_NAME}</span><span class="brand-region">{REGION_NAME}</span></a>
+<a class="brand" href="/"><span class="brand-name">{APP_NAME}</span><span class="brand-region">{escape(region_name())}</span></a>
 </div>
 </header>
 <main id="main">
@@ -417,12 +417,12 @@ def error_banner() -> html.Div:
     """The place where a callback error is shown (hidden until then); part of the app layout."""
     return html.Div(
         [
-            html.P(id=ids.APP_ERROR_TEXT),
+            html.P(id=ui_ids.APP_ERROR_TEXT),
             html.Button(
-                "Fermer ce message", id=ids.APP_ERROR_CLOSE, type="button", className="button button-secondary"
+                "Fermer ce message", id=ui_ids.APP_ERROR_CLOSE, type="button", className="button button-secondary"
             ),
         ],
-        id=ids.APP_ERROR,
+        id=ui_ids.APP_ERROR,
         className="notice notice-warning app-error",
         role="alert",
         hidden=True,
@@ -471,21 +471,21 @@ def callback_error(error: Exception) -> Any:
                 html.P(f"Référence de l'erreur\u202f: {ref}"),
                 html.P(dash.dcc.Link("Retourner à l'accueil", href="/")),
             ],
-            id=ids.APP_ERROR_PAGE,
+            id=ui_ids.APP_ERROR_PAGE,
             className="notice notice-warning",
             role="alert",
         )
         # The second output feeds the page title (a clientside callback reads its « title »).
         return [section if output.get("id") == PAGES_CONTENT_ID else {"title": ERROR_TITLE} for output in outputs]
-    set_props(ids.APP_ERROR_TEXT, {"children": f"{CALLBACK_MESSAGE} Référence de l'erreur\u202f: {ref}."})
-    set_props(ids.APP_ERROR, {"hidden": False})
+    set_props(ui_ids.APP_ERROR_TEXT, {"children": f"{CALLBACK_MESSAGE} Référence de l'erreur\u202f: {ref}."})
+    set_props(ui_ids.APP_ERROR, {"hidden": False})
     return None
 
 
 def _register_banner_close(app: dash.Dash) -> None:
     @app.callback(
-        Output(ids.APP_ERROR, "hidden"),
-        Input(ids.APP_ERROR_CLOSE, "n_clicks"),
+        Output(ui_ids.APP_ERROR, "hidden"),
+        Input(ui_ids.APP_ERROR_CLOSE, "n_clicks"),
         prevent_initial_call=True,
     )
     def close_banner(_clicks: int | None) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import wraps
 from typing import Any
@@ -10,12 +10,10 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard.core import routes
+from dashboard.core.perimeter import APP_NAME
 from dashboard.core.store import BUILD_COMMAND, StoreError, current_store
-
-APP_NAME = "Résidences sociales"
-REGION_NAME = "Hauts-de-France"
-SOURCES_PATH = "/sources"
+from dashboard.ui import ids as ui_ids
 
 
 def format_count(value: int) -> str:
@@ -32,8 +30,8 @@ def sources_line(citations: list[str]) -> str:
     return f"{'Source' if len(citations) == 1 else 'Sources'} : {' ; '.join(citations)}"
 
 
-def header(pages: list[dict[str, Any]]) -> html.Header:
-    """Site header: name of the tool and one link per navigable page."""
+def header(pages: list[dict[str, Any]], region: str) -> html.Header:
+    """Site header: name of the tool, its région (from the data) and one link per navigable page."""
     links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact")) for page in pages]
     return html.Header(
         html.Div(
@@ -41,16 +39,18 @@ def header(pages: list[dict[str, Any]]) -> html.Header:
                 dcc.Link(
                     [
                         html.Span(APP_NAME, className="brand-name"),
-                        html.Span(REGION_NAME, className="brand-region"),
+                        html.Span(region, className="brand-region"),
                     ],
                     href="/",
                     className="brand",
                 ),
-                html.Nav(dbc.Nav(links, className="site-nav"), id=ids.NAV, **{"aria-label": "Navigation principale"}),
+                html.Nav(
+                    dbc.Nav(links, className="site-nav"), id=ui_ids.NAV, **{"aria-label": "Navigation principale"}
+                ),
             ],
             className="container header-inner",
         ),
-        id=ids.HEADER,
+        id=ui_ids.HEADER,
         className="site-header",
     )
 
@@ -64,9 +64,9 @@ def footer(built_at: datetime | None) -> html.Footer:
                 html.P(
                     [
                         "Tableau de bord construit uniquement à partir de données publiques ouvertes. ",
-                        dcc.Link("Sources, millésimes et licences", href=SOURCES_PATH, id=ids.FOOTER_SOURCES_LINK),
+                        dcc.Link("Sources, millésimes et licences", href=routes.SOURCES, id=ui_ids.FOOTER_SOURCES_LINK),
                         " · ",
-                        dcc.Link("API en lecture seule", href="/api", id=ids.FOOTER_API_LINK),
+                        dcc.Link("API en lecture seule", href=routes.API_DOC, id=ui_ids.FOOTER_API_LINK),
                         ".",
                     ]
                 ),
@@ -74,7 +74,7 @@ def footer(built_at: datetime | None) -> html.Footer:
             ],
             className="container",
         ),
-        id=ids.FOOTER,
+        id=ui_ids.FOOTER,
         className="site-footer",
     )
 
@@ -88,7 +88,7 @@ def data_missing(error: StoreError) -> html.Section:
             html.P("Commande à lancer depuis la racine du projet :"),
             html.Pre(html.Code(BUILD_COMMAND)),
         ],
-        id=ids.DATA_MISSING,
+        id=ui_ids.DATA_MISSING,
         className="notice notice-warning",
         role="alert",
     )
@@ -118,4 +118,19 @@ def key_figure(value: int, label: str, source: str, figure_id: str | None = None
         ],
         className="key-figure",
         **props,
+    )
+
+
+def ignored_parameters(notices: Sequence[str], component_id: str, class_name: str = "") -> html.Div | None:
+    """« Certains paramètres de l'adresse ont été ignorés », one item per notice of `UrlState.parse`."""
+    if not notices:
+        return None
+    return html.Div(
+        [
+            html.H2("Certains paramètres de l'adresse ont été ignorés", className="notice-title"),
+            html.Ul([html.Li(notice) for notice in notices]),
+        ],
+        id=component_id,
+        className=f"notice notice-warning {class_name}".strip(),
+        role="status",
     )

@@ -23,11 +23,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from dashboard import exports  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from dashboard.core.store import load_store  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
-from dashboard.table_state import LEVEL_COMMUNE, TableState, to_query  # noqa: E402
+from dashboard.tables import views as exports  # noqa: E402
+from dashboard.tables.state import LEVEL_COMMUNE, TableState, to_query  # noqa: E402
 
 TARGET_S = 2.0
 

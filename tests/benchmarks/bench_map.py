@@ -31,9 +31,12 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
 
-from dashboard import ids, maps  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
-from dashboard.map_state import choices_from_store, default_state  # noqa: E402
+from dashboard.core import catalogue  # noqa: E402
+from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_EPCI  # noqa: E402
+from dashboard.map import ids as map_ids  # noqa: E402
+from dashboard.map import view as maps  # noqa: E402
+from dashboard.map.state import choices_from_store, default_state  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -105,12 +108,12 @@ def naive_bytes(store: Any, view: maps.MapView, layers: list[str]) -> tuple[int,
 def bench_switch(client: DashClient, store: Any, level: str, rounds: int) -> None:
     choices = choices_from_store(store)
     state = default_state(choices)
-    indicators = [key for key in choices.indicators if level in maps.indicator_levels(store, key)]
+    indicators = [key for key in choices.indicators if level in catalogue.indicator_levels(store, key)]
     first_output = {
-        "update_map": f"{ids.MAP_GRAPH}.figure",
-        "update_table": f"{ids.MAP_TABLE_DATA}.data",
-        "show_territory": f"{ids.MAP_PANEL}.children",
-        "update_query": f"{ids.MAP_QUERY}.data",
+        "update_map": f"{map_ids.MAP_GRAPH}.figure",
+        "update_table": f"{map_ids.MAP_TABLE_DATA}.data",
+        "show_territory": f"{map_ids.MAP_PANEL}.children",
+        "update_query": f"{map_ids.MAP_QUERY}.data",
     }
     times: dict[str, list[float]] = {name: [] for name in INDICATOR_CALLBACKS}
     totals: list[float] = []
@@ -119,22 +122,22 @@ def bench_switch(client: DashClient, store: Any, level: str, rounds: int) -> Non
     for round_index in range(rounds):
         for position, indicator in enumerate(indicators):
             values = {
-                f"{ids.MAP_INDICATOR}.value": indicator,
-                f"{ids.MAP_LEVEL}.value": level,
-                f"{ids.MAP_SCHEME}.value": list(maps.SCHEMES)[position % 3],
-                f"{ids.MAP_CLASSES}.value": 5,
-                f"{ids.MAP_REFERENCE}.value": maps.REFERENCE_AUTO,
-                f"{ids.MAP_LAYERS_RESIDENCE}.value": list(state.layers),
-                f"{ids.MAP_LAYERS_HEBERGEMENT}.value": [],
-                f"{ids.MAP_TERRITORY}.value": None,
-                f"{ids.MAP_DRAWN_LEVEL}.data": level,  # the map already shows this level: a Patch
-                f"{ids.MAP_TABLE_FILTER}.value": "",
-                f"{ids.MAP_TABLE_SORT}.data": {"column": maps.SORT_RANK, "descending": False},
-                f"{ids.MAP_TABLE_PAGE}.data": 0,
+                f"{map_ids.MAP_INDICATOR}.value": indicator,
+                f"{map_ids.MAP_LEVEL}.value": level,
+                f"{map_ids.MAP_SCHEME}.value": list(maps.SCHEMES)[position % 3],
+                f"{map_ids.MAP_CLASSES}.value": 5,
+                f"{map_ids.MAP_REFERENCE}.value": maps.REFERENCE_AUTO,
+                f"{map_ids.MAP_LAYERS_RESIDENCE}.value": list(state.layers),
+                f"{map_ids.MAP_LAYERS_HEBERGEMENT}.value": [],
+                f"{map_ids.MAP_TERRITORY}.value": None,
+                f"{map_ids.MAP_DRAWN_LEVEL}.data": level,  # the map already shows this level: a Patch
+                f"{map_ids.MAP_TABLE_FILTER}.value": "",
+                f"{map_ids.MAP_TABLE_SORT}.data": {"column": maps.SORT_RANK, "descending": False},
+                f"{map_ids.MAP_TABLE_PAGE}.data": 0,
             }
             total_time, total_raw, total_gzip = 0.0, 0, 0
             for name in INDICATOR_CALLBACKS:
-                elapsed, raw, zipped = client.call(first_output[name], values, f"{ids.MAP_INDICATOR}.value")
+                elapsed, raw, zipped = client.call(first_output[name], values, f"{map_ids.MAP_INDICATOR}.value")
                 times[name].append(elapsed)
                 total_time += elapsed
                 total_raw += raw
@@ -208,7 +211,7 @@ def first_page_transfer(url: str) -> None:
         )
         start = time.perf_counter()
         page.goto(url + "/")
-        page.wait_for_selector(f"#{ids.MAP_GRAPH} path.choroplethlocation", state="attached", timeout=60000)
+        page.wait_for_selector(f"#{map_ids.MAP_GRAPH} path.choroplethlocation", state="attached", timeout=60000)
         page.wait_for_load_state("networkidle")
         elapsed = time.perf_counter() - start
         browser.close()
@@ -232,8 +235,8 @@ def main() -> None:
     print(f"create_app() with the data loaded: {time.perf_counter() - start:.2f} s")
     store = app.server.config["STORE"]
     client = DashClient(app)
-    bench_switch(client, store, maps.LEVEL_EPCI, args.rounds)
-    bench_switch(client, store, maps.LEVEL_COMMUNE, args.rounds)
+    bench_switch(client, store, LEVEL_EPCI, args.rounds)
+    bench_switch(client, store, LEVEL_COMMUNE, args.rounds)
 
     process, url, cold = start_gunicorn(data_dir)
     try:

@@ -3,9 +3,9 @@
 Usage (from the repository root):
 
     .venv/bin/python -m tests.benchmarks.bench_mutation                       # the default modules below
-    .venv/bin/python -m tests.benchmarks.bench_mutation dashboard/exports.py   # one module
+    .venv/bin/python -m tests.benchmarks.bench_mutation dashboard/tables/views.py   # one module
     .venv/bin/python -m tests.benchmarks.bench_mutation loaders/readers.py --tests tests/test_readers.py
-    .venv/bin/python -m tests.benchmarks.bench_mutation dashboard/needs.py --show-survivors
+    .venv/bin/python -m tests.benchmarks.bench_mutation dashboard/needs/model.py --show-survivors
 
 For each module, one after the other, mutmut 3 (pinned in requirements-dev.txt; shared settings in the
 [tool.mutmut] section of pyproject.toml) writes every mutant of the module (an operator, a constant, a
@@ -63,10 +63,10 @@ MODULES: dict[str, tuple[str, ...]] = {
     ),
     "loaders/indicators.py": ("tests/test_indicators*.py", "tests/test_build.py"),
     "geo/aggregate.py": ("tests/test_aggregate*.py", "tests/test_cog_aggregate.py"),
-    "dashboard/exports.py": ("tests/dashboard/test_exports_mutants.py", "tests/dashboard/test_exports.py"),
-    "dashboard/needs.py": ("tests/dashboard/test_needs_mutants.py", "tests/dashboard/test_needs.py"),
-    "dashboard/needs_store.py": ("tests/dashboard/test_needs_mutants.py", "tests/dashboard/test_needs.py"),
-    "dashboard/arguments.py": ("tests/dashboard/test_arguments.py", "tests/dashboard/test_needs.py"),
+    "dashboard/tables/views.py": ("tests/dashboard/test_exports_mutants.py", "tests/dashboard/test_exports.py"),
+    "dashboard/needs/model.py": ("tests/dashboard/test_needs_mutants.py", "tests/dashboard/test_needs.py"),
+    "dashboard/needs/analysis.py": ("tests/dashboard/test_needs_mutants.py", "tests/dashboard/test_needs.py"),
+    "dashboard/needs/arguments.py": ("tests/dashboard/test_arguments.py", "tests/dashboard/test_needs.py"),
 }
 
 #: Entries of tests/ that the copy does not need (screenshots of the browser tests weigh tens of megabytes).
@@ -312,7 +312,7 @@ def _changed_lines(diff: str, sign: str) -> list[str]:
 
 
 def _function_of(mutant: str) -> str:
-    """'dashboard.exports.x__sorted__mutmut_3' → '_sorted'; 'dashboard.exports.xǁColumnǁheader__mutmut_1' →
+    """'dashboard.tables.views.x__sorted__mutmut_3' → '_sorted'; 'dashboard.tables.views.xǁColumnǁheader__mutmut_1' →
     'Column.header'."""
     mangled = mutant.rpartition(".")[2].partition("__mutmut_")[0]
     if mangled.startswith("xǁ"):
@@ -434,7 +434,9 @@ def verdict(results: list[Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="*", default=list(MODULES), help="source files, e.g. dashboard/exports.py")
+    parser.add_argument(
+        "modules", nargs="*", default=list(MODULES), help="source files, e.g. dashboard/tables/views.py"
+    )
     parser.add_argument("--tests", nargs="+", help="test files (or globs) for every module given, instead of MODULES")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="mutants run at once")
     parser.add_argument("--show-survivors", action="store_true", help="print the diff of every missed mutant")
@@ -841,23 +843,25 @@ _ARGUMENTS = (
     ),
     Equivalent(
         "places_text",
-        "return f\"environ {maps.format_number(rounded)} place{'s' if rounded > 1 else ''}\"",
+        "return f\"environ {formatting.format_number(rounded)} place{'s' if rounded > 1 else ''}\"",
         (
-            "return f\"environ {maps.format_number(rounded)} place{'s' if rounded > 2 else ''}\"",
-            "return f\"environ {maps.format_number(rounded)} place{'s' if rounded >= 1 else ''}\"",
+            "return f\"environ {formatting.format_number(rounded)} place{'s' if rounded > 2 else ''}\"",
+            "return f\"environ {formatting.format_number(rounded)} place{'s' if rounded >= 1 else ''}\"",
         ),
         ROUNDED,
     ),
     Equivalent(
         "priority_argument",
-        "f\"Son indice de besoin ({maps.format_number(row['need'], 0)} sur 100) est {position} de la moyenne \"",
-        ("f\"Son indice de besoin ({maps.format_number(row['need'], )} sur 100) est {position} de la moyenne \"",),
+        "f\"Son indice de besoin ({formatting.format_number(row['need'], 0)} sur 100) est {position} de la moyenne \"",
+        (
+            "f\"Son indice de besoin ({formatting.format_number(row['need'], )} sur 100) est {position} de la moyenne \"",
+        ),
         "0 decimals is format_number's default",
     ),
     Equivalent(
         "priority_argument",
-        'f"régionale pondérée par la population ({maps.format_number(analysis.mean_need, 0)}) : au "',
-        ('f"régionale pondérée par la population ({maps.format_number(analysis.mean_need, )}) : au "',),
+        'f"régionale pondérée par la population ({formatting.format_number(analysis.mean_need, 0)}) : au "',
+        ('f"régionale pondérée par la population ({formatting.format_number(analysis.mean_need, )}) : au "',),
         "0 decimals is format_number's default",
     ),
     Equivalent(
@@ -1272,10 +1276,10 @@ _EXPORTS = (
 #: Module → its equivalent mutants. Matched on the diff, never on mutmut's numbering (which moves when the code
 #: changes); an entry whose line is no longer in the module is reported as stale.
 EQUIVALENT: dict[str, tuple[Equivalent, ...]] = {
-    "dashboard/exports.py": _EXPORTS,
-    "dashboard/needs.py": _NEEDS,
-    "dashboard/needs_store.py": _NEEDS_STORE,
-    "dashboard/arguments.py": _ARGUMENTS,
+    "dashboard/tables/views.py": _EXPORTS,
+    "dashboard/needs/model.py": _NEEDS,
+    "dashboard/needs/analysis.py": _NEEDS_STORE,
+    "dashboard/needs/arguments.py": _ARGUMENTS,
 }
 
 

@@ -29,10 +29,11 @@ import plotly
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
 
-from dashboard import needs, needs_state  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from dashboard.core.store import current_store  # noqa: E402
-from dashboard.needs_store import analyse  # noqa: E402
+from dashboard.needs import model as needs  # noqa: E402
+from dashboard.needs import state as needs_state  # noqa: E402
+from dashboard.needs.analysis import analyse  # noqa: E402
 
 ROUNDS = 40
 LENS = "246200364"

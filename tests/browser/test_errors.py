@@ -16,9 +16,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
-from dashboard import calculator, ids
 from dashboard.app import create_app
+from dashboard.calculator import ids as calculator_ids
+from dashboard.calculator import model as calculator
 from dashboard.settings import Settings
+from dashboard.territory import ids as territory_ids
+from dashboard.ui import ids as ui_ids
 from tests.browser.conftest import not_found_error, watch_errors
 
 pytestmark = pytest.mark.browser
@@ -39,10 +42,10 @@ def local_url(built_data_dir: Path) -> Iterator[str]:
 def test_a_failing_callback_shows_a_french_message_that_can_be_closed(page: Page, local_url: str, monkeypatch):
     page.goto(local_url + "/calculateur")
     # A field far down the page: the banner must still come into view (it is sticky).
-    field = page.locator(f"#{ids.CALC_FIELD_PREFIX}{calculator.COST_CHRS}")
+    field = page.locator(f"#{calculator_ids.CALC_FIELD_PREFIX}{calculator.COST_CHRS}")
     expect(field).to_be_visible(timeout=20000)
     page.wait_for_load_state("networkidle")
-    banner = page.locator(f"#{ids.APP_ERROR}")
+    banner = page.locator(f"#{ui_ids.APP_ERROR}")
     expect(banner).to_be_hidden()
 
     def broken(*_args, **_kwargs):
@@ -70,7 +73,7 @@ def test_a_failing_page_shows_a_french_error_section(page: Page, local_url: str,
 
     monkeypatch.setitem(dash.page_registry["dashboard.pages.sources"], "layout", broken_layout)
     page.goto(local_url + "/sources?vue=erreur")  # a query string: the page cache is bypassed
-    section = page.locator(f"#{ids.APP_ERROR_PAGE}")
+    section = page.locator(f"#{ui_ids.APP_ERROR_PAGE}")
     expect(section).to_be_visible(timeout=20000)
     expect(section.get_by_role("heading", level=1)).to_have_text("Page momentanément indisponible")
     expect(section).to_contain_text("Référence de l'erreur")
@@ -104,11 +107,11 @@ def test_the_fiche_of_an_unknown_siren_is_a_french_404_with_a_search(browser: Br
     try:
         response = page.goto(url)
         assert response is not None and response.status == 404
-        expect(page.locator(f"#{ids.TERRITORY_TITLE}")).to_have_text("Territoire introuvable")
+        expect(page.locator(f"#{territory_ids.TERRITORY_TITLE}")).to_have_text("Territoire introuvable")
         expect(page).to_have_title("Territoire introuvable — Résidences sociales")
         page.get_by_label("Rechercher un EPCI par son nom").fill("Amiens")
         page.get_by_role("link", name=re.compile("Amiens")).first.click()
-        expect(page.locator(f"#{ids.TERRITORY_TITLE}")).to_contain_text("Amiens", timeout=20000)
+        expect(page.locator(f"#{territory_ids.TERRITORY_TITLE}")).to_contain_text("Amiens", timeout=20000)
         page.wait_for_load_state("networkidle")
     finally:
         context.close()

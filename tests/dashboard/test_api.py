@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard import exports
-from dashboard.api import API_LEVELS, cache_config
+from dashboard.api.blueprint import API_LEVELS, cache_config
 from dashboard.app import create_app, navigable_pages
 from dashboard.core.store import Store
 from dashboard.settings import Settings
-from dashboard.table_state import parse_query
+from dashboard.tables import views as exports
+from dashboard.tables.state import parse_query
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +44,12 @@ def refused(client: FlaskClient, url: str, status: int = 400) -> dict:
 
 def test_cache_config_is_a_local_cache_by_default():
     config = cache_config(Settings())
-    assert config["CACHE_TYPE"] == "dashboard.api.BoundedLocalCache"
+    assert config["CACHE_TYPE"] == "dashboard.api.blueprint.BoundedLocalCache"
     assert config["CACHE_MAX_BYTES"] == 64 * 1024 * 1024  # CACHE_MAX_MB, per worker
     # With REDIS_URL: the shared Redis cache (tested against a real server in tests/test_redis_cache.py).
-    assert cache_config(Settings(redis_url="redis://cache"))["CACHE_TYPE"] == "dashboard.api.TolerantRedisCache"
+    assert (
+        cache_config(Settings(redis_url="redis://cache"))["CACHE_TYPE"] == "dashboard.api.blueprint.TolerantRedisCache"
+    )
 
 
 def test_indicators_in_json_carry_source_and_vintage(client: FlaskClient, store: Store):
@@ -351,7 +353,7 @@ def test_the_local_cache_is_bounded_in_bytes(built_data_dir: Path):
 
 
 def test_the_byte_bounded_cache_evicts_the_least_recently_used():
-    from dashboard.api import CACHE_ENTRY_OVERHEAD, BoundedLocalCache
+    from dashboard.api.blueprint import CACHE_ENTRY_OVERHEAD, BoundedLocalCache
 
     cache = BoundedLocalCache(max_bytes=8 * (1000 + CACHE_ENTRY_OVERHEAD + 100), threshold=100)
     for index in range(6):

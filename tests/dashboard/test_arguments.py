@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import arguments, needs
-from dashboard.arguments import Argument
 from dashboard.content import typo
-from dashboard.needs_store import Analysis, Parameters, Reference, Value, analyse
+from dashboard.needs import arguments
+from dashboard.needs import model as needs
+from dashboard.needs.analysis import Analysis, Parameters, Reference, Value, analyse
+from dashboard.needs.arguments import Argument
 from tests.dashboard.test_needs_mutants import ENTRIES, EPCI, tiny_needs_store
 
 NNBSP = "\u202f"
@@ -77,14 +78,14 @@ def test_places_are_rounded_to_five_and_agree_in_number():
 
 
 def test_coverage_is_said_only_when_partial():
-    assert arguments.coverage_text(Value(1.0, 1.0, None, ""), False) == ""
-    assert arguments.coverage_text(Value(1.0, None, None, ""), True) == ""
-    assert arguments.coverage_text(Value(1.0, 0.64, None, ""), False) == f"couvre {pct('64')} de la population"
-    assert arguments.coverage_text(Value(1.0, 0.64, None, ""), True) == (
+    assert arguments.coverage_text(Value(1.0, 1.0, None, ""), "") == ""
+    assert arguments.coverage_text(Value(1.0, None, None, ""), "Hauts-de-France") == ""
+    assert arguments.coverage_text(Value(1.0, 0.64, None, ""), "") == f"couvre {pct('64')} de la population"
+    assert arguments.coverage_text(Value(1.0, 0.64, None, ""), "Hauts-de-France") == (
         f"partie Hauts-de-France du territoire seulement, {pct('64')} de sa population"
     )
-    assert arguments.coverage_text(Value(1.0, 0.5, None, ""), False) == f"couvre {pct('50')} de la population"
-    assert arguments.coverage_text(Value(1.0, 0.49, None, ""), False) == (
+    assert arguments.coverage_text(Value(1.0, 0.5, None, ""), "") == f"couvre {pct('50')} de la population"
+    assert arguments.coverage_text(Value(1.0, 0.49, None, ""), "") == (
         f"couvre {pct('49')} de la population, moins de la moitié : à lire avec prudence"
     )
 
@@ -106,7 +107,7 @@ def test_figures_carry_source_coverage_and_detail_when_local():
 
 
 def test_one_sentence_compares_with_the_departement_and_the_region():
-    argument = arguments.comparison(STORE, MINIMA, CC_UNE, AISNE, False, 1)
+    argument = arguments.comparison(STORE, MINIMA, CC_UNE, AISNE, "", 1)
     assert argument == Argument(
         typo(
             f"Part des minima sociaux ({pct('5,0')}, Insee, Filosofi 2019) dépasse la moyenne de l'Aisne "
@@ -114,24 +115,24 @@ def test_one_sentence_compares_with_the_departement_and_the_region():
         ),
         True,
     )
-    below = arguments.comparison(STORE, MINIMA, CA_DEUX, NORD, False, 1)
+    below = arguments.comparison(STORE, MINIMA, CA_DEUX, NORD, "", 1)
     assert below == Argument(
         f"Part des minima sociaux ({pct('3,0')}, Insee, Filosofi 2019) reste en deçà de la moyenne du Nord "
         f"({pct('3,8')}) et la moyenne régionale ({pct('3,6')}).",
         False,
     )
     # Lower supply than the references, for an indicator where lower means more need: it supports the case.
-    supply = arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, False, -1)
+    supply = arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, "", -1)
     assert supply == Argument(
         f"Résidences sociales{NNBSP}: places pour 10\u202f000 habitants (0 place, DREES × FINESS (estimation) (2021)) "
         "reste en deçà de la moyenne de l'Aisne (5 places) et la moyenne régionale (12 places).",
         True,
     )
-    assert not arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, False, 0).supports
+    assert not arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, "", 0).supports
 
 
 def test_opposite_directions_are_joined_by_mais_and_never_support():
-    argument = arguments.comparison(STORE, RENT, CA_DEUX, NORD, False, 1)
+    argument = arguments.comparison(STORE, RENT, CA_DEUX, NORD, "", 1)
     assert argument == Argument(
         "Loyer d'annonce des appartements (10,0 € par m², DHUP/ANIL, carte des loyers (2018)) dépasse la moyenne "
         "du Nord (9,0 € par m²) mais reste en deçà de la moyenne régionale (11,0 € par m²).",
@@ -141,14 +142,14 @@ def test_opposite_directions_are_joined_by_mais_and_never_support():
 
 def test_differences_under_five_percent_and_zero_references_are_not_compared():
     # Rent of CC Une: 10,2 against 10,0 in the Aisne (+2 %): only the région (−7 %) is compared.
-    argument = arguments.comparison(STORE, RENT, CC_UNE, AISNE, False, 1)
+    argument = arguments.comparison(STORE, RENT, CC_UNE, AISNE, "", 1)
     assert argument == Argument(
         "Loyer d'annonce des appartements (10,2 € par m², DHUP/ANIL, carte des loyers (2018)) reste en deçà de la "
         "moyenne régionale (11,0 € par m²).",
         False,
     )
     # CU Quatre: the Somme's share is 0 (no comparison), the région's 3,6; its figure covers 90 % of it.
-    straddling = arguments.comparison(STORE, MINIMA, CU_QUATRE, SOMME, True, 1)
+    straddling = arguments.comparison(STORE, MINIMA, CU_QUATRE, SOMME, "Hauts-de-France", 1)
     assert straddling == Argument(
         typo(
             f"Part des minima sociaux ({pct('4,0')}, Insee, Filosofi 2019 ; partie Hauts-de-France du territoire "
@@ -160,7 +161,7 @@ def test_differences_under_five_percent_and_zero_references_are_not_compared():
 
 
 def test_no_sentence_without_a_value_an_entry_or_a_difference():
-    assert arguments.comparison(STORE, MINIMA, CC_TROIS, NORD, False, 1) is None  # no value
+    assert arguments.comparison(STORE, MINIMA, CC_TROIS, NORD, "", 1) is None  # no value
     assert arguments.comparison(STORE, "taux_chomage", CC_UNE, AISNE, False, 1) is None  # not in the store
     assert arguments.comparison(STORE, "inconnu", CC_UNE, AISNE, False, 1) is None
     store = with_rents(epci=10.2, departement=10.0, region=10.3)
@@ -187,7 +188,7 @@ def test_an_indicator_without_label_is_named_by_its_id():
 def test_a_partial_reference_says_its_coverage_even_for_a_straddling_territory():
     rows = tiny_needs_store().indicators
     rows.loc[(rows["indicator"] == MINIMA) & (rows["level"] == "region"), "coverage"] = 0.7
-    argument = arguments.comparison(tiny_needs_store(indicators=rows), MINIMA, CU_QUATRE, SOMME, True, 1)
+    argument = arguments.comparison(tiny_needs_store(indicators=rows), MINIMA, CU_QUATRE, SOMME, "Hauts-de-France", 1)
     assert argument.text.endswith(
         f"dépasse la moyenne régionale ({pct('3,6')}{NNBSP}; couvre {pct('70')} de la population)."
     )
@@ -331,8 +332,8 @@ def test_territory_arguments_in_order(analysis: Analysis):
         "Aucune résidence sociale n'est recensée sur le territoire (FINESS (08/01/2021)).", True
     )
     assert items[3] == Argument(f"Un territoire accéléré{NNBSP}: oui.", True)
-    assert items[4] == arguments.comparison(STORE, MINIMA, CC_UNE, AISNE, False, 1)
-    assert items[5] == arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, False, -1)
+    assert items[4] == arguments.comparison(STORE, MINIMA, CC_UNE, AISNE, "", 1)
+    assert items[5] == arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, "", -1)
     assert items[6] == Argument(
         f"Hébergement{NNBSP}: places pour 10\u202f000 habitants (8 places, DREES × FINESS (estimation) (2021)) dépasse la "
         "moyenne de l'Aisne (4 places) et la moyenne régionale (5 places).",

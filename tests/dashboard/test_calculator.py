@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from dashboard import calculator as calc
+from dashboard.calculator import model as calc
 from dashboard.content import calculateur as view
 from tests.dashboard.test_app import text_of
 

@@ -8,10 +8,14 @@ from urllib.parse import parse_qs, urlsplit
 import dash
 import pytest
 
-from dashboard import deck, map_state, maps, needs, needs_store
 from dashboard.app import create_app
+from dashboard.core import formatting
 from dashboard.core.store import Store, load_store
-from dashboard.needs_store import SCORE_INDICATOR, SCORE_LABEL, value_of
+from dashboard.map import state as map_state
+from dashboard.needs import analysis as needs_store
+from dashboard.needs import model as needs
+from dashboard.needs.analysis import SCORE_INDICATOR, SCORE_LABEL, value_of
+from dashboard.presentation import deck
 from dashboard.settings import Settings
 from tests.dashboard.test_app import text_of
 
@@ -244,7 +248,7 @@ def test_a_territory_slide_has_figures_priority_and_arguments(store):
     assert minima in labels and "Population municipale" in labels
     figure = next(figure for figure in slide.figures if figure.label == minima)
     value = value_of(store, "part_minima_sociaux_2019", "epci", AMIENS)
-    assert figure.number == maps.format_number(value, 1) and figure.unit == "%"
+    assert figure.number == formatting.format_number(value, 1) and figure.unit == "%"
     assert slide.score_text.startswith("Priorité (estimation) : ")
     assert 0 < len(slide.arguments) <= deck.MAX_ARGUMENTS
     supports = [argument.supports for argument in slide.arguments]
@@ -260,7 +264,7 @@ def test_a_comparison_slide_reads_the_store_values(store):
         value_of(store, "taux_chomage", "epci", AMIENS),
     )
     assert row.region_value == value_of(store, "taux_chomage", "region", "32")
-    assert row.texts[0] == maps.format_number(row.values[0], 1)
+    assert row.texts[0] == formatting.format_number(row.values[0], 1)
     assert slide.source_line == "Source : Insee, recensement 2018"
 
 

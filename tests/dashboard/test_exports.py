@@ -16,9 +16,10 @@ import pyogrio
 import pytest
 from shapely.geometry import Point, box
 
-from dashboard import exports
+from dashboard.core.perimeter import APP_NAME, perimeter
 from dashboard.core.store import Store, load_store
-from dashboard.table_state import (
+from dashboard.tables import views as exports
+from dashboard.tables.state import (
     DEFAULT_LEVEL,
     Sort,
     TableChoices,
@@ -45,7 +46,9 @@ def choices(store: Store) -> TableChoices:
 
 
 def context(store: Store | None = None) -> exports.ExportContext:
-    return exports.ExportContext(EXPORTED_AT, PERMALINK, store.built_at if store else None)
+    return exports.ExportContext(
+        EXPORTED_AT, PERMALINK, store.built_at if store else None, title=perimeter(store).title if store else APP_NAME
+    )
 
 
 def state_of(choices: TableChoices, **query: str):

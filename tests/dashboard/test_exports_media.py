@@ -12,9 +12,10 @@ from pathlib import Path
 import dash
 import pytest
 
-from dashboard import deck, exports_media
 from dashboard.app import create_app
 from dashboard.core.store import Store, load_store
+from dashboard.exports import media as exports_media
+from dashboard.presentation import deck
 from dashboard.settings import Settings
 
 EXPORTED = datetime(2026, 3, 20, 10, 0)

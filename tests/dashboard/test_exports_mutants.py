@@ -20,9 +20,9 @@ import pytest
 import xlsxwriter
 from shapely.geometry import Point, box
 
-from dashboard import exports
 from dashboard.core.store import Store
-from dashboard.table_state import Sort, TableState, Threshold
+from dashboard.tables import views as exports
+from dashboard.tables.state import Sort, TableState, Threshold
 
 EXPORTED_AT = datetime(2026, 3, 15, 10, 30, tzinfo=UTC)
 BUILT_AT = datetime(2026, 3, 14, 8, 0, tzinfo=UTC)
@@ -192,7 +192,7 @@ def epci_view(**state) -> exports.View:
 
 
 def context(built_at: datetime | None = BUILT_AT, permalink: str = PERMALINK) -> exports.ExportContext:
-    return exports.ExportContext(EXPORTED_AT, permalink, built_at)
+    return exports.ExportContext(EXPORTED_AT, permalink, built_at, title="Résidences sociales — Hauts-de-France")
 
 
 # --- Catalogue and choices ------------------------------------------------------------------------------------
@@ -361,7 +361,7 @@ def test_catalogue_defaults_of_an_indicator_column():
 def test_filters_of_an_unfiltered_view():
     assert list(epci_view().filters) == [
         ("Tableau", "Territoires : EPCI"),
-        ("Départements", "tous (Hauts-de-France)"),
+        ("Départements", "tous"),
         ("EPCI", "tous"),
         ("Seuils", "aucun"),
         (
@@ -807,7 +807,7 @@ def test_residence_view_filters_and_sort():
     assert dict(everything.filters)["Tri"] == "Longitude (degrés, WGS 84), croissant"
     unsorted = exports.residence_view(STORE, TableState(tab="residences"))
     assert dict(unsorted.filters)["Tri"] == "par département, commune et nom"
-    assert dict(unsorted.filters)["Départements"] == "tous (Hauts-de-France)"
+    assert dict(unsorted.filters)["Départements"] == "tous"
     # Both filters apply: an EPCI of the Nord is not in the Aisne.
     none = exports.residence_view(STORE, TableState(tab="residences", departements=("02",), epcis=("200000002",)))
     assert none.frame.empty and dict(none.filters)["Lignes"] == "0 sur 4 établissements"

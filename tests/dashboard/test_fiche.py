@@ -10,12 +10,19 @@ import dash
 import plotly
 import pytest
 
-from dashboard import arguments, fiche, maps, needs, needs_method, needs_state, needs_views
 from dashboard.app import create_app
+from dashboard.core import routes
+from dashboard.core.levels import LEVEL_EPCI
 from dashboard.core.store import Store
-from dashboard.map_state import choices_from_store, parse_state, serialise_state
-from dashboard.needs_store import SCORE_INDICATOR, needs_inputs
+from dashboard.map.state import choices_from_store, parse_state, serialise_state
+from dashboard.needs import arguments
+from dashboard.needs import method as needs_method
+from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
+from dashboard.needs import views as needs_views
+from dashboard.needs.analysis import SCORE_INDICATOR, needs_inputs
 from dashboard.settings import Settings
+from dashboard.territory import fiche
 
 LENS = "246200364"
 AMIENS = "248000531"
@@ -126,7 +133,7 @@ def test_sections_cite_sources(store: Store):
     assert "Insee, Filosofi 2019" in figures and "publié par département seulement" in figures
     assert "extrait dérivé" in figures and "UMR 1041 CESAER" in figures
     method = needs_method.method_section(store)
-    assert method.id == needs.METHOD_ANCHOR
+    assert method.id == routes.METHOD_ANCHOR
     method_text = texts(method)
     assert "indicateur-score_besoin" in method_text and "DREES" in method_text
     assert "CC Thelloise" in method_text and "245900410" in method_text
@@ -179,9 +186,9 @@ def test_the_map_accepts_the_score_and_keeps_its_weights(store: Store):
     assert parse_state(dict(pair.split("=") for pair in text[1:].split("&")), choices)[0] == state
     other = serialise_state(parse_state({"indicateur": "taux_pauvrete", "poids": "loyer_appartement:2"}, choices)[0])
     assert "poids" not in other  # the weights only travel with the score
-    from dashboard.callbacks_map import map_view_for
+    from dashboard.map.callbacks import map_view_for
 
     view = map_view_for(store, state)
     assert view.values is not None and view.heading == "Indice de besoin (estimation) par EPCI"
     communes = map_view_for(store, parse_state({"indicateur": "score_besoin", "niveau": "commune"}, choices)[0])
-    assert communes.values is None and communes.suggested_level == maps.LEVEL_EPCI
+    assert communes.values is None and communes.suggested_level == LEVEL_EPCI

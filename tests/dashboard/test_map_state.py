@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from dashboard.map_state import (
+from dashboard.map.state import (
     MapChoices,
     MapState,
     default_state,

@@ -16,9 +16,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from dashboard import maps
 from dashboard.app import create_app
+from dashboard.core import catalogue, formatting
+from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI
 from dashboard.core.store import Store, display_geometries, indicator_rows, load_store
+from dashboard.map import view as maps
 from dashboard.settings import Settings
 
 with warnings.catch_warnings():
@@ -117,17 +119,20 @@ URLS = {level: f"/carte/geometrie/{level}.json" for level in ("commune", "epci",
 
 
 def test_french_number_format():
-    assert maps.format_number(12345.678, 1) == f"12{NNBSP}345,7"
-    assert maps.format_number(-0.01, 1) == "0,0"
-    assert maps.format_value(12.34, {"unit": "%"}) == f"12,3{NNBSP}%"
-    assert maps.format_value(22822, {"unit": "€ par an"}) == f"22{NNBSP}822 € par an"
-    assert maps.format_value(float("nan"), {"unit": "%"}) == "donnée non disponible"
-    assert maps.format_value(1, {"unit": "établissements"}) == "1 établissement"
-    assert maps.format_value(0.55, {"unit": "établissements pour 10 000 hab."}) == "0,55 établissement pour 10 000 hab."
-    assert maps.format_value(3, {"unit": "établissements"}) == "3 établissements"
+    assert formatting.format_number(12345.678, 1) == f"12{NNBSP}345,7"
+    assert formatting.format_number(-0.01, 1) == "0,0"
+    assert formatting.format_value(12.34, {"unit": "%"}) == f"12,3{NNBSP}%"
+    assert formatting.format_value(22822, {"unit": "€ par an"}) == f"22{NNBSP}822 € par an"
+    assert formatting.format_value(float("nan"), {"unit": "%"}) == "donnée non disponible"
+    assert formatting.format_value(1, {"unit": "établissements"}) == "1 établissement"
+    assert (
+        formatting.format_value(0.55, {"unit": "établissements pour 10 000 hab."})
+        == "0,55 établissement pour 10 000 hab."
+    )
+    assert formatting.format_value(3, {"unit": "établissements"}) == "3 établissements"
     assert maps.format_bound(0.0, 2) == "0" and maps.format_bound(19.0, 1) == "19,0"
-    assert maps.ordinal(1) == "1er"
-    assert maps.ordinal(1234) == f"1{NNBSP}234e"
+    assert formatting.ordinal(1) == "1er"
+    assert formatting.ordinal(1234) == f"1{NNBSP}234e"
 
 
 # --- Classification -------------------------------------------------------------------------------------
@@ -249,7 +254,7 @@ def test_diverging_palette_darkens_away_from_the_reference():
 
 def test_one_epci_store_maps_its_single_value():
     store = one_epci_store({"80001": 10.0, "80002": 20.0})
-    view = maps.map_view(store, "taux_test", maps.LEVEL_EPCI, maps.SCHEME_JENKS, 5)
+    view = maps.map_view(store, "taux_test", LEVEL_EPCI, maps.SCHEME_JENKS, 5)
     assert view.classification.k == 1
     assert [entry.count for entry in view.legend.entries] == [1]
     assert view.trace_values["z"] == [1]
@@ -259,7 +264,7 @@ def test_one_epci_store_maps_its_single_value():
 
 def test_missing_value_is_grey_never_a_class_colour():
     store = one_epci_store({"80001": 10.0, "80002": None}, coverage=0.5)
-    view = maps.map_view(store, "taux_test", maps.LEVEL_COMMUNE)
+    view = maps.map_view(store, "taux_test", LEVEL_COMMUNE)
     trace = view.trace_values
     assert trace["z"] == [1, 0]
     assert trace["colorscale"][0][1] == maps.MISSING_COLOUR == trace["colorscale"][1][1]
@@ -271,27 +276,27 @@ def test_missing_value_is_grey_never_a_class_colour():
 
 def test_coverage_and_approximation_are_labelled():
     store = one_epci_store({"80001": 10.0, "80002": 20.0}, coverage=0.7)
-    epci = maps.map_view(store, "taux_test", maps.LEVEL_EPCI)
+    epci = maps.map_view(store, "taux_test", LEVEL_EPCI)
     notes = " ".join(epci.legend.notes)
     assert "Ces valeurs sont des approximations. Moyenne pondérée de test." in notes
     assert f"70{NNBSP}% de la population de la région" in notes
     assert "(approximation)" in epci.trace_values["hovertemplate"]
     assert epci.trace_values["customdata"][0][2] == f"<br>couvre 70{NNBSP}% de la population"
-    commune = maps.map_view(store, "taux_test", maps.LEVEL_COMMUNE)
+    commune = maps.map_view(store, "taux_test", LEVEL_COMMUNE)
     assert "(approximation)" not in commune.trace_values["hovertemplate"]  # published at commune level
 
 
 def test_hover_carries_the_source_line_and_unit():
     store = one_epci_store({"80001": 10.0, "80002": 20.0})
-    template = maps.map_view(store, "taux_test", maps.LEVEL_COMMUNE).trace_values["hovertemplate"]
+    template = maps.map_view(store, "taux_test", LEVEL_COMMUNE).trace_values["hovertemplate"]
     assert "Source : Éditeur de test, fichier de test (2024)" in template
     assert "Taux de test (%) : <b>%{customdata[0]}</b>" in template
 
 
 def test_the_figure_carries_no_polygon():
     store = one_epci_store({"80001": 10.0, "80002": 20.0})
-    view = maps.map_view(store, "taux_test", maps.LEVEL_COMMUNE)
-    figure = maps.map_figure(store, maps.LEVEL_COMMUNE, URLS, view.trace_values, ["fjt"], "80002")
+    view = maps.map_view(store, "taux_test", LEVEL_COMMUNE)
+    figure = maps.map_figure(store, LEVEL_COMMUNE, URLS, view.trace_values, ["fjt"], "80002")
     data = figure.to_plotly_json()["data"]
     assert [trace["type"] for trace in data] == ["choropleth", "choropleth", "choropleth", "scattergeo"]
     assert data[0]["geojson"] == "/carte/geometrie/commune.json"
@@ -305,9 +310,9 @@ def test_the_figure_carries_no_polygon():
 
 def test_an_indicator_absent_at_a_level_says_where_it_exists():
     store = one_epci_store({"80001": 10.0, "80002": 20.0})
-    view = maps.map_view(store, "taux_test", maps.LEVEL_DEPARTEMENT)
+    view = maps.map_view(store, "taux_test", LEVEL_DEPARTEMENT)
     assert view.values is None and view.legend is None
-    assert view.suggested_level == maps.LEVEL_EPCI
+    assert view.suggested_level == LEVEL_EPCI
     assert "n'est pas calculé par département" in view.unavailable_message
     assert "Il existe par EPCI ou par commune" in view.unavailable_message
     assert set(view.trace_values["z"]) == {0}
@@ -317,16 +322,16 @@ def test_an_indicator_absent_at_a_level_says_where_it_exists():
 
 
 def test_display_geometry_of_the_real_build(store: Store):
-    assert len(store.display[maps.LEVEL_EPCI].codes) == 92
-    assert len(store.display[maps.LEVEL_COMMUNE].codes) == 3782
-    assert len(store.display[maps.LEVEL_DEPARTEMENT].codes) == 5
-    geojson = json.loads(gzip.decompress(store.display[maps.LEVEL_EPCI].geojson_gzip))
-    assert [feature["id"] for feature in geojson["features"]] == store.display[maps.LEVEL_EPCI].codes
+    assert len(store.display[LEVEL_EPCI].codes) == 92
+    assert len(store.display[LEVEL_COMMUNE].codes) == 3782
+    assert len(store.display[LEVEL_DEPARTEMENT].codes) == 5
+    geojson = json.loads(gzip.decompress(store.display[LEVEL_EPCI].geojson_gzip))
+    assert [feature["id"] for feature in geojson["features"]] == store.display[LEVEL_EPCI].codes
     assert {feature["geometry"]["type"] for feature in geojson["features"]} <= {"Polygon", "MultiPolygon"}
 
 
 def test_real_epci_view_has_92_territories_and_a_source(store: Store):
-    view = maps.map_view(store, "residence_sociale_pour_10000", maps.LEVEL_EPCI, maps.SCHEME_QUANTILES, 5)
+    view = maps.map_view(store, "residence_sociale_pour_10000", LEVEL_EPCI, maps.SCHEME_QUANTILES, 5)
     assert len(view.trace_values["z"]) == 92
     legend_total = sum(entry.count for entry in view.legend.entries)
     assert legend_total == 92
@@ -335,7 +340,7 @@ def test_real_epci_view_has_92_territories_and_a_source(store: Store):
 
 
 def test_real_poverty_rate_has_missing_epci_and_partial_coverage(store: Store):
-    view = maps.map_view(store, "taux_pauvrete", maps.LEVEL_EPCI)
+    view = maps.map_view(store, "taux_pauvrete", LEVEL_EPCI)
     assert view.classification.missing == int(np.isnan(view.values.values).sum()) > 0
     assert view.legend.entries[-1].missing
     notes = " ".join(view.legend.notes)
@@ -343,33 +348,33 @@ def test_real_poverty_rate_has_missing_epci_and_partial_coverage(store: Store):
 
 
 def test_lovac_is_departement_only(store: Store):
-    view = maps.map_view(store, "vacance_privee", maps.LEVEL_EPCI)
-    assert view.suggested_level == maps.LEVEL_DEPARTEMENT
+    view = maps.map_view(store, "vacance_privee", LEVEL_EPCI)
+    assert view.suggested_level == LEVEL_DEPARTEMENT
     assert "par département" in view.unavailable_message
-    assert maps.map_view(store, "vacance_privee", maps.LEVEL_DEPARTEMENT).classification.k == 5
+    assert maps.map_view(store, "vacance_privee", LEVEL_DEPARTEMENT).classification.k == 5
 
 
 def test_diverging_reference_uses_the_regional_value(store: Store):
-    view = maps.map_view(store, "taux_chomage", maps.LEVEL_EPCI, reference=maps.REFERENCE_REGION)
+    view = maps.map_view(store, "taux_chomage", LEVEL_EPCI, reference=maps.REFERENCE_REGION)
     assert maps.DIVERGING_NEUTRAL in view.colours or any(c in view.colours for c in maps.DIVERGING_WARM[3])
     assert any("valeur régionale" in note for note in view.legend.notes)
-    counts = maps.map_view(store, "population", maps.LEVEL_EPCI, reference=maps.REFERENCE_REGION)
+    counts = maps.map_view(store, "population", LEVEL_EPCI, reference=maps.REFERENCE_REGION)
     assert counts.colours == tuple(maps.sequential_colours(counts.classification.k))  # no reference for counts
     assert "sans objet pour un effectif" in " ".join(counts.legend.notes)
 
 
 def test_table_sorting_filtering_and_pages(store: Store):
-    view = maps.map_view(store, "taux_pauvrete", maps.LEVEL_EPCI)
+    view = maps.map_view(store, "taux_pauvrete", LEVEL_EPCI)
     by_rank = maps.table_view(view.values, view.classification, view.colours)
     assert by_rank.total == by_rank.matching == 92 and by_rank.pages == 1
     assert by_rank.rows[0].rank == "1er"
     assert by_rank.rows[-1].value == "donnée non disponible"  # missing values last
     by_name = maps.table_view(view.values, view.classification, view.colours, maps.SORT_NAME, True)
     names = [row.name for row in by_name.rows]
-    assert names == sorted(names, key=maps.normalise, reverse=True)
+    assert names == sorted(names, key=catalogue.normalise, reverse=True)
     found = maps.table_view(view.values, view.classification, view.colours, search="creil")
     assert [row.name for row in found.rows] == ["CA Creil Sud Oise"]
-    communes = maps.map_view(store, "population", maps.LEVEL_COMMUNE)
+    communes = maps.map_view(store, "population", LEVEL_COMMUNE)
     page = maps.table_view(communes.values, communes.classification, communes.colours, page=2, page_size=100)
     assert page.pages == 38 and page.page == 2 and len(page.rows) == 100
     data = maps.table_data(page, communes.classification, communes.colours, 0)
@@ -377,20 +382,20 @@ def test_table_sorting_filtering_and_pages(store: Store):
 
 
 def test_territory_panel_links_to_the_epci_page(store: Store):
-    summary = maps.territory_summary(store, maps.LEVEL_EPCI, "200033579", "taux_pauvrete")
+    summary = maps.territory_summary(store, LEVEL_EPCI, "200033579", "taux_pauvrete")
     assert summary.name == "CU d'Arras" and summary.kind == "Communauté urbaine"
     assert summary.fiche_code == "200033579"
     assert summary.figures[0].label == "Taux de pauvreté"
     assert all(figure.source.startswith(("Source : ", "Sources : ")) for figure in summary.figures)
-    commune = maps.territory_summary(store, maps.LEVEL_COMMUNE, "62041", None)
+    commune = maps.territory_summary(store, LEVEL_COMMUNE, "62041", None)
     assert commune.name == "Arras" and commune.fiche_code == "200033579"
-    assert maps.territory_summary(store, maps.LEVEL_EPCI, "000000000", None) is None
+    assert maps.territory_summary(store, LEVEL_EPCI, "000000000", None) is None
 
 
 def test_territory_options_are_searched_without_accents(store: Store):
-    options = maps.territory_options(store, maps.LEVEL_COMMUNE, "abbecourt", None)
+    options = maps.territory_options(store, LEVEL_COMMUNE, "abbecourt", None)
     assert options[0]["label"] == "Abbécourt (02001)"
-    selected = maps.territory_options(store, maps.LEVEL_EPCI, "zzz", "200033579")
+    selected = maps.territory_options(store, LEVEL_EPCI, "zzz", "200033579")
     assert selected == [{"label": "CU d'Arras (200033579)", "value": "200033579"}]
 
 
@@ -443,7 +448,7 @@ def test_territory_page_shows_the_epci_and_its_indicators(app: dash.Dash):
 
 
 def test_indicator_change_sends_a_patch_without_geometry(app: dash.Dash):
-    from dashboard import callbacks_map
+    from dashboard.map import callbacks as callbacks_map
 
     with app.server.test_request_context("/"):
         outputs = callbacks_map.update_map("taux_pauvrete", "epci", "quantiles", 5, "auto", ["fjt"], [], None, "epci")

@@ -12,10 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import needs, needs_state, needs_views
 from dashboard.core.store import Store, load_store
-from dashboard.needs import Component, need_index, normalise
-from dashboard.needs_store import Parameters, analyse, lookup, needs_inputs
+from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
+from dashboard.needs import views as needs_views
+from dashboard.needs.analysis import Parameters, analyse, lookup, needs_inputs
+from dashboard.needs.model import Component, need_index, normalise
 
 VALUES = pd.DataFrame(
     {"poverty": [10.0, 20.0, 30.0, np.nan], "rents": [3.0, 2.0, 1.0, 0.0]},
@@ -325,7 +327,7 @@ def test_gaps_per_family_add_up_and_ranges_contain_them(default):
 
 
 def test_sentences_carry_source_coverage_and_honest_precision(store: Store):
-    from dashboard.fiche import fiche_data
+    from dashboard.territory.fiche import fiche_data
 
     for code in (LENS, MEL, PICARDIE_VERTE, *STRADDLING):
         data = fiche_data(store, code, needs_state.default_state())
@@ -343,7 +345,7 @@ def test_sentences_carry_source_coverage_and_honest_precision(store: Store):
 
 
 def test_a_figure_under_half_coverage_says_so(store: Store):
-    from dashboard.fiche import fiche_data
+    from dashboard.territory.fiche import fiche_data
 
     weights = tuple((key, 1.0 if key == "taux_pauvrete" else value) for key, value in needs.default_weights())
     state = needs_state.NeedsState(weights=weights)

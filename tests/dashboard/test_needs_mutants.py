@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from dashboard import maps, needs, needs_store
 from dashboard.core.store import Store, display_geometries, indicator_rows
-from dashboard.needs import Component
-from dashboard.needs_store import Parameters, Value
+from dashboard.needs import analysis as needs_store
+from dashboard.needs import model as needs
+from dashboard.needs.analysis import Parameters, Value
+from dashboard.needs.model import Component
 
 # --- needs.py: weights and components ---------------------------------------------------------------------
 
@@ -494,7 +495,7 @@ def test_sources_say_their_vintage_once():
 def test_region_code_comes_from_the_coverage_report():
     assert needs_store.region_code(NEEDS_STORE) == "32"
     assert needs_store.region_code(tiny_needs_store(region_code="11")) == "11"
-    assert needs_store.region_code(tiny_needs_store(region_code=None)) == maps.REGION_CODE
+    assert needs_store.region_code(tiny_needs_store(region_code=None)) == "32"  # the région row of the store
 
 
 def test_supply_families_are_read_from_the_catalogue():

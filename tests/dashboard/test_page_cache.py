@@ -16,7 +16,7 @@ import dash
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard.api import CACHE_EXTENSION
+from dashboard.api.blueprint import CACHE_EXTENSION
 from dashboard.app import create_app
 from dashboard.server import page_cache
 from dashboard.settings import Settings

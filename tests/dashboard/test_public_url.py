@@ -72,7 +72,7 @@ def test_file_links_use_public_url_never_the_host_header(data_dir: Path, tmp_pat
 
 
 def test_without_public_url_files_link_to_the_local_address_and_the_log_says_so(data_dir: Path, tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="dashboard.api"):
+    with caplog.at_level(logging.WARNING, logger="dashboard.api.blueprint"):
         client = create_app(Settings(data_dir=data_dir)).server.test_client()
     assert any("PUBLIC_URL" in record.getMessage() for record in caplog.records)
     found = links(client, VIEW, tmp_path)

@@ -14,10 +14,10 @@ import pytest
 from dash import ALL, MATCH, Input, Output, State
 from flask.testing import FlaskClient
 
-from dashboard import ids
 from dashboard.app import create_app
 from dashboard.server import security
 from dashboard.settings import Settings
+from dashboard.ui import ids as ui_ids
 from tests.dashboard_data import write_tiny_store
 
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL)
@@ -211,8 +211,8 @@ def test_an_unexpected_error_is_a_french_page_with_a_reference_and_no_traceback(
 def test_the_error_banner_is_in_the_layout_hidden(client: FlaskClient):
     layout = client.get("/_dash-layout").get_json()
     text = json.dumps(layout)
-    assert f'"id": "{ids.APP_ERROR}"' in text
-    banner = _find(layout, ids.APP_ERROR)
+    assert f'"id": "{ui_ids.APP_ERROR}"' in text
+    banner = _find(layout, ui_ids.APP_ERROR)
     assert banner["props"]["hidden"] is True and banner["props"]["role"] == "alert"
 
 
@@ -242,8 +242,8 @@ def test_a_failing_callback_shows_a_french_message_and_logs_its_context(client: 
     body = response.get_json()
     assert "response" not in body or FAILING_OUTPUT not in body.get("response", {})  # outputs unchanged
     side = body["sideUpdate"]
-    assert side[ids.APP_ERROR] == {"hidden": False}
-    message = side[ids.APP_ERROR_TEXT]["children"]
+    assert side[ui_ids.APP_ERROR] == {"hidden": False}
+    message = side[ui_ids.APP_ERROR_TEXT]["children"]
     assert message.startswith("Une erreur est survenue pendant la mise à jour de la page")
     assert "secret detail" not in response.text and "Traceback" not in response.text
     reference = re.search(r"Référence de l'erreur\s*: ([0-9a-f]{8})", message)[1]
@@ -256,11 +256,11 @@ def test_a_failing_callback_shows_a_french_message_and_logs_its_context(client: 
 
 def test_the_banner_can_be_closed(client: FlaskClient):
     payload = callback_payload(
-        f"{ids.APP_ERROR}.hidden", [{"id": ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]
+        f"{ui_ids.APP_ERROR}.hidden", [{"id": ui_ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]
     )
     response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200
-    assert response.get_json()["response"][ids.APP_ERROR]["hidden"] is True
+    assert response.get_json()["response"][ui_ids.APP_ERROR]["hidden"] is True
 
 
 def test_a_failing_page_layout_shows_a_french_error_section(app: dash.Dash, client: FlaskClient, monkeypatch, caplog):
@@ -280,7 +280,7 @@ def test_a_failing_page_layout_shows_a_french_error_section(app: dash.Dash, clie
     assert response.status_code == 200
     content = response.get_json()["response"]["_pages_content"]["children"]
     text = json.dumps(content, ensure_ascii=False)
-    assert content["props"]["id"] == ids.APP_ERROR_PAGE
+    assert content["props"]["id"] == ui_ids.APP_ERROR_PAGE
     assert "Page momentanément indisponible" in text and "Référence de l'erreur" in text
     assert "secret layout detail" not in response.text
     assert any("_pages_content.children" in record.getMessage() for record in caplog.records)
@@ -295,7 +295,7 @@ def _post(client: FlaskClient, body) -> int:
 
 def _banner(**changes) -> dict:
     body = callback_payload(
-        f"{ids.APP_ERROR}.hidden", [{"id": ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]
+        f"{ui_ids.APP_ERROR}.hidden", [{"id": ui_ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]
     )
     return {**body, **changes}
 
@@ -304,14 +304,14 @@ def _banner(**changes) -> dict:
     "changes",
     [
         {"inputs": [{"id": "leurre", "property": "n_clicks", "value": 1}]},
-        {"inputs": [{"id": ids.APP_ERROR_CLOSE, "property": "children", "value": 1}]},
-        {"inputs": [{"id": {"id": ids.APP_ERROR_CLOSE}, "property": "n_clicks", "value": 1}]},
-        {"inputs": [[{"id": ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]]},
+        {"inputs": [{"id": ui_ids.APP_ERROR_CLOSE, "property": "children", "value": 1}]},
+        {"inputs": [{"id": {"id": ui_ids.APP_ERROR_CLOSE}, "property": "n_clicks", "value": 1}]},
+        {"inputs": [[{"id": ui_ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]]},
         {"outputs": {"id": "leurre", "property": "hidden"}},
-        {"outputs": {"id": ids.APP_ERROR, "property": "children"}},
-        {"outputs": [{"id": ids.APP_ERROR, "property": "hidden"}]},
+        {"outputs": {"id": ui_ids.APP_ERROR, "property": "children"}},
+        {"outputs": [{"id": ui_ids.APP_ERROR, "property": "hidden"}]},
         {"outputs": None},
-        {"state": [{"id": ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]},
+        {"state": [{"id": ui_ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": 1}]},
         {"state": None},
         {"changedPropIds": [["x"]]},
     ],
@@ -469,7 +469,7 @@ def test_json_nested_too_deep_is_refused_without_a_traceback(client: FlaskClient
     value: list = []
     for _ in range(security.MAX_JSON_DEPTH):
         value = [value]
-    body = _banner(inputs=[{"id": ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": value}])
+    body = _banner(inputs=[{"id": ui_ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": value}])
     with caplog.at_level(logging.INFO):
         assert _post(client, body) == 400
         raw = client.post("/_dash-update-component", data="[" * 5000 + "]" * 5000, content_type="application/json")

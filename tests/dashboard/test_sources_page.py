@@ -11,6 +11,7 @@ import dash
 import pytest
 
 from dashboard.app import create_app
+from dashboard.core import routes
 from dashboard.core.store import load_store
 from dashboard.settings import Settings
 from dashboard.ui.components import format_count
@@ -44,26 +45,26 @@ def real_page(built_data_dir: Path):
 
 
 def test_every_dataset_and_indicator_of_the_catalogue_has_an_entry_and_an_anchor(real_page):
-    tree, module, store = real_page
+    tree, _module, store = real_page
     text = text_of(tree)
     anchors = {component.id for component in components(tree) if isinstance(getattr(component, "id", None), str)}
     datasets = store.catalogue["datasets"]
     indicators = store.catalogue["indicators"]
     assert len(datasets) > 10 and len(indicators) > 30
     for dataset in datasets:
-        assert module.dataset_anchor(dataset["id"]) in anchors, dataset["id"]
+        assert routes.dataset_anchor(dataset["id"]) in anchors, dataset["id"]
         assert dataset["id"] in text
         assert dataset["publisher"] in text
         assert dataset["licence"] in text
     for indicator in indicators:
-        assert module.indicator_anchor(indicator["id"]) in anchors, indicator["id"]
+        assert routes.indicator_anchor(indicator["id"]) in anchors, indicator["id"]
         assert indicator["id"] in text
         assert indicator["label"] in text
         if not indicator["available"]:
             assert indicator["official_source"] in text, f"official source of {indicator['id']}"
     for section in ("jeux-de-donnees", "indicateurs", "typologie", "methodes", "chiffres-de-reference", "limites"):
         assert section in anchors
-    assert f"#{module.indicator_anchor('taux_pauvrete')}" in {
+    assert f"#{routes.indicator_anchor('taux_pauvrete')}" in {
         component.href for component in components(tree) if getattr(component, "href", None)
     }, "the limits section links to the approximated indicators"
 
@@ -80,10 +81,9 @@ def test_coverage_figures_of_the_last_build_are_shown(real_page):
         assert label.split(" ;")[0].split(" :")[0] in text
 
 
-def test_anchor_ids_are_safe_for_urls(real_page):
-    _tree, module, _store = real_page
-    assert module.dataset_anchor("decoupage-administratif-6.0.0") == "jeu-decoupage-administratif-6-0-0"
-    assert module.indicator_anchor("taux_pauvrete") == "indicateur-taux_pauvrete"
+def test_anchor_ids_are_safe_for_urls():
+    assert routes.dataset_anchor("decoupage-administratif-6.0.0") == "jeu-decoupage-administratif-6-0-0"
+    assert routes.indicator_anchor("taux_pauvrete") == "indicateur-taux_pauvrete"
 
 
 def test_unmatched_codes_are_listed_in_a_details_element(tmp_path: Path):

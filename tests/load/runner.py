@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dashboard.core import routes
 from tests.load import scenario
 from tests.load.server import REPO_ROOT, gunicorn
 
@@ -146,7 +147,7 @@ def _user(
                     status, content = client.fetch(request.method, request.path, request.body)
                     if status >= 400:
                         error = f"{status} {request.method} {request.path[:120]}: {content[:200]!r}"
-                    elif request.path == scenario.UPDATE_PATH and scenario.APP_ERROR_MARKER in content:
+                    elif request.path == routes.DASH_UPDATE and scenario.APP_ERROR_MARKER in content:
                         error = f"callback error banner for {request.label}"
                 except (OSError, http.client.HTTPException) as exception:
                     error = f"{type(exception).__name__} {request.method} {request.path[:120]}: {exception}"

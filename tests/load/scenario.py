@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-UPDATE_PATH = "/_dash-update-component"
+from dashboard.core import routes
+from dashboard.ui import ids as ui_ids
+
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 LOCATION_ID = "_pages_location"
 MAP_INDICATOR = ("carte-indicateur", "value")
-APP_ERROR_MARKER = b'"erreur-application"'  # a callback that failed (dashboard.server.security.callback_error)
+APP_ERROR_MARKER = f'"{ui_ids.APP_ERROR}"'.encode()  # a callback that failed (dashboard.server.security.callback_error)
 HOME = "/"
 OTHER_PAGES = (
     "/tableaux",
@@ -193,7 +195,7 @@ def initial_callbacks(site: Site, page: str) -> list[Request]:
         if not all(component in present for component in components) or not page_ids & set(components):
             continue
         changed = [f"{component}.{prop}" for component, prop in callback.inputs]
-        requests.append(Request(_label(callback), "POST", UPDATE_PATH, callback_body(callback, values, changed)))
+        requests.append(Request(_label(callback), "POST", routes.DASH_UPDATE, callback_body(callback, values, changed)))
     return requests
 
 
@@ -202,7 +204,7 @@ def page_load(site: Site, path: str) -> list[Request]:
         Request(f"GET {path.split('?')[0] if not path.startswith('/territoire/') else '/territoire/…'}", "GET", path),
         Request("GET /_dash-layout", "GET", "/_dash-layout"),
         Request("GET /_dash-dependencies", "GET", "/_dash-dependencies"),
-        Request("POST router", "POST", UPDATE_PATH, router_body(path)),
+        Request("POST router", "POST", routes.DASH_UPDATE, router_body(path)),
         *initial_callbacks(site, path),
     ]
 
@@ -213,7 +215,8 @@ def indicator_switch(site: Site, indicator: str) -> list[Request]:
     changed = f"{MAP_INDICATOR[0]}.{MAP_INDICATOR[1]}"
     fired = [callback for callback in site.callbacks if MAP_INDICATOR in callback.inputs]
     requests = [
-        Request(_label(callback), "POST", UPDATE_PATH, callback_body(callback, values, [changed])) for callback in fired
+        Request(_label(callback), "POST", routes.DASH_UPDATE, callback_body(callback, values, [changed]))
+        for callback in fired
     ]
     updated = {prop for callback in fired for prop in callback.output_props}
     for callback in site.callbacks:
@@ -223,7 +226,7 @@ def indicator_switch(site: Site, indicator: str) -> list[Request]:
         if chained:
             ids_changed = [f"{component}.{prop}" for component, prop in chained]
             requests.append(
-                Request(_label(callback), "POST", UPDATE_PATH, callback_body(callback, values, ids_changed))
+                Request(_label(callback), "POST", routes.DASH_UPDATE, callback_body(callback, values, ids_changed))
             )
     return requests
 
@@ -246,7 +249,7 @@ def discover(fetch: Fetch) -> Site:
     app_values = component_values(_json(fetch, "GET", "/_dash-layout"))
     page_values = {}
     for page in (HOME, *OTHER_PAGES):
-        routed = _json(fetch, "POST", UPDATE_PATH, router_body(page))
+        routed = _json(fetch, "POST", routes.DASH_UPDATE, router_body(page))
         page_values[page] = component_values(routed["response"]["_pages_content"]["children"])
     options = page_values[HOME].get((MAP_INDICATOR[0], "options")) or []
     indicators = [
@@ -262,7 +265,7 @@ def discover(fetch: Fetch) -> Site:
     site = Site(callbacks, app_values, page_values, indicators, [row["code"] for row in territories], epci_indicators)
     for code in site.epci_codes[:3]:  # fiche pages, for their initial callbacks
         path = f"/territoire/{code}"
-        routed = _json(fetch, "POST", UPDATE_PATH, router_body(path))
+        routed = _json(fetch, "POST", routes.DASH_UPDATE, router_body(path))
         site.page_values[path] = component_values(routed["response"]["_pages_content"]["children"])
     return site
 

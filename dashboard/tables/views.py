@@ -37,8 +37,9 @@ import pyogrio
 import shapely
 import xlsxwriter
 
+from dashboard.core.perimeter import APP_NAME, perimeter
 from dashboard.core.store import Store
-from dashboard.table_state import (
+from dashboard.tables.state import (
     BASE_COLUMNS,
     COVERAGE_PREFIX,
     LEVEL_COMMUNE,
@@ -332,6 +333,11 @@ def _threshold_text(threshold: Any, header: str) -> str:
     return f"{header} ≤ {number(threshold.maximum)}"
 
 
+def _all_of(region: str) -> str:
+    """« tous (Hauts-de-France) », or « tous » when the store does not name its région."""
+    return f"tous ({region})" if region else "tous"
+
+
 def _common_filters(store: Store, state: TableState, *, epci_filter: bool) -> list[tuple[str, str]]:
     departement_names = territory_names(store, "departement")
     epci_names = territory_names(store, "epci")
@@ -339,7 +345,7 @@ def _common_filters(store: Store, state: TableState, *, epci_filter: bool) -> li
         (
             "Départements",
             ", ".join(_departement_label(code, departement_names) for code in state.departements)
-            or "tous (Hauts-de-France)",
+            or _all_of(perimeter(store).name),
         )
     ]
     if epci_filter:
@@ -595,6 +601,7 @@ class ExportContext:
     exported_at: datetime
     permalink: str
     built_at: datetime | None = None
+    title: str = APP_NAME  # « Résidences sociales — <région> » (Perimeter.title)
     extra: dict[str, str] = field(default_factory=dict)
 
     def filter_rows(self, view: View) -> list[tuple[str, str]]:
@@ -746,7 +753,7 @@ def to_xlsx(view: View, context: ExportContext) -> bytes:
     )
     workbook.set_properties(
         {
-            "title": "Résidences sociales — Hauts-de-France",
+            "title": context.title,
             "comments": context.permalink,
             "created": context.exported_at,
         }
@@ -801,7 +808,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def metadata(view: View, context: ExportContext) -> dict[str, Any]:
     """Columns, sources and filters of a view, for the GeoJSON `metadata` member."""
     return {
-        "titre": "Résidences sociales — Hauts-de-France",
+        "titre": context.title,
         "colonnes": [
             {
                 "id": column.id,

@@ -14,11 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-#: Paths of the ranking page and of the method section of the sources page.
-RANKING_PATH = "/classement"
-METHOD_ANCHOR = "methode-besoins"
-METHOD_PATH = f"/sources#{METHOD_ANCHOR}"
-
 NORMALISATIONS = {
     "rang": "Rang centile parmi les EPCI de la région (0 = valeur la plus faible, 1 = la plus forte ; ex æquo au "
     "rang moyen).",

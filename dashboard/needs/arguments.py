@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard import maps, needs
 from dashboard.content import typo
+from dashboard.core import catalogue, formatting
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
-from dashboard.needs_store import Analysis, Value, lookup, region_code, source_of
+from dashboard.needs import model as needs
+from dashboard.needs.analysis import Analysis, Value, lookup, region_code, source_of
 
 #: Relative difference under which a comparison is not worth a sentence.
 THRESHOLD = 0.05
@@ -47,22 +49,22 @@ def reference_name(scope: str, departement_name: str) -> str:
 def places_text(value: float) -> str:
     """« environ 85 places », rounded to 5 places."""
     rounded = needs.round_places(abs(value))
-    return f"environ {maps.format_number(rounded)} place{'s' if rounded > 1 else ''}"
+    return f"environ {formatting.format_number(rounded)} place{'s' if rounded > 1 else ''}"
 
 
 def range_text(low: float, high: float) -> str:
     """« fourchette de 55 à 115 places » (absolute values, rounded to 5)."""
     ends = sorted(needs.round_places(abs(value)) for value in (low, high))
-    return f"fourchette de {maps.format_number(ends[0])} à {maps.format_number(ends[1])} places"
+    return f"fourchette de {formatting.format_number(ends[0])} à {formatting.format_number(ends[1])} places"
 
 
-def coverage_text(value: Value, straddles: bool) -> str:
+def coverage_text(value: Value, straddled_region: str) -> str:
     """What part of the territory a partial figure covers (empty when complete)."""
     if not value.partial or value.coverage is None:
         return ""
-    share = maps.format_percent(value.coverage)
-    if straddles:
-        text = f"partie Hauts-de-France du territoire seulement, {share} de sa population"
+    share = formatting.format_percent(value.coverage)
+    if straddled_region:
+        text = f"partie {straddled_region} du territoire seulement, {share} de sa population"
     else:
         text = f"couvre {share} de la population"
     if value.coverage < needs.SENTENCE_COVERAGE:
@@ -70,12 +72,12 @@ def coverage_text(value: Value, straddles: bool) -> str:
     return text
 
 
-def _figure(value: Value, entry: Mapping, straddles: bool, local: bool = True) -> str:
+def _figure(value: Value, entry: Mapping, straddled_region: str, local: bool = True) -> str:
     """« 5,2 %, Insee, Filosofi 2019 ; couvre 64 % de la population » (a reference value: number and coverage)."""
-    parts = [maps.format_value(value.value, entry)]
+    parts = [formatting.format_value(value.value, entry)]
     if local and value.source:
         parts.append(value.source)
-    notes = [text for text in (coverage_text(value, straddles), value.detail if local else "") if text]
+    notes = [text for text in (coverage_text(value, straddled_region), value.detail if local else "") if text]
     text = ", ".join(parts)
     return text + (" ; " + " ; ".join(notes) if notes else "")
 
@@ -85,10 +87,10 @@ def _direction(relative: float) -> str:
 
 
 def comparison(
-    store: Store, indicator: str, code: str, departement: tuple[str, str], straddles: bool, direction: int
+    store: Store, indicator: str, code: str, departement: tuple[str, str], straddled_region: str, direction: int
 ) -> Argument | None:
     """One sentence comparing the EPCI's figure with its département and the région (when they differ by 5 %)."""
-    entry = maps.indicator_entries(store).get(indicator)
+    entry = catalogue.indicator_entries(store).get(indicator)
     local = lookup(store, indicator, "epci", code)
     if entry is None or local.value is None:
         return None
@@ -103,7 +105,7 @@ def comparison(
     if not compared:
         return None
     label = str(entry.get("label", indicator))
-    subject = f"{label[0].lower()}{label[1:]} ({_figure(local, entry, straddles)})"
+    subject = f"{label[0].lower()}{label[1:]} ({_figure(local, entry, straddled_region)})"
     clauses = []
     for position, (relative, name, reference) in enumerate(compared):
         verb = _direction(relative)
@@ -144,11 +146,11 @@ def priority_argument(analysis: Analysis, code: str) -> Argument | None:
     position = "au-dessus" if row["need"] > analysis.mean_need else "au-dessous"
     order = needs.ORDERS[analysis.parameters.order].lower()
     text = (
-        f"Son indice de besoin ({maps.format_number(row['need'], 0)} sur 100) est {position} de la moyenne "
-        f"régionale pondérée par la population ({maps.format_number(analysis.mean_need, 0)}) : au "
+        f"Son indice de besoin ({formatting.format_number(row['need'], 0)} sur 100) est {position} de la moyenne "
+        f"régionale pondérée par la population ({formatting.format_number(analysis.mean_need, 0)}) : au "
         f"{analysis.reference.label.split(' (')[0]} ajusté à ce besoin, l'offre attendue serait de "
-        f"{maps.format_number(row['expected_rate'], 1)} places pour 10 000 habitants, contre "
-        f"{maps.format_number(row['supply_rate'], 1)} aujourd'hui (estimations)"
+        f"{formatting.format_number(row['expected_rate'], 1)} places pour 10 000 habitants, contre "
+        f"{formatting.format_number(row['supply_rate'], 1)} aujourd'hui (estimations)"
     )
     rounded = needs.round_places(row["shortfall_places"])
     if rounded > 0:
@@ -158,7 +160,7 @@ def priority_argument(analysis: Analysis, code: str) -> Argument | None:
     else:
         text += " ; l'offre correspond à cette attente."
     text += (
-        f" Rang {maps.ordinal(int(row['rank']))} sur {analysis.ranked} EPCI ({order}) ; "
+        f" Rang {formatting.ordinal(int(row['rank']))} sur {analysis.ranked} EPCI ({order}) ; "
         f"{robustness_text(row, analysis.draws)}."
     )
     return Argument(typo(text), rounded > 0)
@@ -167,13 +169,15 @@ def priority_argument(analysis: Analysis, code: str) -> Argument | None:
 def robustness_text(row: Mapping[str, float], draws: int) -> str:
     """« dans les 10 premiers pour 100 % des 500 tirages » (only said so when the 95th percentile is within)."""
     low, high = int(row["rank_low"]), int(row["rank_high"])
-    interval = f"rang entre le {maps.ordinal(low)} et le {maps.ordinal(high)} pour 90\u202f% des {draws} tirages"
+    interval = (
+        f"rang entre le {formatting.ordinal(low)} et le {formatting.ordinal(high)} pour 90\u202f% des {draws} tirages"
+    )
     share = row.get("top_share")
     if needs.robust_top(row["rank_high"]):
-        return f"{interval} : dans les {needs.TOP} premiers pour {maps.format_percent(share)} des tirages"
+        return f"{interval} : dans les {needs.TOP} premiers pour {formatting.format_percent(share)} des tirages"
     if share and share > 0:
         return (
-            f"{interval} ; dans les {needs.TOP} premiers pour {maps.format_percent(share)} des tirages "
+            f"{interval} ; dans les {needs.TOP} premiers pour {formatting.format_percent(share)} des tirages "
             "seulement : son rang dépend des réglages"
         )
     return interval
@@ -183,7 +187,7 @@ def territory_arguments(
     store: Store, analysis: Analysis, code: str, departement: tuple[str, str], accelerated: str | None
 ) -> tuple[Argument, ...]:
     """Priority, gap, then one comparison per indicator of the index and of the supply."""
-    straddles = bool(analysis.inputs.territories.at[code, "straddles"])
+    straddled_region = perimeter(store).name if analysis.inputs.territories.at[code, "straddles"] else ""
     items = [priority_argument(analysis, code), gap_argument(analysis, code)]
     if analysis.table.at[code, "supply_places"] == 0:
         source = source_of(store, "nb_residence_sociale")
@@ -191,8 +195,8 @@ def territory_arguments(
     if accelerated:
         items.append(Argument(typo(accelerated), True))
     indicators = [component.indicator for component in analysis.components] + list(CONTEXT_INDICATORS)
-    entries = maps.indicator_entries(store)
+    entries = catalogue.indicator_entries(store)
     for indicator in dict.fromkeys(indicators):
         direction = int(entries.get(indicator, {}).get("direction") or 0)
-        items.append(comparison(store, indicator, code, departement, straddles, direction))
+        items.append(comparison(store, indicator, code, departement, straddled_region, direction))
     return tuple(item for item in items if item is not None)

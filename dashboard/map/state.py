@@ -18,8 +18,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from dashboard import maps, needs, needs_state, needs_store
+from dashboard.core import catalogue
+from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_EPCI, LEVELS
 from dashboard.core.store import Store
+from dashboard.map import view as maps
+from dashboard.needs import analysis as needs_store
+from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
 
 PARAM_INDICATOR = "indicateur"
 PARAM_LEVEL = "niveau"
@@ -56,7 +61,7 @@ class MapChoices:
 @dataclass(frozen=True)
 class MapState:
     indicator: str | None
-    level: str = maps.LEVEL_EPCI
+    level: str = LEVEL_EPCI
     scheme: str = maps.SCHEME_QUANTILES
     classes: int = maps.DEFAULT_CLASSES
     reference: str = maps.REFERENCE_AUTO
@@ -67,11 +72,11 @@ class MapState:
 
 
 def choices_from_store(store: Store) -> MapChoices:
-    entries = maps.indicator_entries(store)
+    entries = catalogue.indicator_entries(store)
     typology = store.catalogue.get("residence_types", {})
-    available = tuple(maps.available_indicators(store))
+    available = tuple(catalogue.available_indicators(store))
     # The needs score (pseudo-indicator, EPCI level) comes last: computed from the store's indicators.
-    if maps.LEVEL_EPCI in store.display and any(candidate.indicator in available for candidate in needs.CANDIDATES):
+    if LEVEL_EPCI in store.display and any(candidate.indicator in available for candidate in needs.CANDIDATES):
         available += (needs_store.SCORE_INDICATOR,)
     return MapChoices(
         indicators=available,
@@ -81,8 +86,8 @@ def choices_from_store(store: Store) -> MapChoices:
         labels={key: entry.get("label", key) for key, entry in entries.items()}
         | {needs_store.SCORE_INDICATOR: needs_store.SCORE_LABEL},
         layers=tuple(maps.layer_types(store)),
-        default_layers=tuple(typology.get(maps.FAMILY_RESIDENCE, [])),
-        codes={level: frozenset(store.display[level].codes) for level in maps.LEVELS if level in store.display},
+        default_layers=tuple(typology.get(FAMILY_RESIDENCE, [])),
+        codes={level: frozenset(store.display[level].codes) for level in LEVELS if level in store.display},
     )
 
 
@@ -123,7 +128,7 @@ def parse_state(query: Mapping[str, str | Sequence[str]], choices: MapChoices) -
 
     level = values.get(PARAM_LEVEL)
     if level is not None:
-        if level in maps.LEVELS:
+        if level in LEVELS:
             state = replace(state, level=level)
         else:
             notices.append(f"Niveau « {level} » inconnu : la carte est affichée par EPCI.")

@@ -21,7 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from dashboard import needs, needs_store
+from dashboard.needs import analysis as needs_store
+from dashboard.needs import model as needs
 
 PARAM_WEIGHTS = "poids"
 PARAM_NORMALISATION = "normalisation"

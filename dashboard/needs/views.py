@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 from dash import html
 
-from dashboard import maps, needs
-from dashboard.arguments import places_text
 from dashboard.content import typo
+from dashboard.core import formatting, routes
 from dashboard.core.store import Store
-from dashboard.needs_state import INDEX_PARAMS, NeedsState, format_weight, serialise_needs
-from dashboard.needs_store import (
+from dashboard.map import view as maps
+from dashboard.needs import model as needs
+from dashboard.needs.analysis import (
     LEVEL_EPCI,
     SCORE_INDICATOR,
     SCORE_LABEL,
@@ -29,6 +29,8 @@ from dashboard.needs_store import (
     masked_values,
     needs_inputs,
 )
+from dashboard.needs.arguments import places_text
+from dashboard.needs.state import INDEX_PARAMS, NeedsState, format_weight, serialise_needs
 
 COMPONENT_COLOURS = ("#000091", "#6a6af4", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#0072B2")
 COMPONENT_COLOURS += ("#999999", "#F0E442", "#882255", "#44AA99", "#117733", "#AA4499")
@@ -67,7 +69,7 @@ def table(caption: str | None, head: Sequence[str], rows: list, numeric: Sequenc
 
 
 def number(value: float | None, decimals: int = 1) -> str:
-    return maps.format_number(value, decimals) if value is not None and np.isfinite(value) else "–"
+    return formatting.format_number(value, decimals) if value is not None and np.isfinite(value) else "–"
 
 
 def signed_places(value: float) -> str:
@@ -75,7 +77,7 @@ def signed_places(value: float) -> str:
     if not np.isfinite(value):
         return "–"
     rounded = needs.round_places(value)
-    text = maps.format_number(abs(rounded))
+    text = formatting.format_number(abs(rounded))
     return f"+{text}" if rounded > 0 else (f"−{text}" if rounded < 0 else "0")
 
 
@@ -124,7 +126,7 @@ def need_supply_figure(
         texts = (
             part["name"].astype(str)
             if name == "Ce territoire"
-            else part["rank"].map(lambda rank: maps.format_number(rank) if np.isfinite(rank) else "")
+            else part["rank"].map(lambda rank: formatting.format_number(rank) if np.isfinite(rank) else "")
         )
         data.append(
             {
@@ -250,8 +252,8 @@ def need_supply_caption(analysis: Analysis) -> str:
     beyond = (
         " Hors du cadre, à droite : "
         + " ; ".join(
-            f"{row['name']} ({maps.format_number(row['supply_rate'], 1)} places pour 10 000 habitants, indice "
-            f"{maps.format_number(row['need'], 0)})"
+            f"{row['name']} ({formatting.format_number(row['supply_rate'], 1)} places pour 10 000 habitants, indice "
+            f"{formatting.format_number(row['need'], 0)})"
             for _, row in outside.iterrows()
         )
         + "."
@@ -261,7 +263,7 @@ def need_supply_caption(analysis: Analysis) -> str:
     return typo(
         f"Chaque point est un EPCI (taille selon la population). Ligne verticale : {reference.label} ; ligne "
         f"horizontale : indice de besoin moyen de la région pondéré par la population "
-        f"({maps.format_number(analysis.mean_need, 0)}). En haut à gauche, les territoires au besoin au-dessus "
+        f"({formatting.format_number(analysis.mean_need, 0)}). En haut à gauche, les territoires au besoin au-dessus "
         f"de la moyenne et à l'offre sous la référence. Offre et indice sont des estimations.{beyond}"
     )
 
@@ -323,9 +325,9 @@ def places_computation_table(supply: Supply) -> html.Div:
             [
                 html.Th(family.label, scope="row"),
                 html.Td(typo(f"{family.figure_label} (fin 2021)")),
-                html.Td(maps.format_number(family.places), className="cell-number"),
+                html.Td(formatting.format_number(family.places), className="cell-number"),
                 html.Td(", ".join(family.type_labels)),
-                html.Td(maps.format_number(family.establishments), className="cell-number"),
+                html.Td(formatting.format_number(family.establishments), className="cell-number"),
                 html.Td(number(family.per_establishment), className="cell-number"),
             ]
         )
@@ -347,7 +349,7 @@ def spread_text(supply: Supply) -> str:
         f"Dispersion des tailles : les moyennes par famille vont de "
         f"{number(min(f.per_establishment for f in supply.families))} à "
         f"{number(max(f.per_establishment for f in supply.families))} places par établissement ; leur écart type "
-        f"pondéré vaut {maps.format_percent(supply.spread)} de la moyenne. Faute de capacités publiées par "
+        f"pondéré vaut {formatting.format_percent(supply.spread)} de la moyenne. Faute de capacités publiées par "
         f"établissement, chaque fourchette refait le calcul avec des tailles d'établissement multipliées par "
         f"{number(1 - supply.spread, 2)} et {number(1 + supply.spread, 2)}."
     )
@@ -357,7 +359,7 @@ def approximate_places(places: float) -> str:
     """« ≈ 2 055 » (rounded to 5), « 0 » when there is no establishment."""
     if not np.isfinite(places):
         return "–"
-    return "0" if places == 0 else f"≈ {maps.format_number(needs.round_places(places))}"
+    return "0" if places == 0 else f"≈ {formatting.format_number(needs.round_places(places))}"
 
 
 def gap_with_range(gap: float, low: float, high: float) -> list:
@@ -430,17 +432,17 @@ def top_explanation(analysis: Analysis, code: str) -> str | None:
     if not (np.isfinite(row["rank"]) and row["rank"] <= needs.TOP):
         return None
     name = analysis.reference.label.split(" (")[0]
-    expected = maps.format_number(row["expected_rate"], 1)
-    need = f"{maps.format_number(row['need'], 0)}, moyenne régionale {maps.format_number(analysis.mean_need, 0)}"
+    expected = formatting.format_number(row["expected_rate"], 1)
+    need = f"{formatting.format_number(row['need'], 0)}, moyenne régionale {formatting.format_number(analysis.mean_need, 0)}"
     if needs.round_places(row["gap_places"]) < 0:
         return typo(
             f"Au {name}, son offre dépasse la référence ({places_text(row['gap_places'])} de plus) ; mais son indice "
             f"de besoin ({need}) porte l'offre attendue à {expected} places pour 10 000 habitants."
         )
     if row["need"] <= analysis.mean_need:
-        population = maps.format_number(analysis.inputs.territories.at[code, "population"])
+        population = formatting.format_number(analysis.inputs.territories.at[code, "population"])
         return typo(
-            f"Besoin sous la moyenne ({need}), mais {maps.format_number(row['supply_rate'], 1)} place(s) pour "
+            f"Besoin sous la moyenne ({need}), mais {formatting.format_number(row['supply_rate'], 1)} place(s) pour "
             f"10 000 habitants pour {population} habitants : même ajustée à ce besoin, l'offre attendue "
             f"({expected} pour 10 000) laisse {places_text(row['shortfall_places'])} manquantes."
         )
@@ -453,7 +455,7 @@ def robustness_cell(row: Mapping[str, float], count: int) -> str:
         return "non classé"
     share = row.get("top_share")
     if share and share > 0:
-        return f"top {needs.TOP} : {maps.format_percent(share)} des tirages"
+        return f"top {needs.TOP} : {formatting.format_percent(share)} des tirages"
     if row["rank_high"] - row["rank_low"] <= max(3, count // 20):
         return "rang stable"
     return "rang sensible aux réglages"
@@ -497,7 +499,7 @@ def index_entry(inputs: NeedsInputs, parameters: Parameters) -> dict:
         "note": "Calculé par EPCI seulement, avec les poids de l'adresse ; une valeur manquante ou couvrant moins de "
         "80 % de la population est écartée (voir la fiche du territoire). Réglages sur la page Classement.",
         "levels": [LEVEL_EPCI],
-        "settings_href": f"/classement{serialise_needs(state, only=INDEX_PARAMS)}",
+        "settings_href": routes.RANKING + f"{serialise_needs(state, only=INDEX_PARAMS)}",
     }
 
 

@@ -6,7 +6,7 @@ by « : » and list items by « , »:
 - `carte:<indicator>[:<level>[:<scheme>[:<classes>[:<reference>]]]]`: map of an indicator (EPCI by
   default, quantiles, 5 classes, sequential palette: trailing defaults are left out); the need index
   with other weights than the defaults is `carte:score_besoin:epci:quantiles:5:auto:<weights>`;
-- `classement:<N>[:<weights>]`: the N first EPCI of the priority ranking (`dashboard.needs_store`, national
+- `classement:<N>[:<weights>]`: the N first EPCI of the priority ranking (`dashboard.needs.analysis`, national
   reference, default weights unless given, written like the ranking page's `poids`:
   `part_minima_sociaux_2019:2,loyer_appartement:1`, indicators left out weigh 0 — the weights come last
   because they contain « : »);
@@ -22,17 +22,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
 
-from dashboard import fiche, map_state, maps, needs, needs_state, needs_store, needs_views
-from dashboard.arguments import Argument
+from dashboard.core import catalogue, formatting, routes
+from dashboard.core.levels import LEVEL_BY, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_REGION, LEVELS
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
+from dashboard.map import state as map_state
+from dashboard.map import view as maps
+from dashboard.needs import analysis as needs_store
+from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
+from dashboard.needs import views as needs_views
+from dashboard.needs.arguments import Argument
+from dashboard.territory import fiche
 
-PRESENTATION_PATH = "/presentation"
 PARAM_DECK = "d"
 PARAM_ADD = "ajouter"
 PARAM_VIEW = "vue"
@@ -83,7 +91,7 @@ class SlideSpec:
 
     kind: str
     indicator: str | None = None
-    level: str = maps.LEVEL_EPCI
+    level: str = LEVEL_EPCI
     scheme: str = maps.SCHEME_QUANTILES
     classes: int = maps.DEFAULT_CLASSES
     reference: str = maps.REFERENCE_AUTO
@@ -114,22 +122,20 @@ class DeckChoices:
     def epci_indicators(self) -> tuple[str, ...]:
         """Indicators with values per EPCI (the need index, computed, is not one of them)."""
         return tuple(
-            key
-            for key, levels in self.levels.items()
-            if maps.LEVEL_EPCI in levels and key != needs_store.SCORE_INDICATOR
+            key for key, levels in self.levels.items() if LEVEL_EPCI in levels and key != needs_store.SCORE_INDICATOR
         )
 
 
 def choices_from_store(store: Store) -> DeckChoices:
-    entries = maps.indicator_entries(store)
-    epcis = store.display[maps.LEVEL_EPCI].features if maps.LEVEL_EPCI in store.display else None
-    available = maps.available_indicators(store)
-    levels = {key: tuple(maps.indicator_levels(store, key)) for key in available}
-    # The need index (dashboard.needs) can be mapped by EPCI, like on the map page.
+    entries = catalogue.indicator_entries(store)
+    epcis = store.display[LEVEL_EPCI].features if LEVEL_EPCI in store.display else None
+    available = catalogue.available_indicators(store)
+    mapped_at = {key: tuple(catalogue.indicator_levels(store, key)) for key in available}
+    # The need index (dashboard.needs.model) can be mapped by EPCI, like on the map page.
     if epcis is not None and any(candidate.indicator in available for candidate in needs.CANDIDATES):
-        levels[needs_store.SCORE_INDICATOR] = (maps.LEVEL_EPCI,)
+        mapped_at[needs_store.SCORE_INDICATOR] = (LEVEL_EPCI,)
     return DeckChoices(
-        levels=levels,
+        levels=mapped_at,
         labels={key: entry.get("label", key) for key, entry in entries.items()}
         | {needs_store.SCORE_INDICATOR: needs_store.SCORE_LABEL},
         unavailable={
@@ -146,7 +152,7 @@ def slide_token(spec: SlideSpec) -> str:
     """The compact text of one slide (trailing default fields of a map are left out)."""
     if spec.kind == KIND_MAP:
         fields = [spec.indicator or "", spec.level, spec.scheme, str(spec.classes), spec.reference]
-        defaults = [None, maps.LEVEL_EPCI, maps.SCHEME_QUANTILES, str(maps.DEFAULT_CLASSES), maps.REFERENCE_AUTO]
+        defaults = [None, LEVEL_EPCI, maps.SCHEME_QUANTILES, str(maps.DEFAULT_CLASSES), maps.REFERENCE_AUTO]
         if spec.weights:  # the needs score with chosen weights: every field, then the weights
             return FIELD_SEPARATOR.join([KIND_MAP, *fields, needs.weights_text(spec.weights)])
         while len(fields) > 1 and fields[-1] == defaults[len(fields) - 1]:
@@ -180,7 +186,7 @@ def deck_query(slides: Sequence[SlideSpec], **extra: str) -> str:
 
 
 def deck_href(slides: Sequence[SlideSpec], **extra: str) -> str:
-    return PRESENTATION_PATH + deck_query(slides, **extra)
+    return routes.PRESENTATION + deck_query(slides, **extra)
 
 
 def ranking_spec(weights: Iterable[tuple[str, float]], top: int = DEFAULT_TOP) -> SlideSpec:
@@ -191,7 +197,7 @@ def ranking_spec(weights: Iterable[tuple[str, float]], top: int = DEFAULT_TOP) -
 
 def add_href(spec: SlideSpec) -> str:
     """Link of an « ajouter à la présentation » button (presentation.js prepends the deck in progress)."""
-    return f"{PRESENTATION_PATH}?{PARAM_ADD}={quote(slide_token(spec), safe=URL_SAFE)}"
+    return f"{routes.PRESENTATION}?{PARAM_ADD}={quote(slide_token(spec), safe=URL_SAFE)}"
 
 
 # --- Decoding and validation -------------------------------------------------------------------------------
@@ -225,13 +231,11 @@ def _parse_map(fields: list[str], choices: DeckChoices, notes: list[str]) -> Sli
     levels = choices.levels[indicator]
     if not levels:
         raise SlideError(f"l'indicateur « {_label(choices, indicator)} » n'a de valeur à aucun niveau de carte")
-    level = fields[1] if len(fields) > 1 and fields[1] else maps.LEVEL_EPCI
-    if level not in maps.LEVELS:
+    level = fields[1] if len(fields) > 1 and fields[1] else LEVEL_EPCI
+    if level not in LEVELS:
         raise SlideError(f"niveau « {level} » inconnu (epci, commune ou departement)")
     if level not in levels:
-        notes.append(
-            f"« {_label(choices, indicator)} » n'existe pas {maps.LEVEL_BY[level]} : carte {maps.LEVEL_BY[levels[0]]}"
-        )
+        notes.append(f"« {_label(choices, indicator)} » n'existe pas {LEVEL_BY[level]} : carte {LEVEL_BY[levels[0]]}")
         level = levels[0]
     scheme = fields[2] if len(fields) > 2 and fields[2] else maps.SCHEME_QUANTILES
     if scheme not in maps.SCHEMES:
@@ -512,9 +516,9 @@ class SlideFigure:
 def value_parts(value: float | None, entry: Mapping[str, Any]) -> tuple[str, str]:
     """(« 1,77 », « établissement pour 10 000 hab. »), or (« donnée non disponible », « »)."""
     if value is None or not math.isfinite(value):
-        return maps.MISSING_LABEL, ""
-    unit = maps.unit_for(value, entry.get("unit") or "")
-    return maps.format_number(value, maps.value_decimals(entry)), unit
+        return formatting.MISSING_LABEL, ""
+    unit = formatting.unit_for(value, entry.get("unit") or "")
+    return formatting.format_number(value, formatting.value_decimals(entry)), unit
 
 
 @dataclass(frozen=True)
@@ -534,6 +538,8 @@ class Slide:
     arguments: tuple[Argument, ...] = ()
     territories: tuple[str, ...] = ()
     comparison: tuple[ComparisonRow, ...] = ()
+    #: The région of the data (its name), for the lines that name it.
+    region: str = ""
     #: Why the slide could not be built (set by the page when the data does not allow it), else "".
     error: str = ""
 
@@ -556,9 +562,9 @@ def _split(text: str) -> list[str]:
 
 def indicator_source(store: Store, indicator: str, level: str) -> tuple[list[str], list[str]]:
     """Source citations and vintages of an indicator's values at a level (the région's when none)."""
-    rows = maps.rows_of(store, indicator, level)
+    rows = catalogue.rows_of(store, indicator, level)
     if rows.empty:
-        rows = maps.rows_of(store, indicator, maps.LEVEL_REGION)
+        rows = catalogue.rows_of(store, indicator, LEVEL_REGION)
     sources = [item for value in rows["source"].dropna().unique() for item in _split(value)] if len(rows) else []
     vintages = [item for value in rows["vintage"].dropna().unique() for item in _split(value)] if len(rows) else []
     return sources, vintages
@@ -571,7 +577,7 @@ def territory_source(store: Store) -> list[str]:
 
 
 def _entry(store: Store, indicator: str) -> dict[str, Any]:
-    return maps.indicator_entries(store).get(indicator, {"id": indicator, "label": indicator, "unit": ""})
+    return catalogue.indicator_entries(store).get(indicator, {"id": indicator, "label": indicator, "unit": ""})
 
 
 def map_slide(store: Store, spec: SlideSpec) -> Slide:
@@ -588,9 +594,10 @@ def map_slide(store: Store, spec: SlideSpec) -> Slide:
     else:
         sources, vintages = indicator_source(store, spec.indicator, spec.level)
     unit = entry.get("unit") or ""
-    subtitle = f"{maps.LEVELS[spec.level]} des Hauts-de-France" + (f" — en {unit}" if unit else "")
+    region = perimeter(store)
+    subtitle = f"{LEVELS[spec.level]} {region.of_name}" + (f" — en {unit}" if unit else "")
     if view.values is not None and view.values.region_value is not None:
-        subtitle += f" — Hauts-de-France : {maps.format_value(view.values.region_value, entry)}"
+        subtitle += f" — {region.name} : {formatting.format_value(view.values.region_value, entry)}"
     notes = (
         tuple(view.legend.notes) if view.legend else ((view.unavailable_message,) if view.unavailable_message else ())
     )
@@ -598,7 +605,7 @@ def map_slide(store: Store, spec: SlideSpec) -> Slide:
         notes = (str(entry["definition"]), *notes)
     return Slide(
         spec=spec,
-        title=f"{entry.get('label', spec.indicator)} {maps.LEVEL_BY[spec.level]}",
+        title=f"{entry.get('label', spec.indicator)} {LEVEL_BY[spec.level]}",
         subtitle=subtitle,
         sources=_unique(sources),
         vintages=_unique(vintages),
@@ -611,16 +618,16 @@ def interval_text(low: float, high: float) -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
         return "–"
     low, high = int(low), int(high)
-    return maps.ordinal(low) if low == high else f"{maps.ordinal(low)} à {maps.ordinal(high)}"
+    return formatting.ordinal(low) if low == high else f"{formatting.ordinal(low)} à {formatting.ordinal(high)}"
 
 
 def score_sources(store: Store, indicators: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     sources: list[str] = []
     vintages: list[str] = []
     for indicator in indicators:
-        found, found_vintages = indicator_source(store, indicator, maps.LEVEL_EPCI)
+        found, found_vintages = indicator_source(store, indicator, LEVEL_EPCI)
         if not found:
-            found, found_vintages = indicator_source(store, indicator, maps.LEVEL_DEPARTEMENT)
+            found, found_vintages = indicator_source(store, indicator, LEVEL_DEPARTEMENT)
         sources += found
         vintages += found_vintages
     return _unique(sources), _unique(vintages)
@@ -638,8 +645,8 @@ def ranking_slide(store: Store, spec: SlideSpec) -> Slide:
             name=str(row.name),
             shortfall=float(row.shortfall_places),
             shortfall_text=needs_views.signed_places(row.shortfall_places),
-            need_text=maps.format_number(float(row.need), 0),
-            supply_text=maps.format_number(float(row.supply_rate), 1),
+            need_text=formatting.format_number(float(row.need), 0),
+            supply_text=formatting.format_number(float(row.supply_rate), 1),
             interval=interval_text(row.rank_low, row.rank_high),
             missing=int(row.n_missing),
             solid=needs.robust_top(row.rank_high),
@@ -647,14 +654,14 @@ def ranking_slide(store: Store, spec: SlideSpec) -> Slide:
         for code, row in zip(codes[: spec.top], table.loc[codes[: spec.top]].itertuples(), strict=True)
     )
     sources, vintages = score_sources(store, [c.indicator for c in analysis.components])
-    supply_sources, supply_vintages = indicator_source(store, needs_store.SUPPLY_INDICATOR, maps.LEVEL_EPCI)
+    supply_sources, supply_vintages = indicator_source(store, needs_store.SUPPLY_INDICATOR, LEVEL_EPCI)
     chosen = " choisis" if spec.weights else " par défaut"
     used = ", ".join(
         f"{analysis.inputs.label(c.indicator)} ({needs_state.format_weight(c.weight)})" for c in analysis.components
     )
     notes = [
         f"Estimation. Priorité = places manquantes par rapport à l'offre attendue : {analysis.reference.label}, "
-        f"ajusté à l'indice de besoin (moyenne régionale {maps.format_number(analysis.mean_need, 0)}). Places "
+        f"ajusté à l'indice de besoin (moyenne régionale {formatting.format_number(analysis.mean_need, 0)}). Places "
         f"arrondies à 5. Indice de besoin (poids{chosen}) : {used}.",
         f"Rang pour 90 % des {analysis.draws} tirages (poids, couverture partielle et taille des établissements "
         f"perturbés) ; ✓ = dans les {needs.TOP} premiers pour au moins 95 % des tirages.",
@@ -668,7 +675,7 @@ def ranking_slide(store: Store, spec: SlideSpec) -> Slide:
     return Slide(
         spec=spec,
         title=f"Où manque-t-il le plus de places ? Les {spec.top} premiers EPCI",
-        subtitle=f"Places manquantes au regard du besoin (estimation) — {analysis.ranked} EPCI des Hauts-de-France",
+        subtitle=f"Places manquantes au regard du besoin (estimation) — {analysis.ranked} EPCI {perimeter(store).of_name}",
         sources=_unique([*sources, *supply_sources]),
         vintages=_unique([*vintages, *supply_vintages]),
         notes=tuple(notes),
@@ -681,7 +688,7 @@ def _value(store: Store, indicator: str, level: str, code: str) -> float | None:
 
 
 def region_value(store: Store, indicator: str) -> float | None:
-    return _value(store, indicator, maps.LEVEL_REGION, maps.REGION_CODE)
+    return _value(store, indicator, LEVEL_REGION, perimeter(store).code)
 
 
 def slide_arguments(arguments: Sequence[Argument]) -> tuple[Argument, ...]:
@@ -694,20 +701,20 @@ def slide_arguments(arguments: Sequence[Argument]) -> tuple[Argument, ...]:
 
 
 def territory_slide(store: Store, spec: SlideSpec) -> Slide:
-    """An EPCI's key figures, priority and arguments (dashboard.fiche, default parameters)."""
+    """An EPCI's key figures, priority and arguments (dashboard.territory.fiche, default parameters)."""
     code = spec.code or ""
     data = fiche.fiche_data(store, code, needs_state.default_state())
     figures = []
     sources = territory_source(store)
     vintages: list[str] = []
     for indicator in TERRITORY_FIGURES:
-        if maps.LEVEL_EPCI not in maps.indicator_levels(store, indicator):
+        if LEVEL_EPCI not in catalogue.indicator_levels(store, indicator):
             continue
-        figure = maps.indicator_figure(store, indicator, maps.LEVEL_EPCI, code)
+        figure = maps.indicator_figure(store, indicator, LEVEL_EPCI, code)
         if figure is not None:
-            number, unit = value_parts(_value(store, indicator, maps.LEVEL_EPCI, code), _entry(store, indicator))
+            number, unit = value_parts(_value(store, indicator, LEVEL_EPCI, code), _entry(store, indicator))
             figures.append(SlideFigure(figure.label, number, unit, figure.detail))
-            found, found_vintages = indicator_source(store, indicator, maps.LEVEL_EPCI)
+            found, found_vintages = indicator_source(store, indicator, LEVEL_EPCI)
             sources += found
             vintages += found_vintages
     if data is None:  # not an EPCI of the région (the spec was validated, so only with another store)
@@ -717,14 +724,16 @@ def territory_slide(store: Store, spec: SlideSpec) -> Slide:
     row = data.row
     if pd.notna(row["rank"]):
         score_text = (
-            f"Priorité (estimation) : {maps.ordinal(int(row['rank']))} sur {data.analysis.ranked} EPCI — "
+            f"Priorité (estimation) : {formatting.ordinal(int(row['rank']))} sur {data.analysis.ranked} EPCI — "
             f"{needs_views.signed_places(row['shortfall_places'])} places au regard du besoin "
             f"(rang {interval_text(row['rank_low'], row['rank_high'])} pour 90 % des tirages) ; indice de besoin "
-            f"{maps.format_number(float(row['need']), 0)} sur 100, offre "
-            f"{maps.format_number(float(row['supply_rate']), 1)} places pour 10 000 habitants"
+            f"{formatting.format_number(float(row['need']), 0)} sur 100, offre "
+            f"{formatting.format_number(float(row['supply_rate']), 1)} places pour 10 000 habitants"
         )
     more_sources, more_vintages = score_sources(store, [c.indicator for c in data.analysis.components])
-    population = maps.format_number(ident.population) if ident.population is not None else maps.MISSING_LABEL
+    population = (
+        formatting.format_number(ident.population) if ident.population is not None else formatting.MISSING_LABEL
+    )
     return Slide(
         spec=spec,
         title=ident.name,
@@ -742,16 +751,16 @@ def territory_slide(store: Store, spec: SlideSpec) -> Slide:
 
 
 def comparison_slide(store: Store, spec: SlideSpec) -> Slide:
-    names = [maps.territory_row(store, maps.LEVEL_EPCI, code) for code in spec.codes]
+    names = [maps.territory_row(store, LEVEL_EPCI, code) for code in spec.codes]
     territories = tuple(str(row["name"]) if row else code for row, code in zip(names, spec.codes, strict=True))
     rows = []
     sources: list[str] = []
     vintages: list[str] = []
     for indicator in spec.indicators:
         entry = _entry(store, indicator)
-        values = tuple(_value(store, indicator, maps.LEVEL_EPCI, code) for code in spec.codes)
+        values = tuple(_value(store, indicator, LEVEL_EPCI, code) for code in spec.codes)
         region = region_value(store, indicator)
-        found, found_vintages = indicator_source(store, indicator, maps.LEVEL_EPCI)
+        found, found_vintages = indicator_source(store, indicator, LEVEL_EPCI)
         sources += found
         vintages += found_vintages
         note = "approximation" if entry.get("approximation") else ""
@@ -773,7 +782,9 @@ def comparison_slide(store: Store, spec: SlideSpec) -> Slide:
         title="Comparaison : " + " / ".join(territories)
         if len(territories) <= 2
         else f"Comparaison de {len(territories)} EPCI",
-        subtitle=", ".join(territories) if len(territories) > 2 else "EPCI des Hauts-de-France et valeur régionale",
+        subtitle=", ".join(territories)
+        if len(territories) > 2
+        else f"EPCI {perimeter(store).of_name} et valeur régionale",
         sources=_unique(sources),
         vintages=_unique(vintages),
         notes=("Approximation : moyenne des communes pondérée par les personnes des ménages fiscaux.",)
@@ -793,7 +804,7 @@ BUILDERS = {
 
 
 def build_slide(store: Store, spec: SlideSpec) -> Slide:
-    return BUILDERS[spec.kind](store, spec)
+    return replace(BUILDERS[spec.kind](store, spec), region=perimeter(store).name)
 
 
 def build_deck(store: Store, slides: Iterable[SlideSpec]) -> list[Slide]:
@@ -803,7 +814,7 @@ def build_deck(store: Store, slides: Iterable[SlideSpec]) -> list[Slide]:
 def describe(spec: SlideSpec, choices: DeckChoices) -> str:
     """A short French description of a slide, for the editor's list."""
     if spec.kind == KIND_MAP:
-        return f"Carte : {_label(choices, spec.indicator or '')} {maps.LEVEL_BY[spec.level]}"
+        return f"Carte : {_label(choices, spec.indicator or '')} {LEVEL_BY[spec.level]}"
     if spec.kind == KIND_RANKING:
         return f"Classement : {spec.top} premiers EPCI par places manquantes au regard du besoin" + (
             " (pondérations choisies)" if spec.weights else ""

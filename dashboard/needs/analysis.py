@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import maps, needs
+from dashboard.core import catalogue, formatting
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
+from dashboard.needs import model as needs
 
 LEVEL_EPCI = "epci"
 LEVEL_DEPARTEMENT = "departement"
@@ -67,7 +69,7 @@ def _says_vintage(source: str, vintage: str) -> bool:
 def source_of(store: Store, indicator: str, level: str = LEVEL_EPCI) -> str:
     """« source (vintage) » of an indicator at a level (or at the département level when inherited)."""
     for where in (level, LEVEL_DEPARTEMENT, LEVEL_REGION):
-        rows = maps.rows_of(store, indicator, where)
+        rows = catalogue.rows_of(store, indicator, where)
         source = _first_text(rows["source"].to_numpy()) if "source" in rows else ""
         if source:
             vintage = _first_text(rows["vintage"].to_numpy()) if "vintage" in rows else ""
@@ -77,7 +79,7 @@ def source_of(store: Store, indicator: str, level: str = LEVEL_EPCI) -> str:
 
 def lookup(store: Store, indicator: str, level: str, code: str) -> Value:
     """A value with its coverage, detail and source (value None when missing)."""
-    rows = maps.rows_of(store, indicator, level)
+    rows = catalogue.rows_of(store, indicator, level)
     source = source_of(store, indicator, level)
     if code not in rows.index:
         return Value(None, None, None, source)
@@ -95,7 +97,7 @@ def value_of(store: Store, indicator: str, level: str, code: str) -> float | Non
 
 def region_code(store: Store) -> str:
     """The région the store was built for (its coverage report says)."""
-    return str(store.coverage.get("region_code") or maps.REGION_CODE)
+    return perimeter(store).code
 
 
 # --- Supply in places ---------------------------------------------------------------------------------------
@@ -205,21 +207,21 @@ def read_inputs(store: Store) -> NeedsInputs:
     epci = store.territories[store.territories["level"] == LEVEL_EPCI].set_index("code")
     straddles = epci["straddles_region"] if "straddles_region" in epci else pd.Series(False, index=epci.index)
     territories = territories.assign(straddles=straddles.reindex(territories.index).fillna(False).astype(bool))
-    entries = maps.indicator_entries(store)
+    entries = catalogue.indicator_entries(store)
     values, coverage = {}, {}
     for candidate in needs.CANDIDATES:
         if candidate.inherited:
-            rows = maps.rows_of(store, candidate.indicator, LEVEL_DEPARTEMENT)
+            rows = catalogue.rows_of(store, candidate.indicator, LEVEL_DEPARTEMENT)
             values[candidate.indicator] = _inherit(rows["value"].dropna().to_dict(), territories["departement_code"])
             coverage[candidate.indicator] = pd.Series(1.0, index=territories.index)
         else:
-            rows = maps.rows_of(store, candidate.indicator, LEVEL_EPCI)
+            rows = catalogue.rows_of(store, candidate.indicator, LEVEL_EPCI)
             values[candidate.indicator] = rows["value"].reindex(territories.index).astype(float)
             coverage[candidate.indicator] = rows["coverage"].reindex(territories.index).astype(float).fillna(1.0)
     supply = supply_of(store)
     supply_places = pd.DataFrame(
         {
-            family.key: maps.rows_of(store, family.places_indicator, LEVEL_EPCI)["value"]
+            family.key: catalogue.rows_of(store, family.places_indicator, LEVEL_EPCI)["value"]
             .reindex(territories.index)
             .astype(float)
             for family in supply.families
@@ -274,7 +276,7 @@ def _rates(store: Store, supply: Supply, level: str, code: str) -> dict[str, flo
 def rate_text(value: float | None) -> str:
     if value is None or not np.isfinite(value):
         return "non disponible"
-    return f"{maps.format_number(value, 1)} places pour 10 000 habitants"
+    return f"{formatting.format_number(value, 1)} places pour 10 000 habitants"
 
 
 def reference(store: Store, supply: Supply, key: str, target: float | None = None) -> Reference:

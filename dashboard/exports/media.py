@@ -44,17 +44,22 @@ import plotly.graph_objects as go
 from dash import html
 from flask import Blueprint, Flask, Response, current_app, request
 
-from dashboard import deck, ids, maps
+from dashboard.core import formatting, routes
+from dashboard.core.levels import LEVEL_NOUNS
+from dashboard.core.perimeter import APP_NAME, app_title, perimeter, region_name
 from dashboard.core.store import Store, StoreError, current_store
-from dashboard.settings import Settings
-from dashboard.ui.components import APP_NAME, REGION_NAME, format_date
+from dashboard.map import view as maps
+from dashboard.presentation import deck
+from dashboard.presentation import ids as presentation_ids
+from dashboard.settings import ASSETS_DIR, Settings
+from dashboard.territory import ids as territory_ids
+from dashboard.ui.components import format_date
 
 logger = logging.getLogger(__name__)
 
-EXPORT_PATH = "/export"
-IMAGE_ROUTE = f"{EXPORT_PATH}/diapositive.<fmt>"
-DECK_PDF_PATH = f"{EXPORT_PATH}/presentation.pdf"
-FICHE_PDF_PREFIX = f"{EXPORT_PATH}/territoire"
+IMAGE_ROUTE = f"{routes.EXPORT}/diapositive.<fmt>"
+DECK_PDF_PATH = f"{routes.EXPORT}/presentation.pdf"
+FICHE_PDF_PREFIX = f"{routes.EXPORT}/territoire"
 PARAM_SLIDE = "diapo"
 PARAM_SIZE = "taille"
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
@@ -92,7 +97,7 @@ BUSY_RETRY_S = 10
 DROPPED_REQUEST_HEADERS = frozenset({"host", "accept-encoding", "content-length", "connection"})
 DROPPED_RESPONSE_HEADERS = frozenset({"content-length", "content-encoding", "transfer-encoding", "connection"})
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-TOPOJSON = Path(__file__).resolve().parent / "assets" / "topojson" / "world_110m.json"
+TOPOJSON = ASSETS_DIR / "topojson" / "world_110m.json"
 #: A4 landscape at 96 CSS px per inch: the print view of the deck is laid out at this viewport.
 A4_LANDSCAPE_PX = (1123, 794)
 A4_PORTRAIT_PRINTABLE_PX = 703  # (210 - 2 × 12) mm at 96 px per inch
@@ -126,7 +131,9 @@ IMAGE_LINKS = (
 
 
 def image_href(spec: deck.SlideSpec, fmt: str, size: str) -> str:
-    return f"{EXPORT_PATH}/diapositive.{fmt}?{PARAM_SLIDE}={quote(spec.token, safe=deck.URL_SAFE)}&{PARAM_SIZE}={size}"
+    return (
+        f"{routes.EXPORT}/diapositive.{fmt}?{PARAM_SLIDE}={quote(spec.token, safe=deck.URL_SAFE)}&{PARAM_SIZE}={size}"
+    )
 
 
 def deck_pdf_href(slides: Sequence[deck.SlideSpec]) -> str:
@@ -144,14 +151,14 @@ def fiche_actions(siren: str) -> html.P:
             html.A(
                 "Ajouter à la présentation",
                 href=deck.add_href(deck.SlideSpec(deck.KIND_TERRITORY, codes=(siren,))),
-                id=ids.PRES_ADD_FROM_FICHE,
+                id=presentation_ids.PRES_ADD_FROM_FICHE,
                 className="button button-secondary",
                 **{"data-deck-add": "territoire"},
             ),
             html.A(
                 "Télécharger la fiche en PDF",
                 href=fiche_pdf_href(siren),
-                id=ids.EXPORT_FICHE_PDF,
+                id=territory_ids.EXPORT_FICHE_PDF,
                 className="button button-secondary",
                 download="",
             ),
@@ -225,7 +232,7 @@ def footer_lines(slide: deck.Slide, built_at: datetime, exported_at: datetime) -
     return [
         slide.source_line,
         f"{slide.vintage_line} · Données construites le {format_date(built_at)} · "
-        f"Image produite le {format_date(exported_at)} · {APP_NAME} — {REGION_NAME}",
+        f"Image produite le {format_date(exported_at)} · {app_title(slide.region)}",
     ]
 
 
@@ -297,7 +304,7 @@ def map_export(
     size = 22 * k
     _text(figure, frame, f"<b>{escape(legend.unit or legend.title)}</b>", legend_left, top, size)
     y = top + size * 1.8
-    nouns = maps.LEVEL_NOUNS[slide.view.level]
+    nouns = LEVEL_NOUNS[slide.view.level]
     swatch_w, swatch_h = 44 * k, 28 * k
     for entry in legend.entries:
         figure.add_shape(
@@ -322,7 +329,7 @@ def map_export(
                 y1=frame.y(y),
                 line={"color": "#8c8c8c", "width": max(1, 2 * k)},
             )
-        count = f"{maps.format_number(entry.count)} {nouns[0] if entry.count == 1 else nouns[1]}"
+        count = f"{formatting.format_number(entry.count)} {nouns[0] if entry.count == 1 else nouns[1]}"
         _text(
             figure,
             frame,
@@ -363,7 +370,7 @@ def ranking_export(slide: deck.Slide, frame: Frame, top: float, bottom: float) -
         go.Bar(
             orientation="h",
             x=[max(row.shortfall, 0.0) for row in rows],
-            y=[f"{maps.ordinal(row.rank)}  {row.name}{' *' if row.missing else ''}" for row in rows],
+            y=[f"{formatting.ordinal(row.rank)}  {row.name}{' *' if row.missing else ''}" for row in rows],
             text=[
                 f"{row.shortfall_text} places   (besoin {row.need_text}, offre {row.supply_text} ; rang {row.interval}"
                 f"{' ✓' if row.solid else ''})"
@@ -471,7 +478,7 @@ def comparison_export(slide: deck.Slide, frame: Frame, top: float, bottom: float
                 line={"color": REGION_COLOUR, "width": 3 * k, "dash": "dash"},
             )
             figure.add_annotation(
-                text=escape(f"Hauts-de-France : {row.region_text}"),
+                text=escape(f"{slide.region} : {row.region_text}"),
                 x=row.region_value,
                 xref=f"x{suffix}",
                 y=y_domain[0],
@@ -763,7 +770,7 @@ class Engine:
                     header_template="<span></span>",
                     footer_template=(
                         "<div style='font-size:8px;width:100%;padding:0 12mm;font-family:sans-serif;color:#444'>"
-                        f"{escape(APP_NAME)} — {escape(REGION_NAME)} · {escape(url)} · page "
+                        f"{escape(app_title(region_name(server)))} · {escape(url)} · page "
                         "<span class='pageNumber'></span> / <span class='totalPages'></span></div>"
                     ),
                 )
@@ -894,7 +901,7 @@ max-width:46rem;margin:3rem auto;padding:0 1rem;line-height:1.5}}h1{{font-size:1
 
 
 def error_page(
-    status: int, title: str, message: str, back: str = deck.PRESENTATION_PATH, retry_after_s: int = 30
+    status: int, title: str, message: str, back: str = routes.PRESENTATION, retry_after_s: int = 30
 ) -> Response:
     """A small standalone French HTML page (no script); a 503 says when to retry (Retry-After)."""
     body = ERROR_PAGE.format(title=escape(title), message=escape(message), back=escape(back), app=escape(APP_NAME))
@@ -965,7 +972,7 @@ def exports_blueprint() -> Blueprint:
 
     @blueprint.get(IMAGE_ROUTE)
     def slide_image(fmt: str) -> Response:
-        back = deck.PRESENTATION_PATH
+        back = routes.PRESENTATION
         if fmt not in FORMATS:
             return error_page(404, "Format inconnu", f"Format « {fmt} » inconnu : png ou svg.", back)
         store = _store_or_error()
@@ -1004,7 +1011,7 @@ def exports_blueprint() -> Blueprint:
             return store
         choices = deck.choices_from_store(store)
         slides, notices = deck.parse_deck(request.args.get(deck.PARAM_DECK, ""), choices)
-        back = deck.deck_href(slides) if slides else deck.PRESENTATION_PATH
+        back = deck.deck_href(slides) if slides else routes.PRESENTATION
         if not slides:
             reason = " ".join(notices) or "Ajoutez des diapositives avant d'exporter."
             return error_page(400, "Présentation vide", f"Aucune diapositive valide à exporter. {reason}", back)
@@ -1018,7 +1025,7 @@ def exports_blueprint() -> Blueprint:
         if isinstance(result, Response):
             return result
         return file_response(
-            result, "application/pdf", f"presentation_{slug(REGION_NAME)}_{store.built_at:%Y-%m-%d}.pdf"
+            result, "application/pdf", f"presentation_{slug(perimeter(store).name)}_{store.built_at:%Y-%m-%d}.pdf"
         )
 
     @blueprint.get(f"{FICHE_PDF_PREFIX}/<siren>.pdf")
@@ -1031,12 +1038,12 @@ def exports_blueprint() -> Blueprint:
             return error_page(
                 404, "Territoire introuvable", f"Aucun EPCI de la région ne porte le numéro SIREN « {siren} ».", "/"
             )
-        path = f"/territoire/{siren}"
+        path = routes.territory_path(siren)
         server, engine = current_app._get_current_object(), engine_from(current_app)
         result = _render(
             f"pdf fiche {siren}",
             path,
-            lambda: engine.pdf(server, path, f"#{ids.TERRITORY_TITLE}", None, False, PDF_PAGE_STYLE),
+            lambda: engine.pdf(server, path, f"#{territory_ids.TERRITORY_TITLE}", None, False, PDF_PAGE_STYLE),
         )
         if isinstance(result, Response):
             return result

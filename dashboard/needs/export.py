@@ -10,10 +10,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard import needs, needs_state
+from dashboard.core import routes
 from dashboard.core.store import Store
-from dashboard.needs_state import NeedsState
-from dashboard.needs_store import Analysis, source_of
+from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
+from dashboard.needs.analysis import Analysis, source_of
+from dashboard.needs.state import NeedsState
 
 COLUMNS = {
     "priorite_rang": "rang dans l'ordre demandé (par défaut : places manquantes au regard du besoin)",
@@ -110,7 +112,7 @@ def payload(store: Store, analysis: Analysis, state: NeedsState, notices: list[s
         "parametres": parameters_record(analysis, state),
         "avertissements": notices,
         "estimation": True,
-        "methode": needs.METHOD_PATH,
+        "methode": routes.METHOD,
         "familles": {family.key: family.label for family in analysis.inputs.supply.families},
         "colonnes": COLUMNS,
         "sources": {

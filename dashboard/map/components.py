@@ -1,4 +1,4 @@
-"""Dash components of the map explorer, built from what `dashboard.maps` computes (no callback here)."""
+"""Dash components of the map explorer, built from what `dashboard.map.view` computes (no callback here)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard import ids, maps, needs_store
+from dashboard.core import catalogue, formatting, routes
+from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_NOUNS
 from dashboard.core.store import Store
+from dashboard.map import ids as map_ids
+from dashboard.map import view as maps
+from dashboard.needs import analysis as needs_store
 from dashboard.ui.components import sources_line
 
-SOURCES_PATH = "/sources"
-TERRITORY_PATH = "/territoire"
 GROUP_PREFIX = "__theme__"
 
 
@@ -22,8 +24,8 @@ def indicator_options(store: Store) -> list[dict[str, Any]]:
     Indicators missing from open data are listed disabled with their official source; those that exist
     only above the EPCI level say so.
     """
-    entries = maps.indicator_entries(store)
-    available = set(maps.available_indicators(store))
+    entries = catalogue.indicator_entries(store)
+    available = set(catalogue.available_indicators(store))
     themes = store.catalogue.get("themes", {})
     order = list(themes) + sorted({entry.get("theme", "") for entry in entries.values()} - set(themes))
     # The needs score (issue 5): computed from the weights of the address, by EPCI only.
@@ -56,8 +58,8 @@ def indicator_options(store: Store) -> list[dict[str, Any]]:
         for entry in members:
             label = entry["label"]
             if entry["id"] in available:
-                levels = maps.indicator_levels(store, entry["id"])
-                if levels and maps.LEVEL_EPCI not in levels and maps.LEVEL_COMMUNE not in levels:
+                levels = catalogue.indicator_levels(store, entry["id"])
+                if levels and LEVEL_EPCI not in levels and LEVEL_COMMUNE not in levels:
                     label = f"{label} (par département)"
                 options.append({"label": label, "value": entry["id"], "search": f"{label} {title}"})
             else:
@@ -78,7 +80,7 @@ def indicator_options(store: Store) -> list[dict[str, Any]]:
 
 def unavailable_list(store: Store) -> html.Details | None:
     """The indicators known but missing from open data, with their official source."""
-    missing = [entry for entry in maps.indicator_entries(store).values() if not entry.get("available")]
+    missing = [entry for entry in catalogue.indicator_entries(store).values() if not entry.get("available")]
     if not missing:
         return None
     return html.Details(
@@ -110,7 +112,7 @@ def indicator_help(view: maps.MapView) -> list[Any]:
     parts.append(
         dcc.Link(
             "Définition, méthode et source",
-            href=f"{SOURCES_PATH}#{ids.SOURCES_INDICATOR_PREFIX}{view.indicator}",
+            href=f"{routes.SOURCES}#{routes.INDICATOR_ANCHOR_PREFIX}{view.indicator}",
             className="map-definition-link",
         )
     )
@@ -138,7 +140,7 @@ def legend_component(view: maps.MapView) -> list[Any]:
             html.P(view.unavailable_message or "", className="legend-note"),
         ]
     legend = view.legend
-    count_noun = maps.LEVEL_NOUNS[view.level]
+    count_noun = LEVEL_NOUNS[view.level]
     unit = f" ({legend.unit})" if legend.unit else ""
     return [
         html.H2("Légende", className="panel-title"),
@@ -150,7 +152,7 @@ def legend_component(view: maps.MapView) -> list[Any]:
                         swatch(entry.colour, entry.missing),
                         html.Span(entry.label, className="legend-label"),
                         html.Span(
-                            f"{maps.format_number(entry.count)} {count_noun[0] if entry.count == 1 else count_noun[1]}",
+                            f"{formatting.format_number(entry.count)} {count_noun[0] if entry.count == 1 else count_noun[1]}",
                             className="legend-count",
                         ),
                     ],
@@ -171,7 +173,7 @@ def map_source(store: Store, view: maps.MapView) -> str:
     parts = []
     if view.values is not None:
         parts.append(view.values.source_line)
-    dataset_ids = {maps.GEOMETRY_DATASETS[view.level], maps.GEOMETRY_DATASETS[maps.LEVEL_DEPARTEMENT]}
+    dataset_ids = {maps.GEOMETRY_DATASETS[view.level], maps.GEOMETRY_DATASETS[LEVEL_DEPARTEMENT]}
     citations = sorted(
         dataset["citation"] for dataset in store.catalogue.get("datasets", []) if dataset["id"] in dataset_ids
     )
@@ -184,7 +186,7 @@ def map_source(store: Store, view: maps.MapView) -> str:
 
 
 def layer_label(kind: str, label: str, family: str, position: int, count: int) -> html.Span:
-    if family == maps.FAMILY_RESIDENCE:
+    if family == FAMILY_RESIDENCE:
         symbol, colour = maps.RESIDENCE_STYLES.get(kind, ("circle", "#000000"))
     else:
         symbol = maps.HEBERGEMENT_SYMBOLS[position % len(maps.HEBERGEMENT_SYMBOLS)]
@@ -197,7 +199,7 @@ def layer_label(kind: str, label: str, family: str, position: int, count: int) -
                 **{"aria-hidden": "true"},
             ),
             html.Span(label),
-            html.Span(f" ({maps.format_number(count)})", className="layer-count"),
+            html.Span(f" ({formatting.format_number(count)})", className="layer-count"),
         ],
         className="layer-label",
     )
@@ -253,10 +255,12 @@ def panel_component(store: Store, summary: maps.TerritorySummary | None) -> list
     if summary.fiche_code:
         text = (
             "Ouvrir la fiche du territoire"
-            if summary.level == maps.LEVEL_EPCI
+            if summary.level == LEVEL_EPCI
             else f"Ouvrir la fiche de l'EPCI : {summary.fiche_name}"
         )
-        fiche = dcc.Link(text, href=f"{TERRITORY_PATH}/{summary.fiche_code}", className="button-link panel-fiche")
+        fiche = dcc.Link(
+            text, href=f"{routes.TERRITORY_PREFIX}/{summary.fiche_code}", className="button-link panel-fiche"
+        )
     return [
         html.H2(summary.name, className="panel-title"),
         html.P(
@@ -272,7 +276,7 @@ def close_button(hidden: bool) -> html.Button:
     """Always in the layout (its callback needs it); hidden when no territory is selected."""
     return html.Button(
         "×",
-        id=ids.MAP_PANEL_CLOSE,
+        id=map_ids.MAP_PANEL_CLOSE,
         className="panel-close",
         title="Fermer",
         hidden=hidden,
@@ -284,10 +288,10 @@ def close_button(hidden: bool) -> html.Button:
 def table_caption(view: maps.MapView, table: maps.TableView, search: str) -> str:
     if view.values is None:
         return view.unavailable_message or ""
-    noun = maps.LEVEL_NOUNS[view.level][1]
-    caption = f"{view.heading} : {maps.format_number(table.total)} {noun}"
+    noun = LEVEL_NOUNS[view.level][1]
+    caption = f"{view.heading} : {formatting.format_number(table.total)} {noun}"
     if search.strip():
-        caption += f", dont {maps.format_number(table.matching)} correspondant à « {search.strip()} »"
+        caption += f", dont {formatting.format_number(table.matching)} correspondant à « {search.strip()} »"
     order = "par nom" if table.sort == maps.SORT_NAME else "par rang (1er = valeur la plus élevée)"
     return caption + f", triés {order}{' décroissant' if table.descending else ''}."
 
@@ -314,7 +318,7 @@ def notices_component(notices: Sequence[str]) -> html.Div | None:
             html.H2("Certains paramètres de l'adresse ont été ignorés", className="notice-title"),
             html.Ul([html.Li(notice) for notice in notices]),
         ],
-        id=ids.MAP_NOTICES,
+        id=map_ids.MAP_NOTICES,
         className="notice notice-warning map-notices",
         role="status",
     )

@@ -1,7 +1,7 @@
 """Map explorer: values per level, classification, palettes, legend, choropleth figure and table rows.
 
 Pure functions of (store, parameters): no Dash callback, no request, no mutable global. The page
-(`dashboard.pages.home`) renders what they return and `dashboard.callbacks_map` only wires them.
+(`dashboard.pages.home`) renders what they return and `dashboard.map.callbacks` only wires them.
 
 The figure is a plotly `geo` subplot with no basemap (`visible=False`) and no tile server; its polygons
 come from GeoJSON served by the app (`geojson` is a URL, fetched once per level and cached by the
@@ -13,7 +13,6 @@ territory outline, 3… one trace of establishments per residence type.
 from __future__ import annotations
 
 import math
-import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,31 +22,36 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.core.formatting import (  # noqa: F401 (re-exported while the features move)
+from dashboard.core.catalogue import (
+    indicator_entries,
+    indicator_levels,
+    label_with_unit,
+    level_noun,
+    normalise,
+    rows_of,
+)
+from dashboard.core.formatting import (
     MISSING_LABEL,
     format_number,
     format_percent,
     format_value,
     ordinal,
-    unit_for,
     value_decimals,
-    with_unit,
 )
+from dashboard.core.levels import (
+    EPCI_KINDS,
+    FAMILY_HEBERGEMENT,
+    FAMILY_RESIDENCE,
+    LEVEL_BY,
+    LEVEL_COMMUNE,
+    LEVEL_DEPARTEMENT,
+    LEVEL_EPCI,
+    LEVEL_REGION,
+)
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 
 # --- Levels, schemes, palettes ------------------------------------------------------------------
-
-LEVEL_EPCI = "epci"
-LEVEL_COMMUNE = "commune"
-LEVEL_DEPARTEMENT = "departement"
-LEVEL_REGION = "region"
-REGION_CODE = "32"
-#: Map levels, in the order of the level switch.
-LEVELS = {LEVEL_EPCI: "EPCI", LEVEL_COMMUNE: "Communes", LEVEL_DEPARTEMENT: "Départements"}
-LEVEL_NOUNS = {LEVEL_EPCI: ("EPCI", "EPCI"), LEVEL_COMMUNE: ("commune", "communes")}
-LEVEL_NOUNS[LEVEL_DEPARTEMENT] = ("département", "départements")
-LEVEL_NOUNS[LEVEL_REGION] = ("région", "régions")
-LEVEL_BY = {LEVEL_EPCI: "par EPCI", LEVEL_COMMUNE: "par commune", LEVEL_DEPARTEMENT: "par département"}
 
 SCHEME_QUANTILES = "quantiles"
 SCHEME_JENKS = "seuils-naturels"
@@ -116,8 +120,6 @@ RESIDENCE_STYLES = {
 }
 HEBERGEMENT_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "triangle-down", "pentagon", "hexagon", "star")
 HEBERGEMENT_COLOUR = "#4d4d4d"
-FAMILY_RESIDENCE = "residence_sociale"
-FAMILY_HEBERGEMENT = "hebergement"
 
 TRACE_TERRITORIES, TRACE_DEPARTEMENTS, TRACE_SELECTION, FIRST_RESIDENCE_TRACE = 0, 1, 2, 3
 MAP_HEIGHT = 680
@@ -159,46 +161,7 @@ def bound_decimals(bounds: Sequence[float], start: int) -> int:
     return start + 3
 
 
-# --- Catalogue and values ---------------------------------------------------------------------------
-
-
-def indicator_entries(store: Store) -> dict[str, dict[str, Any]]:
-    """Catalogue indicators by id, in catalogue order."""
-    return {entry["id"]: entry for entry in store.catalogue.get("indicators", [])}
-
-
-def rows_of(store: Store, indicator: str, level: str) -> pd.DataFrame:
-    """The store's rows of one indicator at one level, indexed by territory code (maybe empty)."""
-    if store.indicator_rows:
-        rows = store.indicator_rows.get((indicator, level))
-        return rows if rows is not None else store.indicators.iloc[:0].set_index("code")
-    table = store.indicators
-    selected = table[(table["indicator"] == indicator) & (table["level"] == level)]
-    return selected.drop_duplicates("code").set_index("code")
-
-
-def _indicator_level_pairs(store: Store) -> set[tuple[str, str]]:
-    if store.indicator_rows:
-        return set(store.indicator_rows)
-    pairs = store.indicators[["indicator", "level"]].drop_duplicates()
-    return set(zip(pairs["indicator"], pairs["level"], strict=True))
-
-
-def available_indicators(store: Store) -> list[str]:
-    """Indicators that have values in the store (available in open data and computed)."""
-    present = {indicator for indicator, _ in _indicator_level_pairs(store)}
-    return [key for key, entry in indicator_entries(store).items() if entry.get("available") and key in present]
-
-
-def indicator_levels(store: Store, indicator: str) -> list[str]:
-    """Map levels at which an indicator has values, in the order of LEVELS."""
-    pairs = _indicator_level_pairs(store)
-    return [level for level in LEVELS if (indicator, level) in pairs]
-
-
-def level_noun(level: str, count: int) -> str:
-    singular, plural = LEVEL_NOUNS[level]
-    return singular if count == 1 else plural
+# --- Values ---------------------------------------------------------------------------
 
 
 def level_unavailable_message(entry: Mapping[str, Any], level: str, levels: Sequence[str]) -> str:
@@ -268,7 +231,8 @@ def level_values(store: Store, indicator: str, level: str) -> LevelValues:
     values = rows["value"].reindex(codes).to_numpy(dtype=float)
     coverage = rows["coverage"].reindex(codes).to_numpy(dtype=float)
     region = rows_of(store, indicator, LEVEL_REGION)
-    region_row = region.loc[REGION_CODE] if REGION_CODE in region.index else None
+    region_code = perimeter(store).code
+    region_row = region.loc[region_code] if region_code in region.index else None
     region_value = region_coverage = None
     if region_row is not None and pd.notna(region_row["value"]):
         region_value = float(region_row["value"])
@@ -590,12 +554,6 @@ def discrete_colorscale(colours: Sequence[str]) -> list[list[Any]]:
     return scale
 
 
-def label_with_unit(entry: Mapping[str, Any]) -> str:
-    """« Taux de pauvreté (%) »: the unit goes with the label, so per-territory strings stay short."""
-    unit = entry.get("unit") or ""
-    return f"{entry.get('label', '')} ({unit})" if unit else str(entry.get("label", ""))
-
-
 def has_partial_coverage(values: LevelValues) -> bool:
     known = np.isfinite(values.values) & np.isfinite(values.coverage)
     return bool((values.coverage[known] < 0.9995).any())
@@ -750,7 +708,7 @@ def map_figure(
 ) -> go.Figure:
     """The full map of a level: territories, département borders, selection outline, establishments.
 
-    `geometry_url` maps a level to the URL of its GeoJSON (`dashboard.callbacks_map.geometry_url`), so
+    `geometry_url` maps a level to the URL of its GeoJSON (`dashboard.map.callbacks.geometry_url`), so
     the figure itself carries no polygon. Only the level changes this figure's geometry.
     """
     display = store.display[level]
@@ -866,12 +824,6 @@ class TableView:
     descending: bool
 
 
-def normalise(text: str) -> str:
-    """Lower case without accents, for the name filter."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def table_view(
     values: LevelValues,
     classification: Classification,
@@ -969,15 +921,6 @@ class TerritorySummary:
     figures: tuple[KeyFigure, ...]
     fiche_code: str | None
     fiche_name: str | None
-
-
-EPCI_KINDS = {
-    "CC": "Communauté de communes",
-    "CA": "Communauté d'agglomération",
-    "CU": "Communauté urbaine",
-    "METRO": "Métropole",
-    "MET69": "Métropole",
-}
 
 
 def territory_row(store: Store, level: str, code: str) -> dict[str, Any] | None:
@@ -1101,7 +1044,7 @@ def map_view(
     """`computed`: values that are not in the store (the needs score), mapped at their level only."""
     entry = indicator_entries(store).get(indicator, {"id": indicator, "label": indicator, "unit": ""})
     levels = indicator_levels(store, indicator)
-    if computed is not None:  # needs score (dashboard.needs): exists at its own level only
+    if computed is not None:  # needs score (dashboard.needs.model): exists at its own level only
         entry, levels = computed.entry, [computed.level]
     if level not in levels:
         message = level_unavailable_message(entry, level, levels)

@@ -29,16 +29,18 @@ from flask_caching.backends.rediscache import RedisCache
 from flask_caching.backends.simplecache import SimpleCache
 from redis.exceptions import RedisError
 
-from dashboard import exports, exports_media, needs_export, needs_state, needs_store
+from dashboard.core import routes
+from dashboard.core.perimeter import perimeter, region_name
 from dashboard.core.store import CONFIG_KEY, StoreError, current_store
+from dashboard.exports import media as exports_media
+from dashboard.needs import analysis as needs_store
+from dashboard.needs import export as needs_export
+from dashboard.needs import state as needs_state
 from dashboard.server.release import code_fingerprint
 from dashboard.settings import Settings
-from dashboard.table_state import parse_query, to_query
+from dashboard.tables import views as exports
+from dashboard.tables.state import parse_query, to_query
 
-API_PREFIX = "/api/v1"
-DOWNLOAD_PREFIX = "/telecharger"
-DOC_PATH = "/api"
-TABLES_PATH = "/tableaux"
 CACHE_EXTENSION = "dashboard_api_cache"
 LOOKUPS_EXTENSION = "dashboard_api_lookups"
 PUBLIC_URL_KEY = "PUBLIC_URL"
@@ -449,7 +451,7 @@ def _meta(store: exports.Store) -> dict[str, Any]:
         "donnees_construites_le": store.built_at.isoformat(),
         "licence": LICENCE,
         "valeurs_manquantes": MISSING,
-        "documentation": DOC_PATH,
+        "documentation": routes.API_DOC,
     }
 
 
@@ -645,7 +647,7 @@ def sources_payload(store: exports.Store) -> dict[str, Any]:
 
 
 def api_blueprint() -> Blueprint:
-    blueprint = Blueprint("api_v1", __name__, url_prefix=API_PREFIX)
+    blueprint = Blueprint("api_v1", __name__, url_prefix=routes.API_V1)
 
     @blueprint.errorhandler(ApiError)
     def refused(error: ApiError) -> Response:
@@ -655,14 +657,14 @@ def api_blueprint() -> Blueprint:
     def index() -> Response:
         return _json(
             {
-                "description": "API en lecture seule du tableau de bord des résidences sociales (Hauts-de-France).",
-                "documentation": DOC_PATH,
+                "description": f"API en lecture seule du tableau de bord des résidences sociales ({region_name()}).",
+                "documentation": routes.API_DOC,
                 "points_d_acces": [
-                    f"{API_PREFIX}/indicators?level=epci&indicator=population,taux_pauvrete&format=json",
-                    f"{API_PREFIX}/territories?level=commune&epci=248000531",
-                    f"{API_PREFIX}/residences?epci=248000531",
-                    f"{API_PREFIX}/sources",
-                    f"{API_PREFIX}/needs?reference=france&format=json",
+                    f"{routes.API_V1}/indicators?level=epci&indicator=population,taux_pauvrete&format=json",
+                    f"{routes.API_V1}/territories?level=commune&epci=248000531",
+                    f"{routes.API_V1}/residences?epci=248000531",
+                    f"{routes.API_V1}/sources",
+                    f"{routes.API_V1}/needs?reference=france&format=json",
                 ],
             }
         )
@@ -795,7 +797,9 @@ def api_blueprint() -> Blueprint:
 
     @blueprint.get("/<path:unknown>")
     def not_found(unknown: str) -> Response:
-        raise ApiError(f"Adresse inconnue : {API_PREFIX}/{unknown}. Voir la documentation : {DOC_PATH}.", status=404)
+        raise ApiError(
+            f"Adresse inconnue : {routes.API_V1}/{unknown}. Voir la documentation : {routes.API_DOC}.", status=404
+        )
 
     return blueprint
 
@@ -810,11 +814,11 @@ def permalink(query: str) -> str:
     Never built from the request (its Host header is whatever the client sent): PUBLIC_URL, else the
     local default (see dashboard.settings).
     """
-    return f"{public_url()}{TABLES_PATH}?{query}"
+    return f"{public_url()}{routes.TABLES}?{query}"
 
 
 def downloads_blueprint() -> Blueprint:
-    blueprint = Blueprint("downloads", __name__, url_prefix=DOWNLOAD_PREFIX)
+    blueprint = Blueprint("downloads", __name__, url_prefix=routes.DOWNLOAD)
 
     @blueprint.get("/<format_key>")
     def download(format_key: str) -> Response:
@@ -823,7 +827,7 @@ def downloads_blueprint() -> Blueprint:
                 404,
                 "Format de fichier inconnu",
                 f"Format « {format_key} » inconnu. Formats proposés : {', '.join(exports.FORMATS)}.",
-                TABLES_PATH,
+                routes.TABLES,
             )
         store = current_store()
         if isinstance(store, StoreError):
@@ -832,7 +836,12 @@ def downloads_blueprint() -> Blueprint:
         state, _notices = parse_query(query, exports.table_choices(store))
         view = exports.view_of(store, state)
         now = datetime.now().astimezone()
-        context = exports.ExportContext(exported_at=now, permalink=permalink(to_query(state)), built_at=store.built_at)
+        context = exports.ExportContext(
+            exported_at=now,
+            permalink=permalink(to_query(state)),
+            built_at=store.built_at,
+            title=perimeter(store).title,
+        )
         export_format = exports.FORMATS[format_key]
         name = exports.filename(state, format_key, now.date())
         return Response(

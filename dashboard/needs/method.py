@@ -7,11 +7,14 @@ from collections.abc import Mapping
 
 from dash import html
 
-from dashboard import ids, maps, needs, needs_state
 from dashboard.content import typo
+from dashboard.core import catalogue, formatting, routes
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
-from dashboard.needs_store import supply_of
-from dashboard.needs_views import places_computation_table, spread_text, table
+from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
+from dashboard.needs.analysis import supply_of
+from dashboard.needs.views import places_computation_table, spread_text, table
 
 
 def _candidates_table(entries: Mapping[str, Mapping]) -> html.Div:
@@ -58,7 +61,7 @@ def _perimeter_changes(store: Store) -> list[str]:
 
 def method_section(store: Store) -> html.Section:
     """/sources#methode-besoins: every formula, default weight and caveat of the needs analysis."""
-    entries = maps.indicator_entries(store)
+    entries = catalogue.indicator_entries(store)
     supply = supply_of(store)
     changes = _perimeter_changes(store)
     paragraphs = {
@@ -78,10 +81,10 @@ def method_section(store: Store) -> html.Section:
         ),
         "couverture": (
             f"Une valeur approchée à partir des communes qui couvre moins de "
-            f"{maps.format_percent(needs.MIN_COVERAGE)} de la population de l'EPCI est écartée de l'indice par "
+            f"{formatting.format_percent(needs.MIN_COVERAGE)} de la population de l'EPCI est écartée de l'indice par "
             "défaut (option « inclure les approximations partielles »). Cela concerne le taux de pauvreté approché "
-            "et, pour les deux EPCI à cheval sur la Normandie, les chiffres du recensement, qui ne couvrent que leur "
-            "partie Hauts-de-France. Partout où une valeur partielle est affichée, sa couverture l'accompagne."
+            "et, pour les EPCI à cheval sur une autre région, les chiffres du recensement, qui ne couvrent que leur "
+            f"partie {perimeter(store).name}. Partout où une valeur partielle est affichée, sa couverture l'accompagne."
         ),
         "places": (
             "FINESS recense des établissements, pas des places. Places estimées d'un établissement = places "
@@ -133,7 +136,7 @@ def method_section(store: Store) -> html.Section:
                     _candidates_table(entries),
                     html.P(typo(paragraphs["couverture"])),
                 ],
-                id=f"{ids.SOURCES_INDICATOR_PREFIX}{'score_besoin'}",
+                id=f"{routes.INDICATOR_ANCHOR_PREFIX}{'score_besoin'}",
             ),
             html.H3("Revenus officiels des EPCI et changements de périmètre"),
             html.P(
@@ -178,5 +181,5 @@ def method_section(store: Store) -> html.Section:
                 ]
             ),
         ],
-        id=needs.METHOD_ANCHOR,
+        id=routes.METHOD_ANCHOR,
     )

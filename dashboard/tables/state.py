@@ -1,6 +1,6 @@
 """State of the tables page (/tableaux) and its URL: parse a query string into a valid state, write it back.
 
-Pure functions only: what the data allows (`TableChoices`) is built from the store by `dashboard.exports`
+Pure functions only: what the data allows (`TableChoices`) is built from the store by `dashboard.tables.views`
 and passed in, so this module needs neither Dash nor Flask. The same query string drives the page, its
 permalink and the download links (`/telecharger/<format>?<query>`), so a download is exactly the view.
 

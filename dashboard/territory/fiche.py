@@ -2,7 +2,7 @@
 
 `fiche_data` gathers everything the fiche shows for one EPCI (a pure function of the store and of the needs
 state); the `*_section` functions turn it into components. The needs analysis itself is computed by
-`dashboard.needs_store.analyse`, its shared charts and tables come from `dashboard.needs_views`.
+`dashboard.needs.analysis.analyse`, its shared charts and tables come from `dashboard.needs.views`.
 """
 
 from __future__ import annotations
@@ -17,16 +17,21 @@ import pandas as pd
 import shapely
 from dash import dcc, html
 
-from dashboard import arguments, ids, maps, needs, needs_views
-from dashboard.arguments import Argument
 from dashboard.content import typo
+from dashboard.core import catalogue, formatting, routes
+from dashboard.core.levels import EPCI_KINDS, FAMILY_HEBERGEMENT, FAMILY_RESIDENCE, LEVEL_EPCI
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import DISPLAY_DECIMALS, Store
-from dashboard.needs_state import ANALYSIS_PARAMS, INDEX_PARAMS, NeedsState, format_weight, serialise_needs
-from dashboard.needs_store import Analysis, Value, analyse, lookup, region_code, source_of
+from dashboard.map import view as maps
+from dashboard.needs import arguments
+from dashboard.needs import model as needs
+from dashboard.needs import views as needs_views
+from dashboard.needs.analysis import Analysis, Value, analyse, lookup, region_code, source_of
+from dashboard.needs.arguments import Argument
+from dashboard.needs.state import ANALYSIS_PARAMS, INDEX_PARAMS, NeedsState, format_weight, serialise_needs
+from dashboard.territory import ids as territory_ids
 from dashboard.ui.components import sources_line
 
-TERRITORY_PATH = "/territoire"
-PROJECT_PATH = "/comprendre/monter-un-projet"
 TERRITORIES_DATASET = "decoupage-administratif-6.0.0"
 REFERENCE_DATASET = "reference-figures"
 ACCELERATED_DEPARTEMENT_LEVEL = "departement"
@@ -61,7 +66,7 @@ FICHE_MAP_HEIGHT = 420
 
 def fiche_href(siren: str, state: NeedsState | None = None) -> str:
     query = serialise_needs(state, only=ANALYSIS_PARAMS) if state else ""
-    return f"{TERRITORY_PATH}/{siren}{query}"
+    return f"{routes.TERRITORY_PREFIX}/{siren}{query}"
 
 
 def map_href(siren: str, state: NeedsState) -> str:
@@ -84,6 +89,8 @@ class Identity:
     communes_outside: int
     population: float | None
     source: str
+    #: The région's name when the EPCI straddles its border (its figures cover that part only), else «  ».
+    straddled_region: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ class FicheData:
 
 
 def identity(store: Store, siren: str) -> Identity | None:
-    row = maps.territory_row(store, maps.LEVEL_EPCI, siren) if maps.LEVEL_EPCI in store.display else None
+    row = maps.territory_row(store, LEVEL_EPCI, siren) if LEVEL_EPCI in store.display else None
     if row is None:
         return None
     territories = store.territories
@@ -119,13 +126,14 @@ def identity(store: Store, siren: str) -> Identity | None:
     return Identity(
         code=siren,
         name=str(row["name"]),
-        kind=maps.EPCI_KINDS.get(str(row.get("kind")), "EPCI"),
+        kind=EPCI_KINDS.get(str(row.get("kind")), "EPCI"),
         departement_code=code,
         departement_name=str(departements.get(code, code)),
         communes=int(inside.sum()),
         communes_outside=int((~inside).sum()),
         population=float(population) if pd.notna(population) else None,
         source=source,
+        straddled_region=perimeter(store).name if int((~inside).sum()) else "",
     )
 
 
@@ -196,12 +204,12 @@ def fiche_map_figure(store: Store, siren: str) -> dict[str, Any] | None:
     typology = store.catalogue["residence_types"]
     residences = store.residences
     points = residences[residences["epci_code"] == siren] if "epci_code" in residences else residences.iloc[:0]
-    for family in (maps.FAMILY_RESIDENCE, maps.FAMILY_HEBERGEMENT):
+    for family in (FAMILY_RESIDENCE, FAMILY_HEBERGEMENT):
         for position, kind in enumerate(typology.get(family, [])):
             of_type = points[(points["type"] == kind) & points.geometry.notna()] if len(points) else points
             if of_type.empty:
                 continue
-            if family == maps.FAMILY_RESIDENCE:
+            if family == FAMILY_RESIDENCE:
                 symbol, colour = maps.RESIDENCE_STYLES.get(kind, ("circle", "#000000"))
                 size, line = 13, {"width": 1, "color": maps.BORDER_COLOUR}
             else:
@@ -241,7 +249,9 @@ def identity_section(data: FicheData) -> html.Section:
         if ident.communes_outside
         else ""
     )
-    population = maps.format_number(ident.population) if ident.population is not None else maps.MISSING_LABEL
+    population = (
+        formatting.format_number(ident.population) if ident.population is not None else formatting.MISSING_LABEL
+    )
     return html.Section(
         [
             html.H2("Identité", className="visually-hidden"),
@@ -262,7 +272,7 @@ def identity_section(data: FicheData) -> html.Section:
             ),
             html.P(ident.source, className="figure-source"),
         ],
-        id=ids.FICHE_IDENTITY,
+        id=territory_ids.FICHE_IDENTITY,
     )
 
 
@@ -295,7 +305,7 @@ def establishments_section(store: Store, data: FicheData) -> html.Section:
             body,
             html.P(sources_line(citations), className="figure-source") if citations else None,
         ],
-        id=ids.FICHE_ESTABLISHMENTS,
+        id=territory_ids.FICHE_ESTABLISHMENTS,
     )
 
 
@@ -314,7 +324,7 @@ def lda_section(store: Store, data: FicheData) -> html.Section:
             html.P(typo(text), className="badge-line" if data.accelerated else None),
             html.P(source, className="figure-source") if source else None,
         ],
-        id=ids.FICHE_LDA,
+        id=territory_ids.FICHE_LDA,
     )
 
 
@@ -339,13 +349,15 @@ def fiche_data(store: Store, siren: str, state: NeedsState) -> FicheData | None:
 # --- Sections of the fiche ------------------------------------------------------------------------
 
 
-def value_cell(value: Value, entry: Mapping[str, Any], straddles: bool = False, detail: bool = True) -> list:
+def value_cell(value: Value, entry: Mapping[str, Any], straddled_region: str = "", detail: bool = True) -> list:
     """A value with, below it, its coverage when partial and (`detail`) what it covers or how it was estimated."""
     if value.value is None:
-        return [maps.MISSING_LABEL]
-    notes = [text for text in (arguments.coverage_text(value, straddles), value.detail if detail else "") if text]
+        return [formatting.MISSING_LABEL]
+    notes = [
+        text for text in (arguments.coverage_text(value, straddled_region), value.detail if detail else "") if text
+    ]
     return [
-        maps.format_number(value.value, maps.value_decimals(entry)),
+        formatting.format_number(value.value, formatting.value_decimals(entry)),
         html.Span(typo(" ; ".join(notes)), className="cell-detail") if notes else None,
     ]
 
@@ -353,11 +365,11 @@ def value_cell(value: Value, entry: Mapping[str, Any], straddles: bool = False, 
 def supply_text(rate: float, places: float) -> str:
     """« 17,2 places pour 10 000 habitants, soit environ 2 055 places » (or « aucune résidence sociale »)."""
     if not np.isfinite(places):
-        return maps.MISSING_LABEL
+        return formatting.MISSING_LABEL
     if places == 0:
         return "aucune résidence sociale recensée (0 place)"
     rounded = needs.round_places(places)
-    amount = f"environ {maps.format_number(rounded)} places" if rounded else "moins de 5 places"
+    amount = f"environ {formatting.format_number(rounded)} places" if rounded else "moins de 5 places"
     return f"{needs_views.number(rate)} places pour 10 000 habitants, soit {amount}"
 
 
@@ -373,7 +385,7 @@ def priority_section(data: FicheData) -> html.Section:
         body = [
             html.P(
                 [
-                    html.Span(maps.ordinal(int(row["rank"])), className="score-value"),
+                    html.Span(formatting.ordinal(int(row["rank"])), className="score-value"),
                     html.Span(f" sur {analysis.ranked} EPCI", className="score-unit"),
                     html.Span(f" — {needs.ORDERS[analysis.parameters.order].lower()}", className="score-rank"),
                 ],
@@ -383,8 +395,8 @@ def priority_section(data: FicheData) -> html.Section:
                 [
                     html.Dt("Indice de besoin"),
                     html.Dd(
-                        f"{maps.format_number(row['need'], 0)} sur 100 (moyenne régionale pondérée : "
-                        f"{maps.format_number(analysis.mean_need, 0)})"
+                        f"{formatting.format_number(row['need'], 0)} sur 100 (moyenne régionale pondérée : "
+                        f"{formatting.format_number(analysis.mean_need, 0)})"
                     ),
                     html.Dt("Offre existante"),
                     html.Dd(typo(supply_text(row["supply_rate"], row["supply_places"]))),
@@ -424,7 +436,7 @@ def priority_section(data: FicheData) -> html.Section:
             html.Figure(
                 [
                     dcc.Graph(
-                        id=ids.FICHE_NEED_SUPPLY_CHART,
+                        id=territory_ids.FICHE_NEED_SUPPLY_CHART,
                         figure=needs_views.need_supply_figure(analysis, labelled=top, highlight=code, height=420),
                         config=needs_views.graph_config(),
                         className="fiche-graph",
@@ -434,24 +446,24 @@ def priority_section(data: FicheData) -> html.Section:
             ),
             html.P(
                 [
-                    dcc.Link("Méthode", href=needs.METHOD_PATH),
+                    dcc.Link("Méthode", href=routes.METHOD),
                     " · ",
                     dcc.Link(
                         "Changer les réglages (page Classement)",
-                        href=f"{needs.RANKING_PATH}{serialise_needs(data.state)}",
+                        href=f"{routes.RANKING}{serialise_needs(data.state)}",
                     ),
                 ],
                 className="figure-source",
             ),
         ],
-        id=ids.FICHE_PRIORITY,
+        id=territory_ids.FICHE_PRIORITY,
     )
 
 
 def need_section(data: FicheData) -> html.Section:
     """The need index: value, contributions and the breakdown of each indicator (value, coverage, weight)."""
     analysis, code, row = data.analysis, data.identity.code, data.row
-    straddles = bool(analysis.inputs.territories.at[code, "straddles"])
+    straddled_region = data.identity.straddled_region
     rows = []
     colours = needs_views.component_colours(analysis.components)
     for component in analysis.components:
@@ -464,7 +476,7 @@ def need_section(data: FicheData) -> html.Section:
         contribution = analysis.index.contributions.at[code, component.indicator]
         shown = lookup_value(value, coverage, analysis.inputs.sources.get(component.indicator, ""))
         if masked:
-            status = f"écartée : couvre {maps.format_percent(coverage)} de la population (moins de 80 %)"
+            status = f"écartée : couvre {formatting.format_percent(coverage)} de la population (moins de 80 %)"
         elif not np.isfinite(value):
             status = "donnée manquante : non comptée"
         else:
@@ -481,7 +493,7 @@ def need_section(data: FicheData) -> html.Section:
                         ],
                         scope="row",
                     ),
-                    html.Td(value_cell(shown, entry, straddles), className="cell-number"),
+                    html.Td(value_cell(shown, entry, straddled_region), className="cell-number"),
                     html.Td("↑ besoin" if component.direction > 0 else "↓ besoin", className="cell-nowrap"),
                     html.Td(format_weight(component.weight), className="cell-number"),
                     html.Td(
@@ -495,7 +507,7 @@ def need_section(data: FicheData) -> html.Section:
         headline = [
             html.P(
                 [
-                    html.Span(maps.format_number(row["need"], 0), className="score-value"),
+                    html.Span(formatting.format_number(row["need"], 0), className="score-value"),
                     html.Span(" sur 100", className="score-unit"),
                 ],
                 className="score-headline",
@@ -526,7 +538,7 @@ def need_section(data: FicheData) -> html.Section:
             ),
             *headline,
             dcc.Graph(
-                id=ids.FICHE_SCORE_CHART,
+                id=territory_ids.FICHE_SCORE_CHART,
                 figure=needs_views.contribution_figure(analysis, [code], height=150, legend=False),
                 config=needs_views.graph_config(),
                 className="fiche-graph",
@@ -548,12 +560,12 @@ def need_section(data: FicheData) -> html.Section:
             html.P(
                 [
                     typo(f"Normalisation : {needs.NORMALISATIONS[analysis.parameters.normalisation]} "),
-                    dcc.Link("Méthode de l'indice", href=needs.METHOD_PATH),
+                    dcc.Link("Méthode de l'indice", href=routes.METHOD),
                 ],
                 className="figure-source",
             ),
         ],
-        id=ids.FICHE_SCORE,
+        id=territory_ids.FICHE_SCORE,
     )
 
 
@@ -598,19 +610,19 @@ def supply_section(store: Store, data: FicheData) -> html.Section:
             html.P(
                 [
                     sources_line([source_of(store, "places_residence_sociale_pour_10000")]) + ". ",
-                    dcc.Link("Méthode de l'écart", href=needs.METHOD_PATH),
+                    dcc.Link("Méthode de l'écart", href=routes.METHOD),
                 ],
                 className="figure-source",
             ),
         ],
-        id=ids.FICHE_GAP,
+        id=territory_ids.FICHE_GAP,
     )
 
 
 def figures_section(store: Store, data: FicheData) -> html.Section:
-    entries = maps.indicator_entries(store)
+    entries = catalogue.indicator_entries(store)
     ident = data.identity
-    straddles = bool(data.analysis.inputs.territories.at[ident.code, "straddles"])
+    straddled_region = ident.straddled_region
     rows = []
     for indicator in KEY_INDICATORS:
         entry = entries.get(indicator)
@@ -619,7 +631,7 @@ def figures_section(store: Store, data: FicheData) -> html.Section:
         levels = set(entry.get("levels") or [])
         cells = []
         if "epci" in levels:
-            cells.append(value_cell(lookup(store, indicator, "epci", ident.code), entry, straddles))
+            cells.append(value_cell(lookup(store, indicator, "epci", ident.code), entry, straddled_region))
         else:
             cells.append(html.Span("publié par département seulement", className="cell-note"))
         for scope, code in (("departement", ident.departement_code), ("region", region_code(store)), ("france", "FR")):
@@ -630,7 +642,7 @@ def figures_section(store: Store, data: FicheData) -> html.Section:
                 [
                     html.Th(
                         [
-                            dcc.Link(maps.label_with_unit(entry), href=f"/sources#indicateur-{indicator}"),
+                            dcc.Link(catalogue.label_with_unit(entry), href=routes.indicator_source_path(indicator)),
                             notes,
                             html.Span(sources_line([source_of(store, indicator)]), className="cell-detail"),
                         ],
@@ -658,16 +670,16 @@ def figures_section(store: Store, data: FicheData) -> html.Section:
                         "Indicateur (unité ; source, millésime)",
                         ident.name,
                         ident.departement_name,
-                        "Hauts-de-France",
+                        perimeter(store).name,
                         "France",
                     ],
                     rows,
                     numeric=(1, 2, 3, 4),
                 ),
-                id=ids.TERRITORY_TABLE,
+                id=territory_ids.TERRITORY_TABLE,
             ),
         ],
-        id=ids.FICHE_FIGURES,
+        id=territory_ids.FICHE_FIGURES,
     )
 
 
@@ -694,6 +706,6 @@ def arguments_section(data: FicheData) -> html.Section:
             ),
             *blocks,
         ],
-        id=ids.FICHE_ARGUMENTS,
+        id=territory_ids.FICHE_ARGUMENTS,
         className="fiche-arguments",
     )

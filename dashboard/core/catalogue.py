@@ -1,0 +1,67 @@
+"""Catalogue access and levels: what the store's catalogue declares and where its indicators have values.
+
+An indicator's catalogue entry (label, unit, direction, source…) and the
+rows of an indicator at a level; every feature reads them from here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from dashboard.core.levels import LEVEL_NOUNS, LEVELS
+from dashboard.core.store import Store
+
+
+def indicator_entries(store: Store) -> dict[str, dict[str, Any]]:
+    """Catalogue indicators by id, in catalogue order."""
+    return {entry["id"]: entry for entry in store.catalogue.get("indicators", [])}
+
+
+def rows_of(store: Store, indicator: str, level: str) -> pd.DataFrame:
+    """The store's rows of one indicator at one level, indexed by territory code (maybe empty)."""
+    if store.indicator_rows:
+        rows = store.indicator_rows.get((indicator, level))
+        return rows if rows is not None else store.indicators.iloc[:0].set_index("code")
+    table = store.indicators
+    selected = table[(table["indicator"] == indicator) & (table["level"] == level)]
+    return selected.drop_duplicates("code").set_index("code")
+
+
+def _indicator_level_pairs(store: Store) -> set[tuple[str, str]]:
+    if store.indicator_rows:
+        return set(store.indicator_rows)
+    pairs = store.indicators[["indicator", "level"]].drop_duplicates()
+    return set(zip(pairs["indicator"], pairs["level"], strict=True))
+
+
+def available_indicators(store: Store) -> list[str]:
+    """Indicators that have values in the store (available in open data and computed)."""
+    present = {indicator for indicator, _ in _indicator_level_pairs(store)}
+    return [key for key, entry in indicator_entries(store).items() if entry.get("available") and key in present]
+
+
+def indicator_levels(store: Store, indicator: str) -> list[str]:
+    """Map levels at which an indicator has values, in the order of LEVELS."""
+    pairs = _indicator_level_pairs(store)
+    return [level for level in LEVELS if (indicator, level) in pairs]
+
+
+def level_noun(level: str, count: int) -> str:
+    singular, plural = LEVEL_NOUNS[level]
+    return singular if count == 1 else plural
+
+
+def label_with_unit(entry: Mapping[str, Any]) -> str:
+    """« Taux de pauvreté (%) »: the unit goes with the label, so per-territory strings stay short."""
+    unit = entry.get("unit") or ""
+    return f"{entry.get('label', '')} ({unit})" if unit else str(entry.get("label", ""))
+
+
+def normalise(text: str) -> str:
+    """Lower case without accents, for the name filter."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -1,0 +1,61 @@
+"""Every address of the app, in one table: the pages, their anchors and the server routes.
+
+Pages register their path from here, links and redirects build theirs with the helpers below, and the
+server routes (API, downloads, exports, geometry, health) mount under the prefixes declared here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- Pages (Dash) ---
+HOME = "/"
+RANKING = "/classement"
+TERRITORY_PREFIX = "/territoire"
+TERRITORY_TEMPLATE = f"{TERRITORY_PREFIX}/<code_siren>"
+TABLES = "/tableaux"
+PRESENTATION = "/presentation"
+SOURCES = "/sources"
+COMPRENDRE = "/comprendre"
+PROJECT = f"{COMPRENDRE}/monter-un-projet"
+CALCULATOR = "/calculateur"
+API_DOC = "/api"
+ABOUT = "/a-propos"
+NOT_FOUND = "/404"
+
+# --- Anchors of the sources page ---
+METHOD_ANCHOR = "methode-besoins"
+METHOD = f"{SOURCES}#{METHOD_ANCHOR}"
+DATASET_ANCHOR_PREFIX = "jeu-"
+INDICATOR_ANCHOR_PREFIX = "indicateur-"
+
+# --- Server routes (Flask) ---
+API_V1 = f"{API_DOC}/v1"
+DOWNLOAD = "/telecharger"
+EXPORT = "/export"
+GEOMETRY = "/carte/geometrie"
+HEALTH = "/healthz"
+DASH_UPDATE = "/_dash-update-component"  # where Dash posts its callbacks
+
+
+_NOT_ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def territory_path(siren: str) -> str:
+    """The fiche of one EPCI: /territoire/<siren>."""
+    return f"{TERRITORY_PREFIX}/{siren}"
+
+
+def dataset_anchor(dataset_id: str) -> str:
+    """Id of a dataset's entry on the sources page (any character outside [A-Za-z0-9_-] becomes '-')."""
+    return DATASET_ANCHOR_PREFIX + _NOT_ANCHOR.sub("-", dataset_id)
+
+
+def indicator_anchor(indicator_id: str) -> str:
+    """Id of an indicator's entry on the sources page (any character outside [A-Za-z0-9_-] becomes '-')."""
+    return INDICATOR_ANCHOR_PREFIX + _NOT_ANCHOR.sub("-", indicator_id)
+
+
+def indicator_source_path(indicator_id: str) -> str:
+    """Where the sources page describes one indicator."""
+    return f"{SOURCES}#{indicator_anchor(indicator_id)}"

@@ -1,0 +1,31 @@
+"""Component ids of the presentation editor and slides, and of its links on other pages."""
+
+PRES_TITLE = "presentation-titre"
+PRES_NOTICES = "presentation-avis"
+PRES_ADDED = "presentation-ajout"
+PRES_LIST = "presentation-liste"
+PRES_START = "presentation-lancer"
+PRES_PDF = "presentation-pdf"
+PRES_PERMALINK = "presentation-lien"
+PRES_COPY = "presentation-copier"
+PRES_COPY_STATUS = "presentation-copier-statut"
+PRES_RESUME = "presentation-reprendre"
+PRES_DECK = "presentation-diapositives"
+PRES_STATE = "presentation-etat"  # dcc.Store: the deck text, whether it is explicit, the canonical query
+PRES_RESUME_BLOCK = "presentation-reprendre-bloc"
+PRES_LOCATION = "presentation-adresse"
+PRES_FORM_KIND = "presentation-type"
+PRES_FORM_INDICATOR = "presentation-indicateur"
+PRES_FORM_LEVEL = "presentation-niveau"
+PRES_FORM_TOP = "presentation-nombre"
+PRES_FORM_TERRITORY = "presentation-territoire"
+PRES_FORM_COMPARED = "presentation-territoires"
+PRES_FORM_COMPARED_INDICATORS = "presentation-indicateurs"
+PRES_FORM_GROUP = "presentation-champs"  # + kind: the form fields of one slide kind
+PRES_FORM_ADD = "presentation-ajouter"
+PRES_FORM_ERROR = "presentation-erreur"
+PRES_ADD_FROM_MAP = "presentation-ajouter-carte"  # « ajouter à la présentation » on the map page
+PRES_EXPORT_FROM_MAP = "presentation-image-carte"  # PNG of the map view (legend and source in the image)
+PRES_MAP_ACTIONS = "presentation-actions-carte"  # where the map page shows the two links above
+PRES_ADD_FROM_FICHE = "presentation-ajouter-fiche"  # « ajouter à la présentation » on the territory page
+PRES_ADD_FROM_RANKING = "presentation-ajouter-classement"  # « ajouter à la présentation » on /classement
