@@ -11,7 +11,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, client
 from dashboard.core.store import store_for_callback
 from dashboard.map import ids as map_ids
 from dashboard.presentation import ids as presentation_ids
-from dashboard.presentation.map_links import map_actions
+from dashboard.presentation.links import map_actions
 from dashboard.presentation.parsing import SlideError, parse_deck, spec_from_form
 from dashboard.presentation.request import PARAM_ADD, deck_href
 from dashboard.presentation.specs import MAX_SLIDES, DeckChoices, choices_from_store

@@ -12,30 +12,26 @@ from dashboard.core.levels import LEVEL_EPCI, LEVELS
 from dashboard.core.store import Store
 from dashboard.map import components as map_components
 from dashboard.presentation import ids as presentation_ids
-from dashboard.presentation.specs import (
-    DEFAULT_MAP_INDICATOR,
-    DEFAULT_TOP,
-    KIND_COMPARISON,
-    KIND_MAP,
-    KIND_RANKING,
-    KIND_TERRITORY,
-    KINDS,
-    MAX_COMPARED,
-    MAX_COMPARED_INDICATORS,
-    MAX_TOP,
-    MIN_COMPARED,
-    MIN_TOP,
-    DeckChoices,
-)
+from dashboard.presentation import specs
+from dashboard.presentation.specs import DeckChoices
 
 #: The kind of slide the form proposes first.
-FIRST_KIND = KIND_MAP
+FIRST_KIND = specs.KIND_MAP
 DROPDOWN_LABELS = {
     "search": "Rechercher",
     "no_options_found": "Aucun résultat",
     "clear_search": "Effacer la recherche",
     "clear_selection": "Retirer la sélection",
 }
+
+
+def radio_field(legend: str, field_id: str, labels: dict[str, str], value: str, **props: Any) -> html.Fieldset:
+    """Radio buttons, one per `labels` entry (value → label), under their legend."""
+    options = [{"label": label, "value": key} for key, label in labels.items()]
+    return html.Fieldset(
+        [html.Legend(legend), dcc.RadioItems(id=field_id, options=options, value=value, **props)],
+        className="map-field",
+    )
 
 
 def field_group(kind: str, children: list[Any]) -> html.Div:
@@ -58,29 +54,19 @@ def epci_options(choices: DeckChoices) -> list[dict[str, str]]:
 
 def map_fields(store: Store, choices: DeckChoices) -> html.Div:
     return field_group(
-        KIND_MAP,
+        specs.KIND_MAP,
         [
             html.Label("Indicateur", htmlFor=presentation_ids.PRES_FORM_INDICATOR),
             dcc.Dropdown(
                 id=presentation_ids.PRES_FORM_INDICATOR,
                 options=map_components.indicator_options(store),
-                value=DEFAULT_MAP_INDICATOR if DEFAULT_MAP_INDICATOR in choices.levels else None,
+                value=specs.DEFAULT_MAP_INDICATOR if specs.DEFAULT_MAP_INDICATOR in choices.levels else None,
                 clearable=False,
                 search_order="original",
                 labels=DROPDOWN_LABELS,
             ),
-            html.Fieldset(
-                [
-                    html.Legend("Niveau"),
-                    dcc.RadioItems(
-                        id=presentation_ids.PRES_FORM_LEVEL,
-                        options=[{"label": label, "value": level} for level, label in LEVELS.items()],
-                        value=LEVEL_EPCI,
-                        inline=True,
-                        className="radio-inline",
-                    ),
-                ],
-                className="map-field",
+            radio_field(
+                "Niveau", presentation_ids.PRES_FORM_LEVEL, LEVELS, LEVEL_EPCI, inline=True, className="radio-inline"
             ),
         ],
     )
@@ -88,11 +74,18 @@ def map_fields(store: Store, choices: DeckChoices) -> html.Div:
 
 def ranking_fields() -> html.Div:
     return field_group(
-        KIND_RANKING,
+        specs.KIND_RANKING,
         [
-            html.Label(f"Nombre de territoires ({MIN_TOP} à {MAX_TOP})", htmlFor=presentation_ids.PRES_FORM_TOP),
+            html.Label(
+                f"Nombre de territoires ({specs.MIN_TOP} à {specs.MAX_TOP})", htmlFor=presentation_ids.PRES_FORM_TOP
+            ),
             dcc.Input(
-                id=presentation_ids.PRES_FORM_TOP, type="number", min=MIN_TOP, max=MAX_TOP, step=1, value=DEFAULT_TOP
+                id=presentation_ids.PRES_FORM_TOP,
+                type="number",
+                min=specs.MIN_TOP,
+                max=specs.MAX_TOP,
+                step=1,
+                value=specs.DEFAULT_TOP,
             ),
             html.P(
                 "Classement par places manquantes au regard du besoin, réglages par défaut (taux national) ; "
@@ -107,7 +100,7 @@ def ranking_fields() -> html.Div:
 
 def territory_fields(choices: DeckChoices) -> html.Div:
     return field_group(
-        KIND_TERRITORY,
+        specs.KIND_TERRITORY,
         [
             html.Label("Territoire (EPCI)", htmlFor=presentation_ids.PRES_FORM_TERRITORY),
             dcc.Dropdown(
@@ -122,10 +115,10 @@ def territory_fields(choices: DeckChoices) -> html.Div:
 
 def comparison_fields(choices: DeckChoices) -> html.Div:
     return field_group(
-        KIND_COMPARISON,
+        specs.KIND_COMPARISON,
         [
             html.Label(
-                f"Territoires à comparer ({MIN_COMPARED} à {MAX_COMPARED} EPCI)",
+                f"Territoires à comparer ({specs.MIN_COMPARED} à {specs.MAX_COMPARED} EPCI)",
                 htmlFor=presentation_ids.PRES_FORM_COMPARED,
             ),
             dcc.Dropdown(
@@ -136,7 +129,7 @@ def comparison_fields(choices: DeckChoices) -> html.Div:
                 labels=DROPDOWN_LABELS,
             ),
             html.Label(
-                f"Indicateurs (1 à {MAX_COMPARED_INDICATORS})",
+                f"Indicateurs (1 à {specs.MAX_COMPARED_INDICATORS})",
                 htmlFor=presentation_ids.PRES_FORM_COMPARED_INDICATORS,
             ),
             dcc.Dropdown(
@@ -159,17 +152,8 @@ def add_form(store: Store, choices: DeckChoices) -> html.Section:
                 "(bouton « Ajouter à la présentation »).",
                 className="map-hint",
             ),
-            html.Fieldset(
-                [
-                    html.Legend("Type de diapositive"),
-                    dcc.RadioItems(
-                        id=presentation_ids.PRES_FORM_KIND,
-                        options=[{"label": label, "value": key} for key, label in KINDS.items()],
-                        value=FIRST_KIND,
-                        className="radio-list",
-                    ),
-                ],
-                className="map-field",
+            radio_field(
+                "Type de diapositive", presentation_ids.PRES_FORM_KIND, specs.KINDS, FIRST_KIND, className="radio-list"
             ),
             map_fields(store, choices),
             ranking_fields(),

@@ -40,7 +40,7 @@ from dashboard.presentation.specs import (
     removed,
     serialise_deck,
 )
-from dashboard.ui.components import requires_store
+from dashboard.ui.components import ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
 TITLE = "Mode présentation"
@@ -50,6 +50,7 @@ LEAD = (
     "tout est servi par l'application. L'adresse de la page contient toute la présentation : partagez-la pour la "
     "retrouver à l'identique."
 )
+NOTICES_TITLE = "Certaines parties de l'adresse ont été ignorées ou corrigées"
 KEYS_HELP = [
     ("→, Espace ou Page suivante", "diapositive suivante"),
     ("← ou Page précédente", "diapositive précédente"),
@@ -60,17 +61,11 @@ KEYS_HELP = [
 
 
 def notices_block(notices: tuple[str, ...]) -> html.Div | None:
-    if not notices:
-        return None
-    return html.Div(
-        [
-            html.H2("Certaines parties de l'adresse ont été ignorées ou corrigées", className="notice-title"),
-            html.Ul([html.Li(notice) for notice in notices]),
-        ],
-        id=presentation_ids.PRES_NOTICES,
-        className="notice notice-warning",
-        role="status",
-    )
+    """The shared notice of ignored parameters, titled for a deck (whose parts can also be corrected)."""
+    block = ignored_parameters(notices, presentation_ids.PRES_NOTICES)
+    if block is not None:
+        block.children[0].children = NOTICES_TITLE
+    return block
 
 
 def added_block(added: tuple[SlideSpec, ...], choices: DeckChoices) -> html.Div | None:

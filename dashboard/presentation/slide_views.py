@@ -12,6 +12,7 @@ from dashboard.core.levels import LEVEL_NOUNS
 from dashboard.core.store import Store
 from dashboard.map import callbacks as callbacks_map
 from dashboard.map import components as map_components
+from dashboard.map import view as maps
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.figures import bar_share, map_slide_figure, short_note
 from dashboard.presentation.slides import Slide
@@ -27,6 +28,18 @@ def slide_graph(store: Store, slide: Slide) -> dcc.Graph:
     return dcc.Graph(figure=figure, config=config, className="slide-graph", style={"height": "100%"})
 
 
+def legend_entry(entry: maps.LegendEntry, nouns: tuple[str, str]) -> html.Li:
+    count = f"{formatting.format_number(entry.count)} {nouns[0] if entry.count == 1 else nouns[1]}"
+    return html.Li(
+        [
+            map_components.swatch(entry.colour, entry.missing),
+            html.Span(entry.label, className="slide-legend-label"),
+            html.Span(count, className="slide-legend-count"),
+        ],
+        className="slide-legend-entry",
+    )
+
+
 def legend_block(slide: Slide) -> html.Aside:
     view = slide.view
     legend = view.legend
@@ -37,20 +50,7 @@ def legend_block(slide: Slide) -> html.Aside:
         [
             html.P(legend.unit or legend.title, className="slide-legend-title"),
             html.Ul(
-                [
-                    html.Li(
-                        [
-                            map_components.swatch(entry.colour, entry.missing),
-                            html.Span(entry.label, className="slide-legend-label"),
-                            html.Span(
-                                f"{formatting.format_number(entry.count)} {nouns[0] if entry.count == 1 else nouns[1]}",
-                                className="slide-legend-count",
-                            ),
-                        ],
-                        className="slide-legend-entry",
-                    )
-                    for entry in legend.entries
-                ],
+                [legend_entry(entry, nouns) for entry in legend.entries],
                 className="slide-legend-list",
             ),
             *[html.P(short_note(note), className="slide-note") for note in slide.notes],

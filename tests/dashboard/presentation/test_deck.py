@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import dash
 import pytest
 
-from dashboard.app import create_app
 from dashboard.core import formatting
 from dashboard.core.store import Store, load_store
 from dashboard.map import state as map_state
@@ -17,8 +15,6 @@ from dashboard.needs import model as needs
 from dashboard.needs.analysis import SCORE_INDICATOR, SCORE_LABEL, value_of
 from dashboard.presentation import parsing, request, specs
 from dashboard.presentation import slides as slide_content
-from dashboard.settings import Settings
-from tests.dashboard.test_app import text_of
 
 ISSUE_EXAMPLE = (
     "carte:taux_pauvrete:epci|classement:10|territoire:200093201|"
@@ -35,11 +31,6 @@ def store(built_data_dir: Path) -> Store:
 @pytest.fixture(scope="module")
 def choices(store: Store) -> specs.DeckChoices:
     return specs.choices_from_store(store)
-
-
-@pytest.fixture(scope="module")
-def app(built_data_dir: Path) -> dash.Dash:
-    return create_app(Settings(data_dir=built_data_dir))
 
 
 # --- Encoding -------------------------------------------------------------------------------------------
@@ -236,7 +227,9 @@ def test_a_ranking_slide_lists_the_top_of_the_priority_ranking(store):
     assert all(int(row.shortfall_text.lstrip("+−").replace("\u202f", "")) % 5 == 0 for row in slide.ranking)
     assert "Insee, Filosofi 2019" in slide.source_line and "FINESS" in slide.source_line
     assert slide.title == "Où manque-t-il le plus de places ? Les 10 premiers EPCI"
-    weighted = slide_content.build_slide(store, specs.SlideSpec("classement", top=10, weights=(("loyer_appartement", 1.0),)))
+    weighted = slide_content.build_slide(
+        store, specs.SlideSpec("classement", top=10, weights=(("loyer_appartement", 1.0),))
+    )
     assert [row.code for row in weighted.ranking] != [row.code for row in slide.ranking]
 
 
@@ -257,7 +250,9 @@ def test_a_territory_slide_has_figures_priority_and_arguments(store):
 
 
 def test_a_comparison_slide_reads_the_store_values(store):
-    slide = slide_content.build_slide(store, specs.SlideSpec("comparaison", codes=(LILLE, AMIENS), indicators=("taux_chomage",)))
+    slide = slide_content.build_slide(
+        store, specs.SlideSpec("comparaison", codes=(LILLE, AMIENS), indicators=("taux_chomage",))
+    )
     row = slide.comparison[0]
     assert slide.territories == ("Métropole Européenne de Lille", "CA Amiens Métropole")
     assert row.values == (
@@ -277,66 +272,3 @@ def test_a_score_map_slide_is_computed_with_its_weights(store):
     assert slide.source_line == "Source : Insee, Filosofi 2021"
     # The approximated poverty rate is left out below 80 % coverage: most EPCIs get no index from it alone.
     assert slide.view.values is not None and 0 < slide.view.values.available < 40
-
-
-# --- Page -----------------------------------------------------------------------------------------------------
-
-
-def render(app: dash.Dash, **query: str):
-    with app.server.test_request_context("/presentation"):
-        return dash.page_registry["dashboard.pages.presentation"]["layout"](**query)
-
-
-def find(component, predicate):
-    """Every component of a tree for which predicate(component) is true."""
-    found = [component] if predicate(component) else []
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found += find(child, predicate)
-    return found
-
-
-def test_the_editor_lists_the_slides_and_shows_the_notices(app):
-    layout = render(app, d=ISSUE_EXAMPLE + "|carte:inconnu")
-    text = text_of(layout)
-    assert "Diapositives (4)" in text
-    assert "Diapositive 5 « carte:inconnu » ignorée : indicateur « inconnu » inconnu." in text
-    slides = find(layout, lambda c: "slide " in f"{getattr(c, 'className', '')} ")
-    assert [c.id for c in slides] == ["diapo-1", "diapo-2", "diapo-3", "diapo-4"]
-    counters = find(layout, lambda c: getattr(c, "className", "") == "slide-counter")
-    assert [c.children for c in counters] == ["1 / 4", "2 / 4", "3 / 4", "4 / 4"]
-    for slide in slides:  # every slide carries its source line and vintage
-        assert "Source" in text_of(slide) and "Millésime" in text_of(slide)
-    pdf = find(layout, lambda c: getattr(c, "id", None) == "presentation-pdf")[0]
-    assert pdf.href.startswith("/export/presentation.pdf?d=carte:taux_pauvrete|classement:10")
-
-
-def test_the_print_view_has_only_the_slides(app):
-    layout = render(app, d="classement:5|territoire:248000531", vue="impression")
-    decks = find(layout, lambda c: getattr(c, "className", "") == "deck deck-print")
-    assert len(decks) == 1
-    assert "Ajouter une diapositive" not in text_of(layout)
-    assert not find(layout, lambda c: getattr(c, "id", None) == "presentation-titre")
-
-
-def test_an_empty_deck_offers_a_starting_deck(app, choices):
-    layout = render(app)
-    links = find(layout, lambda c: "Commencer avec une présentation type" in str(getattr(c, "children", "")))
-    links = [link for link in links if getattr(link, "href", None)]
-    slides, notices = parsing.parse_deck(parse_qs(urlsplit(links[0].href).query)["d"][0], choices)
-    assert notices == [] and len(slides) == 5
-
-
-def test_a_slide_that_cannot_be_built_does_not_break_the_page(app, monkeypatch):
-    build = slide_content.build_slide
-
-    def failing(store, spec):
-        if spec.kind == "territoire":
-            raise KeyError("epci_code")
-        return build(store, spec)
-
-    monkeypatch.setattr(slide_content, "build_slide", failing)
-    text = text_of(render(app, d=f"classement:5|territoire:{AMIENS}"))
-    assert "Où manque-t-il le plus de places ? Les 5 premiers EPCI" in text
-    assert "Diapositive indisponible" in text and "2 / 2" in text

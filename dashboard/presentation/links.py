@@ -1,5 +1,5 @@
-"""« Ajouter à la présentation » and the image of the map on the map page: links to the view shown
-(kept current by `dashboard.presentation.callbacks.update_map_actions`)."""
+"""« Ajouter à la présentation » links of other pages, and the map page's links to the view shown (kept
+current by `dashboard.presentation.callbacks.update_map_actions`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,19 @@ from dashboard.exports import media as exports_media
 from dashboard.map import state as map_state
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.request import add_href
-from dashboard.presentation.specs import map_spec
+from dashboard.presentation.specs import KIND_MAP, map_spec
+
+
+def add_link(href: str, link_id: str, kind: str, label: str = "Ajouter à la présentation") -> html.A:
+    """An « Ajouter à la présentation » button (presentation.js prepends the deck in progress to `href`);
+    `kind` is the kind of slide it adds."""
+    return html.A(
+        label,
+        href=href,
+        id=link_id,
+        className="button button-secondary",
+        **{"data-deck-add": kind},
+    )
 
 
 def map_links(store: Store, query: str | None) -> tuple[str, str]:
@@ -30,13 +42,7 @@ def map_actions(store: Store, query: str | None) -> list[Any]:
     """The two links, for the map page's `presentation_ids.PRES_MAP_ACTIONS`."""
     add, image = map_links(store, query)
     return [
-        html.A(
-            "Ajouter à la présentation",
-            href=add,
-            id=presentation_ids.PRES_ADD_FROM_MAP,
-            className="button button-secondary",
-            **{"data-deck-add": "carte"},
-        ),
+        add_link(add, presentation_ids.PRES_ADD_FROM_MAP, KIND_MAP),
         html.A(
             "Image de la carte (PNG 1920 × 1080, légende et source incluses)",
             href=image,
