@@ -28,7 +28,7 @@ from dashboard.presentation.request import (
     parse_request,
 )
 from dashboard.presentation.slide_views import deck_component
-from dashboard.presentation.slides import build_slides, example_deck
+from dashboard.presentation.slides import Slide, build_slides, example_deck
 from dashboard.presentation.specs import (
     IMAGE_KINDS,
     KIND_TERRITORY,
@@ -109,10 +109,10 @@ def _joined(items: list[Any], separator: str = " · ") -> list[Any]:
     return result
 
 
-def slide_action(text: str, verb: str, number: int, href: str, remove: bool = False) -> dcc.Link:
+def slide_action(verb: str, number: int, href: str, remove: bool = False) -> dcc.Link:
     """« Monter », « Descendre » or « Retirer » for slide `number` (1-based)."""
     return dcc.Link(
-        text,
+        verb,
         href=href,
         className="deck-action deck-action-remove" if remove else "deck-action",
         title=f"{verb} la diapositive {number}",
@@ -122,11 +122,9 @@ def slide_action(text: str, verb: str, number: int, href: str, remove: bool = Fa
 def slide_item(slides: list[SlideSpec], index: int, choices: DeckChoices) -> html.Li:
     number = index + 1
     actions = [
-        slide_action("Monter", "Monter", number, deck_href(moved(slides, index, -1))) if index > 0 else None,
-        slide_action("Descendre", "Descendre", number, deck_href(moved(slides, index, 1)))
-        if index < len(slides) - 1
-        else None,
-        slide_action("Retirer", "Retirer", number, deck_href(removed(slides, index)) or routes.PRESENTATION, True),
+        slide_action("Monter", number, deck_href(moved(slides, index, -1))) if index > 0 else None,
+        slide_action("Descendre", number, deck_href(moved(slides, index, 1))) if index < len(slides) - 1 else None,
+        slide_action("Retirer", number, deck_href(removed(slides, index)) or routes.PRESENTATION, True),
     ]
     return html.Li(
         [
@@ -253,7 +251,7 @@ def resume_link() -> html.P:
     )
 
 
-def preview(store: Store, built: list[Any]) -> html.Section | None:
+def preview(store: Store, built: list[Slide]) -> html.Section | None:
     if not built:
         return None
     return html.Section(
