@@ -18,7 +18,7 @@ from dashboard.core import catalogue, formatting
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.needs import model as needs
-from dashboard.needs.analysis import Analysis, Value, lookup, region_code, source_of
+from dashboard.needs.analysis import Analysis, Value, lookup, source_of
 
 #: Relative difference under which a comparison is not worth a sentence.
 THRESHOLD = 0.05
@@ -95,7 +95,7 @@ def comparison(
     if entry is None or local.value is None:
         return None
     compared = []
-    for scope, where in (("departement", departement[0]), ("region", region_code(store))):
+    for scope, where in (("departement", departement[0]), ("region", perimeter(store).code)):
         reference = lookup(store, indicator, scope, where)
         if reference.value is None or reference.value == 0:
             continue
