@@ -200,3 +200,17 @@ def territory_arguments(
         direction = int(entries.get(indicator, {}).get("direction") or 0)
         items.append(comparison(store, indicator, code, departement, straddled_region, direction))
     return tuple(item for item in items if item is not None)
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    """A French number, or « – » when missing."""
+    return formatting.format_number(value, decimals) if value is not None and np.isfinite(value) else "–"
+
+
+def signed_places(value: float) -> str:
+    """« +85 », « −40 », « 0 » (rounded to 5 places)."""
+    if not np.isfinite(value):
+        return "–"
+    rounded = needs.round_places(value)
+    text = formatting.format_number(abs(rounded))
+    return f"+{text}" if rounded > 0 else (f"−{text}" if rounded < 0 else "0")

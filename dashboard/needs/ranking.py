@@ -15,6 +15,7 @@ from dashboard.content import typo
 from dashboard.core import formatting, routes
 from dashboard.core.formatting import format_weight
 from dashboard.core.store import Store
+from dashboard.needs import arguments, figures
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
 from dashboard.needs import views as needs_views
@@ -93,12 +94,12 @@ def table_rows(analysis: Analysis, codes: Sequence[str], state: NeedsState) -> l
                 [
                     html.Td(formatting.ordinal(int(row["rank"])) if ranked else "–", className="cell-number"),
                     territory_cell(analysis, code, row, territories[code], state),
-                    html.Td(needs_views.number(row["need"], 0), className="cell-number"),
+                    html.Td(arguments.number(row["need"], 0), className="cell-number"),
                     html.Td(
-                        f"{needs_views.number(row['supply_rate'])} → {needs_views.number(row['expected_rate'])}",
+                        f"{arguments.number(row['supply_rate'])} → {arguments.number(row['expected_rate'])}",
                         className="cell-number cell-nowrap",
                     ),
-                    html.Td(needs_views.signed_places(row["shortfall_places"]), className="cell-number cell-strong"),
+                    html.Td(arguments.signed_places(row["shortfall_places"]), className="cell-number cell-strong"),
                     html.Td(needs_views.gap_cell(row), className="cell-number"),
                     html.Td(
                         [
@@ -223,9 +224,9 @@ def view(store: Store, state: NeedsState) -> dict[str, Any]:
     )
     return {
         "summary": summary(analysis, state),
-        "need_supply": needs_views.need_supply_figure(analysis, labelled=ranked[: needs.TOP]),
-        "need_supply_caption": needs_views.need_supply_caption(analysis),
-        "contributions": needs_views.contribution_figure(analysis, chart_codes),
+        "need_supply": figures.need_supply_figure(analysis, labelled=ranked[: needs.TOP]),
+        "need_supply_caption": figures.need_supply_caption(analysis),
+        "contributions": figures.contribution_figure(analysis, chart_codes),
         "contributions_caption": typo(
             f"Contribution de chaque indicateur à l'indice de besoin des {len(chart_codes)} premiers EPCI affichés "
             "(points sur 100)."

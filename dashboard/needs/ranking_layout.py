@@ -14,10 +14,10 @@ from dashboard.core import catalogue, routes
 from dashboard.core.levels import LEVEL_DEPARTEMENT
 from dashboard.core.store import Store
 from dashboard.map import ids as map_ids
+from dashboard.needs import figures
 from dashboard.needs import ids as needs_ids
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
-from dashboard.needs import views as needs_views
 from dashboard.needs.analysis import needs_inputs, reference, supply_of
 from dashboard.needs.ranking import view
 from dashboard.needs.state import NeedsState
@@ -297,7 +297,7 @@ def chart_section(title: str, graph_id: str, figure: dict[str, Any], caption: st
         [
             html.H2(title),
             html.P(caption, id=f"{graph_id}-legende", className="map-hint"),
-            dcc.Graph(id=graph_id, figure=figure, config=needs_views.graph_config(), className="rank-chart"),
+            dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(), className="rank-chart"),
         ]
     )
 

@@ -15,7 +15,7 @@ from dashboard.core import catalogue, formatting, routes
 from dashboard.core.formatting import format_weight
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
-from dashboard.needs import arguments
+from dashboard.needs import arguments, figures
 from dashboard.needs import model as needs
 from dashboard.needs import views as needs_views
 from dashboard.needs.analysis import Value, lookup, source_of
@@ -134,7 +134,7 @@ def supply_text(rate: float, places: float) -> str:
         return "aucune résidence sociale recensée (0 place)"
     rounded = needs.round_places(places)
     amount = f"environ {formatting.format_number(rounded)} places" if rounded else "moins de 5 places"
-    return f"{needs_views.number(rate)} places pour 10 000 habitants, soit {amount}"
+    return f"{arguments.number(rate)} places pour 10 000 habitants, soit {amount}"
 
 
 def priority_facts(data: FicheData) -> list:
@@ -142,7 +142,7 @@ def priority_facts(data: FicheData) -> list:
     analysis, row, code = data.analysis, data.row, data.identity.code
     if not np.isfinite(row["rank"]):
         return [html.P("Priorité non calculée : indice de besoin ou offre en places indisponible.")]
-    quadrant = needs_views.quadrant(analysis, code)
+    quadrant = figures.quadrant(analysis, code)
     explanation = needs_views.top_explanation(analysis, code)
     return [
         html.P(
@@ -163,14 +163,14 @@ def priority_facts(data: FicheData) -> list:
                 html.Dt("Offre existante"),
                 html.Dd(typo(supply_text(row["supply_rate"], row["supply_places"]))),
                 html.Dt("Offre attendue au regard du besoin"),
-                html.Dd(typo(f"{needs_views.number(row['expected_rate'])} places pour 10 000 habitants")),
+                html.Dd(typo(f"{arguments.number(row['expected_rate'])} places pour 10 000 habitants")),
                 html.Dt("Manque au regard du besoin"),
-                html.Dd(typo(f"{needs_views.signed_places(row['shortfall_places'])} places")),
+                html.Dd(typo(f"{arguments.signed_places(row['shortfall_places'])} places")),
                 html.Dt(typo(f"Écart au {analysis.reference.label}")),
                 html.Dd(
                     typo(
-                        f"{needs_views.signed_places(row['gap_places'])} places (fourchette "
-                        f"{needs_views.signed_places(row['gap_low'])} à {needs_views.signed_places(row['gap_high'])})"
+                        f"{arguments.signed_places(row['gap_places'])} places (fourchette "
+                        f"{arguments.signed_places(row['gap_low'])} à {arguments.signed_places(row['gap_high'])})"
                     )
                 ),
                 html.Dt("Robustesse"),
@@ -178,7 +178,7 @@ def priority_facts(data: FicheData) -> list:
             ],
             className="facts fiche-priority-facts",
         ),
-        html.P(typo(f"Position : {needs_views.QUADRANTS[quadrant].lower()}."), className="notice notice-info")
+        html.P(typo(f"Position : {figures.QUADRANTS[quadrant].lower()}."), className="notice notice-info")
         if quadrant
         else None,
         html.P(explanation, className="notice notice-warning") if explanation else None,
@@ -205,11 +205,11 @@ def priority_section(data: FicheData) -> html.Section:
                 [
                     dcc.Graph(
                         id=territory_ids.FICHE_NEED_SUPPLY_CHART,
-                        figure=needs_views.need_supply_figure(analysis, labelled=top, highlight=code, height=420),
-                        config=needs_views.graph_config(),
+                        figure=figures.need_supply_figure(analysis, labelled=top, highlight=code, height=420),
+                        config=figures.graph_config(),
                         className="fiche-graph",
                     ),
-                    html.Figcaption(needs_views.need_supply_caption(analysis), className="figure-source"),
+                    html.Figcaption(figures.need_supply_caption(analysis), className="figure-source"),
                 ]
             ),
             html.P(
@@ -241,7 +241,7 @@ def component_row(data: FicheData, component: needs.Component, colour: str) -> h
     elif not np.isfinite(value):
         status = "donnée manquante : non comptée"
     else:
-        status = needs_views.number(analysis.index.contributions.at[code, indicator])
+        status = arguments.number(analysis.index.contributions.at[code, indicator])
     return html.Tr(
         [
             html.Th(
@@ -256,7 +256,7 @@ def component_row(data: FicheData, component: needs.Component, colour: str) -> h
             html.Td(value_cell(shown, entry, data.identity.straddled_region), className="cell-number"),
             html.Td("↑ besoin" if component.direction > 0 else "↓ besoin", className="cell-nowrap"),
             html.Td(format_weight(component.weight), className="cell-number"),
-            html.Td("–" if not np.isfinite(oriented) else needs_views.number(oriented, 2), className="cell-number"),
+            html.Td("–" if not np.isfinite(oriented) else arguments.number(oriented, 2), className="cell-number"),
             html.Td(status, className="cell-number"),
         ]
     )
@@ -292,7 +292,7 @@ def need_headline(row: Mapping[str, float]) -> list:
 def need_section(data: FicheData) -> html.Section:
     """The need index: value, contributions and the breakdown of each indicator (value, coverage, weight)."""
     analysis, code = data.analysis, data.identity.code
-    colours = needs_views.component_colours(analysis.components)
+    colours = figures.component_colours(analysis.components)
     rows = [component_row(data, component, colours[component.indicator]) for component in analysis.components]
     headline = need_headline(data.row)
     return html.Section(
@@ -308,8 +308,8 @@ def need_section(data: FicheData) -> html.Section:
             *headline,
             dcc.Graph(
                 id=territory_ids.FICHE_SCORE_CHART,
-                figure=needs_views.contribution_figure(analysis, [code], height=150, legend=False),
-                config=needs_views.graph_config(),
+                figure=figures.contribution_figure(analysis, [code], height=150, legend=False),
+                config=figures.graph_config(),
                 className="fiche-graph",
             ),
             needs_views.table(

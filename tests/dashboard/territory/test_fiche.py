@@ -15,11 +15,10 @@ from dashboard.core import routes
 from dashboard.core.levels import LEVEL_EPCI
 from dashboard.core.store import Store
 from dashboard.map.state import choices_from_store, parse_state, serialise_state
-from dashboard.needs import arguments
+from dashboard.needs import arguments, figures
 from dashboard.needs import method as needs_method
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
-from dashboard.needs import views as needs_views
 from dashboard.needs.analysis import SCORE_INDICATOR, needs_inputs
 from dashboard.needs.ranking import filtered_codes
 from dashboard.settings import Settings
@@ -117,12 +116,12 @@ def test_mel_and_the_priority_explanation(store: Store):
 
 def test_figures(store: Store):
     data = fiche_data(store, LENS, needs_state.default_state())
-    bars = needs_views.contribution_figure(data.analysis, [LENS, AMIENS])
+    bars = figures.contribution_figure(data.analysis, [LENS, AMIENS])
     assert bars["data"][0]["name"] == "Part des minima sociaux dans le revenu (valeur officielle 2019)"
     assert len(bars["data"]) == len(data.analysis.components)
     total = sum(trace["x"][0] for trace in bars["data"])
     assert total == pytest.approx(data.row["need"], abs=0.5)
-    scatter = needs_views.need_supply_figure(data.analysis, highlight=LENS)
+    scatter = figures.need_supply_figure(data.analysis, highlight=LENS)
     assert scatter["data"][-1]["text"] == ["CA de Lens - Liévin"]
     assert len(scatter["layout"]["shapes"]) == 3  # priority quadrant, mean need, reference rate
     figure = fiche_map_figure(store, LENS)
