@@ -167,7 +167,11 @@ def robust_sentence(analysis: Analysis, state: NeedsState) -> html.P:
     return html.P(
         [
             html.Strong(typo(f"Dans les {needs.TOP} premiers pour au moins 95 % des {analysis.draws} tirages : ")),
-            *_join([dcc.Link(name, href=fiche_href(code, state)) for code, name in robust["name"].items()]),
+            *[
+                part
+                for position, (code, name) in enumerate(robust["name"].items())
+                for part in ((", ",) if position else ()) + (dcc.Link(name, href=fiche_href(code, state)),)
+            ],
             ".",
         ]
     )
@@ -200,16 +204,6 @@ def summary(analysis: Analysis, state: NeedsState) -> list[Any]:
     )
     sentences = [settings, gap_sentence(analysis), robust_sentence(analysis, state), masked_sentence(analysis)]
     return [sentence for sentence in sentences if sentence is not None]
-
-
-def _join(items: list) -> list:
-    """The items separated by « , »."""
-    joined: list = []
-    for position, item in enumerate(items):
-        if position:
-            joined.append(", ")
-        joined.append(item)
-    return joined
 
 
 def view(store: Store, state: NeedsState) -> dict[str, Any]:

@@ -120,20 +120,17 @@ def index_controls(store: Store, state: NeedsState) -> list[Any]:
             ],
             className="map-details",
         ),
-        html.Fieldset(
-            [
-                html.Legend("Normalisation"),
-                dcc.RadioItems(
-                    id=needs_ids.RANK_NORMALISATION,
-                    options=[
-                        {"label": "Rang dans la région (par défaut)", "value": "rang"},
-                        {"label": "Écart robuste à la médiane", "value": "z_robuste"},
-                    ],
-                    value=state.normalisation,
-                    className="radio-list",
-                ),
-            ],
-            className="map-field",
+        field(
+            "Normalisation",
+            dcc.RadioItems(
+                id=needs_ids.RANK_NORMALISATION,
+                options=[
+                    {"label": "Rang dans la région (par défaut)", "value": "rang"},
+                    {"label": "Écart robuste à la médiane", "value": "z_robuste"},
+                ],
+                value=state.normalisation,
+                className="radio-list",
+            ),
         ),
         html.Button("Rétablir les réglages par défaut", id=needs_ids.RANK_RESET, className="button", type="button"),
     ]
@@ -145,36 +142,33 @@ def reference_controls(store: Store, state: NeedsState) -> list[Any]:
     references = {key: reference(store, supply, key) for key in ("france", "region")}
     return [
         html.H2("Référence de l'offre"),
-        html.Fieldset(
-            [
-                html.Legend("Taux de référence (places en résidences sociales pour 10 000 habitants)"),
-                dcc.RadioItems(
-                    id=needs_ids.RANK_REFERENCE,
-                    options=[
-                        {
-                            "label": typo(references["france"].label.capitalize() + " (par défaut)"),
-                            "value": "france",
-                        },
-                        {"label": typo(references["region"].label.capitalize()), "value": "region"},
-                        {"label": "Objectif saisi ci-dessous", "value": "cible"},
-                    ],
-                    value=state.reference,
-                    className="radio-list",
-                ),
-                html.Label("Objectif (places pour 10 000 habitants)", htmlFor=needs_ids.RANK_TARGET),
-                dcc.Input(
-                    id=needs_ids.RANK_TARGET,
-                    type="number",
-                    min=0,
-                    max=needs_state.MAX_TARGET,
-                    step=0.5,
-                    value=state.target,
-                    debounce=True,
-                    className="number-input",
-                ),
-                dcc.Link("Voir le calcul des places", href=routes.METHOD, className="map-definition-link"),
-            ],
-            className="map-field",
+        field(
+            "Taux de référence (places en résidences sociales pour 10 000 habitants)",
+            dcc.RadioItems(
+                id=needs_ids.RANK_REFERENCE,
+                options=[
+                    {
+                        "label": typo(references["france"].label.capitalize() + " (par défaut)"),
+                        "value": "france",
+                    },
+                    {"label": typo(references["region"].label.capitalize()), "value": "region"},
+                    {"label": "Objectif saisi ci-dessous", "value": "cible"},
+                ],
+                value=state.reference,
+                className="radio-list",
+            ),
+            html.Label("Objectif (places pour 10 000 habitants)", htmlFor=needs_ids.RANK_TARGET),
+            dcc.Input(
+                id=needs_ids.RANK_TARGET,
+                type="number",
+                min=0,
+                max=needs_state.MAX_TARGET,
+                step=0.5,
+                value=state.target,
+                debounce=True,
+                className="number-input",
+            ),
+            dcc.Link("Voir le calcul des places", href=routes.METHOD, className="map-definition-link"),
         ),
     ]
 
@@ -183,68 +177,59 @@ def order_controls(state: NeedsState) -> list[Any]:
     """What the ranking sorts by."""
     return [
         html.H2("Ordre du classement"),
-        html.Fieldset(
-            [
-                html.Legend("Classer par"),
-                dcc.RadioItems(
-                    id=needs_ids.RANK_ORDER,
-                    options=[
-                        {"label": label + (" (par défaut)" if key == "places" else ""), "value": key}
-                        for key, label in needs.ORDERS.items()
-                    ],
-                    value=state.order,
-                    className="radio-list",
-                ),
-            ],
-            className="map-field",
+        field(
+            "Classer par",
+            dcc.RadioItems(
+                id=needs_ids.RANK_ORDER,
+                options=[
+                    {"label": label + (" (par défaut)" if key == "places" else ""), "value": key}
+                    for key, label in needs.ORDERS.items()
+                ],
+                value=state.order,
+                className="radio-list",
+            ),
         ),
     ]
+
+
+def field(legend: str, *controls: Any) -> html.Fieldset:
+    """A group of the controls' column: its legend, then its controls."""
+    return html.Fieldset([html.Legend(legend), *controls], className="map-field")
 
 
 def filter_controls(store: Store, state: NeedsState) -> list[Any]:
     """Which EPCIs are shown: départements, kinds, population band (ranks stay over the whole région)."""
     departements = store.display[LEVEL_DEPARTEMENT].features
+    codes_names = zip(departements["code"], departements["name"], strict=True)
+    bands = [{"label": label, "value": key} for key, (label, _, _) in needs_state.BANDS.items()]
     return [
         html.H2("Filtres"),
-        html.Fieldset(
-            [
-                html.Legend("Départements"),
-                dcc.Checklist(
-                    id=needs_ids.RANK_DEPARTEMENTS,
-                    options=[
-                        {"label": f"{name} ({code})", "value": code}
-                        for code, name in zip(departements["code"], departements["name"], strict=True)
-                    ],
-                    value=list(state.departements),
-                    className="layer-list",
-                ),
-            ],
-            className="map-field",
+        field(
+            "Départements",
+            dcc.Checklist(
+                id=needs_ids.RANK_DEPARTEMENTS,
+                options=[{"label": f"{name} ({code})", "value": code} for code, name in codes_names],
+                value=list(state.departements),
+                className="layer-list",
+            ),
         ),
-        html.Fieldset(
-            [
-                html.Legend("Nature de l'EPCI"),
-                dcc.Checklist(
-                    id=needs_ids.RANK_KINDS,
-                    options=[{"label": label, "value": key} for key, label in needs_state.KINDS.items()],
-                    value=list(state.kinds),
-                    className="layer-list",
-                ),
-            ],
-            className="map-field",
+        field(
+            "Nature de l'EPCI",
+            dcc.Checklist(
+                id=needs_ids.RANK_KINDS,
+                options=[{"label": label, "value": key} for key, label in needs_state.KINDS.items()],
+                value=list(state.kinds),
+                className="layer-list",
+            ),
         ),
-        html.Fieldset(
-            [
-                html.Legend("Population"),
-                dcc.RadioItems(
-                    id=needs_ids.RANK_BAND,
-                    options=[{"label": "Toutes tailles", "value": ""}]
-                    + [{"label": label, "value": key} for key, (label, _, _) in needs_state.BANDS.items()],
-                    value=state.band or "",
-                    className="radio-list",
-                ),
-            ],
-            className="map-field",
+        field(
+            "Population",
+            dcc.RadioItems(
+                id=needs_ids.RANK_BAND,
+                options=[{"label": "Toutes tailles", "value": ""}, *bands],
+                value=state.band or "",
+                className="radio-list",
+            ),
         ),
     ]
 
