@@ -1,4 +1,5 @@
-"""URL state of the needs analysis (ranking page, territory page, index on the map, API), as pure functions.
+"""URL state of the needs analysis (ranking page, territory page, index on the map, API), declared with the
+shared kit (`dashboard.core.url_state`): `NEEDS_URL` reads and writes every parameter.
 
 Every parameter is optional; a bad value falls back to its default with a French notice.
 
@@ -179,10 +180,6 @@ def read_band(text: str, _reading: Reading) -> str | None:
     return text
 
 
-def _written(value: object) -> str | None:
-    return None if value in (None, "", ()) else ",".join(value) if isinstance(value, tuple) else str(value)
-
-
 #: The needs analysis's parameters, in the order they are read and written.
 NEEDS_URL = UrlState(
     (
@@ -210,8 +207,8 @@ NEEDS_URL = UrlState(
         Param(PARAM_TARGET, "target", read_target, lambda target: None if target is None else plain_decimal(target)),
         option(PARAM_ORDER, "order", {key: key for key in needs.ORDERS}, "le manque de places est utilisé"),
         codes(PARAM_DEPARTEMENTS, "departements", lambda reading: reading.choices, "Département(s)"),
-        Param(PARAM_KINDS, "kinds", read_kinds, _written),
-        Param(PARAM_BAND, "band", read_band, _written),
+        Param(PARAM_KINDS, "kinds", read_kinds, lambda kinds: ",".join(kinds) or None),
+        Param(PARAM_BAND, "band", read_band, lambda band: band or None),
     )
 )
 

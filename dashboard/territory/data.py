@@ -65,6 +65,8 @@ def map_href(siren: str, state: NeedsState) -> str:
 
 @dataclass(frozen=True)
 class Identity:
+    """Who the EPCI is: SIREN, name, kind, département, communes, population and the source of these."""
+
     code: str
     name: str
     kind: str
@@ -80,6 +82,8 @@ class Identity:
 
 @dataclass(frozen=True)
 class FicheData:
+    """Everything the fiche shows for one EPCI and one needs state."""
+
     identity: Identity
     state: NeedsState
     analysis: Analysis
@@ -89,10 +93,12 @@ class FicheData:
 
     @property
     def row(self) -> pd.Series:
+        """The EPCI's line of the analysis table."""
         return self.analysis.table.loc[self.identity.code]
 
 
 def identity(store: Store, siren: str) -> Identity | None:
+    """The identity of the EPCI `siren`, or None when the map does not know it."""
     row = maps.territory_row(store, LEVEL_EPCI, siren) if LEVEL_EPCI in store.display else None
     if row is None:
         return None
@@ -142,6 +148,7 @@ def accelerated_status(store: Store, siren: str, departement: str, departement_n
 
 
 def establishments_of(store: Store, siren: str) -> pd.DataFrame:
+    """The EPCI's establishments, by type (typology order), commune and name."""
     residences = store.residences
     if "epci_code" not in residences:
         return residences.iloc[:0]
@@ -155,6 +162,7 @@ def establishments_of(store: Store, siren: str) -> pd.DataFrame:
 
 
 def fiche_data(store: Store, siren: str, state: NeedsState) -> FicheData | None:
+    """The fiche of `siren` for `state`, or None for an unknown SIREN."""
     ident = identity(store, siren)
     if ident is None:
         return None

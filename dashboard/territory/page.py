@@ -72,6 +72,7 @@ def search_results(store: Store, text: str | None) -> list[Any]:
 
 
 def not_found(siren: str | None) -> html.Div:
+    """« Territoire introuvable », with a search of the EPCIs by name."""
     return html.Div(
         [
             html.P("Erreur 404", className="eyebrow"),
@@ -108,6 +109,7 @@ def not_found(siren: str | None) -> html.Div:
 
 
 def header(data: FicheData) -> html.Div:
+    """The EPCI's name and the fiche's actions (project, print, map, ranking, deck, PDF)."""
     ident = data.identity
     return html.Div(
         [
@@ -135,6 +137,7 @@ def header(data: FicheData) -> html.Div:
 
 
 def map_section(store: Store, data: FicheData) -> html.Section:
+    """The map of the EPCI's communes and establishments, with its sources."""
     figure = fiche_map_figure(store, data.identity.code)
     geometry = [
         dataset["citation"]

@@ -28,6 +28,7 @@ REFERENCE_DATASET = "reference-figures"
 
 
 def identity_section(data: FicheData) -> html.Section:
+    """Kind, SIREN, département, communes and population, with their source."""
     ident = data.identity
     outside = (
         f" (et {ident.communes_outside} communes hors de la région, en Seine-Maritime)"
@@ -62,6 +63,7 @@ def identity_section(data: FicheData) -> html.Section:
 
 
 def establishments_section(store: Store, data: FicheData) -> html.Section:
+    """The FINESS establishments of the EPCI, in a table, with their sources."""
     frame = data.establishments
     families = store.catalogue["residence_types"].get("families", {})
     if frame.empty:
@@ -95,6 +97,7 @@ def establishments_section(store: Store, data: FicheData) -> html.Section:
 
 
 def lda_section(store: Store, data: FicheData) -> html.Section:
+    """Whether the EPCI implements Logement d'abord in an accelerated way."""
     try:
         source = sources_line([store.dataset(REFERENCE_DATASET)["citation"]])
     except KeyError:
@@ -447,6 +450,7 @@ def figures_section(store: Store, data: FicheData) -> html.Section:
 
 
 def arguments_section(data: FicheData) -> html.Section:
+    """The sentences written from the data: for a need, then nuancing it."""
     supporting = [item.text for item in data.arguments if item.supports]
     nuancing = [item.text for item in data.arguments if not item.supports]
     blocks = []
