@@ -154,6 +154,7 @@ def _family(record: Mapping) -> SupplyFamily:
 
 
 def supply_of(store: Store) -> Supply:
+    """The supply families and their places per establishment, as the build computed them."""
     computed = store.catalogue.get("supply_places") or {}
     return Supply(
         families=tuple(_family(record) for record in computed.get("residences", [])),
@@ -269,6 +270,7 @@ def _rates(store: Store, supply: Supply, level: str, code: str) -> dict[str, flo
 
 
 def rate_text(value: float | None) -> str:
+    """« 16,5 places pour 10 000 habitants », or « non disponible »."""
     if value is None or not np.isfinite(value):
         return "non disponible"
     return f"{formatting.format_number(value, 1)} places pour 10 000 habitants"
@@ -357,6 +359,7 @@ class PlacesArrays:
 
 
 def places_arrays(inputs: NeedsInputs, index: needs.NeedIndex, ref: Reference) -> PlacesArrays:
+    """The arrays of the places computation for this index and reference."""
     families = inputs.supply.keys
     population = inputs.territories["population"].astype(float).to_numpy()
     return PlacesArrays(

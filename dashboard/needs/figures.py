@@ -32,6 +32,7 @@ QUADRANTS = {
 
 
 def graph_config() -> dict[str, Any]:
+    """Dash graph options: PNG export only, French locale."""
     return {
         "displaylogo": False,
         "modeBarButtons": [["toImage"]],
@@ -197,6 +198,7 @@ def supply_axis_end(analysis: Analysis) -> float:
 
 
 def need_supply_caption(analysis: Analysis) -> str:
+    """What the need × supply chart shows, and the EPCIs beyond its supply axis."""
     reference = analysis.reference
     end = supply_axis_end(analysis)
     table = analysis.table.join(analysis.inputs.territories["name"])
@@ -221,6 +223,7 @@ def need_supply_caption(analysis: Analysis) -> str:
 
 
 def component_colours(chosen: Sequence[needs.Component]) -> dict[str, str]:
+    """Each chosen indicator's colour, fixed by its place among the candidates."""
     order = [candidate.indicator for candidate in needs.CANDIDATES]
     return {c.indicator: COMPONENT_COLOURS[order.index(c.indicator) % len(COMPONENT_COLOURS)] for c in chosen}
 

@@ -44,6 +44,7 @@ def filtered_codes(territories: pd.DataFrame, state: NeedsState) -> list[str]:
 
 
 def interval_text(row: Mapping[str, float]) -> str:
+    """The rank interval of 90 % of the draws (« 3 – 7 », « 4 », « – »)."""
     if not np.isfinite(row["rank"]):
         return "–"
     low, high = int(row["rank_low"]), int(row["rank_high"])
@@ -115,6 +116,7 @@ def table_rows(analysis: Analysis, codes: Sequence[str], state: NeedsState) -> l
 
 
 def table_header(analysis: Analysis) -> html.Tr:
+    """The ranking table's column headers (the gap named after the reference)."""
     reference = analysis.reference.label.split(" (")[0]
     labels = (
         ("Rang", None),

@@ -33,6 +33,7 @@ NO_PLACES = (
 
 
 def weight_controls(entries: Mapping[str, Mapping], state: NeedsState) -> list[Any]:
+    """One slider per candidate indicator, grouped by theme, with its direction and reason."""
     blocks = []
     for group, title in needs.GROUPS.items():
         members = [candidate for candidate in needs.CANDIDATES if candidate.group == group]

@@ -62,6 +62,8 @@ NO_TARGET = "Aucun objectif saisi : le taux national est utilisé."
 
 @dataclass(frozen=True)
 class NeedsState:
+    """The needs analysis a page shows: index weights and options, reference, order and filters."""
+
     weights: tuple[tuple[str, float], ...]
     normalisation: str = "rang"
     include_partial: bool = False
@@ -92,6 +94,7 @@ class NeedsState:
 
 
 def default_state() -> NeedsState:
+    """The default weights and options, no filter."""
     return NeedsState(weights=needs.default_weights())
 
 
@@ -279,6 +282,7 @@ def state_from_controls(controls: Controls, known_departements: Sequence[str]) -
 
 
 def band_of(population: float) -> str | None:
+    """The population band of a population (None when outside every band)."""
     for key, (_, low, high) in BANDS.items():
         if low <= population < high:
             return key

@@ -34,6 +34,7 @@ from dashboard.needs.state import INDEX_PARAMS, NeedsState, serialise_needs
 
 
 def table(caption: str | None, head: Sequence[str], rows: list, numeric: Sequence[int] = ()) -> html.Div:
+    """A data table with its caption; columns `numeric` aligned right."""
     header = html.Tr(
         [html.Th(label, scope="col", className="cell-number" if i in numeric else None) for i, label in enumerate(head)]
     )
@@ -47,6 +48,7 @@ def table(caption: str | None, head: Sequence[str], rows: list, numeric: Sequenc
 
 
 def swatch(colour: str) -> html.Span:
+    """A square of an indicator's colour (decorative)."""
     return html.Span(className="component-swatch", style={"backgroundColor": colour}, **{"aria-hidden": "true"})
 
 
@@ -78,6 +80,7 @@ def places_computation_table(supply: Supply) -> html.Div:
 
 
 def spread_text(supply: Supply) -> str:
+    """How much the sizes of establishments vary, and the range it gives the places."""
     if not supply.spread:
         return "Fourchette non calculable (moins de deux familles avec des places publiées)."
     return typo(
