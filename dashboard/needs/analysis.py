@@ -95,11 +95,6 @@ def value_of(store: Store, indicator: str, level: str, code: str) -> float | Non
     return lookup(store, indicator, level, code).value
 
 
-def region_code(store: Store) -> str:
-    """The région the store was built for (its coverage report says)."""
-    return perimeter(store).code
-
-
 # --- Supply in places ---------------------------------------------------------------------------------------
 
 
@@ -159,6 +154,7 @@ def _family(record: Mapping) -> SupplyFamily:
 
 
 def supply_of(store: Store) -> Supply:
+    """The supply families and their places per establishment, as the build computed them."""
     computed = store.catalogue.get("supply_places") or {}
     return Supply(
         families=tuple(_family(record) for record in computed.get("residences", [])),
@@ -274,6 +270,7 @@ def _rates(store: Store, supply: Supply, level: str, code: str) -> dict[str, flo
 
 
 def rate_text(value: float | None) -> str:
+    """« 16,5 places pour 10 000 habitants », or « non disponible »."""
     if value is None or not np.isfinite(value):
         return "non disponible"
     return f"{formatting.format_number(value, 1)} places pour 10 000 habitants"
@@ -296,7 +293,7 @@ def reference(store: Store, supply: Supply, key: str, target: float | None = Non
         )
         return Reference("cible", per_family, label, source, False)
     if key == "region":
-        rates = _rates(store, supply, LEVEL_REGION, region_code(store))
+        rates = _rates(store, supply, LEVEL_REGION, perimeter(store).code)
         return Reference("region", rates, f"taux régional ({rate_text(sum(rates.values()))})", source, True)
     return Reference("france", france, f"taux national ({rate_text(sum(france.values()))})", source, True)
 
@@ -350,6 +347,78 @@ def masked_values(inputs: NeedsInputs, chosen: Iterable[needs.Component], includ
     return partial & (not include_partial)
 
 
+@dataclass(frozen=True)
+class PlacesArrays:
+    """What the places computation works on: one row per EPCI, one column per résidence family."""
+
+    families: list[str]
+    need: np.ndarray
+    population: np.ndarray
+    supply: np.ndarray  # estimated places
+    rates: np.ndarray  # reference rate per family
+
+
+def places_arrays(inputs: NeedsInputs, index: needs.NeedIndex, ref: Reference) -> PlacesArrays:
+    """The arrays of the places computation for this index and reference."""
+    families = inputs.supply.keys
+    population = inputs.territories["population"].astype(float).to_numpy()
+    return PlacesArrays(
+        families=families,
+        need=index.value.to_numpy(dtype=float),
+        population=population,
+        supply=inputs.supply_places[families].to_numpy(dtype=float) if families else np.zeros((len(population), 0)),
+        rates=np.array([ref.per_family.get(key, np.nan) for key in families], dtype=float),
+    )
+
+
+def gaps(
+    arrays: PlacesArrays, ref: Reference, spread: float | None, codes: pd.Index
+) -> tuple[dict[str, np.ndarray], dict[str, pd.DataFrame], tuple[float, float, float]]:
+    """The gap to the reference: per EPCI (central, low, high: columns of the table), per family, for the région."""
+    low, high = needs.size_range(spread)
+    central, lower, upper = (
+        needs.gap(arrays.supply, arrays.population, arrays.rates, factor, ref.scales) for factor in (1.0, low, high)
+    )
+    floor, ceiling = np.minimum(lower, upper), np.maximum(lower, upper)
+    family_gaps = {
+        key: pd.DataFrame({"gap": central[:, at], "low": floor[:, at], "high": ceiling[:, at]}, index=codes)
+        for at, key in enumerate(arrays.families)
+    }
+    columns = {
+        "gap_places": central.sum(axis=1),
+        "gap_low": np.minimum(lower.sum(axis=1), upper.sum(axis=1)),
+        "gap_high": np.maximum(lower.sum(axis=1), upper.sum(axis=1)),
+    }
+    ends = sorted((float(np.nansum(lower)), float(np.nansum(upper))))
+    return columns, family_gaps, (float(np.nansum(central)), ends[0], ends[1])
+
+
+def places_table(
+    inputs: NeedsInputs, index: needs.NeedIndex, masked: pd.DataFrame, ref: Reference, arrays: PlacesArrays
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], tuple[float, float, float]]:
+    """Need, supply, expected supply, shortfall and gap per EPCI; the gap per family and for the région."""
+    table = pd.DataFrame(index=inputs.territories.index)
+    table["need"] = arrays.need
+    table["n_missing"] = index.missing.to_numpy()
+    table["n_masked"] = masked.sum(axis=1).to_numpy()
+    table["supply_places"] = arrays.supply.sum(axis=1) if arrays.families else np.nan
+    table["supply_rate"] = table["supply_places"] / arrays.population * 10_000
+    family_gaps: dict[str, pd.DataFrame] = {}
+    total_gap = (float("nan"),) * 3
+    if inputs.supply.available and ref.available:
+        missing = needs.shortfall(arrays.need, arrays.population, arrays.supply, arrays.rates, 1.0, ref.scales)
+        table["shortfall_places"] = missing.sum(axis=1)
+        table["expected_places"] = table["supply_places"] + table["shortfall_places"]
+        columns, family_gaps, total_gap = gaps(arrays, ref, inputs.supply.spread, table.index)
+        table = table.assign(**columns)
+    else:
+        for column in ("shortfall_places", "expected_places", "gap_places", "gap_low", "gap_high"):
+            table[column] = np.nan
+    table["shortfall_rate"] = table["shortfall_places"] / arrays.population * 10_000
+    table["expected_rate"] = table["expected_places"] / arrays.population * 10_000
+    return table, family_gaps, total_gap
+
+
 def analyse(store: Store, parameters: Parameters, draws: int = needs.DRAWS, seed: int = needs.SEED) -> Analysis:
     """The whole analysis for one set of parameters (pure: same store and parameters, same result)."""
     inputs = needs_inputs(store)
@@ -362,50 +431,15 @@ def analyse(store: Store, parameters: Parameters, draws: int = needs.DRAWS, seed
     values[keys] = values[keys].mask(masked)
     index = needs.need_index(values, chosen, parameters.normalisation)
     ref = reference(store, inputs.supply, parameters.reference, parameters.target)
-    families = inputs.supply.keys
-    population = inputs.territories["population"].astype(float).to_numpy()
-    supply = inputs.supply_places[families].to_numpy(dtype=float) if families else np.zeros((len(population), 0))
-    reference_rates = np.array([ref.per_family.get(key, np.nan) for key in families], dtype=float)
-    need = index.value.to_numpy(dtype=float)
-    table = pd.DataFrame(index=inputs.territories.index)
-    table["need"] = need
-    table["n_missing"] = index.missing.to_numpy()
-    table["n_masked"] = masked.sum(axis=1).to_numpy()
-    table["supply_places"] = supply.sum(axis=1) if families else np.nan
-    table["supply_rate"] = table["supply_places"] / population * 10_000
-    family_gaps: dict[str, pd.DataFrame] = {}
-    total_gap = (float("nan"),) * 3
-    low, high = needs.size_range(inputs.supply.spread)
-    if inputs.supply.available and ref.available:
-        missing = needs.shortfall(need, population, supply, reference_rates, 1.0, ref.scales)
-        table["shortfall_places"] = missing.sum(axis=1)
-        table["expected_places"] = table["supply_places"] + table["shortfall_places"]
-        central, lower, upper = (
-            needs.gap(supply, population, reference_rates, factor, ref.scales) for factor in (1.0, low, high)
-        )
-        floor, ceiling = np.minimum(lower, upper), np.maximum(lower, upper)
-        for position, key in enumerate(families):
-            family_gaps[key] = pd.DataFrame(
-                {"gap": central[:, position], "low": floor[:, position], "high": ceiling[:, position]},
-                index=table.index,
-            )
-        table["gap_places"] = central.sum(axis=1)
-        table["gap_low"] = np.minimum(lower.sum(axis=1), upper.sum(axis=1))
-        table["gap_high"] = np.maximum(lower.sum(axis=1), upper.sum(axis=1))
-        ends = sorted((float(np.nansum(lower)), float(np.nansum(upper))))
-        total_gap = (float(np.nansum(central)), ends[0], ends[1])
-    else:
-        for column in ("shortfall_places", "expected_places", "gap_places", "gap_low", "gap_high"):
-            table[column] = np.nan
-    table["shortfall_rate"] = table["shortfall_places"] / population * 10_000
-    table["expected_rate"] = table["expected_places"] / population * 10_000
+    arrays = places_arrays(inputs, index, ref)
+    table, family_gaps, total_gap = places_table(inputs, index, masked, ref, arrays)
     scenario = needs.Scenario(
         oriented=index.oriented.to_numpy(dtype=float),
         coverage=inputs.coverage[keys].where(~masked).to_numpy(dtype=float),
         weights=np.array([component.weight for component in chosen]),
-        population=population,
-        supply=supply,
-        reference=reference_rates,
+        population=arrays.population,
+        supply=arrays.supply,
+        reference=arrays.rates,
         reference_scales=ref.scales,
         spread=inputs.supply.spread,
     )
@@ -424,6 +458,6 @@ def analyse(store: Store, parameters: Parameters, draws: int = needs.DRAWS, seed
         table=table,
         family_gaps=family_gaps,
         total_gap=total_gap,
-        mean_need=float(needs.population_mean(need, population)),
+        mean_need=float(needs.population_mean(arrays.need, arrays.population)),
         draws=draws,
     )

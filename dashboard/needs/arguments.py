@@ -18,7 +18,7 @@ from dashboard.core import catalogue, formatting
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.needs import model as needs
-from dashboard.needs.analysis import Analysis, Value, lookup, region_code, source_of
+from dashboard.needs.analysis import Analysis, Value, lookup, source_of
 
 #: Relative difference under which a comparison is not worth a sentence.
 THRESHOLD = 0.05
@@ -95,7 +95,7 @@ def comparison(
     if entry is None or local.value is None:
         return None
     compared = []
-    for scope, where in (("departement", departement[0]), ("region", region_code(store))):
+    for scope, where in (("departement", departement[0]), ("region", perimeter(store).code)):
         reference = lookup(store, indicator, scope, where)
         if reference.value is None or reference.value == 0:
             continue
@@ -200,3 +200,17 @@ def territory_arguments(
         direction = int(entries.get(indicator, {}).get("direction") or 0)
         items.append(comparison(store, indicator, code, departement, straddled_region, direction))
     return tuple(item for item in items if item is not None)
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    """A French number, or « – » when missing."""
+    return formatting.format_number(value, decimals) if value is not None and np.isfinite(value) else "–"
+
+
+def signed_places(value: float) -> str:
+    """« +85 », « −40 », « 0 » (rounded to 5 places)."""
+    if not np.isfinite(value):
+        return "–"
+    rounded = needs.round_places(value)
+    text = formatting.format_number(abs(rounded))
+    return f"+{text}" if rounded > 0 else (f"−{text}" if rounded < 0 else "0")

@@ -52,6 +52,23 @@ def _candidates_table(entries: Mapping[str, Mapping]) -> html.Div:
     )
 
 
+#: The limits of the analysis, as the method section lists them.
+LIMITS = (
+    "Places estimées : FINESS (extraction du 8 janvier 2021) ne publie pas de capacités ; les "
+    "places DREES datent de fin 2021 ; les moyennes régionales sont appliquées à toute la France "
+    "pour le taux national.",
+    "Les foyers de travailleurs migrants non transformés sont rangés avec les résidences "
+    "sociales généralistes : s'ils ne sont pas comptés dans le chiffre DREES, la taille moyenne "
+    "de cette famille est sous-estimée.",
+    "Les résidences accueil ne sont reconnaissables dans FINESS que par leur nom (« PF RA ») : "
+    "elles sont comptées avec les pensions de famille.",
+    "Revenus 2019, recensement 2018, loyers d'annonce 2018, parc social au 1er janvier 2024 "
+    "(extrait dérivé du RPLS 2024) : des millésimes différents.",
+    "Ni la demande de logement social (SNE), ni les appels au 115, ni les recours DALO ne sont "
+    "publiés par territoire en données ouvertes : ils n'entrent pas dans l'indice.",
+)
+
+
 def _perimeter_changes(store: Store) -> list[str]:
     detail = store.coverage.get("datasets", {}).get("insee-filosofi-2019-disp-supra", {}).get("detail", {})
     changes = detail.get("perimetres_modifies_depuis_2019") or {}
@@ -59,12 +76,9 @@ def _perimeter_changes(store: Store) -> list[str]:
     return [f"{names.get(siren, siren)} ({siren}) : {text}." for siren, text in changes.items()]
 
 
-def method_section(store: Store) -> html.Section:
-    """/sources#methode-besoins: every formula, default weight and caveat of the needs analysis."""
-    entries = catalogue.indicator_entries(store)
-    supply = supply_of(store)
-    changes = _perimeter_changes(store)
-    paragraphs = {
+def method_paragraphs(store: Store) -> dict[str, str]:
+    """The method's paragraphs, by subject (the coverage one names the région)."""
+    return {
         "principe": (
             "L'analyse sépare deux axes. Le besoin est mesuré par un indice construit seulement avec des "
             "indicateurs de la demande (précarité, tension sur le parc social, marché du logement, personnes "
@@ -124,6 +138,14 @@ def method_section(store: Store) -> html.Section:
             "est donnée."
         ),
     }
+
+
+def method_section(store: Store) -> html.Section:
+    """/sources#methode-besoins: every formula, default weight and caveat of the needs analysis."""
+    entries = catalogue.indicator_entries(store)
+    supply = supply_of(store)
+    changes = _perimeter_changes(store)
+    paragraphs = method_paragraphs(store)
     return html.Section(
         [
             html.H2("Besoin, offre et priorité (estimations)"),
@@ -161,25 +183,7 @@ def method_section(store: Store) -> html.Section:
             html.H3("Robustesse du classement"),
             html.P(typo(paragraphs["robustesse"])),
             html.H3("Limites"),
-            html.Ul(
-                [
-                    html.Li(typo(text))
-                    for text in (
-                        "Places estimées : FINESS (extraction du 8 janvier 2021) ne publie pas de capacités ; les "
-                        "places DREES datent de fin 2021 ; les moyennes régionales sont appliquées à toute la France "
-                        "pour le taux national.",
-                        "Les foyers de travailleurs migrants non transformés sont rangés avec les résidences "
-                        "sociales généralistes : s'ils ne sont pas comptés dans le chiffre DREES, la taille moyenne "
-                        "de cette famille est sous-estimée.",
-                        "Les résidences accueil ne sont reconnaissables dans FINESS que par leur nom (« PF RA ») : "
-                        "elles sont comptées avec les pensions de famille.",
-                        "Revenus 2019, recensement 2018, loyers d'annonce 2018, parc social au 1er janvier 2024 "
-                        "(extrait dérivé du RPLS 2024) : des millésimes différents.",
-                        "Ni la demande de logement social (SNE), ni les appels au 115, ni les recours DALO ne sont "
-                        "publiés par territoire en données ouvertes : ils n'entrent pas dans l'indice.",
-                    )
-                ]
-            ),
+            html.Ul([html.Li(typo(text)) for text in LIMITS]),
         ],
         id=routes.METHOD_ANCHOR,
     )

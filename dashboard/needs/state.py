@@ -1,4 +1,5 @@
-"""URL state of the needs analysis (ranking page, territory page, index on the map, API), as pure functions.
+"""URL state of the needs analysis (ranking page, territory page, index on the map, API), declared with the
+shared kit (`dashboard.core.url_state`): `NEEDS_URL` reads and writes every parameter.
 
 Every parameter is optional; a bad value falls back to its default with a French notice.
 
@@ -17,10 +18,11 @@ Every parameter is optional; a bad value falls back to its default with a French
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
 
+from dashboard.core.formatting import format_weight, parse_number
+from dashboard.core.url_state import Invalid, Param, Reading, UrlState, codes, plain_decimal, quoted
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 
@@ -55,10 +57,13 @@ BANDS = {
 }
 #: Upper bound of a typed target (places per 10,000 inhabitants); the national rate is about 16.
 MAX_TARGET = 200.0
+NO_TARGET = "Aucun objectif saisi : le taux national est utilisé."
 
 
 @dataclass(frozen=True)
 class NeedsState:
+    """The needs analysis a page shows: index weights and options, reference, order and filters."""
+
     weights: tuple[tuple[str, float], ...]
     normalisation: str = "rang"
     include_partial: bool = False
@@ -89,32 +94,16 @@ class NeedsState:
 
 
 def default_state() -> NeedsState:
+    """The default weights and options, no filter."""
     return NeedsState(weights=needs.default_weights())
 
 
-def _single(name: str, raw: str | Sequence[str], notices: list[str]) -> str:
-    if isinstance(raw, str):
-        return raw
-    notices.append(f"Le paramètre « {name} » est répété : seule sa première valeur est retenue.")
-    return str(raw[0]) if raw else ""
+# --- Readers of the parameters whose notices the generic kit words differently -----------------------------
 
 
-def parse_number(text: str) -> float | None:
-    """A decimal number written with a point or a comma, or None."""
-    try:
-        value = float(text.strip().replace(",", "."))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def format_weight(weight: float) -> str:
-    """1 → « 1 », 0.5 → « 0,5 », 1.25 → « 1,25 »."""
-    return f"{weight:g}".replace(".", ",")
-
-
-def parse_weights(text: str, notices: list[str]) -> tuple[tuple[str, float], ...] | None:
-    """`indicator:weight,…` → weights of every candidate (0 when left out), or None to keep the defaults."""
+def read_weights(text: str, reading: Reading) -> tuple[tuple[str, float], ...]:
+    """`indicator:weight,…` → weights of every candidate (0 when left out); a bad pair is noted and skipped
+    (its default weight kept); `Invalid` when no weight is positive."""
     asked: dict[str, float] = {}
     for part in (item.strip() for item in text.split(",")):
         if not part:
@@ -122,131 +111,138 @@ def parse_weights(text: str, notices: list[str]) -> tuple[tuple[str, float], ...
         indicator, _, raw = part.partition(":")
         indicator = indicator.strip()
         if indicator not in needs.CANDIDATE_BY_ID:
-            notices.append(f"Indicateur « {indicator[:60]} » inconnu dans les poids : il est ignoré.")
+            reading.note(f"Indicateur « {indicator[:60]} » inconnu dans les poids : il est ignoré.")
             continue
         value = parse_number(raw) if raw else None
         if value is None or not 0 <= value <= needs.WEIGHT_MAX:
-            notices.append(
+            reading.note(
                 f"Poids « {raw[:30]} » invalide pour « {indicator} » (nombre de 0 à "
                 f"{format_weight(needs.WEIGHT_MAX)}) : son poids par défaut est utilisé."
             )
             value = needs.default_weight(indicator)
         asked[indicator] = value
     if not any(value > 0 for value in asked.values()):
-        notices.append("Aucun indicateur n'a de poids positif : les poids par défaut sont utilisés.")
-        return None
+        raise Invalid("Aucun indicateur n'a de poids positif : les poids par défaut sont utilisés.")
     return tuple((candidate.indicator, asked.get(candidate.indicator, 0.0)) for candidate in needs.CANDIDATES)
 
 
-def _codes(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+def parse_weights(text: str, notices: list[str]) -> tuple[tuple[str, float], ...] | None:
+    """The weights `text` asks for, or None to keep the defaults; one notice per problem (the deck's reader)."""
+    try:
+        return read_weights(text, Reading(None, None, notices))
+    except Invalid as problem:
+        notices.append(str(problem))
+        return None
 
 
-def _choice(values: Mapping[str, str], name: str, allowed: Mapping[str, object], default_text: str, notices) -> str:
-    value = values.get(name)
-    if value is None or value in allowed:
-        return value
-    notices.append(f"Valeur « {value[:40]} » inconnue pour « {name} » : {default_text}.")
-    return None
+def option(
+    name: str,
+    state_field: str,
+    allowed: Mapping[str, object],
+    otherwise: str,
+    write: Callable[[object], str | None] = str,
+    aliases: tuple[str, ...] = (),
+) -> Param:
+    """One key of `allowed`, converted to its value; « Valeur « x » inconnue pour « name » : otherwise. »"""
+
+    def read(text: str, _reading: Reading) -> object:
+        if text not in allowed:
+            raise Invalid(f"Valeur « {quoted(text)} » inconnue pour « {name} » : {otherwise}.")
+        return allowed[text]
+
+    return Param(name, state_field, read, write, aliases)
+
+
+def read_target(text: str, _reading: Reading) -> float | None:
+    """A target in places per 10,000 inhabitants (empty: none)."""
+    if not text.strip():
+        return None
+    value = parse_number(text)
+    if value is None or not 0 <= value <= MAX_TARGET:
+        raise Invalid(
+            f"Objectif « {text[:30]} » invalide (nombre de places pour 10 000 habitants, de 0 à {MAX_TARGET:.0f})."
+        )
+    return value
+
+
+def read_kinds(text: str, reading: Reading) -> tuple[str, ...]:
+    """EPCI kinds among KINDS, in their order; unknown ones noted."""
+    asked = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [quoted(kind, 10) for kind in asked if kind not in KINDS]
+    if unknown:
+        reading.note(f"Nature(s) d'EPCI inconnue(s) ignorée(s) : {', '.join(unknown[:10])}.")
+    return tuple(kind for kind in KINDS if kind in asked)
+
+
+def read_band(text: str, _reading: Reading) -> str | None:
+    """A population band key (empty: every size)."""
+    if not text.strip():
+        return None
+    if text not in BANDS:
+        raise Invalid(f"Taille « {quoted(text)} » inconnue : toutes les tailles sont affichées.")
+    return text
+
+
+#: The needs analysis's parameters, in the order they are read and written.
+NEEDS_URL = UrlState(
+    (
+        Param(PARAM_WEIGHTS, "weights", read_weights, needs.weights_text),
+        option(
+            PARAM_NORMALISATION,
+            "normalisation",
+            {key: key for key in needs.NORMALISATIONS},
+            "le rang dans la région est utilisé",
+        ),
+        option(
+            PARAM_PARTIAL,
+            "include_partial",
+            PARTIAL_CHOICES,
+            "les approximations partielles sont exclues",
+            write=lambda included: "incluses" if included else None,
+        ),
+        option(
+            PARAM_REFERENCE,
+            "reference",
+            {key: key for key in needs_store.REFERENCES},
+            "le taux national est utilisé",
+            aliases=(PARAM_FORMER_REFERENCE,),
+        ),
+        Param(PARAM_TARGET, "target", read_target, lambda target: None if target is None else plain_decimal(target)),
+        option(PARAM_ORDER, "order", {key: key for key in needs.ORDERS}, "le manque de places est utilisé"),
+        codes(PARAM_DEPARTEMENTS, "departements", lambda reading: reading.choices, "Département(s)"),
+        Param(PARAM_KINDS, "kinds", read_kinds, lambda kinds: ",".join(kinds) or None),
+        Param(PARAM_BAND, "band", read_band, lambda band: band or None),
+    )
+)
 
 
 def parse_needs(
     query: Mapping[str, str | Sequence[str]],
     departements: Sequence[str] = (),
     only: Sequence[str] = PARAMS,
+    *,
+    strict: bool = False,
 ) -> tuple[NeedsState, list[str]]:
     """The needs state a query asks for (parameters of `only`), and a notice for each value replaced.
 
-    Parameters outside `only` are left to the caller (the map checks its own).
+    Parameters outside `only` are left to the caller (the map checks its own), unless `strict`: then each
+    gets a « Paramètre inconnu » notice.
     """
-    notices: list[str] = []
-    state = default_state()
-    names = set(only) | ({PARAM_FORMER_REFERENCE} if PARAM_REFERENCE in only else set())
-    values = {name: _single(name, raw, notices) for name, raw in query.items() if name in names}
-    if PARAM_FORMER_REFERENCE in values:
-        values.setdefault(PARAM_REFERENCE, values.pop(PARAM_FORMER_REFERENCE))
-
-    weights = values.get(PARAM_WEIGHTS)
-    if weights is not None:
-        parsed = parse_weights(weights, notices)
-        if parsed is not None:
-            state = replace(state, weights=parsed)
-
-    normalisation = _choice(
-        values, PARAM_NORMALISATION, needs.NORMALISATIONS, "le rang dans la région est utilisé", notices
-    )
-    if normalisation:
-        state = replace(state, normalisation=normalisation)
-    partial = _choice(values, PARAM_PARTIAL, PARTIAL_CHOICES, "les approximations partielles sont exclues", notices)
-    if partial:
-        state = replace(state, include_partial=PARTIAL_CHOICES[partial])
-    reference = _choice(values, PARAM_REFERENCE, needs_store.REFERENCES, "le taux national est utilisé", notices)
-    if reference:
-        state = replace(state, reference=reference)
-    order = _choice(values, PARAM_ORDER, needs.ORDERS, "le manque de places est utilisé", notices)
-    if order:
-        state = replace(state, order=order)
-
-    target = values.get(PARAM_TARGET)
-    if target is not None and target.strip():
-        number = parse_number(target)
-        if number is not None and 0 <= number <= MAX_TARGET:
-            state = replace(state, target=number)
-        else:
-            notices.append(
-                f"Objectif « {target[:30]} » invalide (nombre de places pour 10 000 habitants, de 0 à "
-                f"{MAX_TARGET:.0f})."
-            )
+    state, notices = NEEDS_URL.select(only).parse(query, default_state(), tuple(departements), strict=strict)
     if state.reference == "cible" and state.target is None:
-        notices.append("Aucun objectif saisi : le taux national est utilisé.")
+        notices.append(NO_TARGET)
         state = replace(state, reference=needs_store.DEFAULT_REFERENCE)
-
-    raw = values.get(PARAM_DEPARTEMENTS)
-    if raw is not None:
-        asked = _codes(raw)
-        unknown = [code[:10] for code in asked if code not in departements]
-        if unknown:
-            notices.append(f"Département(s) inconnu(s) ignoré(s) : {', '.join(unknown[:10])}.")
-        state = replace(state, departements=tuple(code for code in departements if code in asked))
-
-    raw = values.get(PARAM_KINDS)
-    if raw is not None:
-        asked = _codes(raw)
-        unknown = [kind[:10] for kind in asked if kind not in KINDS]
-        if unknown:
-            notices.append(f"Nature(s) d'EPCI inconnue(s) ignorée(s) : {', '.join(unknown[:10])}.")
-        state = replace(state, kinds=tuple(kind for kind in KINDS if kind in asked))
-
-    band = values.get(PARAM_BAND)
-    if band is not None and band.strip():
-        if band in BANDS:
-            state = replace(state, band=band)
-        else:
-            notices.append(f"Taille « {band[:40]} » inconnue : toutes les tailles sont affichées.")
     return state, notices
 
 
 def needs_pairs(state: NeedsState, only: Sequence[str] = PARAMS) -> list[tuple[str, str]]:
     """(parameter, value) pairs that restore `state`; empty filters and default options left out."""
-    pairs = [(PARAM_WEIGHTS, needs.weights_text(state.weights)), (PARAM_NORMALISATION, state.normalisation)]
-    if state.include_partial:
-        pairs.append((PARAM_PARTIAL, "incluses"))
-    pairs.append((PARAM_REFERENCE, state.reference))
-    if state.target is not None:
-        pairs.append((PARAM_TARGET, f"{state.target:g}"))
-    pairs.append((PARAM_ORDER, state.order))
-    if state.departements:
-        pairs.append((PARAM_DEPARTEMENTS, ",".join(state.departements)))
-    if state.kinds:
-        pairs.append((PARAM_KINDS, ",".join(state.kinds)))
-    if state.band:
-        pairs.append((PARAM_BAND, state.band))
-    return [(name, value) for name, value in pairs if name in only]
+    return NEEDS_URL.select(only).pairs(state)
 
 
 def serialise_needs(state: NeedsState, only: Sequence[str] = PARAMS) -> str:
     """The query string (with its leading « ? ») restoring `state`; parse_needs reads it back."""
-    return "?" + urlencode(needs_pairs(state, only), safe=",:")
+    return NEEDS_URL.select(only).serialise(state)
 
 
 @dataclass(frozen=True)
@@ -286,6 +282,7 @@ def state_from_controls(controls: Controls, known_departements: Sequence[str]) -
 
 
 def band_of(population: float) -> str | None:
+    """The population band of a population (None when outside every band)."""
     for key, (_, low, high) in BANDS.items():
         if low <= population < high:
             return key

@@ -79,20 +79,21 @@ def random_controls(generator: np.random.Generator) -> needs_state.Controls:
 
 def server(rounds: int) -> None:
     app = create_app()
-    from dashboard.pages import classement, territoire  # pages register themselves once the app exists
+    from dashboard.needs import ranking
+    from dashboard.pages import territoire  # pages register themselves once the app exists
 
     generator = np.random.default_rng(1)
     with app.server.test_request_context("/"):
         store = current_store()
         departements = list(store.display["departement"].codes)
-        classement.view(store, needs_state.default_state())  # warm-up
+        ranking.view(store, needs_state.default_state())  # warm-up
         gc.freeze()  # as gunicorn.conf.py does after each worker's warm-up
         callback, analysis_500, analysis_1, sizes = [], [], [], []
         for _ in range(rounds):
             controls = random_controls(generator)
             start = time.perf_counter()
             state, _ = needs_state.state_from_controls(controls, departements)
-            body = json.dumps(classement.view(store, state), cls=plotly.utils.PlotlyJSONEncoder)
+            body = json.dumps(ranking.view(store, state), cls=plotly.utils.PlotlyJSONEncoder)
             callback.append((time.perf_counter() - start) * 1000)
             sizes.append(len(body) / 1000)
             parameters = state.parameters

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store, display_geometries, indicator_rows
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
@@ -493,9 +494,9 @@ def test_sources_say_their_vintage_once():
 
 
 def test_region_code_comes_from_the_coverage_report():
-    assert needs_store.region_code(NEEDS_STORE) == "32"
-    assert needs_store.region_code(tiny_needs_store(region_code="11")) == "11"
-    assert needs_store.region_code(tiny_needs_store(region_code=None)) == "32"  # the région row of the store
+    assert perimeter(NEEDS_STORE).code == "32"
+    assert perimeter(tiny_needs_store(region_code="11")).code == "11"
+    assert perimeter(tiny_needs_store(region_code=None)).code == "32"  # the région row of the store
 
 
 def test_supply_families_are_read_from_the_catalogue():

@@ -15,7 +15,7 @@ from dashboard.needs import arguments
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import Analysis, Parameters, Reference, Value, analyse
 from dashboard.needs.arguments import Argument
-from tests.dashboard.test_needs_mutants import ENTRIES, EPCI, tiny_needs_store
+from tests.dashboard.needs.test_needs_mutants import ENTRIES, EPCI, tiny_needs_store
 
 NNBSP = "\u202f"
 STORE = tiny_needs_store()

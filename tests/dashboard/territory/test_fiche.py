@@ -15,14 +15,17 @@ from dashboard.core import routes
 from dashboard.core.levels import LEVEL_EPCI
 from dashboard.core.store import Store
 from dashboard.map.state import choices_from_store, parse_state, serialise_state
-from dashboard.needs import arguments
+from dashboard.needs import arguments, figures
 from dashboard.needs import method as needs_method
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
-from dashboard.needs import views as needs_views
 from dashboard.needs.analysis import SCORE_INDICATOR, needs_inputs
+from dashboard.needs.ranking import filtered_codes
 from dashboard.settings import Settings
-from dashboard.territory import fiche
+from dashboard.territory import sections
+from dashboard.territory.data import fiche_data
+from dashboard.territory.map_figure import fiche_map_figure
+from dashboard.territory.page import search_results
 
 LENS = "246200364"
 AMIENS = "248000531"
@@ -46,7 +49,7 @@ def texts(component) -> str:
 
 
 def test_fiche_data_of_an_epci_of_the_pas_de_calais(store: Store):
-    data = fiche.fiche_data(store, LENS, needs_state.default_state())
+    data = fiche_data(store, LENS, needs_state.default_state())
     assert data.identity.name == "CA de Lens - Liévin" and data.identity.departement_name == "Pas-de-Calais"
     assert data.identity.communes == 36 and data.identity.kind == "Communauté d'agglomération"
     assert "à travers son département" in data.accelerated and "Pas-de-Calais" in data.accelerated
@@ -73,63 +76,63 @@ def text_supports(text: str) -> bool:
 
 
 def test_a_missing_or_partial_value_is_said_and_never_counted(store: Store):
-    data = fiche.fiche_data(store, STRADDLING, needs_state.default_state())
+    data = fiche_data(store, STRADDLING, needs_state.default_state())
     assert data.row["n_masked"] >= 3 and data.row["n_missing"] >= 3
-    section = texts(fiche.need_section(data))
+    section = texts(sections.need_section(data))
     assert "écartée : couvre 20" in section and "indicateur(s) manquant(s) ou écarté(s)" in section
-    figures = texts(fiche.figures_section(store, data))
+    figures = texts(sections.figures_section(store, data))
     assert "partie Hauts-de-France du territoire seulement" in figures
 
 
 def test_accelerated_epci_and_epci_outside_the_plan(store: Store):
-    amiens = fiche.fiche_data(store, AMIENS, needs_state.default_state())
+    amiens = fiche_data(store, AMIENS, needs_state.default_state())
     assert amiens.accelerated == "Territoire de mise en œuvre accélérée du Logement d'abord (1re vague)."
     somme = next(
         code
         for code in store.display["epci"].features["code"]
         if code != AMIENS and store.display["epci"].features.set_index("code").at[code, "departement_code"] == "80"
     )
-    assert fiche.fiche_data(store, somme, needs_state.default_state()).accelerated is None
-    assert fiche.fiche_data(store, "000000000", needs_state.default_state()) is None
+    assert fiche_data(store, somme, needs_state.default_state()).accelerated is None
+    assert fiche_data(store, "000000000", needs_state.default_state()) is None
 
 
 def test_gap_follows_the_chosen_reference(store: Store):
     state = needs_state.NeedsState(weights=needs.default_weights(), reference="cible", target=20.0)
-    data = fiche.fiche_data(store, LENS, state)
+    data = fiche_data(store, LENS, state)
     assert data.row["supply_places"] + data.row["gap_places"] == pytest.approx(242_013 * 20 / 10_000)
-    section = texts(fiche.supply_section(store, data))
+    section = texts(sections.supply_section(store, data))
     assert "objectif saisi (20,0 places pour 10\u202f000 habitants" in section
     assert "Pensions de famille et résidences accueil" in section and "Dispersion des tailles" in section
 
 
 def test_mel_and_the_priority_explanation(store: Store):
-    data = fiche.fiche_data(store, MEL, needs_state.default_state())
+    data = fiche_data(store, MEL, needs_state.default_state())
     assert data.row["rank"] <= needs.TOP and data.row["gap_places"] < 0
-    priority = texts(fiche.priority_section(data))
+    priority = texts(sections.priority_section(data))
     assert "son offre dépasse la référence" in priority and "besoin-offre" in priority
-    figures = texts(fiche.figures_section(store, data))
+    figures = texts(sections.figures_section(store, data))
     assert "20\u202f940" in figures and "245900410" in figures  # official median under the former SIREN
 
 
 def test_figures(store: Store):
-    data = fiche.fiche_data(store, LENS, needs_state.default_state())
-    bars = needs_views.contribution_figure(data.analysis, [LENS, AMIENS])
+    data = fiche_data(store, LENS, needs_state.default_state())
+    bars = figures.contribution_figure(data.analysis, [LENS, AMIENS])
     assert bars["data"][0]["name"] == "Part des minima sociaux dans le revenu (valeur officielle 2019)"
     assert len(bars["data"]) == len(data.analysis.components)
     total = sum(trace["x"][0] for trace in bars["data"])
     assert total == pytest.approx(data.row["need"], abs=0.5)
-    scatter = needs_views.need_supply_figure(data.analysis, highlight=LENS)
+    scatter = figures.need_supply_figure(data.analysis, highlight=LENS)
     assert scatter["data"][-1]["text"] == ["CA de Lens - Liévin"]
     assert len(scatter["layout"]["shapes"]) == 3  # priority quadrant, mean need, reference rate
-    figure = fiche.fiche_map_figure(store, LENS)
+    figure = fiche_map_figure(store, LENS)
     assert len(figure["data"][0]["locations"]) == 36 and len(figure["data"][0]["geojson"]["features"]) == 36
     assert sum(len(trace["lon"]) for trace in figure["data"][1:]) == len(data.establishments)
     assert figure["layout"]["geo"]["visible"] is False  # no basemap, nothing fetched
 
 
 def test_sections_cite_sources(store: Store):
-    data = fiche.fiche_data(store, LENS, needs_state.default_state())
-    figures = texts(fiche.figures_section(store, data))
+    data = fiche_data(store, LENS, needs_state.default_state())
+    figures = texts(sections.figures_section(store, data))
     assert "Insee, Filosofi 2019" in figures and "publié par département seulement" in figures
     assert "extrait dérivé" in figures and "UMR 1041 CESAER" in figures
     method = needs_method.method_section(store)
@@ -158,16 +161,14 @@ def test_pages_handle_bad_input(app: dash.Dash):
 
 
 def test_search_and_filters(store: Store):
-    from dashboard.pages import classement, territoire
-
-    results = texts(territoire.search_results(store, "THIERACHE"))
+    results = texts(search_results(store, "THIERACHE"))
     assert "Thiérache" in results and "/territoire/" in results
-    assert "Aucun EPCI" in texts(territoire.search_results(store, "zzz"))
+    assert "Aucun EPCI" in texts(search_results(store, "zzz"))
     inputs = needs_inputs(store)
     state = needs_state.NeedsState(
         weights=needs.default_weights(), departements=("80",), kinds=("CC",), band="moins-de-20000"
     )
-    codes = classement.filtered_codes(inputs.territories, state)
+    codes = filtered_codes(inputs.territories, state)
     assert codes and all(inputs.territories.at[code, "departement_code"] == "80" for code in codes)
     assert all(inputs.territories.at[code, "population"] < 20_000 for code in codes)
 

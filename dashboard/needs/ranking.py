@@ -1,0 +1,243 @@
+"""The ranking of the EPCIs (/classement) as pure builders: filters, table rows, summary in words, and `view`,
+every value the page shows for one needs state, by name (the layout and the callback both use it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.content import typo
+from dashboard.core import formatting, routes
+from dashboard.core.formatting import format_weight
+from dashboard.core.store import Store
+from dashboard.needs import arguments, figures
+from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
+from dashboard.needs import views as needs_views
+from dashboard.needs.analysis import Analysis, analyse, source_of
+from dashboard.needs.arguments import places_text, range_text
+from dashboard.needs.state import NeedsState
+from dashboard.presentation import deck
+from dashboard.territory.data import fiche_href
+
+#: EPCIs in the contributions chart.
+CHART_TOP = 15
+
+
+def filtered_codes(territories: pd.DataFrame, state: NeedsState) -> list[str]:
+    """EPCIs shown with the filters (need index, priority and ranks stay computed over the whole région)."""
+    keep = pd.Series(True, index=territories.index)
+    if state.departements:
+        keep &= territories["departement_code"].isin(state.departements)
+    if state.kinds:
+        keep &= territories["kind"].replace({"MET69": "METRO"}).isin(state.kinds)
+    if state.band:
+        _, low, high = needs_state.BANDS[state.band]
+        population = territories["population"].astype(float)
+        keep &= (population >= low) & (population < high)
+    return list(territories.index[keep])
+
+
+def interval_text(row: Mapping[str, float]) -> str:
+    """The rank interval of 90 % of the draws (« 3 – 7 », « 4 », « – »)."""
+    if not np.isfinite(row["rank"]):
+        return "–"
+    low, high = int(row["rank_low"]), int(row["rank_high"])
+    return f"{low} – {high}" if low != high else str(low)
+
+
+def territory_cell(
+    analysis: Analysis, code: str, row: Mapping[str, Any], territory: Mapping[str, Any], state: NeedsState
+) -> html.Th:
+    """The EPCI's name (link to its fiche), its robust-top badge, département, kind, population and notes."""
+    ranked = np.isfinite(row["rank"])
+    robust = ranked and needs.robust_top(row["rank_high"])
+    departement = territory["departement_code"]
+    details = [
+        analysis.inputs.departement_names.get(departement, departement),
+        str(territory["kind"]).replace("METRO", "Métropole").replace("MET69", "Métropole"),
+        f"{formatting.format_number(territory['population'])} hab.",
+    ]
+    notes = []
+    if row["n_masked"]:
+        notes.append(f"{int(row['n_masked'])} valeur(s) partielle(s) écartée(s)")
+    elif row["n_missing"]:
+        notes.append(f"{int(row['n_missing'])} indicateur(s) manquant(s)")
+    explanation = needs_views.top_explanation(analysis, code) if ranked and row["rank"] <= needs.TOP else None
+    return html.Th(
+        [
+            dcc.Link(str(territory["name"]), href=fiche_href(code, state)),
+            html.Span(f" dans les {needs.TOP} premiers", className="badge-robust") if robust else None,
+            html.Span(" · ".join(details), className="cell-detail"),
+            html.Span(" ; ".join(notes), className="cell-detail") if notes else None,
+            html.Span(explanation, className="cell-explanation") if explanation else None,
+        ],
+        scope="row",
+    )
+
+
+def table_rows(analysis: Analysis, codes: Sequence[str], state: NeedsState) -> list[html.Tr]:
+    """One row per EPCI shown: rank, EPCI, need, supply → expected, shortfall, gap, rank interval."""
+    # Plain dicts: per-row pandas lookups would cost more than the whole analysis.
+    table = analysis.table.to_dict("index")
+    territories = analysis.inputs.territories.to_dict("index")
+    rows = []
+    for code in codes:
+        row = table[code]
+        ranked = np.isfinite(row["rank"])
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(formatting.ordinal(int(row["rank"])) if ranked else "–", className="cell-number"),
+                    territory_cell(analysis, code, row, territories[code], state),
+                    html.Td(arguments.number(row["need"], 0), className="cell-number"),
+                    html.Td(
+                        f"{arguments.number(row['supply_rate'])} → {arguments.number(row['expected_rate'])}",
+                        className="cell-number cell-nowrap",
+                    ),
+                    html.Td(arguments.signed_places(row["shortfall_places"]), className="cell-number cell-strong"),
+                    html.Td(needs_views.gap_cell(row), className="cell-number"),
+                    html.Td(
+                        [
+                            html.Span(interval_text(row), className="cell-interval"),
+                            html.Span(needs_views.robustness_cell(row, analysis.ranked), className="cell-detail"),
+                        ],
+                        className="cell-number",
+                    ),
+                ]
+            )
+        )
+    return rows
+
+
+def table_header(analysis: Analysis) -> html.Tr:
+    """The ranking table's column headers (the gap named after the reference)."""
+    reference = analysis.reference.label.split(" (")[0]
+    labels = (
+        ("Rang", None),
+        ("EPCI", None),
+        ("Besoin", "indice sur 100"),
+        ("Offre → attendue", "places pour 10 000 hab."),
+        ("Manque", "places, attendue − existante"),
+        (f"Écart au {reference}", "places, et fourchette"),
+        ("Rang", "90 % des tirages"),
+    )
+    return html.Tr(
+        [
+            html.Th(
+                [typo(label), html.Span(typo(detail), className="cell-detail")] if detail else label,
+                scope="col",
+                className=None if position == 1 else "cell-number",
+            )
+            for position, (label, detail) in enumerate(labels)
+        ]
+    )
+
+
+def gap_sentence(analysis: Analysis) -> html.P | None:
+    """The région's total gap to the reference, with its range (None when it cannot be estimated)."""
+    total, low, high = analysis.total_gap
+    if not np.isfinite(total):
+        return None
+    verb = "il manquerait" if needs.round_places(total) > 0 else "l'offre dépasserait la référence de"
+    return html.P(
+        html.Strong(
+            typo(
+                f"Pour l'ensemble de la région, au {analysis.reference.label.split(' (')[0]}, {verb} "
+                f"{places_text(total)} en résidences sociales ({range_text(low, high)}) : estimation."
+            )
+        )
+    )
+
+
+def robust_sentence(analysis: Analysis, state: NeedsState) -> html.P:
+    """The EPCIs in the top for at least 95 % of the draws (links to their fiches), or that there is none."""
+    table = analysis.table.join(analysis.inputs.territories["name"])
+    robust = table[(table["rank_high"] <= needs.TOP) & table["rank"].notna()].sort_values("rank")
+    if not len(robust):
+        return html.P(
+            typo(
+                f"Aucun EPCI ne reste dans les {needs.TOP} premiers pour 95 % des tirages : le haut du classement "
+                "dépend des réglages."
+            )
+        )
+    return html.P(
+        [
+            html.Strong(typo(f"Dans les {needs.TOP} premiers pour au moins 95 % des {analysis.draws} tirages : ")),
+            *[
+                part
+                for position, (code, name) in enumerate(robust["name"].items())
+                for part in ((", ",) if position else ()) + (dcc.Link(name, href=fiche_href(code, state)),)
+            ],
+            ".",
+        ]
+    )
+
+
+def masked_sentence(analysis: Analysis) -> html.P | None:
+    """How many EPCIs have a partial value, left out of their index or included on demand."""
+    masked = int((analysis.table["n_masked"] > 0).sum())
+    if not masked:
+        return None
+    return html.P(
+        typo(
+            f"{masked} EPCI ont une valeur approchée couvrant moins de 80 % de leur population : elle est "
+            "écartée de leur indice (voir la colonne EPCI)."
+            if not analysis.parameters.include_partial
+            else f"{masked} EPCI ont une valeur approchée couvrant moins de 80 % de leur population, incluse "
+            "à votre demande."
+        )
+    )
+
+
+def summary(analysis: Analysis, state: NeedsState) -> list[Any]:
+    """The top of the ranking in words, the région's total gap, what was left out."""
+    order = needs.ORDERS[analysis.parameters.order].lower()
+    used = ", ".join(f"{analysis.inputs.label(c.indicator)} ({format_weight(c.weight)})" for c in analysis.components)
+    settings = html.P(
+        typo(
+            f"{analysis.ranked} EPCI classés par {order}. Indice de besoin : {used}. Référence : {analysis.reference.label}."
+        )
+    )
+    sentences = [settings, gap_sentence(analysis), robust_sentence(analysis, state), masked_sentence(analysis)]
+    return [sentence for sentence in sentences if sentence is not None]
+
+
+def view(store: Store, state: NeedsState) -> dict[str, Any]:
+    """Everything the callback updates, for a state (also used to render the page), by output name."""
+    analysis = analyse(store, state.parameters)
+    codes = analysis.order(filtered_codes(analysis.inputs.territories, state))
+    ranked = [code for code in codes if np.isfinite(analysis.table.at[code, "rank"])]
+    chart_codes = ranked[:CHART_TOP]
+    total = len(analysis.inputs.territories)
+    sources = sorted(
+        {analysis.inputs.sources[c.indicator] for c in analysis.components if analysis.inputs.sources.get(c.indicator)}
+    )
+    return {
+        "summary": summary(analysis, state),
+        "need_supply": figures.need_supply_figure(analysis, labelled=ranked[: needs.TOP]),
+        "need_supply_caption": figures.need_supply_caption(analysis),
+        "contributions": figures.contribution_figure(analysis, chart_codes),
+        "contributions_caption": typo(
+            f"Contribution de chaque indicateur à l'indice de besoin des {len(chart_codes)} premiers EPCI affichés "
+            "(points sur 100)."
+        ),
+        "header": table_header(analysis),
+        "rows": table_rows(analysis, codes, state),
+        "count": f"{len(codes)} EPCI affichés sur {total}"
+        + (" (filtres actifs)" if len(codes) < total else "")
+        + " ; rangs calculés sur l'ensemble de la région.",
+        "sources": typo(
+            f"Sources de l'indice : {' ; '.join(sources)}. Offre en places : "
+            f"{source_of(store, 'places_residence_sociale_pour_10000')}."
+        ),
+        "query": needs_state.serialise_needs(state),
+        "map_href": f"{routes.HOME}?indicateur=score_besoin&niveau=epci&"
+        + needs_state.serialise_needs(state, only=needs_state.INDEX_PARAMS).lstrip("?"),
+        "add_href": deck.add_href(deck.ranking_spec(state.weights)),
+    }

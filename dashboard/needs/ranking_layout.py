@@ -1,0 +1,404 @@
+"""The ranking page's layout (/classement): its controls (weights, reference, order, filters), permalink and
+actions, charts and table, filled from `dashboard.needs.ranking.view`; callbacks: `dashboard.needs.callbacks`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard.content import typo
+from dashboard.core import catalogue, routes
+from dashboard.core.levels import LEVEL_DEPARTEMENT
+from dashboard.core.store import Store
+from dashboard.map import ids as map_ids
+from dashboard.needs import figures
+from dashboard.needs import ids as needs_ids
+from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
+from dashboard.needs.analysis import needs_inputs, reference, supply_of
+from dashboard.needs.ranking import view
+from dashboard.needs.state import NeedsState
+from dashboard.presentation import ids as presentation_ids
+from dashboard.ui.components import ignored_parameters, requires_store
+from dashboard.ui.permalink import permalink_field
+
+HEADING = "Où manque-t-il des places en résidences sociales ?"
+NO_PLACES = (
+    "Les places ne peuvent pas être estimées avec cette construction (chiffres DREES de la région absents) : "
+    "seul l'indice de besoin est calculé."
+)
+
+
+def weight_controls(entries: Mapping[str, Mapping], state: NeedsState) -> list[Any]:
+    """One slider per candidate indicator, grouped by theme, with its direction and reason."""
+    blocks = []
+    for group, title in needs.GROUPS.items():
+        members = [candidate for candidate in needs.CANDIDATES if candidate.group == group]
+        rows = []
+        for candidate in members:
+            entry = entries.get(candidate.indicator, {})
+            direction = int(entry.get("direction") or 0)
+            rows.append(
+                html.Div(
+                    [
+                        html.Label(
+                            [
+                                str(entry.get("label", candidate.indicator)),
+                                " (valeur du département)" if candidate.inherited else "",
+                                html.Span(
+                                    " ↑ besoin" if direction > 0 else " ↓ besoin",
+                                    className="weight-direction",
+                                    title="Sens : une valeur plus élevée signale plus de besoin"
+                                    if direction > 0
+                                    else "Sens : une valeur plus élevée signale moins de besoin",
+                                ),
+                            ],
+                            id=f"poids-{candidate.indicator}",
+                            className="weight-label",
+                        ),
+                        html.Div(
+                            dcc.Slider(
+                                id={"type": needs_ids.RANK_WEIGHT, "indicator": candidate.indicator},
+                                min=0,
+                                max=needs.WEIGHT_MAX,
+                                step=0.25,
+                                marks={0: "0", 1: "1", 2: "2", 3: "3"},
+                                value=state.weight(candidate.indicator),
+                                updatemode="mouseup",
+                                className="weight-slider",
+                            ),
+                            role="group",
+                            **{"aria-labelledby": f"poids-{candidate.indicator}"},
+                        ),
+                        html.P(typo(candidate.reason), className="weight-reason"),
+                    ],
+                    className="weight-row",
+                )
+            )
+        blocks.append(html.Fieldset([html.Legend(title), *rows], className="weight-group"))
+    return blocks
+
+
+def index_controls(store: Store, state: NeedsState) -> list[Any]:
+    """The need index's settings: one weight per indicator, partial values, normalisation, reset."""
+    entries = catalogue.indicator_entries(store)
+    unavailable = [entry for entry in entries.values() if not entry.get("available", True)]
+    return [
+        html.H2("Indice de besoin : indicateurs et poids"),
+        html.P(
+            typo(
+                "Seulement des indicateurs de la demande ; l'offre existante est un axe à part. Poids 0 : "
+                "indicateur non retenu."
+            ),
+            className="map-hint",
+        ),
+        *weight_controls(entries, state),
+        dcc.Checklist(
+            id=needs_ids.RANK_PARTIAL,
+            options=[
+                {
+                    "label": typo(
+                        "Inclure les valeurs approchées qui couvrent moins de 80 % de la population de l'EPCI"
+                    ),
+                    "value": "incluses",
+                }
+            ],
+            value=["incluses"] if state.include_partial else [],
+            className="layer-list",
+        ),
+        html.Details(
+            [
+                html.Summary("Indicateurs non disponibles en données ouvertes"),
+                html.Ul(
+                    [
+                        html.Li(f"{entry['label']} — {entry.get('official_source') or 'source non publiée'}")
+                        for entry in unavailable
+                    ]
+                ),
+            ],
+            className="map-details",
+        ),
+        field(
+            "Normalisation",
+            dcc.RadioItems(
+                id=needs_ids.RANK_NORMALISATION,
+                options=[
+                    {"label": "Rang dans la région (par défaut)", "value": "rang"},
+                    {"label": "Écart robuste à la médiane", "value": "z_robuste"},
+                ],
+                value=state.normalisation,
+                className="radio-list",
+            ),
+        ),
+        html.Button("Rétablir les réglages par défaut", id=needs_ids.RANK_RESET, className="button", type="button"),
+    ]
+
+
+def reference_controls(store: Store, state: NeedsState) -> list[Any]:
+    """The reference rate of the expected supply: national, regional or a typed target."""
+    supply = supply_of(store)
+    references = {key: reference(store, supply, key) for key in ("france", "region")}
+    return [
+        html.H2("Référence de l'offre"),
+        field(
+            "Taux de référence (places en résidences sociales pour 10 000 habitants)",
+            dcc.RadioItems(
+                id=needs_ids.RANK_REFERENCE,
+                options=[
+                    {
+                        "label": typo(references["france"].label.capitalize() + " (par défaut)"),
+                        "value": "france",
+                    },
+                    {"label": typo(references["region"].label.capitalize()), "value": "region"},
+                    {"label": "Objectif saisi ci-dessous", "value": "cible"},
+                ],
+                value=state.reference,
+                className="radio-list",
+            ),
+            html.Label("Objectif (places pour 10 000 habitants)", htmlFor=needs_ids.RANK_TARGET),
+            dcc.Input(
+                id=needs_ids.RANK_TARGET,
+                type="number",
+                min=0,
+                max=needs_state.MAX_TARGET,
+                step=0.5,
+                value=state.target,
+                debounce=True,
+                className="number-input",
+            ),
+            dcc.Link("Voir le calcul des places", href=routes.METHOD, className="map-definition-link"),
+        ),
+    ]
+
+
+def order_controls(state: NeedsState) -> list[Any]:
+    """What the ranking sorts by."""
+    return [
+        html.H2("Ordre du classement"),
+        field(
+            "Classer par",
+            dcc.RadioItems(
+                id=needs_ids.RANK_ORDER,
+                options=[
+                    {"label": label + (" (par défaut)" if key == "places" else ""), "value": key}
+                    for key, label in needs.ORDERS.items()
+                ],
+                value=state.order,
+                className="radio-list",
+            ),
+        ),
+    ]
+
+
+def field(legend: str, *controls: Any) -> html.Fieldset:
+    """A group of the controls' column: its legend, then its controls."""
+    return html.Fieldset([html.Legend(legend), *controls], className="map-field")
+
+
+def filter_controls(store: Store, state: NeedsState) -> list[Any]:
+    """Which EPCIs are shown: départements, kinds, population band (ranks stay over the whole région)."""
+    departements = store.display[LEVEL_DEPARTEMENT].features
+    codes_names = zip(departements["code"], departements["name"], strict=True)
+    bands = [{"label": label, "value": key} for key, (label, _, _) in needs_state.BANDS.items()]
+    return [
+        html.H2("Filtres"),
+        field(
+            "Départements",
+            dcc.Checklist(
+                id=needs_ids.RANK_DEPARTEMENTS,
+                options=[{"label": f"{name} ({code})", "value": code} for code, name in codes_names],
+                value=list(state.departements),
+                className="layer-list",
+            ),
+        ),
+        field(
+            "Nature de l'EPCI",
+            dcc.Checklist(
+                id=needs_ids.RANK_KINDS,
+                options=[{"label": label, "value": key} for key, label in needs_state.KINDS.items()],
+                value=list(state.kinds),
+                className="layer-list",
+            ),
+        ),
+        field(
+            "Population",
+            dcc.RadioItems(
+                id=needs_ids.RANK_BAND,
+                options=[{"label": "Toutes tailles", "value": ""}, *bands],
+                value=state.band or "",
+                className="radio-list",
+            ),
+        ),
+    ]
+
+
+def controls(store: Store, state: NeedsState) -> html.Div:
+    """Every control of the page, set to `state`."""
+    return html.Div(
+        [
+            *index_controls(store, state),
+            *reference_controls(store, state),
+            *order_controls(state),
+            *filter_controls(store, state),
+        ],
+        className="rank-controls map-controls",
+    )
+
+
+def permalink(map_href: str, add_href: str) -> html.Div:
+    """« Lien vers ce classement », then the actions: add the ranking to the deck, see the index on the map."""
+    return permalink_field(
+        "Lien vers ce classement",
+        needs_ids.RANK_PERMALINK,
+        needs_ids.RANK_COPY,
+        needs_ids.RANK_COPY_STATUS,
+        "",
+        html.P(
+            [
+                html.A(
+                    "Ajouter ce classement à la présentation",
+                    href=add_href,
+                    id=presentation_ids.PRES_ADD_FROM_RANKING,
+                    className="button button-secondary",
+                    **{"data-deck-add": "classement"},
+                ),
+                dcc.Link(
+                    "Voir l'indice de besoin sur la carte",
+                    href=map_href,
+                    id=needs_ids.RANK_MAP_LINK,
+                    className="map-definition-link",
+                ),
+            ],
+            className="rank-actions",
+        ),
+    )
+
+
+def chart_section(title: str, graph_id: str, figure: dict[str, Any], caption: str) -> html.Section:
+    """A chart with its title and its caption (the caption's id is the graph's + « -legende »)."""
+    return html.Section(
+        [
+            html.H2(title),
+            html.P(caption, id=f"{graph_id}-legende", className="map-hint"),
+            dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(), className="rank-chart"),
+        ]
+    )
+
+
+def notices_block(notices: list[str]) -> html.Div | None:
+    """The parameters ignored (same block as the map's)."""
+    return ignored_parameters(notices, map_ids.MAP_NOTICES, "map-notices")
+
+
+def table_section(shown: Mapping[str, Any]) -> html.Section:
+    """The ranking table, its count, its reading note and its sources."""
+    return html.Section(
+        [
+            html.H2("Tableau du classement"),
+            html.P(shown["count"], id=needs_ids.RANK_COUNT, role="status"),
+            html.P(
+                typo(
+                    "Manque au regard du besoin = offre attendue (référence ajustée à "
+                    "l'indice de besoin) − offre existante ; écart = référence − offre "
+                    "existante. Places estimées, arrondies à 5 ; + = places manquantes."
+                ),
+                id=needs_ids.RANK_GAP_NOTE,
+                className="map-hint",
+            ),
+            html.Div(
+                html.Table(
+                    [
+                        html.Caption(
+                            "EPCI classés par priorité (estimation) ; rang 1 = plus de "
+                            "places manquantes au regard du besoin. Cliquez sur un nom "
+                            "pour ouvrir sa fiche."
+                        ),
+                        html.Thead(shown["header"], id=f"{needs_ids.RANK_TABLE}-entete"),
+                        html.Tbody(shown["rows"], id=needs_ids.RANK_TABLE),
+                    ],
+                    className="data-table rank-table",
+                ),
+                className="table-scroll",
+            ),
+            html.P(shown["sources"], id=needs_ids.RANK_SOURCES, className="figure-source"),
+            html.P(
+                [
+                    typo("Indice, offre, priorité et écarts sont des estimations : "),
+                    dcc.Link("méthode, indicateurs et limites", href=routes.METHOD),
+                    ".",
+                ],
+                className="figure-source",
+            ),
+        ]
+    )
+
+
+def results(shown: Mapping[str, Any]) -> dcc.Loading:
+    """Summary, permalink and actions, need × supply chart, table, contributions chart (dimmed while updating)."""
+    return dcc.Loading(
+        html.Div(
+            [
+                html.Section(
+                    shown["summary"],
+                    id=needs_ids.RANK_SUMMARY,
+                    className="panel rank-summary",
+                    **{"aria-live": "polite"},
+                ),
+                permalink(shown["map_href"], shown["add_href"]),
+                chart_section(
+                    "Besoin et offre", needs_ids.RANK_NEED_SUPPLY, shown["need_supply"], shown["need_supply_caption"]
+                ),
+                table_section(shown),
+                chart_section(
+                    "Ce qui fait l'indice de besoin des premiers",
+                    needs_ids.RANK_CHART,
+                    shown["contributions"],
+                    shown["contributions_caption"],
+                ),
+            ],
+            className="rank-main",
+        ),
+        delay_show=300,
+        overlay_style={"visibility": "visible", "opacity": 0.6},
+    )
+
+
+@requires_store
+def content(store: Store, query: Mapping[str, Any]) -> html.Div:
+    """The page for the state the query asks for, with a notice per parameter ignored."""
+    departements = list(store.display[LEVEL_DEPARTEMENT].codes)
+    state, notices = needs_state.parse_needs(query, departements, strict=True)
+    if not needs_inputs(store).supply.available:
+        notices.append(NO_PLACES)
+    shown = view(store, state)
+    return html.Div(
+        [
+            html.Div(notices_block(notices), id=needs_ids.RANK_NOTICES),
+            html.Div([controls(store, state), results(shown)], className="rank-layout"),
+            dcc.Store(id=needs_ids.RANK_QUERY, data=shown["query"]),
+        ]
+    )
+
+
+def page(**query: Any) -> html.Div:
+    """The whole page: title, lead, then the content (or how to build the data)."""
+    return html.Div(
+        [
+            html.H1(HEADING, id=needs_ids.RANK_TITLE),
+            html.P(
+                typo(
+                    "Classement des 92 EPCI de la région (estimation). L'indice de besoin réunit des indicateurs de la "
+                    "demande (précarité, tension sur le parc social, marché du logement, personnes hébergées) ; "
+                    "l'offre existante est comptée à part, en places. La priorité est le nombre de places qui "
+                    "manquent par rapport à l'offre qu'aurait le territoire au taux de référence ajusté à son "
+                    "besoin. Chaque rang est recalculé sous 500 variations des réglages."
+                ),
+                className="map-lead",
+            ),
+            content(query=query),
+        ],
+        className="rank-page",
+    )

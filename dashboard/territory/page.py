@@ -1,0 +1,213 @@
+"""Territory fiche page (/territoire/<siren>): its header, map section and body, the « territoire introuvable »
+page with its search by name, and the page's title. Sections: `dashboard.territory.sections`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard.content import typo
+from dashboard.core import catalogue, routes
+from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI
+from dashboard.core.store import Store, current_store
+from dashboard.exports import media as exports_media
+from dashboard.map import callbacks as callbacks_map
+from dashboard.map import ids as map_ids
+from dashboard.map import view as maps
+from dashboard.needs import state as needs_state
+from dashboard.territory import ids as territory_ids
+from dashboard.territory import sections
+from dashboard.territory.data import FicheData, fiche_data, map_href
+from dashboard.territory.map_figure import fiche_map_figure
+from dashboard.ui.components import ignored_parameters, requires_store
+
+TITLE_SUFFIX = "Résidences sociales"
+SEARCH_LIMIT = 12
+
+
+def path_siren(value: Any) -> str | None:
+    """The SIREN of the path. Dash merges query parameters into the path variables, so a
+    repeated parameter of the same name arrives as a list: only a plain string is a SIREN."""
+    return value if isinstance(value, str) else None
+
+
+def page_title(code_siren: Any = None, **_: Any) -> str:
+    """« <EPCI name> — Résidences sociales », or « Territoire introuvable — … »."""
+    siren = path_siren(code_siren)
+    store = current_store()
+    if isinstance(store, Store) and siren and LEVEL_EPCI in store.display:
+        row = maps.territory_row(store, LEVEL_EPCI, siren)
+        if row is not None:
+            return f"{row['name']} — {TITLE_SUFFIX}"
+    return f"Territoire introuvable — {TITLE_SUFFIX}"
+
+
+def search_results(store: Store, text: str | None) -> list[Any]:
+    """Links to the fiches of the EPCIs whose name contains `text` (accents and case ignored)."""
+    needle = catalogue.normalise((text or "").strip())
+    if not needle:
+        return []
+    features = store.display[LEVEL_EPCI].features
+    matches = [
+        (name, code)
+        for name, code in zip(features["name"].astype(str), features["code"], strict=True)
+        if needle in catalogue.normalise(name)
+    ]
+    matches.sort(key=lambda item: catalogue.normalise(item[0]))
+    if not matches:
+        return [html.P(typo(f"Aucun EPCI ne correspond à « {text.strip()} »."))]
+    return [
+        html.Ul(
+            [
+                html.Li(dcc.Link(f"{name} ({code})", href=routes.territory_path(code)))
+                for name, code in matches[:SEARCH_LIMIT]
+            ]
+        ),
+        html.P(f"{len(matches) - SEARCH_LIMIT} autres résultats : précisez la recherche.")
+        if len(matches) > SEARCH_LIMIT
+        else None,
+    ]
+
+
+def not_found(siren: str | None) -> html.Div:
+    """« Territoire introuvable », with a search of the EPCIs by name."""
+    return html.Div(
+        [
+            html.P("Erreur 404", className="eyebrow"),
+            html.H1("Territoire introuvable", id=territory_ids.TERRITORY_TITLE),
+            html.Div(
+                [
+                    html.P(
+                        typo(f"Aucun EPCI de la région ne porte le numéro SIREN « {siren or ''} »."),
+                        id=territory_ids.TERRITORY_NOTICE,
+                    ),
+                    html.Label("Rechercher un EPCI par son nom", htmlFor=territory_ids.FICHE_SEARCH),
+                    dcc.Input(
+                        id=territory_ids.FICHE_SEARCH,
+                        type="search",
+                        debounce=0.3,
+                        autoComplete="off",
+                        placeholder="Par exemple : Amiens, Flandre, Thiérache…",
+                        className="fiche-search-input",
+                    ),
+                    html.Div(id=territory_ids.FICHE_SEARCH_RESULTS, role="status", **{"aria-live": "polite"}),
+                    html.P(
+                        [
+                            dcc.Link("Voir le classement des EPCI", href=routes.RANKING),
+                            " · ",
+                            dcc.Link("Retourner à la carte des territoires", href=routes.HOME),
+                        ]
+                    ),
+                ],
+                className="notice notice-warning fiche-not-found",
+            ),
+        ],
+        className="not-found",
+    )
+
+
+def header(data: FicheData) -> html.Div:
+    """The EPCI's name and the fiche's actions (project, print, map, ranking, deck, PDF)."""
+    ident = data.identity
+    return html.Div(
+        [
+            html.P("Fiche du territoire", className="eyebrow"),
+            html.H1(ident.name, id=territory_ids.TERRITORY_TITLE),
+            html.P(
+                [
+                    dcc.Link(
+                        "Monter un projet ici",
+                        href=f"{routes.PROJECT}?territoire={ident.code}",
+                        id=territory_ids.FICHE_PROJECT_LINK,
+                        className="button-link",
+                    ),
+                    html.Button("Imprimer la fiche", id=territory_ids.FICHE_PRINT, className="button", type="button"),
+                    dcc.Link("Voir sur la carte", href=map_href(ident.code, data.state)),
+                    dcc.Link("Classement des EPCI", href=f"{routes.RANKING}{needs_state.serialise_needs(data.state)}"),
+                ],
+                className="fiche-actions",
+            ),
+            # « Ajouter à la présentation » and the fiche as a PDF (issue 7, dashboard/exports_media.py).
+            exports_media.fiche_actions(ident.code),
+        ],
+        className="fiche-header",
+    )
+
+
+def map_section(store: Store, data: FicheData) -> html.Section:
+    """The map of the EPCI's communes and establishments, with its sources."""
+    figure = fiche_map_figure(store, data.identity.code)
+    geometry = [
+        dataset["citation"]
+        for dataset in store.catalogue.get("datasets", [])
+        if dataset["id"] == maps.GEOMETRY_DATASETS[LEVEL_COMMUNE]
+    ]
+    finess = sorted(set(data.establishments["source"].dropna())) if len(data.establishments) else []
+    return html.Section(
+        [
+            html.H2("Carte du territoire"),
+            dcc.Graph(
+                id=territory_ids.FICHE_MAP,
+                figure=figure,
+                config=maps.graph_config(callbacks_map.topojson_url()) | {"scrollZoom": False},
+                className="fiche-map",
+            )
+            if figure is not None
+            else html.P("Contours des communes non disponibles."),
+            html.P(
+                "Communes de l'EPCI et établissements recensés (la liste complète est donnée plus bas). "
+                + (f"Fonds de carte : {'; '.join(geometry)}. " if geometry else "")
+                + (f"Établissements : {'; '.join(finess)}." if finess else ""),
+                className="figure-source",
+            ),
+        ],
+        className="fiche-map-section",
+    )
+
+
+@requires_store
+def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
+    """The fiche of `siren` with the analysis parameters of `query`, or the « introuvable » page."""
+    departements = list(store.display[LEVEL_DEPARTEMENT].codes) if LEVEL_DEPARTEMENT in store.display else []
+    state, notices = needs_state.parse_needs(query, departements, only=needs_state.ANALYSIS_PARAMS, strict=True)
+    data = fiche_data(store, siren, state) if siren else None
+    if data is None:
+        return not_found(siren)
+    return html.Div(
+        [
+            ignored_parameters(notices, map_ids.MAP_NOTICES, "map-notices"),
+            header(data),
+            html.Div(
+                [sections.identity_section(data), map_section(store, data)],
+                className="fiche-top",
+            ),
+            sections.priority_section(data),
+            sections.arguments_section(data),
+            sections.lda_section(store, data),
+            sections.need_section(data),
+            sections.supply_section(store, data),
+            sections.figures_section(store, data),
+            sections.establishments_section(store, data),
+            html.P(
+                typo(
+                    "Indice de besoin, offre en places, priorité et écarts sont des estimations calculées à partir de "
+                    "données publiques ouvertes, avec les paramètres de l'adresse de cette page ; la méthode est "
+                    "décrite sur la page Sources."
+                ),
+                className="figure-source fiche-footnote",
+            ),
+        ]
+    )
+
+
+def page(code_siren: Any = None, **query: Any) -> html.Div:
+    """The whole page: the fiche (or « introuvable ») and the print button's hidden output."""
+    return html.Div(
+        [
+            content(siren=path_siren(code_siren), query=query),
+            html.Div(id=f"{territory_ids.FICHE_PRINT}-sortie", hidden=True),
+        ],
+        className="territory-page fiche-page",
+    )
