@@ -64,9 +64,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "loaders/indicators.py": ("tests/test_indicators*.py", "tests/test_build.py"),
     "geo/aggregate.py": ("tests/test_aggregate*.py", "tests/test_cog_aggregate.py"),
     "dashboard/tables/views.py": ("tests/dashboard/test_exports_mutants.py", "tests/dashboard/test_exports.py"),
-    "dashboard/needs/model.py": ("tests/dashboard/test_needs_mutants.py", "tests/dashboard/test_needs.py"),
-    "dashboard/needs/analysis.py": ("tests/dashboard/test_needs_mutants.py", "tests/dashboard/test_needs.py"),
-    "dashboard/needs/arguments.py": ("tests/dashboard/test_arguments.py", "tests/dashboard/test_needs.py"),
+    "dashboard/needs/model.py": ("tests/dashboard/needs/test_needs_mutants.py", "tests/dashboard/needs/test_needs.py"),
+    "dashboard/needs/analysis.py": ("tests/dashboard/needs/test_needs_mutants.py", "tests/dashboard/needs/test_needs.py"),
+    "dashboard/needs/arguments.py": ("tests/dashboard/needs/test_arguments.py", "tests/dashboard/needs/test_needs.py"),
 }
 
 #: Entries of tests/ that the copy does not need (screenshots of the browser tests weigh tens of megabytes).
@@ -632,11 +632,11 @@ _NEEDS_STORE = (
         'float("NAN") is NaN',
     ),
     Equivalent(
-        "analyse",
-        "missing = needs.shortfall(need, population, supply, reference_rates, 1.0, ref.scales)",
+        "places_table",
+        "missing = needs.shortfall(arrays.need, arrays.population, arrays.supply, arrays.rates, 1.0, ref.scales)",
         (
-            "missing = needs.shortfall(need, population, supply, reference_rates, 1.0, None)",
-            "missing = needs.shortfall(need, population, supply, reference_rates, 1.0, )",
+            "missing = needs.shortfall(arrays.need, arrays.population, arrays.supply, arrays.rates, 1.0, None)",
+            "missing = needs.shortfall(arrays.need, arrays.population, arrays.supply, arrays.rates, 1.0, )",
         ),
         "with a size factor of 1.0, scaling the reference by it or not gives the same places",
     ),
