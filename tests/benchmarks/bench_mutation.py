@@ -65,7 +65,10 @@ MODULES: dict[str, tuple[str, ...]] = {
     "geo/aggregate.py": ("tests/test_aggregate*.py", "tests/test_cog_aggregate.py"),
     "dashboard/tables/views.py": ("tests/dashboard/test_exports_mutants.py", "tests/dashboard/test_exports.py"),
     "dashboard/needs/model.py": ("tests/dashboard/needs/test_needs_mutants.py", "tests/dashboard/needs/test_needs.py"),
-    "dashboard/needs/analysis.py": ("tests/dashboard/needs/test_needs_mutants.py", "tests/dashboard/needs/test_needs.py"),
+    "dashboard/needs/analysis.py": (
+        "tests/dashboard/needs/test_needs_mutants.py",
+        "tests/dashboard/needs/test_needs.py",
+    ),
     "dashboard/needs/arguments.py": ("tests/dashboard/needs/test_arguments.py", "tests/dashboard/needs/test_needs.py"),
 }
 
