@@ -31,6 +31,19 @@ def meta(store: Store) -> dict[str, Any]:
     }
 
 
+def indicator_entry(indicator: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """What the API says of every indicator: id, label, unit, definition, theme and method."""
+    return {
+        "id": indicator,
+        "libelle": spec.get("label"),
+        "unite": spec.get("unit"),
+        "definition": spec.get("definition"),
+        "theme": spec.get("theme_label") or spec.get("theme"),
+        "methode": spec.get("method"),
+        "methode_libelle": spec.get("method_label"),
+    }
+
+
 def dataset_summary(dataset: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": dataset.get("id"),
@@ -96,13 +109,7 @@ def indicators_payload(store: Store, level: str, indicators: Sequence[str], code
         source, vintage = citations.get(indicator, ("", spec.get("vintage", "")))
         described.append(
             {
-                "id": indicator,
-                "libelle": spec.get("label"),
-                "unite": spec.get("unit"),
-                "definition": spec.get("definition"),
-                "theme": spec.get("theme_label") or spec.get("theme"),
-                "methode": spec.get("method"),
-                "methode_libelle": spec.get("method_label"),
+                **indicator_entry(indicator, spec),
                 "approximation": is_approximation(spec, level),
                 "source": source,
                 "millesime": vintage,
@@ -202,13 +209,7 @@ def sources_payload(store: Store) -> dict[str, Any]:
         "jeux_de_donnees": [dataset_summary(dataset) for dataset in store.catalogue.get("datasets", [])],
         "indicateurs": [
             {
-                "id": indicator,
-                "libelle": spec.get("label"),
-                "unite": spec.get("unit"),
-                "definition": spec.get("definition"),
-                "theme": spec.get("theme_label") or spec.get("theme"),
-                "methode": spec.get("method"),
-                "methode_libelle": spec.get("method_label"),
+                **indicator_entry(indicator, spec),
                 "millesime": spec.get("vintage"),
                 "jeux_de_donnees": spec.get("datasets", []),
                 "niveaux": [level for level in API_LEVELS if indicator in per_level[level]],

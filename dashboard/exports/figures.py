@@ -203,28 +203,19 @@ def map_legend(
     y = top + size * 1.8
     swatch_w, swatch_h = 44 * k, 28 * k
     for entry in legend.entries:
+        swatch = {
+            "xref": "paper",
+            "yref": "paper",
+            "x0": frame.x(legend_left),
+            "x1": frame.x(legend_left + swatch_w),
+            "y0": frame.y(y + swatch_h),
+            "y1": frame.y(y),
+        }
         figure.add_shape(
-            type="rect",
-            xref="paper",
-            yref="paper",
-            x0=frame.x(legend_left),
-            x1=frame.x(legend_left + swatch_w),
-            y0=frame.y(y + swatch_h),
-            y1=frame.y(y),
-            fillcolor=entry.colour,
-            line={"color": maps.BORDER_COLOUR, "width": max(1, k)},
+            type="rect", fillcolor=entry.colour, line={"color": maps.BORDER_COLOUR, "width": max(1, k)}, **swatch
         )
         if entry.missing:  # the map hatches missing values; the image marks the swatch the same way
-            figure.add_shape(
-                type="line",
-                xref="paper",
-                yref="paper",
-                x0=frame.x(legend_left),
-                x1=frame.x(legend_left + swatch_w),
-                y0=frame.y(y + swatch_h),
-                y1=frame.y(y),
-                line={"color": "#8c8c8c", "width": max(1, 2 * k)},
-            )
+            figure.add_shape(type="line", line={"color": "#8c8c8c", "width": max(1, 2 * k)}, **swatch)
         count = f"{formatting.format_number(entry.count)} {nouns[0] if entry.count == 1 else nouns[1]}"
         _text(
             figure,

@@ -17,6 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -112,6 +113,51 @@ def _store_or_error() -> Store | Response:
     return store
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """What a route says when a render cannot be done: log line (kind, error), French title and message."""
+
+    level: int
+    log: str
+    title: str
+    message: str
+    retry_after_s: int = 30
+
+
+REFUSALS = {
+    ExportUnavailable: Refusal(
+        logging.WARNING,
+        "export %s unavailable: %s",
+        "Export indisponible",
+        "Le moteur d'export (Chromium sans interface) n'est pas disponible sur ce serveur : {error}. "
+        "La présentation à l'écran fonctionne normalement ; installez Chromium (paquet Debian « chromium ») "
+        "pour produire les images et les PDF.",
+    ),
+    ExportTimeout: Refusal(
+        logging.WARNING,
+        "export %s timed out: %s",
+        "Export trop long",
+        f"La production du fichier a dépassé {RENDER_TIMEOUT_S:.0f} secondes et a été interrompue. "
+        "Réessayez dans un instant, ou exportez moins de diapositives à la fois.",
+    ),
+    ExportBusy: Refusal(
+        logging.INFO,
+        "export %s refused: render pool full (%s)",
+        "Serveur occupé",
+        f"D'autres exports sont en cours de production sur ce serveur. Réessayez dans {BUSY_RETRY_S} secondes environ.",
+        BUSY_RETRY_S,
+    ),
+}
+
+
+def _refusal(kind: str, back: str, error: ExportUnavailable | ExportTimeout | ExportBusy) -> Response:
+    """The French 503 page of a render that could not be done, logged."""
+    refusal = REFUSALS[type(error)]
+    logger.log(refusal.level, refusal.log, kind, error)
+    message = refusal.message.format(error=error)
+    return error_page(503, refusal.title, message, back, retry_after_s=refusal.retry_after_s)
+
+
 def _render(kind: str, back: str, produce: Any) -> Response | bytes:
     """Run a render in the process's render pool, with the engine's limits; a French 503 page when it
     cannot be done (at once when the pool is full)."""
@@ -120,35 +166,8 @@ def _render(kind: str, back: str, produce: Any) -> Response | bytes:
     limit = getattr(engine_from(current_app), "timeout_s", RENDER_TIMEOUT_S)
     try:
         content = pool.run(produce, limit + LAUNCH_TIMEOUT_S)
-    except ExportUnavailable as error:
-        logger.warning("export %s unavailable: %s", kind, error)
-        return error_page(
-            503,
-            "Export indisponible",
-            f"Le moteur d'export (Chromium sans interface) n'est pas disponible sur ce serveur : {error}. "
-            "La présentation à l'écran fonctionne normalement ; installez Chromium (paquet Debian « chromium ») "
-            "pour produire les images et les PDF.",
-            back,
-        )
-    except ExportTimeout as error:
-        logger.warning("export %s timed out: %s", kind, error)
-        return error_page(
-            503,
-            "Export trop long",
-            f"La production du fichier a dépassé {RENDER_TIMEOUT_S:.0f} secondes et a été interrompue. "
-            "Réessayez dans un instant, ou exportez moins de diapositives à la fois.",
-            back,
-        )
-    except ExportBusy:
-        logger.info("export %s refused: render pool full", kind)
-        return error_page(
-            503,
-            "Serveur occupé",
-            "D'autres exports sont en cours de production sur ce serveur. "
-            f"Réessayez dans {BUSY_RETRY_S} secondes environ.",
-            back,
-            retry_after_s=BUSY_RETRY_S,
-        )
+    except (ExportUnavailable, ExportTimeout, ExportBusy) as error:
+        return _refusal(kind, back, error)
     logger.info("export %s rendered in %.2f s (%d bytes)", kind, time.monotonic() - started, len(content))
     return content
 

@@ -25,7 +25,7 @@ from dashboard.tables.state import (
     sort_from_column_state,
     to_query,
 )
-from dashboard.tables.views import residence_view, territory_view
+from dashboard.tables.views import View, view_of
 
 INDICATORS = {"type": tables_ids.TABLE_INDICATORS, "theme": ALL}
 THRESHOLD_INDICATORS = {"type": tables_ids.TABLE_THRESHOLD_INDICATOR, "index": ALL}
@@ -46,6 +46,12 @@ CONTROLS = {
     "maximums": Input(THRESHOLD_MAXIMUMS, "value"),
     "type_lists": Input(RESIDENCE_TYPES, "value"),
 }
+
+
+def _controls(*names: str) -> dict[str, Input]:
+    """Some of the CONTROLS, as inputs of a callback."""
+    return {name: CONTROLS[name] for name in names}
+
 
 # Replace the address bar without reloading the page (dcc.Location would re-render the page).
 clientside_callback(
@@ -90,6 +96,13 @@ def state_of_controls(choices: TableChoices, **values: Any) -> TableState:
         sort=values.get("sort"),
         residence_sort=values.get("residence_sort"),
     )
+
+
+def _shown(tab: str, values: dict[str, Any]) -> tuple[TableState, View]:
+    """The state of the controls on a tab, and its view."""
+    store = store_for_callback()
+    state = state_of_controls(table_choices(store), tab=tab, **values)
+    return state, view_of(store, state)
 
 
 def threshold_notice(minimums: list[str | None], maximums: list[str | None]) -> str:
@@ -151,16 +164,15 @@ def epcis_for_departements(departements: list[str] | None, epcis: list[str] | No
         "notice": Output(tables_ids.TABLE_THRESHOLD_NOTICE, "children"),
     },
     inputs={
-        **{name: CONTROLS[name] for name in ("level", "indicator_lists", "departements", "epcis")},
-        **{name: CONTROLS[name] for name in ("threshold_indicators", "minimums", "maximums")},
+        **_controls(
+            "level", "indicator_lists", "departements", "epcis", "threshold_indicators", "minimums", "maximums"
+        ),
         "sort": State(tables_ids.TABLE_SORT, "data"),
     },
     prevent_initial_call=True,
 )
 def update_territories(**values: Any) -> dict[str, Any]:
-    store = store_for_callback()
-    state = state_of_controls(table_choices(store), tab=TAB_TERRITORIES, **values)
-    view = territory_view(store, state)
+    state, view = _shown(TAB_TERRITORIES, values)
     return {
         "column_defs": grid_column_defs(view, state.sort),
         "rows": grid_rows(view),
@@ -179,42 +191,34 @@ def update_territories(**values: Any) -> dict[str, Any]:
         "count": Output(tables_ids.TABLE_RESIDENCE_COUNT, "children"),
     },
     inputs={
-        **{name: CONTROLS[name] for name in ("departements", "epcis", "type_lists")},
+        **_controls("departements", "epcis", "type_lists"),
         "residence_sort": State(tables_ids.TABLE_RESIDENCE_SORT, "data"),
     },
     prevent_initial_call=True,
 )
 def update_residences(**values: Any) -> dict[str, Any]:
-    store = store_for_callback()
-    state = state_of_controls(table_choices(store), tab=TAB_RESIDENCES, **values)
-    view = residence_view(store, state)
+    _state, view = _shown(TAB_RESIDENCES, values)
     return {"rows": grid_rows(view), "style": grid_style(len(view.frame)), "count": count_text(view)}
 
 
-def _sort_sync(column_state: list[dict] | None, current: str | None) -> Any:
+def sort_of_grid(column_state: list[dict] | None, current: str | None) -> Any:
+    """The URL value of a grid's sort (no update when unchanged)."""
     sort = sort_from_column_state(column_state)
     value = sort.to_param() if sort else None
     return no_update if value == current else value
 
 
-@callback(
-    Output(tables_ids.TABLE_SORT, "data"),
-    Input(tables_ids.TABLE_GRID, "columnState"),
-    State(tables_ids.TABLE_SORT, "data"),
-    prevent_initial_call=True,
-)
-def sync_sort(column_state: list[dict] | None, current: str | None) -> Any:
-    return _sort_sync(column_state, current)
-
-
-@callback(
-    Output(tables_ids.TABLE_RESIDENCE_SORT, "data"),
-    Input(tables_ids.TABLE_RESIDENCE_GRID, "columnState"),
-    State(tables_ids.TABLE_RESIDENCE_SORT, "data"),
-    prevent_initial_call=True,
-)
-def sync_residence_sort(column_state: list[dict] | None, current: str | None) -> Any:
-    return _sort_sync(column_state, current)
+# Each grid's sort is kept in its store, which the links read.
+for grid_id, sort_id in (
+    (tables_ids.TABLE_GRID, tables_ids.TABLE_SORT),
+    (tables_ids.TABLE_RESIDENCE_GRID, tables_ids.TABLE_RESIDENCE_SORT),
+):
+    callback(
+        Output(sort_id, "data"),
+        Input(grid_id, "columnState"),
+        State(sort_id, "data"),
+        prevent_initial_call=True,
+    )(sort_of_grid)
 
 
 @callback(
