@@ -14,8 +14,7 @@ from flask_caching import Cache
 
 from dashboard.api.cache import CACHE_EXTENSION, CACHE_TIMEOUT_S
 from dashboard.tables.files import neutralise
-
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+from dashboard.tables.formats import FORMAT_CSV, FORMATS
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
@@ -32,7 +31,7 @@ def csv_response(frame: pd.DataFrame, name: str) -> Response:
     text = safe.to_csv(index=False, float_format="%.12g")
     return Response(
         text.encode("utf-8"),
-        content_type=CSV_MIMETYPE,
+        content_type=FORMATS[FORMAT_CSV].mimetype,
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
 
