@@ -27,8 +27,9 @@ from dashboard.map import view as maps
 from dashboard.needs import analysis as needs_store
 from dashboard.server import security
 from dashboard.settings import Settings
+from dashboard.tables import files as table_files
+from dashboard.tables import indicators as table_indicators
 from dashboard.tables import state as table_state
-from dashboard.tables import views as exports
 
 FAST = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -147,7 +148,7 @@ def test_map_state_from_any_query_is_valid_and_round_trips(store: Store):
 
 
 def test_table_state_from_any_query_is_valid_and_round_trips(store: Store):
-    choices = exports.table_choices(store)
+    choices = table_indicators.table_choices(store)
     keys = [
         table_state.PARAM_TAB,
         table_state.PARAM_LEVEL,
@@ -205,7 +206,7 @@ def test_calculator_state_from_any_query_is_valid_and_round_trips(store: Store):
 @FAST
 @given(st.text(max_size=30))
 def test_spreadsheet_formulas_are_always_neutralised(text: str):
-    safe = exports.neutralise(text)
+    safe = table_files.neutralise(text)
     assert safe == ("'" + text if text.startswith(DANGEROUS) else text)
     assert not str(safe).startswith(DANGEROUS)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from dashboard.api.blueprint import TolerantRedisCache
+from dashboard.api.cache import TolerantRedisCache
 from dashboard.app import create_app
 from dashboard.settings import Settings
 from tests.dashboard_data import write_tiny_store
@@ -128,7 +128,7 @@ def test_the_app_keeps_answering_when_redis_goes_down(data_dir: Path, tmp_path: 
     assert client.get(TERRITORIES).headers["X-Cache"] == "MISS"
     stop(process)
 
-    with caplog.at_level(logging.WARNING, logger="dashboard.api.blueprint"):
+    with caplog.at_level(logging.WARNING, logger="dashboard.api.cache"):
         for _ in range(3):
             response = client.get(TERRITORIES)
             assert response.status_code == 200 and response.headers["X-Cache"] == "MISS"
@@ -168,7 +168,7 @@ def test_health_tells_what_the_worker_does_while_it_bypasses_a_recovered_redis(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """Redis back up: the worker keeps bypassing it until its retry time, and /healthz says so, then « en service »."""
-    from dashboard.api import blueprint as api
+    from dashboard.api import cache as api
 
     process, url = start_redis(tmp_path / "redis")
     port = int(url.rsplit(":", 1)[1].split("/")[0])
@@ -202,7 +202,7 @@ def test_health_tells_what_the_worker_does_while_it_bypasses_a_recovered_redis(
 def test_a_redis_without_memory_limit_is_reported_at_start(data_dir: Path, tmp_path: Path, caplog):
     process, url = start_redis(tmp_path / "redis")
     try:
-        with caplog.at_level(logging.WARNING, logger="dashboard.api.blueprint"):
+        with caplog.at_level(logging.WARNING, logger="dashboard.api.cache"):
             create_app(Settings(data_dir=data_dir, redis_url=url))
         assert any("maxmemory" in record.getMessage() for record in caplog.records)
     finally:
@@ -210,7 +210,7 @@ def test_a_redis_without_memory_limit_is_reported_at_start(data_dir: Path, tmp_p
     caplog.clear()
     process, url = start_redis(tmp_path / "bounded", None, "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru")
     try:
-        with caplog.at_level(logging.WARNING, logger="dashboard.api.blueprint"):
+        with caplog.at_level(logging.WARNING, logger="dashboard.api.cache"):
             create_app(Settings(data_dir=data_dir, redis_url=url))
         assert not any("maxmemory" in record.getMessage() for record in caplog.records)
     finally:

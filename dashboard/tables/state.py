@@ -1,10 +1,11 @@
 """State of the tables page (/tableaux) and its URL: parse a query string into a valid state, write it back.
 
-Pure functions only: what the data allows (`TableChoices`) is built from the store by `dashboard.tables.views`
+Pure functions only: what the data allows (`TableChoices`) is built from the store by `dashboard.tables.indicators`
 and passed in, so this module needs neither Dash nor Flask. The same query string drives the page, its
 permalink and the download links (`/telecharger/<format>?<query>`), so a download is exactly the view.
 
-Query parameters (all optional; a bad value is ignored with a French notice):
+Query parameters (all optional; a bad value is ignored with a French notice), declared with the URL-state kit
+(`dashboard.core.url_state`) except the thresholds, whose names depend on the indicator:
 
 - `onglet`: `territoires` (default) or `residences`;
 - `niveau`: `commune`, `epci` (default) or `departement`;
@@ -17,10 +18,12 @@ Query parameters (all optional; a bad value is ignored with a French notice):
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
+
+from dashboard.core.formatting import parse_number
+from dashboard.core.url_state import Invalid, Param, Reading, UrlState, plain_decimal
 
 TAB_TERRITORIES = "territoires"
 TAB_RESIDENCES = "residences"
@@ -96,6 +99,8 @@ PARAM_TYPES = "types"
 PARAM_RESIDENCE_SORT = "tri_residences"
 PREFIX_MIN = "min_"
 PREFIX_MAX = "max_"
+#: Prefix of a threshold parameter → the bound of `Threshold` it sets.
+THRESHOLD_PREFIXES = {PREFIX_MIN: "minimum", PREFIX_MAX: "maximum"}
 
 
 @dataclass(frozen=True)
@@ -147,182 +152,202 @@ class TableState:
         return self.level != LEVEL_DEPARTEMENT
 
 
-@dataclass
-class _Parse:
-    """Notices gathered while parsing (a local accumulator, never shared)."""
-
-    notices: list[str] = field(default_factory=list)
-
-    def note(self, message: str) -> None:
-        if message not in self.notices:
-            self.notices.append(message)
-
-
-def _values(raw: str | Sequence[str] | None) -> list[str]:
-    """Comma-separated values of a parameter (repeated parameters are joined)."""
-    if raw is None:
-        return []
-    items = [raw] if isinstance(raw, str) else list(raw)
-    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
-
-
-def _single(raw: str | Sequence[str] | None) -> str | None:
-    values = _values(raw)
-    return values[0] if values else None
-
-
-def _raw(raw: str | Sequence[str] | None) -> str | None:
-    """The first non-empty value of a parameter, as typed."""
-    items = [raw] if isinstance(raw, str) else list(raw or [])
-    values = [str(item).strip() for item in items if str(item).strip()]
-    return values[0] if values else None
-
-
-def parse_number(text: str | float | int | None) -> float | None:
-    """A French or English decimal number ('12,5' or '12.5'); None when empty or not a finite number."""
-    if text is None:
-        return None
-    if isinstance(text, int | float):
-        return float(text) if math.isfinite(text) else None
-    cleaned = str(text).strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if not cleaned:
-        return None
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def format_number(value: float) -> str:
-    """A threshold as written in the URL: no trailing '.0', decimal point."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
 def sort_columns(level: str, indicators: Sequence[str]) -> tuple[str, ...]:
     """Column ids of the territories table that can be sorted on."""
     base = tuple(column for column, _label in BASE_COLUMNS[level])
     return base + tuple(indicators) + tuple(f"{COVERAGE_PREFIX}{indicator}" for indicator in indicators)
 
 
-def _parse_sort(raw: str | None, allowed: Sequence[str], parse: _Parse) -> Sort | None:
-    if not raw:
-        return None
-    descending = raw.startswith("-")
-    column = raw.lstrip("-")
-    if column not in allowed:
-        parse.note(f"Tri « {raw} » impossible : cette colonne n'est pas dans le tableau, ordre par défaut.")
-        return None
-    return Sort(column, descending)
+def _parts(text: str) -> list[str]:
+    """The comma-separated values of a parameter's text."""
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _keep_known(values: list[str], allowed: Sequence[str], what: str, parse: _Parse) -> tuple[str, ...]:
-    """The known values, in the order of `allowed` (so that equal filters give equal URLs)."""
-    kept: set[str] = set()
-    for value in values:
-        if value not in allowed:
-            parse.note(f"{what} « {value} » inconnu, ignoré.")
+def _first(text: str) -> str | None:
+    parts = _parts(text)
+    return parts[0] if parts else None
+
+
+def _one_of(values: Sequence[str], default: str, notice: Callable[[str], str]) -> Callable[[str, Reading], str]:
+    """Reader of a single value among `values` (the first of a list); empty: `default`."""
+
+    def read(text: str, _reading: Reading) -> str:
+        value = _first(text) or default
+        if value not in values:
+            raise Invalid(notice(value))
+        return value
+
+    return read
+
+
+def _read_indicators(text: str, reading: Reading) -> tuple[str, ...]:
+    """The indicators available at the level already read, in the order asked (unknown ones noted)."""
+    level = reading.state.level
+    available = reading.choices.available(level)
+    kept: list[str] = []
+    for indicator in _parts(text):
+        if indicator not in available:
+            reading.note(
+                f"Indicateur « {indicator} » inconnu ou non disponible au niveau {LEVEL_SINGULAR[level]}, ignoré."
+            )
+        elif indicator not in kept:
+            kept.append(indicator)
+    return tuple(kept)
+
+
+def _known(allowed: Callable[[TableChoices], Sequence[str]], what: str) -> Callable[[str, Reading], tuple[str, ...]]:
+    """Reader of a list of codes among `allowed(choices)`, kept in that order (so that equal filters give
+    equal URLs); each unknown code is noted."""
+
+    def read(text: str, reading: Reading) -> tuple[str, ...]:
+        known = allowed(reading.choices)
+        asked = _parts(text)
+        for value in asked:
+            if value not in known:
+                reading.note(f"{what} « {value} » inconnu, ignoré.")
+        return tuple(value for value in known if value in asked)
+
+    return read
+
+
+def _sort_reader(columns: Callable[[TableState], Sequence[str]]) -> Callable[[str, Reading], Sort | None]:
+    """Reader of a sort ('column' or '-column') on one of `columns(state)`."""
+
+    def read(text: str, reading: Reading) -> Sort | None:
+        raw = _first(text)
+        if not raw:
+            return None
+        column = raw.lstrip("-")
+        if column not in columns(reading.state):
+            raise Invalid(f"Tri « {raw} » impossible : cette colonne n'est pas dans le tableau, ordre par défaut.")
+        return Sort(column, raw.startswith("-"))
+
+    return read
+
+
+def _joined(values: Sequence[str]) -> str | None:
+    return ",".join(values) if values else None
+
+
+def _sort_text(sort: Sort | None) -> str | None:
+    return sort.to_param() if sort is not None else None
+
+
+TAB = Param(
+    PARAM_TAB,
+    "tab",
+    _one_of(TABS, TAB_TERRITORIES, lambda tab: f"Onglet « {tab} » inconnu : affichage des territoires."),
+    lambda tab: None if tab == TAB_TERRITORIES else tab,
+)
+LEVEL = Param(
+    PARAM_LEVEL,
+    "level",
+    _one_of(
+        LEVELS,
+        DEFAULT_LEVEL,
+        lambda level: f"Niveau « {level} » inconnu : affichage par {LEVEL_SINGULAR[DEFAULT_LEVEL]}.",
+    ),
+    str,
+)
+INDICATORS = Param(PARAM_INDICATORS, "indicators", _read_indicators, _joined)
+DEPARTEMENTS = Param(
+    PARAM_DEPARTEMENTS, "departements", _known(lambda choices: choices.departements, "Département"), _joined
+)
+EPCIS = Param(PARAM_EPCIS, "epcis", _known(lambda choices: choices.epcis, "EPCI"), _joined)
+TYPES = Param(
+    PARAM_TYPES, "residence_types", _known(lambda choices: choices.residence_types, "Type d'établissement"), _joined
+)
+SORT = Param(PARAM_SORT, "sort", _sort_reader(lambda state: sort_columns(state.level, state.indicators)), _sort_text)
+RESIDENCE_SORT = Param(
+    PARAM_RESIDENCE_SORT,
+    "residence_sort",
+    _sort_reader(lambda _state: [column for column, _label in RESIDENCE_COLUMNS]),
+    _sort_text,
+)
+#: Read before the thresholds (which depend on the level), then after them (the sort depends on the columns).
+BEFORE_THRESHOLDS = UrlState((TAB, LEVEL, INDICATORS))
+AFTER_THRESHOLDS = UrlState((DEPARTEMENTS, EPCIS, TYPES, SORT, RESIDENCE_SORT))
+PARAMS = BEFORE_THRESHOLDS + AFTER_THRESHOLDS
+
+
+def _texts(query: Mapping[str, str | Sequence[str]]) -> dict[str, str]:
+    """One text per declared parameter: repeated values joined by commas, like values of one list."""
+    texts = {}
+    for name in PARAMS.names:
+        if name in query:
+            raw = query[name]
+            texts[name] = raw if isinstance(raw, str) else ",".join(str(item) for item in raw)
+    return texts
+
+
+def _first_typed(raw: str | Sequence[str]) -> str | None:
+    """The first non-empty value of a parameter, as typed (not split on commas: '12,5' is a French decimal)."""
+    items = [raw] if isinstance(raw, str) else list(raw)
+    values = [str(item).strip() for item in items if str(item).strip()]
+    return values[0] if values else None
+
+
+def _threshold_bounds(
+    query: Mapping[str, str | Sequence[str]], level: str, choices: TableChoices, notices: list[str]
+) -> dict[str, dict[str, float]]:
+    """The bounds typed in `min_<indicator>` and `max_<indicator>`, by indicator (bad ones noted)."""
+    bounds: dict[str, dict[str, float]] = {}
+    for key, raw in query.items():
+        prefix = next((prefix for prefix in THRESHOLD_PREFIXES if key.startswith(prefix)), None)
+        text = _first_typed(raw) if prefix else None
+        if text is None:
+            continue
+        indicator, value = key[len(prefix) :], parse_number(text)
+        if indicator not in choices.available(level):
+            notices.append(f"Seuil « {key} » ignoré : indicateur inconnu ou non disponible à ce niveau.")
+        elif value is None:
+            notices.append(f"Seuil « {key}={text} » ignoré : un nombre est attendu.")
         else:
-            kept.add(value)
-    return tuple(value for value in allowed if value in kept)
+            bounds.setdefault(indicator, {})[THRESHOLD_PREFIXES[prefix]] = value
+    return bounds
 
 
 def _parse_thresholds(
-    query: Mapping[str, str | Sequence[str]], level: str, choices: TableChoices, parse: _Parse
+    query: Mapping[str, str | Sequence[str]], level: str, choices: TableChoices, notices: list[str]
 ) -> list[Threshold]:
-    bounds: dict[str, dict[str, float]] = {}
-    for key in query:
-        for prefix, bound in ((PREFIX_MIN, "minimum"), (PREFIX_MAX, "maximum")):
-            if not key.startswith(prefix):
-                continue
-            indicator = key[len(prefix) :]
-            text = _raw(query[key])  # not split on commas: '12,5' is a French decimal
-            if text is None:
-                continue
-            value = parse_number(text)
-            if indicator not in choices.available(level):
-                parse.note(f"Seuil « {key} » ignoré : indicateur inconnu ou non disponible à ce niveau.")
-            elif value is None:
-                parse.note(f"Seuil « {key}={text} » ignoré : un nombre est attendu.")
-            else:
-                bounds.setdefault(indicator, {})[bound] = value
+    """The thresholds of the query (at most MAX_THRESHOLDS), each on an indicator available at `level`."""
     thresholds = []
-    for indicator, bound in bounds.items():
+    for indicator, bound in _threshold_bounds(query, level, choices, notices).items():
         minimum, maximum = bound.get("minimum"), bound.get("maximum")
         if minimum is not None and maximum is not None and minimum > maximum:
-            parse.note(f"Seuils de « {indicator} » ignorés : le minimum dépasse le maximum.")
+            notices.append(f"Seuils de « {indicator} » ignorés : le minimum dépasse le maximum.")
             continue
         thresholds.append(Threshold(indicator, minimum, maximum))
     if len(thresholds) > MAX_THRESHOLDS:
-        parse.note(f"Seuls les {MAX_THRESHOLDS} premiers seuils sont appliqués.")
+        notices.append(f"Seuls les {MAX_THRESHOLDS} premiers seuils sont appliqués.")
     return thresholds[:MAX_THRESHOLDS]
+
+
+def _with_thresholds(state: TableState, thresholds: list[Threshold], choices: TableChoices) -> TableState:
+    """The thresholds set, their indicators shown (the defaults when none), in catalogue order."""
+    indicators = list(state.indicators)
+    indicators += [t.indicator for t in thresholds if t.indicator not in indicators]
+    if not indicators:
+        indicators = default_indicators(state.level, choices)
+    available = choices.available(state.level)
+    # Columns follow the catalogue order (grouped by theme), whatever the order of the URL.
+    indicators.sort(key=available.index)
+    return replace(state, indicators=tuple(indicators), thresholds=tuple(thresholds))
 
 
 def parse_query(query: Mapping[str, str | Sequence[str]], choices: TableChoices) -> tuple[TableState, list[str]]:
     """The state named by a query string (as a mapping), with a French notice for every value ignored."""
-    parse = _Parse()
-    known = {
-        PARAM_TAB,
-        PARAM_LEVEL,
-        PARAM_INDICATORS,
-        PARAM_DEPARTEMENTS,
-        PARAM_EPCIS,
-        PARAM_SORT,
-        PARAM_TYPES,
-        PARAM_RESIDENCE_SORT,
-    }
-    for key in query:
-        if key not in known and not key.startswith((PREFIX_MIN, PREFIX_MAX)):
-            parse.note(f"Paramètre « {key} » inconnu, ignoré.")
-
-    tab = _single(query.get(PARAM_TAB)) or TAB_TERRITORIES
-    if tab not in TABS:
-        parse.note(f"Onglet « {tab} » inconnu : affichage des territoires.")
-        tab = TAB_TERRITORIES
-
-    level = _single(query.get(PARAM_LEVEL)) or DEFAULT_LEVEL
-    if level not in LEVELS:
-        parse.note(f"Niveau « {level} » inconnu : affichage par {LEVEL_SINGULAR[DEFAULT_LEVEL]}.")
-        level = DEFAULT_LEVEL
-    available = choices.available(level)
-
-    indicators: list[str] = []
-    for indicator in _values(query.get(PARAM_INDICATORS)):
-        if indicator not in available:
-            parse.note(
-                f"Indicateur « {indicator} » inconnu ou non disponible au niveau {LEVEL_SINGULAR[level]}, ignoré."
-            )
-        elif indicator not in indicators:
-            indicators.append(indicator)
-
-    thresholds = _parse_thresholds(query, level, choices, parse)
-    for threshold in thresholds:
-        if threshold.indicator not in indicators:
-            indicators.append(threshold.indicator)
-    if not indicators:
-        indicators = default_indicators(level, choices)
-    # Columns follow the catalogue order (grouped by theme), whatever the order of the URL.
-    indicators.sort(key=available.index)
-
-    departements = _keep_known(_values(query.get(PARAM_DEPARTEMENTS)), choices.departements, "Département", parse)
-    epcis = _keep_known(_values(query.get(PARAM_EPCIS)), choices.epcis, "EPCI", parse)
-    types = _keep_known(_values(query.get(PARAM_TYPES)), choices.residence_types, "Type d'établissement", parse)
-    sort = _parse_sort(_single(query.get(PARAM_SORT)), sort_columns(level, indicators), parse)
-    residence_sort = _parse_sort(
-        _single(query.get(PARAM_RESIDENCE_SORT)), [column for column, _label in RESIDENCE_COLUMNS], parse
-    )
-    state = TableState(
-        tab=tab,
-        level=level,
-        indicators=tuple(indicators),
-        departements=departements,
-        epcis=epcis,
-        thresholds=tuple(thresholds),
-        sort=sort,
-        residence_types=types,
-        residence_sort=residence_sort,
-    )
-    return state, parse.notices
+    notices = [
+        f"Paramètre « {key} » inconnu, ignoré."
+        for key in query
+        if key not in PARAMS.names and not key.startswith(tuple(THRESHOLD_PREFIXES))
+    ]
+    texts = _texts(query)
+    state, read = BEFORE_THRESHOLDS.parse(texts, TableState(), choices, strict=False)
+    notices += read
+    state = _with_thresholds(state, _parse_thresholds(query, state.level, choices, notices), choices)
+    state, read = AFTER_THRESHOLDS.parse(texts, state, choices, strict=False)
+    return state, list(dict.fromkeys(notices + read))
 
 
 def default_indicators(level: str, choices: TableChoices) -> list[str]:
@@ -331,30 +356,25 @@ def default_indicators(level: str, choices: TableChoices) -> list[str]:
     return defaults or list(available[:5])
 
 
+def threshold_params(state: TableState) -> list[tuple[str, str]]:
+    """`min_<indicator>` and `max_<indicator>` of the state's thresholds."""
+    params = []
+    for threshold in state.thresholds:
+        for prefix, bound in THRESHOLD_PREFIXES.items():
+            value = getattr(threshold, bound)
+            if value is not None:
+                params.append((f"{prefix}{threshold.indicator}", plain_decimal(value)))
+    return params
+
+
 def to_params(state: TableState) -> list[tuple[str, str]]:
     """The canonical query parameters of a state, in a stable order."""
-    params: list[tuple[str, str]] = []
-    if state.tab != TAB_TERRITORIES:
-        params.append((PARAM_TAB, state.tab))
-    params.append((PARAM_LEVEL, state.level))
-    if state.indicators:
-        params.append((PARAM_INDICATORS, ",".join(state.indicators)))
-    if state.departements:
-        params.append((PARAM_DEPARTEMENTS, ",".join(state.departements)))
-    if state.epcis and state.uses_epci_filter:
-        params.append((PARAM_EPCIS, ",".join(state.epcis)))
-    for threshold in state.thresholds:
-        if threshold.minimum is not None:
-            params.append((f"{PREFIX_MIN}{threshold.indicator}", format_number(threshold.minimum)))
-        if threshold.maximum is not None:
-            params.append((f"{PREFIX_MAX}{threshold.indicator}", format_number(threshold.maximum)))
-    if state.sort is not None:
-        params.append((PARAM_SORT, state.sort.to_param()))
-    if state.residence_types:
-        params.append((PARAM_TYPES, ",".join(state.residence_types)))
-    if state.residence_sort is not None:
-        params.append((PARAM_RESIDENCE_SORT, state.residence_sort.to_param()))
-    return params
+    perimeter = (DEPARTEMENTS, EPCIS) if state.uses_epci_filter else (DEPARTEMENTS,)
+    return [
+        *UrlState((TAB, LEVEL, INDICATORS, *perimeter)).pairs(state),
+        *threshold_params(state),
+        *UrlState((SORT, TYPES, RESIDENCE_SORT)).pairs(state),
+    ]
 
 
 def to_query(state: TableState) -> str:
@@ -396,13 +416,9 @@ def from_controls(
         for prefix, bound in ((PREFIX_MIN, minimum), (PREFIX_MAX, maximum)):
             number = parse_number(bound)  # type: ignore[arg-type]
             if number is not None:
-                query[f"{prefix}{indicator}"] = format_number(number)
+                query[f"{prefix}{indicator}"] = plain_decimal(number)
     state, _notices = parse_query(query, choices)
     return state
-
-
-def with_sort(state: TableState, sort: Sort | None, *, residences: bool = False) -> TableState:
-    return replace(state, residence_sort=sort) if residences else replace(state, sort=sort)
 
 
 def sort_from_column_state(column_state: Sequence[Mapping[str, object]] | None) -> Sort | None:

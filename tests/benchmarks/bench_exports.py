@@ -26,7 +26,10 @@ if str(REPO_ROOT) not in sys.path:
 from dashboard.app import create_app  # noqa: E402
 from dashboard.core.store import load_store  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
-from dashboard.tables import views as exports  # noqa: E402
+from dashboard.tables import files as table_files  # noqa: E402
+from dashboard.tables import formats as table_formats  # noqa: E402
+from dashboard.tables import indicators as table_indicators  # noqa: E402
+from dashboard.tables import views as table_views  # noqa: E402
 from dashboard.tables.state import LEVEL_COMMUNE, TableState, to_query  # noqa: E402
 
 TARGET_S = 2.0
@@ -50,11 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     store = load_store(args.data_dir)
-    choices = exports.table_choices(store)
+    choices = table_indicators.table_choices(store)
     state = TableState(level=LEVEL_COMMUNE, indicators=choices.available(LEVEL_COMMUNE))
-    context = exports.ExportContext(datetime.now(UTC), "http://localhost/tableaux?" + to_query(state), store.built_at)
+    context = table_files.ExportContext(
+        datetime.now(UTC), "http://localhost/tableaux?" + to_query(state), store.built_at
+    )
 
-    view_median, view_max, view = timed(lambda: exports.territory_view(store, state), args.repeat)
+    view_median, view_max, view = timed(lambda: table_views.territory_view(store, state), args.repeat)
     print(
         f"Vue complète : {len(view.frame)} communes × {len(state.indicators)} indicateurs "
         f"({len(view.columns)} colonnes), construite en {view_median:.3f} s (max {view_max:.3f} s)"
@@ -66,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{'format':<10} {'écriture (s)':>13} {'requête (s)':>12} {'max (s)':>9} {'taille':>10}  cible < {TARGET_S} s"
     )
     too_slow = []
-    for key in exports.FORMATS:
-        write_median, _write_max, content = timed(lambda key=key: exports.write(view, key, context), args.repeat)
+    for key in table_formats.FORMATS:
+        write_median, _write_max, content = timed(lambda key=key: table_formats.write(view, key, context), args.repeat)
 
         def request(key: str = key) -> bytes:
             response = client.get(f"/telecharger/{key}?{query}")

@@ -12,11 +12,14 @@ import pandas as pd
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard.api.blueprint import API_LEVELS, cache_config
+from dashboard.api.cache import cache_config
+from dashboard.api.payloads import API_LEVELS
 from dashboard.app import create_app, navigable_pages
 from dashboard.core.store import Store
 from dashboard.settings import Settings
-from dashboard.tables import views as exports
+from dashboard.tables import indicators as table_indicators
+from dashboard.tables import provenance
+from dashboard.tables import views as table_views
 from dashboard.tables.state import parse_query
 
 
@@ -44,12 +47,10 @@ def refused(client: FlaskClient, url: str, status: int = 400) -> dict:
 
 def test_cache_config_is_a_local_cache_by_default():
     config = cache_config(Settings())
-    assert config["CACHE_TYPE"] == "dashboard.api.blueprint.BoundedLocalCache"
+    assert config["CACHE_TYPE"] == "dashboard.api.cache.BoundedLocalCache"
     assert config["CACHE_MAX_BYTES"] == 64 * 1024 * 1024  # CACHE_MAX_MB, per worker
     # With REDIS_URL: the shared Redis cache (tested against a real server in tests/test_redis_cache.py).
-    assert (
-        cache_config(Settings(redis_url="redis://cache"))["CACHE_TYPE"] == "dashboard.api.blueprint.TolerantRedisCache"
-    )
+    assert cache_config(Settings(redis_url="redis://cache"))["CACHE_TYPE"] == "dashboard.api.cache.TolerantRedisCache"
 
 
 def test_indicators_in_json_carry_source_and_vintage(client: FlaskClient, store: Store):
@@ -146,7 +147,7 @@ def test_territories_and_residences(client: FlaskClient, store: Store):
     body = client.get("/api/v1/territories?level=epci&departement=80").get_json()
     epci = store.territories.loc[store.territories["level"] == "epci"]
     assert body["nombre"] == int((epci["departement_code"] == "80").sum())
-    assert body["source"] == store.dataset(exports.TERRITORIES_DATASET)["citation"]
+    assert body["source"] == store.dataset(provenance.TERRITORIES_DATASET)["citation"]
     assert {"code", "nom", "nature", "population"} <= set(body["territoires"][0])
 
     residences = store.residences
@@ -182,8 +183,8 @@ def test_download_route_serves_exactly_the_view(client: FlaskClient, store: Stor
         '_dep-02_excel.csv"'
     )
     read = pd.read_csv(io.BytesIO(response.data), sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
-    state, _ = parse_query(query, exports.table_choices(store))
-    view = exports.territory_view(store, state)
+    state, _ = parse_query(query, table_indicators.table_choices(store))
+    view = table_views.territory_view(store, state)
     assert read["Code commune"].tolist() == view.frame["code"].tolist()
 
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/telecharger/xlsx?{urlencode(query)}").data))
@@ -353,7 +354,7 @@ def test_the_local_cache_is_bounded_in_bytes(built_data_dir: Path):
 
 
 def test_the_byte_bounded_cache_evicts_the_least_recently_used():
-    from dashboard.api.blueprint import CACHE_ENTRY_OVERHEAD, BoundedLocalCache
+    from dashboard.api.cache import CACHE_ENTRY_OVERHEAD, BoundedLocalCache
 
     cache = BoundedLocalCache(max_bytes=8 * (1000 + CACHE_ENTRY_OVERHEAD + 100), threshold=100)
     for index in range(6):

@@ -18,7 +18,12 @@ from shapely.geometry import Point, box
 
 from dashboard.core.perimeter import APP_NAME, perimeter
 from dashboard.core.store import Store, load_store
-from dashboard.tables import views as exports
+from dashboard.tables import files as table_files
+from dashboard.tables import formats as table_formats
+from dashboard.tables import geodata, spreadsheets
+from dashboard.tables import grid as table_grid
+from dashboard.tables import indicators as table_indicators
+from dashboard.tables import views as table_views
 from dashboard.tables.state import (
     DEFAULT_LEVEL,
     Sort,
@@ -42,11 +47,11 @@ def store(built_data_dir: Path) -> Store:
 
 @pytest.fixture(scope="module")
 def choices(store: Store) -> TableChoices:
-    return exports.table_choices(store)
+    return table_indicators.table_choices(store)
 
 
-def context(store: Store | None = None) -> exports.ExportContext:
-    return exports.ExportContext(
+def context(store: Store | None = None) -> table_files.ExportContext:
+    return table_files.ExportContext(
         EXPORTED_AT, PERMALINK, store.built_at if store else None, title=perimeter(store).title if store else APP_NAME
     )
 
@@ -177,7 +182,7 @@ def test_epci_view_filters_sorts_and_keeps_missing_values(store: Store, choices:
         choices, niveau="epci", indicateurs="population,taux_pauvrete", dep="59,62", min_population="50000",
         tri="-population",
     )  # fmt: skip
-    view = exports.territory_view(store, state)
+    view = table_views.territory_view(store, state)
     frame = view.frame
     epci = store.territories.loc[store.territories["level"] == "epci"].set_index("code")
     population = expected_values(store, "epci", "population")
@@ -199,7 +204,7 @@ def test_epci_view_filters_sorts_and_keeps_missing_values(store: Store, choices:
 
 
 def test_commune_view_never_turns_missing_into_zero(store: Store, choices: TableChoices):
-    view = exports.territory_view(store, state_of(choices, niveau="commune", indicateurs="taux_pauvrete"))
+    view = table_views.territory_view(store, state_of(choices, niveau="commune", indicateurs="taux_pauvrete"))
     values = expected_values(store, "commune", "taux_pauvrete")
     missing = values[values.isna()].index
     assert len(missing) > 0
@@ -215,7 +220,7 @@ def test_residences_view_filters_by_epci_and_type(store: Store, choices: TableCh
     residences = store.residences
     epci = residences["epci_code"].value_counts().index[0]
     state = state_of(choices, onglet="residences", epci=epci, types="pension_de_famille,fjt")
-    view = exports.view_of(store, state)
+    view = table_views.view_of(store, state)
     expected = residences.loc[
         (residences["epci_code"] == epci) & residences["type"].isin(["pension_de_famille", "fjt"])
     ]
@@ -229,16 +234,16 @@ def test_residences_view_filters_by_epci_and_type(store: Store, choices: TableCh
 
 
 @pytest.fixture(scope="module")
-def epci_view(store: Store, choices: TableChoices) -> exports.View:
+def epci_view(store: Store, choices: TableChoices) -> table_views.View:
     state = state_of(
         choices, niveau="epci", indicateurs="population,evolution_population,taux_pauvrete,nb_pension_de_famille",
         dep="80,02", tri="-evolution_population",
     )  # fmt: skip
-    return exports.territory_view(store, state)
+    return table_views.territory_view(store, state)
 
 
-def test_french_csv_reads_back_in_pandas(epci_view: exports.View):
-    content = exports.to_csv(epci_view, exports.FORMAT_CSV_EXCEL)
+def test_french_csv_reads_back_in_pandas(epci_view: table_views.View):
+    content = spreadsheets.to_csv(epci_view, excel=True)
     assert content.startswith("\ufeff".encode())
     text = content.decode("utf-8-sig")
     assert ";" in text.splitlines()[0] and re.search(r"\d,\d", text)
@@ -248,19 +253,19 @@ def test_french_csv_reads_back_in_pandas(epci_view: exports.View):
     assert header == "Population municipale (habitants) [source : Insee, populations légales 2023 ; millésime : 2023]"
 
 
-def test_standard_csv_reads_back_in_pandas(epci_view: exports.View):
-    content = exports.to_csv(epci_view, exports.FORMAT_CSV)
+def test_standard_csv_reads_back_in_pandas(epci_view: table_views.View):
+    content = spreadsheets.to_csv(epci_view)
     assert not content.startswith("\ufeff".encode())
     read = pd.read_csv(io.BytesIO(content), dtype=text_dtypes(epci_view))
     assert_same_as_view(read, epci_view, [c.csv_header for c in epci_view.columns])
 
 
-def text_dtypes(view: exports.View) -> dict[str, type]:
+def text_dtypes(view: table_views.View) -> dict[str, type]:
     """Read text columns as text, as a planner would import codes such as '02'."""
     return {column.csv_header: str for column in view.columns if not column.numeric}
 
 
-def assert_same_as_view(read: pd.DataFrame, view: exports.View, headers: list[str]) -> None:
+def assert_same_as_view(read: pd.DataFrame, view: table_views.View, headers: list[str]) -> None:
     assert list(read.columns) == headers
     assert len(read) == len(view.frame)
     for position, column in enumerate(view.columns):
@@ -273,8 +278,8 @@ def assert_same_as_view(read: pd.DataFrame, view: exports.View, headers: list[st
             assert got.astype(str).tolist() == want.astype(str).tolist(), column.id
 
 
-def test_xlsx_has_data_sources_and_filters_sheets(store: Store, epci_view: exports.View):
-    workbook = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(epci_view, context(store))))
+def test_xlsx_has_data_sources_and_filters_sheets(store: Store, epci_view: table_views.View):
+    workbook = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx(epci_view, context(store))))
     assert workbook.sheetnames == ["Données", "Sources", "Filtres"]
     data = workbook["Données"]
     assert data.freeze_panes == "C2"
@@ -308,16 +313,16 @@ def test_xlsx_has_data_sources_and_filters_sheets(store: Store, epci_view: expor
     assert filters["Tri"] == "Évolution annuelle de la population (% par an), décroissant"
 
 
-def test_geojson_and_geopackage_hold_the_view(store: Store, epci_view: exports.View, tmp_path: Path):
+def test_geojson_and_geopackage_hold_the_view(store: Store, epci_view: table_views.View, tmp_path: Path):
     geojson = tmp_path / "vue.geojson"
-    geojson.write_bytes(exports.to_geojson(epci_view, context(store)))
+    geojson.write_bytes(geodata.to_geojson(epci_view, context(store)))
     document = json.loads(geojson.read_text(encoding="utf-8"))
     assert document["metadata"]["filtres"]["Lien vers cette vue"] == PERMALINK
     assert {c["id"]: c["source"] for c in document["metadata"]["colonnes"]}["population"] == (
         "Insee, populations légales 2023"
     )
     gpkg = tmp_path / "vue.gpkg"
-    gpkg.write_bytes(exports.to_gpkg(epci_view, context(store)))
+    gpkg.write_bytes(geodata.to_gpkg(epci_view, context(store)))
     layers = dict(pyogrio.list_layers(gpkg))
     assert layers[epci_view.layer] == "MultiPolygon"
     assert {"sources", "filtres", "colonnes"} <= set(layers)
@@ -332,21 +337,21 @@ def test_geojson_and_geopackage_hold_the_view(store: Store, epci_view: exports.V
 
 
 def test_every_format_of_a_residences_view(store: Store, choices: TableChoices, tmp_path: Path):
-    view = exports.view_of(store, state_of(choices, onglet="residences", dep="80", types="pension_de_famille"))
+    view = table_views.view_of(store, state_of(choices, onglet="residences", dep="80", types="pension_de_famille"))
     assert len(view.frame) > 0
-    for key in exports.FORMATS:
-        content = exports.write(view, key, context(store))
-        path = tmp_path / f"etablissements.{exports.FORMATS[key].extension}"
+    for key in table_formats.FORMATS:
+        content = table_formats.write(view, key, context(store))
+        path = tmp_path / f"etablissements.{table_formats.FORMATS[key].extension}"
         path.write_bytes(content)
-        if key in (exports.FORMAT_GEOJSON, exports.FORMAT_GPKG):
-            read = pyogrio.read_dataframe(path, layer=view.layer if key == exports.FORMAT_GPKG else None)
+        if key in (table_formats.FORMAT_GEOJSON, table_formats.FORMAT_GPKG):
+            read = pyogrio.read_dataframe(path, layer=view.layer if key == table_formats.FORMAT_GPKG else None)
             assert read["finess"].tolist() == view.frame["finess"].tolist()
             assert np.allclose(read.geometry.x, view.frame["longitude"], atol=1e-6)
-        elif key == exports.FORMAT_XLSX:
+        elif key == table_formats.FORMAT_XLSX:
             rows = list(openpyxl.load_workbook(path)["Données"].iter_rows(values_only=True))
             assert [row[0] for row in rows[1:]] == view.frame["finess"].tolist()
         else:
-            options = {"sep": ";", "decimal": ","} if key == exports.FORMAT_CSV_EXCEL else {}
+            options = {"sep": ";", "decimal": ","} if key == table_formats.FORMAT_CSV_EXCEL else {}
             read = pd.read_csv(path, dtype=str, encoding="utf-8-sig", **options)
             assert read["N° FINESS"].tolist() == view.frame["finess"].tolist()
 
@@ -355,22 +360,25 @@ def test_file_names_carry_level_date_and_filters(choices: TableChoices):
     day = date(2026, 3, 15)
     state = state_of(choices, niveau="commune", dep="59,62", min_population="1000")
     assert (
-        exports.filename(state, exports.FORMAT_CSV_EXCEL, day)
+        table_formats.filename(state, table_formats.FORMAT_CSV_EXCEL, day)
         == "territoires_commune_2026-03-15_dep-59-62_1-seuil_excel.csv"
     )
-    assert exports.filename(state_of(choices), exports.FORMAT_GPKG, day) == "territoires_epci_2026-03-15_hdf.gpkg"
+    assert (
+        table_formats.filename(state_of(choices), table_formats.FORMAT_GPKG, day)
+        == "territoires_epci_2026-03-15_hdf.gpkg"
+    )
     residences = state_of(choices, onglet="residences", types="fjt")
-    assert exports.filename(residences, exports.FORMAT_XLSX, day) == "etablissements_2026-03-15_fjt.xlsx"
+    assert table_formats.filename(residences, table_formats.FORMAT_XLSX, day) == "etablissements_2026-03-15_fjt.xlsx"
 
 
-def test_grid_columns_follow_the_view_and_its_sort(epci_view: exports.View):
-    defs = exports.grid_column_defs(epci_view, Sort("evolution_population", True))
+def test_grid_columns_follow_the_view_and_its_sort(epci_view: table_views.View):
+    defs = table_grid.grid_column_defs(epci_view, Sort("evolution_population", True))
     leaves = [leaf for item in defs for leaf in item.get("children", [item])]
     assert [leaf["field"] for leaf in leaves] == list(epci_view.frame.columns)
     assert {leaf["field"]: leaf["sort"] for leaf in leaves if leaf["sort"]} == {"evolution_population": "desc"}
     groups = [item["headerName"] for item in defs if "children" in item]
     assert groups == ["Logement", "Précarité", "Hébergement et logement accompagné"]
-    rows = exports.grid_rows(epci_view)
+    rows = table_grid.grid_rows(epci_view)
     json.dumps(rows, allow_nan=False)  # missing values are null, never NaN
     assert rows[0]["code"] == epci_view.frame["code"].iloc[0]
 
@@ -447,7 +455,7 @@ def hostile_store() -> Store:
 
 
 def test_neutralise_prefixes_only_dangerous_text():
-    assert [exports.neutralise(name) for name in HOSTILE_NAMES] == [
+    assert [table_files.neutralise(name) for name in HOSTILE_NAMES] == [
         '\'=HYPERLINK("http://x")',
         "'+33 1 23",
         "'-2+3",
@@ -456,20 +464,20 @@ def test_neutralise_prefixes_only_dangerous_text():
         "'\rRetour",
         "Ordinaire",
     ]
-    assert exports.neutralise(-3.5) == -3.5 and exports.neutralise(None) is None
+    assert table_files.neutralise(-3.5) == -3.5 and table_files.neutralise(None) is None
 
 
 def test_csv_and_xlsx_neutralise_text_but_keep_numbers():
     store = hostile_store()
-    choices = exports.table_choices(store)
+    choices = table_indicators.table_choices(store)
     state, _ = parse_query({"niveau": "commune", "indicateurs": "evolution_population"}, choices)
-    view = exports.territory_view(store, state)
+    view = table_views.territory_view(store, state)
     assert view.frame["nom"].tolist() == HOSTILE_NAMES  # the view itself is untouched
-    expected_names = [exports.neutralise(name) for name in HOSTILE_NAMES]
+    expected_names = [table_files.neutralise(name) for name in HOSTILE_NAMES]
 
-    for flavour, options in ((exports.FORMAT_CSV_EXCEL, {"sep": ";", "decimal": ","}), (exports.FORMAT_CSV, {})):
+    for excel, options in ((True, {"sep": ";", "decimal": ","}), (False, {})):
         read = pd.read_csv(
-            io.BytesIO(exports.to_csv(view, flavour)), encoding="utf-8-sig", dtype={0: str}, keep_default_na=False,
+            io.BytesIO(spreadsheets.to_csv(view, excel=excel)), encoding="utf-8-sig", dtype={0: str}, keep_default_na=False,
             na_values=[""], **options,
         )  # fmt: skip
         assert read["Commune"].tolist() == expected_names
@@ -478,7 +486,7 @@ def test_csv_and_xlsx_neutralise_text_but_keep_numbers():
         assert values.dtype == float
         assert values.tolist()[:4] == [-1.25, -0.5, 0.0, 1.5] and np.isnan(values.iloc[4])
 
-    sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(view, context())))["Données"]
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx(view, context())))["Données"]
     names = [sheet.cell(row=row, column=2) for row in range(2, 2 + len(HOSTILE_NAMES))]
     # XLSX stores a carriage return as the escape _x000D_ (Excel decodes it; openpyxl does not).
     assert [cell.value.replace("_x000D_", "\r") for cell in names] == expected_names
@@ -487,8 +495,8 @@ def test_csv_and_xlsx_neutralise_text_but_keep_numbers():
     assert [cell.value for cell in numbers] == [-1.25, -0.5, 0, 1.5, None, -3, 2]
     assert all(cell.data_type == "n" for cell in numbers if cell.value is not None)
 
-    residences = exports.view_of(store, parse_query({"onglet": "residences"}, choices)[0])
-    sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(residences, context())))["Données"]
+    residences = table_views.view_of(store, parse_query({"onglet": "residences"}, choices)[0])
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx(residences, context())))["Données"]
     row = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
     assert row["Nom de l'établissement"] == "'-RESIDENCE" and row["Commune"] == "'=Commune"
     assert row["Longitude (degrés, WGS 84)"] == 0.5

@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from dashboard.core.store import load_store
-from dashboard.exports.media import Engine, pool_capacity
+from dashboard.exports.engine import Engine, pool_capacity
 from tests.load.server import gunicorn
 
 pytestmark = [

@@ -14,6 +14,8 @@ import pytest
 
 from dashboard.app import create_app
 from dashboard.core.store import Store, load_store
+from dashboard.exports import engine as export_engine
+from dashboard.exports import figures as export_figures
 from dashboard.exports import media as exports_media
 from dashboard.presentation import deck
 from dashboard.settings import Settings
@@ -40,13 +42,13 @@ def slide(store: Store, token: str) -> deck.Slide:
 # --- Export figures ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", list(exports_media.SIZES))
+@pytest.mark.parametrize("size", list(export_figures.SIZES))
 def test_a_map_image_carries_title_legend_source_and_dates(store, size):
     content = slide(store, "carte:taux_pauvrete")
-    figure = exports_media.export_figure(store, content, exports_media.SIZES[size], EXPORTED)
+    figure = export_figures.export_figure(store, content, export_figures.SIZES[size], EXPORTED)
     layout = figure.layout
-    assert (layout.width, layout.height) == (exports_media.SIZES[size].width, exports_media.SIZES[size].height)
-    texts = exports_media.figure_texts(figure)
+    assert (layout.width, layout.height) == (export_figures.SIZES[size].width, export_figures.SIZES[size].height)
+    texts = export_figures.figure_texts(figure)
     assert "Taux de pauvreté par EPCI" in texts
     assert "Source : Insee, Filosofi 2021" in texts
     assert "Millésime : Filosofi 2021" in texts
@@ -63,40 +65,40 @@ def test_a_map_image_carries_title_legend_source_and_dates(store, size):
 
 def test_a_ranking_image_has_one_bar_per_territory_with_rank_interval(store):
     content = slide(store, "classement:7")
-    figure = exports_media.export_figure(store, content, exports_media.SIZES["projecteur"], EXPORTED)
+    figure = export_figures.export_figure(store, content, export_figures.SIZES["projecteur"], EXPORTED)
     bars = figure.data[0]
     assert list(bars.x) == [max(row.shortfall, 0.0) for row in content.ranking]
     assert bars.y[0].startswith("1er  ") and len(bars.y) == 7
     assert all("rang" in text and "places" in text for text in bars.text)
-    texts = exports_media.figure_texts(figure)
+    texts = export_figures.figure_texts(figure)
     assert "Les 7 premiers EPCI" in texts and "Sources : " in texts
 
 
 def test_a_comparison_image_has_one_panel_per_indicator_and_the_region_line(store):
     content = slide(store, f"comparaison:{LILLE},{AMIENS}:taux_pauvrete,taux_chomage")
-    figure = exports_media.export_figure(store, content, exports_media.SIZES["impression"], EXPORTED)
+    figure = export_figures.export_figure(store, content, export_figures.SIZES["impression"], EXPORTED)
     assert len(figure.data) == 2 and figure.layout.xaxis2.domain[0] > figure.layout.xaxis.domain[1]
     lines = [shape for shape in figure.layout.shapes if shape.line.dash == "dash"]
     assert [line.x0 for line in lines] == [row.region_value for row in content.comparison]
-    assert "Hauts-de-France : 21,6" in exports_media.figure_texts(figure)
+    assert "Hauts-de-France : 21,6" in export_figures.figure_texts(figure)
 
 
 def test_a_territory_slide_has_no_image(store):
     with pytest.raises(ValueError):
-        exports_media.export_figure(
-            store, slide(store, f"territoire:{AMIENS}"), exports_media.SIZES["projecteur"], EXPORTED
+        export_figures.export_figure(
+            store, slide(store, f"territoire:{AMIENS}"), export_figures.SIZES["projecteur"], EXPORTED
         )
 
 
 def test_print_size_is_a4_landscape_at_300_dpi():
-    assert exports_media.SIZES["impression"].pixels == (3508, 2480)
-    assert exports_media.SIZES["projecteur"].pixels == (1920, 1080)
+    assert export_figures.SIZES["impression"].pixels == (3508, 2480)
+    assert export_figures.SIZES["projecteur"].pixels == (1920, 1080)
 
 
 def test_file_names_and_wrapping():
-    assert exports_media.slug("Taux de pauvreté par EPCI") == "taux-de-pauvrete-par-epci"
-    assert exports_media.slug("« ! »") == "export"
-    lines = exports_media.wrap("mot " * 100, 400, 20)
+    assert export_figures.slug("Taux de pauvreté par EPCI") == "taux-de-pauvrete-par-epci"
+    assert export_figures.slug("« ! »") == "export"
+    lines = export_figures.wrap("mot " * 100, 400, 20)
     assert len(lines) > 1 and all(len(line) <= 400 / (20 * 0.53) for line in lines)
 
 
@@ -104,7 +106,7 @@ def test_file_names_and_wrapping():
 
 
 def unavailable(app: dash.Dash) -> None:
-    app.server.config[exports_media.CONFIG_ENGINE] = exports_media.Engine(chromium="/nonexistent/chromium")
+    app.server.config[export_engine.CONFIG_ENGINE] = export_engine.Engine(chromium="/nonexistent/chromium")
 
 
 @pytest.mark.parametrize(
@@ -163,8 +165,8 @@ class BlockedEngine:
 
 def test_a_full_render_queue_answers_503_at_once_with_retry_after(app, monkeypatch):
     engine = BlockedEngine()
-    monkeypatch.setitem(app.server.config, exports_media.CONFIG_ENGINE, engine)
-    monkeypatch.setitem(app.server.extensions, exports_media.EXTENSION_KEY, exports_media.RenderPool(2, 2))
+    monkeypatch.setitem(app.server.config, export_engine.CONFIG_ENGINE, engine)
+    monkeypatch.setitem(app.server.extensions, exports_media.EXTENSION_KEY, export_engine.RenderPool(2, 2))
     url = f"/export/territoire/{AMIENS}.pdf"
     answers: list = []
     first = [threading.Thread(target=lambda: answers.append(app.server.test_client().get(url))) for _ in range(2)]
@@ -190,19 +192,19 @@ def test_a_full_render_queue_answers_503_at_once_with_retry_after(app, monkeypat
 
 
 def test_the_render_pool_leaves_two_request_threads_free():
-    assert exports_media.pool_capacity({"GUNICORN_THREADS": "4"}) == 2
-    assert exports_media.pool_capacity({}) == 2
-    assert exports_media.pool_capacity({"GUNICORN_THREADS": "2"}) == 1  # at least one export at a time
-    assert exports_media.pool_capacity({"GUNICORN_THREADS": "16"}) == exports_media.MAX_RENDERS + 2
+    assert export_engine.pool_capacity({"GUNICORN_THREADS": "4"}) == 2
+    assert export_engine.pool_capacity({}) == 2
+    assert export_engine.pool_capacity({"GUNICORN_THREADS": "2"}) == 1  # at least one export at a time
+    assert export_engine.pool_capacity({"GUNICORN_THREADS": "16"}) == export_engine.MAX_RENDERS + 2
 
 
 def test_a_render_given_up_while_queued_never_runs_and_frees_its_slot():
-    pool = exports_media.RenderPool(workers=1, capacity=2)
+    pool = export_engine.RenderPool(workers=1, capacity=2)
     release, ran = threading.Event(), []
     blocker = threading.Thread(target=lambda: pool.run(lambda: release.wait(10), 10))
     blocker.start()
     time.sleep(0.2)
-    with pytest.raises(exports_media.ExportTimeout):
+    with pytest.raises(export_engine.ExportTimeout):
         pool.run(lambda: ran.append("queued"), 0.2)  # waits behind the running one, then gives up
     release.set()
     blocker.join(10)
@@ -211,7 +213,7 @@ def test_a_render_given_up_while_queued_never_runs_and_frees_its_slot():
 
 
 def test_pages_for_chromium_are_served_in_process_at_the_public_address(app):
-    status, headers, body = exports_media.serve_in_process(
+    status, headers, body = export_engine.serve_in_process(
         app.server,
         "GET",
         f"https://residences.example.fr/territoire/{AMIENS}",
@@ -221,15 +223,15 @@ def test_pages_for_chromium_are_served_in_process_at_the_public_address(app):
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert "content-encoding" not in headers and "content-length" not in headers
     assert b"<html" in body
-    status, headers, _ = exports_media.serve_in_process(
+    status, headers, _ = export_engine.serve_in_process(
         app.server, "POST", "https://residences.example.fr/_dash-update-component", {}, b"{}"
     )
     assert status == 400  # a malformed callback request is refused as from any browser
 
 
 def test_the_engine_reports_why_it_cannot_run():
-    assert "introuvable" in exports_media.Engine(chromium="/nonexistent").available()
-    with pytest.raises(exports_media.ExportUnavailable), exports_media.Engine(chromium="/nonexistent").browser():
+    assert "introuvable" in export_engine.Engine(chromium="/nonexistent").available()
+    with pytest.raises(export_engine.ExportUnavailable), export_engine.Engine(chromium="/nonexistent").browser():
         pass
 
 
@@ -244,9 +246,9 @@ def test_links_of_the_editor_and_of_the_territory_page():
     assert pdf.href == f"/export/territoire/{AMIENS}.pdf"
 
 
-@pytest.mark.skipif(exports_media.Engine().available() is not None, reason="Chromium or Playwright missing")
+@pytest.mark.skipif(export_engine.Engine().available() is not None, reason="Chromium or Playwright missing")
 def test_a_render_over_the_time_limit_is_stopped_with_a_french_503(app):
-    app.server.config[exports_media.CONFIG_ENGINE] = exports_media.Engine(timeout_s=0.001)
+    app.server.config[export_engine.CONFIG_ENGINE] = export_engine.Engine(timeout_s=0.001)
     response = app.server.test_client().get("/export/diapositive.svg?diapo=classement:5")
     assert response.status_code == 503
     assert "Export trop long" in response.get_data(as_text=True)

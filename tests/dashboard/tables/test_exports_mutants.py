@@ -1,4 +1,4 @@
-"""Tables page views and downloads on a tiny handmade store, value by value: every rule of dashboard/exports.py
+"""Tables page views and downloads on a tiny handmade store, value by value: every rule of dashboard/tables/
 (thresholds, sort, missing values, coverage, sources, filters, formula neutralisation, file layouts, grid, file
 names) pinned down exactly, so that a small bug in it fails a test (tests/benchmarks/bench_mutation.py)."""
 
@@ -20,9 +20,15 @@ import pytest
 import xlsxwriter
 from shapely.geometry import Point, box
 
+from dashboard.core.formatting import format_count
 from dashboard.core.store import Store
-from dashboard.tables import views as exports
-from dashboard.tables.state import Sort, TableState, Threshold
+from dashboard.tables import files as table_files
+from dashboard.tables import formats as table_formats
+from dashboard.tables import geodata, provenance, spreadsheets
+from dashboard.tables import grid as table_grid
+from dashboard.tables import indicators as table_indicators
+from dashboard.tables import views as table_views
+from dashboard.tables.state import RESIDENCE_COLUMNS, Sort, TableState, Threshold
 
 EXPORTED_AT = datetime(2026, 3, 15, 10, 30, tzinfo=UTC)
 BUILT_AT = datetime(2026, 3, 14, 8, 0, tzinfo=UTC)
@@ -187,12 +193,12 @@ def rows_of(frame: pd.DataFrame) -> list[dict]:
     ]
 
 
-def epci_view(**state) -> exports.View:
-    return exports.territory_view(STORE, TableState(level="epci", indicators=EPCI_INDICATORS, **state))
+def epci_view(**state) -> table_views.View:
+    return table_views.territory_view(STORE, TableState(level="epci", indicators=EPCI_INDICATORS, **state))
 
 
-def context(built_at: datetime | None = BUILT_AT, permalink: str = PERMALINK) -> exports.ExportContext:
-    return exports.ExportContext(EXPORTED_AT, permalink, built_at, title="Résidences sociales — Hauts-de-France")
+def context(built_at: datetime | None = BUILT_AT, permalink: str = PERMALINK) -> table_files.ExportContext:
+    return table_files.ExportContext(EXPORTED_AT, permalink, built_at, title="Résidences sociales — Hauts-de-France")
 
 
 # --- Catalogue and choices ------------------------------------------------------------------------------------
@@ -200,36 +206,41 @@ def context(built_at: datetime | None = BUILT_AT, permalink: str = PERMALINK) ->
 
 def test_indicator_specs_are_the_available_catalogue_entries_with_data_in_catalogue_order():
     # nb_fjt has no value in the data; demande has values but is not available.
-    assert list(exports.indicator_specs(STORE)) == ["population", "evolution_population", "taux_pauvrete", "indice"]
-    assert exports.indicator_specs(STORE)["population"] is INDICATOR_ENTRIES[0]
+    assert list(table_indicators.indicator_specs(STORE)) == [
+        "population",
+        "evolution_population",
+        "taux_pauvrete",
+        "indice",
+    ]
+    assert table_indicators.indicator_specs(STORE)["population"] is INDICATOR_ENTRIES[0]
 
 
 def test_level_indicators_need_one_known_value_at_the_level():
-    assert exports.level_indicators(STORE) == {
+    assert table_indicators.level_indicators(STORE) == {
         "commune": ("population", "taux_pauvrete"),
         "epci": ("population", "evolution_population", "taux_pauvrete", "indice"),
         "departement": (),  # population rows exist there, all missing
     }
-    assert exports.level_indicators(STORE, ("epci",)) == {
+    assert table_indicators.level_indicators(STORE, ("epci",)) == {
         "epci": ("population", "evolution_population", "taux_pauvrete", "indice")
     }
 
 
 def test_choices_are_sorted_codes_of_the_region_and_every_residence_type():
-    choices = exports.table_choices(STORE)
+    choices = table_indicators.table_choices(STORE)
     assert choices.departements == ("02", "59")
     assert choices.epcis == ("200000001", "200000002", "200000003")
     assert choices.residence_types == ("generaliste", "pension_de_famille", "fjt", "chrs")
-    assert choices.indicators == exports.level_indicators(STORE)
+    assert choices.indicators == table_indicators.level_indicators(STORE)
     # A commune outside the région is left out; one of unknown status (None) is kept.
-    assert exports.territory_names(STORE, "commune") == {
+    assert table_indicators.territory_names(STORE, "commune") == {
         "02001": "Aval",
         "02002": "Bourg",
         "59001": "Cité",
         "59002": "Dune",
     }
     # Without the in_region column (older builds), every territory is kept.
-    assert list(exports.territory_names(tiny_store(in_region=False), "commune")) == [
+    assert list(table_indicators.territory_names(tiny_store(in_region=False), "commune")) == [
         "02001",
         "02002",
         "59001",
@@ -237,36 +248,36 @@ def test_choices_are_sorted_codes_of_the_region_and_every_residence_type():
         "76001",
     ]
     empty = Store(STORE.territories, STORE.indicators, STORE.residences, {}, {"datasets": []}, BUILT_AT)
-    assert exports.table_choices(empty).residence_types == ()
+    assert table_indicators.table_choices(empty).residence_types == ()
 
 
 def test_approximations_are_flagged_above_the_commune_only():
-    assert exports.is_approximation({"approximation": True}, "epci")
-    assert exports.is_approximation({"approximation": True}, "departement")
-    assert not exports.is_approximation({"approximation": True}, "commune")
-    assert not exports.is_approximation({}, "epci")
-    assert not exports.is_approximation({"approximation": False}, "epci")
+    assert table_indicators.is_approximation({"approximation": True}, "epci")
+    assert table_indicators.is_approximation({"approximation": True}, "departement")
+    assert not table_indicators.is_approximation({"approximation": True}, "commune")
+    assert not table_indicators.is_approximation({}, "epci")
+    assert not table_indicators.is_approximation({"approximation": False}, "epci")
 
 
 def test_unit_header():
-    assert exports.unit_header("Taux de pauvreté", "%") == "Taux de pauvreté (%)"
-    assert exports.unit_header("Taux de pauvreté", "%", True) == "Taux de pauvreté (%, approximation)"
-    assert exports.unit_header("Taux de pauvreté", None, True) == "Taux de pauvreté (approximation)"
-    assert exports.unit_header("Ménages", "ménages") == "Ménages"
-    assert exports.unit_header("Ménages", "ménages", True) == "Ménages (approximation)"
-    assert exports.unit_header("Nom", None) == "Nom" and exports.unit_header("Nom", "") == "Nom"
+    assert table_indicators.unit_header("Taux de pauvreté", "%") == "Taux de pauvreté (%)"
+    assert table_indicators.unit_header("Taux de pauvreté", "%", True) == "Taux de pauvreté (%, approximation)"
+    assert table_indicators.unit_header("Taux de pauvreté", None, True) == "Taux de pauvreté (approximation)"
+    assert table_indicators.unit_header("Ménages", "ménages") == "Ménages"
+    assert table_indicators.unit_header("Ménages", "ménages", True) == "Ménages (approximation)"
+    assert table_indicators.unit_header("Nom", None) == "Nom" and table_indicators.unit_header("Nom", "") == "Nom"
 
 
 def test_column_headers_and_kinds():
-    column = exports.Column("taux", "Taux", "%", "decimal", 2, role="indicator", source="Insee", vintage="2021")
+    column = table_views.Column("taux", "Taux", "%", "decimal", 2, role="indicator", source="Insee", vintage="2021")
     assert column.header == "Taux (%)"
     assert column.csv_header == "Taux (%) [source : Insee ; millésime : 2021]"
     assert column.numeric
-    base = exports.Column("nom", "Nom", source="ignorée")
+    base = table_views.Column("nom", "Nom", source="ignorée")
     assert base.csv_header == "Nom" and not base.numeric
-    coverage = exports.Column("couverture_taux", "Taux : couverture", "%", "decimal", 1, role="coverage")
+    coverage = table_views.Column("couverture_taux", "Taux : couverture", "%", "decimal", 1, role="coverage")
     assert coverage.csv_header == "Taux : couverture (%)"
-    assert exports.Column("n", "N", kind="integer").numeric
+    assert table_views.Column("n", "N", kind="integer").numeric
     view = epci_view()
     assert view.column("taux_pauvrete").label == "Taux de pauvreté"
     assert view.headers == [column.header for column in view.columns]
@@ -275,20 +286,20 @@ def test_column_headers_and_kinds():
 def test_indicator_kind():
     whole = pd.Series([1.0, 2.0, np.nan])
     decimal = pd.Series([1.5, np.nan])
-    assert exports._indicator_kind({}, whole) == ("integer", 0)
-    assert exports._indicator_kind({}, decimal) == ("decimal", 2)
-    assert exports._indicator_kind({"method": "somme"}, decimal) == ("integer", 0)
-    assert exports._indicator_kind({"unit": "€ par an"}, decimal) == ("integer", 0)
-    assert exports._indicator_kind({"unit": "%"}, pd.Series([np.nan, np.nan])) == ("decimal", 2)
-    assert exports._indicator_kind({}, pd.Series([], dtype=float)) == ("decimal", 2)
+    assert table_views.indicator_kind({}, whole) == ("integer", 0)
+    assert table_views.indicator_kind({}, decimal) == ("decimal", 2)
+    assert table_views.indicator_kind({"method": "somme"}, decimal) == ("integer", 0)
+    assert table_views.indicator_kind({"unit": "€ par an"}, decimal) == ("integer", 0)
+    assert table_views.indicator_kind({"unit": "%"}, pd.Series([np.nan, np.nan])) == ("decimal", 2)
+    assert table_views.indicator_kind({}, pd.Series([], dtype=float)) == ("decimal", 2)
 
 
 def test_as_kind_rounds_and_keeps_missing_values():
-    integers = exports._as_kind(pd.Series([1.4, 2.6, np.nan]), "integer", 0)
+    integers = table_views.as_kind(pd.Series([1.4, 2.6, np.nan]), "integer", 0)
     assert str(integers.dtype) == "Int64" and integers.tolist()[:2] == [1, 3] and integers.isna().tolist()[2]
-    decimals = exports._as_kind(pd.Series([1.234, 5.0, np.nan]), "decimal", 2)
+    decimals = table_views.as_kind(pd.Series([1.234, 5.0, np.nan]), "decimal", 2)
     assert decimals.dtype == "float64" and decimals.tolist()[:2] == [1.23, 5.0] and np.isnan(decimals.iloc[2])
-    assert exports._as_kind(pd.Series([1.23456]), "decimal", 3).tolist() == [1.235]
+    assert table_views.as_kind(pd.Series([1.23456]), "decimal", 3).tolist() == [1.235]
 
 
 # --- Territory views -----------------------------------------------------------------------------------------
@@ -346,7 +357,7 @@ def test_epci_view_columns_values_and_coverage():
 
 
 def test_catalogue_defaults_of_an_indicator_column():
-    view = exports.territory_view(STORE, TableState(level="commune", indicators=("evolution_population",)))
+    view = table_views.territory_view(STORE, TableState(level="commune", indicators=("evolution_population",)))
     column = view.column("evolution_population")
     # No value at this level: no citation in the data, the catalogue's vintage stands in.
     assert (column.source, column.vintage) == ("", "2013–2023 (catalogue)")
@@ -375,7 +386,7 @@ def test_filters_of_an_unfiltered_view():
 
 
 def test_an_indicator_without_unit_datasets_or_citation_at_the_level():
-    view = exports.territory_view(STORE, TableState(level="epci", indicators=("indice",)))
+    view = table_views.territory_view(STORE, TableState(level="epci", indicators=("indice",)))
     column = view.column("indice")
     assert (column.header, column.kind, column.theme, column.definition) == ("Indice de test", "integer", None, "")
     assert view.sources[1] == {
@@ -393,7 +404,7 @@ def test_an_indicator_without_unit_datasets_or_citation_at_the_level():
         "Couverture": "valeurs renseignées : 2 sur 3 lignes",
     }
     # No value at the département level and no vintage in the catalogue: the datasets' own.
-    departement = exports.territory_view(STORE, TableState(level="departement", indicators=("taux_pauvrete",)))
+    departement = table_views.territory_view(STORE, TableState(level="departement", indicators=("taux_pauvrete",)))
     poverty = departement.column("taux_pauvrete")
     assert (poverty.source, poverty.vintage) == ("", "")
     assert poverty.csv_header == "Taux de pauvreté (%, approximation) [source :  ; millésime : ]"
@@ -410,7 +421,7 @@ def test_values_of_another_level_with_the_same_code_stay_out():
     store = Store(
         STORE.territories, pd.concat([rows, extra], ignore_index=True), STORE.residences, {}, STORE.catalogue, BUILT_AT
     )
-    view = exports.territory_view(store, TableState(level="departement", indicators=("population",)))
+    view = table_views.territory_view(store, TableState(level="departement", indicators=("population",)))
     assert view.frame["population"].isna().all()
 
 
@@ -421,11 +432,11 @@ def test_a_citation_is_the_first_one_written_for_the_level():
         "2020",
     ]
     store = Store(STORE.territories, rows, STORE.residences, {}, STORE.catalogue, BUILT_AT)
-    assert exports.indicator_citations(store, "epci")["population"] == ("Insee, populations 2023", "2023")
+    assert table_indicators.indicator_citations(store, "epci")["population"] == ("Insee, populations 2023", "2023")
 
 
 def test_indicators_unknown_to_the_catalogue_are_left_out():
-    view = exports.territory_view(STORE, TableState(level="epci", indicators=("population", "nb_fjt", "demande")))
+    view = table_views.territory_view(STORE, TableState(level="epci", indicators=("population", "nb_fjt", "demande")))
     assert [column.id for column in view.columns][4:] == ["population"]
 
 
@@ -434,19 +445,19 @@ def test_a_partially_covered_indicator_gets_a_coverage_column_even_when_publishe
     store.indicators.loc[
         (store.indicators["level"] == "commune") & (store.indicators["indicator"] == "population"), "coverage"
     ] = [1.0, 0.9, 1.0, 1.0, 1.0]
-    view = exports.territory_view(store, TableState(level="commune", indicators=("population", "taux_pauvrete")))
+    view = table_views.territory_view(store, TableState(level="commune", indicators=("population", "taux_pauvrete")))
     assert [column.id for column in view.columns][5:] == ["population", "couverture_population", "taux_pauvrete"]
     assert view.frame["couverture_population"].tolist() == [100.0, 90.0, 100.0, 100.0]
     assert not view.column("taux_pauvrete").approximation  # published per commune: neither flag nor coverage
-    assert exports.partially_covered(store, "commune", ["population", "taux_pauvrete"]) == {"population"}
+    assert table_indicators.partially_covered(store, "commune", ["population", "taux_pauvrete"]) == {"population"}
     # A partial coverage of a missing value does not count.
-    assert exports.partially_covered(STORE, "epci", ["population", "evolution_population"]) == set()
-    assert exports.partially_covered(STORE, "epci", ["taux_pauvrete"]) == {"taux_pauvrete"}
-    assert exports.partially_covered(STORE, "commune", ["taux_pauvrete"]) == set()
+    assert table_indicators.partially_covered(STORE, "epci", ["population", "evolution_population"]) == set()
+    assert table_indicators.partially_covered(STORE, "epci", ["taux_pauvrete"]) == {"taux_pauvrete"}
+    assert table_indicators.partially_covered(STORE, "commune", ["taux_pauvrete"]) == set()
 
 
 def test_citations_are_read_per_level():
-    assert exports.indicator_citations(STORE, "epci") == {
+    assert table_indicators.indicator_citations(STORE, "epci") == {
         "population": ("Insee, populations 2023", "2023"),
         "taux_pauvrete": ("Insee, Filosofi 2021", "2021"),
         "evolution_population": ("Insee, populations 2023", "2013-2023"),
@@ -464,7 +475,7 @@ def test_commune_view_with_filters_thresholds_and_sort():
         thresholds=(Threshold("population", 800, None), Threshold("taux_pauvrete", None, 20.0)),
         sort=Sort("taux_pauvrete", True),
     )
-    view = exports.territory_view(STORE, state)
+    view = table_views.territory_view(STORE, state)
     assert rows_of(view.frame) == [
         {"code": "59002", "nom": "Dune", "departement": "59", "code_epci": "200000003", "epci": "CC Trois",
          "population": 8000, "taux_pauvrete": 20.0},
@@ -518,7 +529,7 @@ def test_every_threshold_applies():
         indicators=("population", "evolution_population"),
         thresholds=(Threshold("evolution_population", 0, None), Threshold("population", None, 10000)),
     )
-    view = exports.territory_view(STORE, state)
+    view = table_views.territory_view(STORE, state)
     assert view.frame["code"].tolist() == ["200000003"]
     assert dict(view.filters)["Seuils"] == (
         "Évolution annuelle de la population (% par an) ≥ 0 ; Population municipale (habitants) ≤ 10\u202f000"
@@ -545,18 +556,18 @@ def test_sort_is_stable_and_ignores_an_unknown_column():
     assert dict(epci_view(sort=Sort("absente", True)).filters)["Tri"] == "par code"
     many = pd.DataFrame({"k": [i % 3 for i in range(300)], "i": range(300)})
     for descending in (False, True):
-        ordered = exports._sorted(many, Sort("k", descending))
+        ordered = table_views.sorted_like_grid(many, Sort("k", descending))
         assert ordered["k"].is_monotonic_decreasing if descending else ordered["k"].is_monotonic_increasing
         assert all(group["i"].is_monotonic_increasing for _, group in ordered.groupby("k")), descending
     frame = pd.DataFrame({"a": [2.0, np.nan, 1.0]})
-    assert exports._sorted(frame, None) is frame
-    assert exports._sorted(frame, Sort("b")) is frame
-    assert exports._sorted(frame, Sort("a")).index.tolist() == [1, 2, 0]
+    assert table_views.sorted_like_grid(frame, None) is frame
+    assert table_views.sorted_like_grid(frame, Sort("b")) is frame
+    assert table_views.sorted_like_grid(frame, Sort("a")).index.tolist() == [1, 2, 0]
 
 
 def test_departement_view_filters_on_its_own_code_and_has_no_epci_filter():
     state = TableState(level="departement", departements=("59",), epcis=("200000001",))
-    view = exports.territory_view(STORE, state)
+    view = table_views.territory_view(STORE, state)
     assert rows_of(view.frame) == [{"code": "59", "nom": "Nord"}]
     assert view.total == 2
     assert [key for key, _ in view.filters] == ["Tableau", "Départements", "Seuils", "Indicateurs", "Tri", "Lignes"]
@@ -627,26 +638,26 @@ def test_sources_of_a_territory_view():
         "Couverture": "",
     }
     assert len(sources) == 5
-    commune = exports.territory_view(STORE, TableState(level="commune", indicators=("population",)))
+    commune = table_views.territory_view(STORE, TableState(level="commune", indicators=("population",)))
     assert commune.sources[-1]["Jeu de données"] == "Communes"
 
 
 def test_coverage_text_gives_the_smallest_and_largest_share_of_the_rows_with_a_value():
-    column = exports.Column("taux", "Taux", "%", "decimal", 2, role="indicator")
-    coverage = exports.Column("couverture_taux", "Taux : couverture", "% de la population", "decimal", 1)
+    column = table_views.Column("taux", "Taux", "%", "decimal", 2, role="indicator")
+    coverage = table_views.Column("couverture_taux", "Taux : couverture", "% de la population", "decimal", 1)
     frame = pd.DataFrame({"taux": [10.0, np.nan, 12.0, 14.0], "couverture_taux": [40.0, 0.0, 90.0, 100.0]})
-    assert exports._coverage_text(frame, column, coverage) == (
+    assert provenance.coverage_text(frame, column, coverage) == (
         f"valeurs renseignées : 3 sur 4 lignes ; part de la population couverte : de 40{NNBSP}% à 100{NNBSP}% "
         "(colonne « Taux : couverture (% de la population) »)"
     )
-    assert exports._coverage_text(frame, column, None) == "valeurs renseignées : 3 sur 4 lignes"
+    assert provenance.coverage_text(frame, column, None) == "valeurs renseignées : 3 sur 4 lignes"
     empty = frame.assign(taux=np.nan)
-    assert exports._coverage_text(empty, column, coverage) == "valeurs renseignées : 0 sur 4 lignes"
+    assert provenance.coverage_text(empty, column, coverage) == "valeurs renseignées : 0 sur 4 lignes"
 
 
 def test_source_rows_join_datasets_without_repeats_or_blanks():
     datasets = [DATASETS[1], {**DATASETS[2], "licence": "", "publisher": "Insee"}]
-    row = exports._source_row("Colonne", "Donnée", datasets, unit="%", coverage="tout")
+    row = provenance.source_row("Colonne", "Donnée", datasets, unit="%", coverage="tout")
     assert row == {
         "Colonne": "Colonne",
         "Donnée": "Donnée",
@@ -662,7 +673,7 @@ def test_source_rows_join_datasets_without_repeats_or_blanks():
         "Couverture": "tout",
     }
     # Fields missing from a catalogue entry are left blank, never filled with a placeholder.
-    sparse = exports._source_row("C", "D", [{"id": "x", "title": "Titre seul"}, {"id": "y", "publisher": "Éditeur"}])
+    sparse = provenance.source_row("C", "D", [{"id": "x", "title": "Titre seul"}, {"id": "y", "publisher": "Éditeur"}])
     assert [sparse[key] for key in ("Source", "Millésime", "Jeu de données", "Producteur", "Licence", "Adresse")] == [
         "",
         "",
@@ -671,28 +682,28 @@ def test_source_rows_join_datasets_without_repeats_or_blanks():
         "",
         "",
     ]
-    assert exports._source_row("C", "D", [], source="S", vintage="V")["Source"] == "S"
-    assert exports._source_row("C", "D", [], source="S", vintage="V")["Millésime"] == "V"
-    assert exports._join(["a", "", "b", "a"]) == "a ; b"
-    assert [row["id"] for row in exports._dataset_rows(STORE, ["insee-pop", "inconnu", "insee-filo"])] == [
+    assert provenance.source_row("C", "D", [], source="S", vintage="V")["Source"] == "S"
+    assert provenance.source_row("C", "D", [], source="S", vintage="V")["Millésime"] == "V"
+    assert provenance.join(["a", "", "b", "a"]) == "a ; b"
+    assert [row["id"] for row in provenance.dataset_rows(STORE, ["insee-pop", "inconnu", "insee-filo"])] == [
         "insee-pop",
         "insee-filo",
     ]
 
 
 def test_numbers_in_texts():
-    assert exports.format_int(1234567.4) == f"1{NNBSP}234{NNBSP}567"
-    assert exports.format_int(999.6) == "1" + NNBSP + "000"
-    assert exports.format_percent(87.5) == f"88{NNBSP}%"
-    assert exports._epci_label("200000001", {"200000001": "CC Une"}) == "CC Une (200000001)"
-    assert exports._epci_label("200000009", {}) == "200000009 (200000009)"
-    assert exports._departement_label("59", {"59": "Nord"}) == "59 Nord"
-    assert exports._departement_label("99", {"59": "Nord"}) == "99"
+    assert format_count(1234567.4) == f"1{NNBSP}234{NNBSP}567"
+    assert format_count(999.6) == "1" + NNBSP + "000"
+    assert provenance.percent(87.5) == f"88{NNBSP}%"
+    assert provenance.epci_label("200000001", {"200000001": "CC Une"}) == "CC Une (200000001)"
+    assert provenance.epci_label("200000009", {}) == "200000009 (200000009)"
+    assert provenance.departement_label("59", {"59": "Nord"}) == "59 Nord"
+    assert provenance.departement_label("99", {"59": "Nord"}) == "99"
 
 
 def test_threshold_texts():
     def text(minimum, maximum):
-        return exports._threshold_text(Threshold("x", minimum, maximum), "Population")
+        return provenance.threshold_text(Threshold("x", minimum, maximum), "Population")
 
     assert text(1000, None) == f"Population ≥ 1{NNBSP}000"
     assert text(None, 12.5) == "Population ≤ 12,5"
@@ -703,16 +714,16 @@ def test_threshold_texts():
 
 def test_missing_text_columns_read_as_missing():
     frame = pd.DataFrame({"a": [1, 2]}, index=[5, 6])
-    missing = exports._text(frame, "b")
+    missing = table_views.text_column(frame, "b")
     assert missing.index.tolist() == [5, 6] and missing.isna().all() and missing.dtype == "str"
-    assert exports._text(frame, "a").tolist() == ["1", "2"]
+    assert table_views.text_column(frame, "a").tolist() == ["1", "2"]
 
 
 # --- Residences ----------------------------------------------------------------------------------------------
 
 
 def test_residence_view_lists_every_establishment_by_departement_commune_and_name():
-    view = exports.residence_view(STORE, TableState(tab="residences"))
+    view = table_views.residence_view(STORE, TableState(tab="residences"))
     assert rows_of(view.frame) == [
         {"finess": "020000001", "nom": "=Pension", "type": "Pension de famille", "famille": "Résidences sociales",
          "code_commune": "02001", "commune": "Aval", "code_epci": "200000001", "epci": "CC Une", "departement": "02",
@@ -732,17 +743,17 @@ def test_residence_view_lists_every_establishment_by_departement_commune_and_nam
         ("longitude", "Longitude (degrés, WGS 84)", "decimal", 6),
         ("latitude", "Latitude (degrés, WGS 84)", "decimal", 6),
     ]
-    assert [c.id for c in view.columns] == [column_id for column_id, _ in exports.RESIDENCE_COLUMNS]
+    assert [c.id for c in view.columns] == [column_id for column_id, _ in RESIDENCE_COLUMNS]
     assert (view.kind, view.level, view.total, view.layer) == ("residences", None, 4, "etablissements")
     assert view.geometry.geom_type.tolist() == ["Point", "Point", "Point", "Polygon"]
     assert view.geometry.crs == "EPSG:4326"
     assert list(view.frame.index) == [0, 1, 2, 3]
-    assert exports.view_of(STORE, TableState(tab="residences")).layer == "etablissements"
-    assert exports.view_of(STORE, TableState(level="epci")).layer == "territoires_epci"
+    assert table_views.view_of(STORE, TableState(tab="residences")).layer == "etablissements"
+    assert table_views.view_of(STORE, TableState(level="epci")).layer == "territoires_epci"
 
 
 def test_residence_view_sources_prefer_the_france_housing_extract():
-    view = exports.residence_view(STORE, TableState(tab="residences", departements=("59",)))
+    view = table_views.residence_view(STORE, TableState(tab="residences", departements=("59",)))
     assert list(view.sources) == [
         {
             "Colonne": "N° FINESS, Nom de l'établissement, Type, Famille, Code commune, Commune, Code EPCI, EPCI, "
@@ -777,7 +788,7 @@ def test_residence_view_sources_prefer_the_france_housing_extract():
     # Without the France extract, every FINESS dataset of the citation is named.
     store = tiny_store()
     store.catalogue["datasets"] = [d for d in DATASETS if not d["id"].endswith("france-housing")]
-    only = exports.residence_view(store, TableState(tab="residences"))
+    only = table_views.residence_view(store, TableState(tab="residences"))
     assert only.sources[0]["Jeu de données"] == "FINESS région"
 
 
@@ -789,7 +800,7 @@ def test_residence_view_filters_and_sort():
         residence_types=("fjt", "chrs"),
         residence_sort=Sort("nom", True),
     )
-    view = exports.residence_view(STORE, state)
+    view = table_views.residence_view(STORE, state)
     assert view.frame["finess"].tolist() == ["590000003", "590000001"]
     assert list(view.filters) == [
         ("Tableau", "Établissements (résidences sociales et hébergement)"),
@@ -800,16 +811,16 @@ def test_residence_view_filters_and_sort():
         ("Lignes", "2 sur 4 établissements"),
     ]
     assert view.geometry.geom_type.tolist() == ["Polygon", "Point"]
-    everything = exports.residence_view(STORE, TableState(tab="residences", residence_sort=Sort("longitude")))
+    everything = table_views.residence_view(STORE, TableState(tab="residences", residence_sort=Sort("longitude")))
     assert everything.frame["finess"].tolist() == ["590000003", "020000001", "590000001", "590000002"]
     assert dict(everything.filters)["Types d'établissement"] == "tous"
     assert dict(everything.filters)["EPCI"] == "tous"
     assert dict(everything.filters)["Tri"] == "Longitude (degrés, WGS 84), croissant"
-    unsorted = exports.residence_view(STORE, TableState(tab="residences"))
+    unsorted = table_views.residence_view(STORE, TableState(tab="residences"))
     assert dict(unsorted.filters)["Tri"] == "par département, commune et nom"
     assert dict(unsorted.filters)["Départements"] == "tous"
     # Both filters apply: an EPCI of the Nord is not in the Aisne.
-    none = exports.residence_view(STORE, TableState(tab="residences", departements=("02",), epcis=("200000002",)))
+    none = table_views.residence_view(STORE, TableState(tab="residences", departements=("02",), epcis=("200000002",)))
     assert none.frame.empty and dict(none.filters)["Lignes"] == "0 sur 4 établissements"
 
 
@@ -817,7 +828,7 @@ def test_residence_coordinates_and_sources():
     residences = tiny_residences()
     residences.loc[1, "geometry"] = Point(0.123456789, 49.987654321)
     residences.loc[3, "source"] = "FINESS (autre extraction)"
-    view = exports.residence_view(tiny_store(residences=residences), TableState(tab="residences"))
+    view = table_views.residence_view(tiny_store(residences=residences), TableState(tab="residences"))
     assert view.frame.loc[0, ["longitude", "latitude"]].tolist() == [0.123457, 49.987654]
     # Every source of the establishments is cited, with the datasets the catalogue knows.
     assert view.sources[0]["Source"] == "FINESS (autre extraction) ; FINESS (test)"
@@ -827,16 +838,18 @@ def test_residence_coordinates_and_sources():
 def test_residences_with_a_bare_typology():
     store = tiny_store()
     store.catalogue["residence_types"] = {}
-    view = exports.residence_view(store, TableState(tab="residences", residence_types=("fjt",)))
+    view = table_views.residence_view(store, TableState(tab="residences", residence_types=("fjt",)))
     assert view.frame["finess"].tolist() == ["590000001", "590000003"]
     assert dict(view.filters)["Types d'établissement"] == "fjt"
     assert view.sources[0]["Définition"] == ""
-    assert exports.table_choices(store).residence_types == ()
+    assert table_indicators.table_choices(store).residence_types == ()
 
 
 def test_residences_without_geometry_type_or_source_columns():
     plain = pd.DataFrame(tiny_residences().drop(columns=["geometry", "source", "type", "opening_date"]))
-    view = exports.residence_view(tiny_store(residences=plain), TableState(tab="residences", residence_types=("fjt",)))
+    view = table_views.residence_view(
+        tiny_store(residences=plain), TableState(tab="residences", residence_types=("fjt",))
+    )
     assert len(view.frame) == 4  # no type column: the type filter cannot apply
     assert view.frame["longitude"].isna().all() and view.frame["ouverture"].isna().all()
     assert view.sources[0]["Source"] == "" and view.sources[0]["Jeu de données"] == ""
@@ -861,17 +874,17 @@ def test_export_context_rows():
 
 
 def test_safe_frame_neutralises_text_only_and_keeps_missing_values():
-    view = exports.residence_view(STORE, TableState(tab="residences"))
-    frame = exports.safe_frame(view)
+    view = table_views.residence_view(STORE, TableState(tab="residences"))
+    frame = table_files.safe_frame(view)
     assert frame["nom"].tolist() == ["'=Pension", "Foyer A", "Résidence B", "Sans point"]
     assert frame["ouverture"].isna().tolist() == [True, False, False, True]
     assert view.frame["nom"].iloc[0] == "=Pension"  # the view is untouched
-    negative = exports.View("territoires", "epci", pd.DataFrame({"v": [-1.5]}), (exports.Column("v", "V", kind="decimal"),), gpd.GeoSeries([None]))  # fmt: skip
-    assert exports.safe_frame(negative)["v"].tolist() == [-1.5]
+    negative = table_views.View("territoires", "epci", pd.DataFrame({"v": [-1.5]}), (table_views.Column("v", "V", kind="decimal"),), gpd.GeoSeries([None]))  # fmt: skip
+    assert table_files.safe_frame(negative)["v"].tolist() == [-1.5]
 
 
 def test_csv_files_byte_for_byte():
-    view = exports.territory_view(
+    view = table_views.territory_view(
         STORE, TableState(level="epci", indicators=("population", "taux_pauvrete"), departements=("59",))
     )
     header = (
@@ -881,11 +894,11 @@ def test_csv_files_byte_for_byte():
         "Taux de pauvreté : couverture (% de la population)"
     )
     assert (
-        exports.to_csv(view, exports.FORMAT_CSV)
+        spreadsheets.to_csv(view)
         == (f"{header}\r\n200000002,CA Deux,CA,59,45000,,0.0\r\n200000003,CC Trois,CC,59,8000,20.0,87.5\r\n").encode()
     )
-    assert exports.to_csv(view) == exports.to_csv(view, exports.FORMAT_CSV)
-    excel = exports.to_csv(view, exports.FORMAT_CSV_EXCEL)
+    assert spreadsheets.to_csv(view) == spreadsheets.to_csv(view)
+    excel = spreadsheets.to_csv(view, excel=True)
     assert (
         excel
         == (
@@ -901,17 +914,17 @@ def test_csv_files_byte_for_byte():
 def test_csv_quotes_a_text_holding_a_line_break():
     residences = tiny_residences()
     residences.loc[0, "name"] = "Résidence\nB; bis"
-    view = exports.residence_view(tiny_store(residences=residences), TableState(tab="residences"))
-    lines = exports.to_csv(view, exports.FORMAT_CSV_EXCEL).decode("utf-8-sig").split("\r\n")
+    view = table_views.residence_view(tiny_store(residences=residences), TableState(tab="residences"))
+    lines = spreadsheets.to_csv(view, excel=True).decode("utf-8-sig").split("\r\n")
     assert lines[3].startswith('590000002;"Résidence\nB; bis";')
     assert lines[1].startswith("020000001;'=Pension;Pension de famille;")
 
 
 def test_number_formats():
-    assert exports.number_format(exports.Column("a", "A", kind="integer", decimals=3)) == "#,##0"
-    assert exports.number_format(exports.Column("a", "A", kind="decimal", decimals=2)) == "#,##0.00"
-    assert exports.number_format(exports.Column("a", "A", kind="decimal", decimals=6)) == "#,##0.000000"
-    assert exports.number_format(exports.Column("a", "A", kind="decimal", decimals=0)) == "#,##0"
+    assert spreadsheets.number_format(table_views.Column("a", "A", kind="integer", decimals=3)) == "#,##0"
+    assert spreadsheets.number_format(table_views.Column("a", "A", kind="decimal", decimals=2)) == "#,##0.00"
+    assert spreadsheets.number_format(table_views.Column("a", "A", kind="decimal", decimals=6)) == "#,##0.000000"
+    assert spreadsheets.number_format(table_views.Column("a", "A", kind="decimal", decimals=0)) == "#,##0"
 
 
 def xlsx_parts(content: bytes) -> dict[str, str]:
@@ -929,9 +942,9 @@ def column_widths(sheet_xml: str) -> list[float]:
 
 def test_xlsx_data_sheet_layout():
     view = epci_view()
-    content = exports.to_xlsx(view, context())
+    content = spreadsheets.to_xlsx(view, context())
     parts = xlsx_parts(content)
-    sheet = parts[exports.DATA_SHEET_PATH]
+    sheet = parts[spreadsheets.DATA_SHEET_PATH]
     assert '<dimension ref="A1:H4"/>' in sheet and '<autoFilter ref="A1:H4"/>' in sheet
     # xlsxwriter stores a width w as w + 0.7109375: texts 12, names 34, numbers 14.
     assert column_widths(sheet) == [12.7109375, 34.7109375, 12.7109375, 12.7109375] + [14.7109375] * 4
@@ -961,8 +974,8 @@ def test_xlsx_data_sheet_layout():
 
 
 def test_xlsx_column_widths_of_a_residences_view():
-    view = exports.residence_view(STORE, TableState(tab="residences"))
-    sheet = xlsx_parts(exports.to_xlsx(view, context()))[exports.DATA_SHEET_PATH]
+    view = table_views.residence_view(STORE, TableState(tab="residences"))
+    sheet = xlsx_parts(spreadsheets.to_xlsx(view, context()))[spreadsheets.DATA_SHEET_PATH]
     # finess, nom, type, famille, code_commune, commune, code_epci, epci, departement, ouverture, longitude, latitude
     assert column_widths(sheet) == [w + 0.7109375 for w in (12, 34, 12, 12, 12, 12, 12, 34, 12, 12, 14, 14)]
 
@@ -974,13 +987,13 @@ def test_xlsx_sources_and_filters_sheets_are_neutralised():
         {**entry, "title": '=HYPERLINK("http://x")'} if entry["id"] == "insee-pop" else entry for entry in DATASETS
     ]
     store.territories.loc[store.territories["code"] == "200000001", "name"] = "+CC Une"
-    view = exports.territory_view(store, TableState(level="epci", indicators=("population",), epcis=("200000001",)))
-    workbook = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(view, context(permalink="@lien"))))
+    view = table_views.territory_view(store, TableState(level="epci", indicators=("population",), epcis=("200000001",)))
+    workbook = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx(view, context(permalink="@lien"))))
     sources = list(workbook["Sources"].iter_rows(values_only=True))
     assert sources[0] == tuple(view.sources[0])
     assert sources[2][7] == '\'=HYPERLINK("http://x")'
     assert [list(row) for row in sources[1:]] == [
-        [str(exports.neutralise(value)) for value in row.values()] for row in view.sources
+        [str(table_files.neutralise(value)) for value in row.values()] for row in view.sources
     ]
     filters = dict(workbook["Filtres"].iter_rows(min_row=2, values_only=True))
     assert filters["EPCI"] == "'+CC Une (200000001)"
@@ -991,7 +1004,7 @@ def test_xlsx_sources_and_filters_sheets_are_neutralised():
 
 
 def test_xlsx_sources_and_filters_sheets_layout():
-    content = exports.to_xlsx(epci_view(), context())
+    content = spreadsheets.to_xlsx(epci_view(), context())
     parts = xlsx_parts(content)
     assert column_widths(parts["xl/worksheets/sheet2.xml"]) == [
         width + 0.7109375 for width in (32, 30, 14, 50, 50, 36, 22, 40, 30, 30, 40, 50)
@@ -1010,11 +1023,11 @@ def test_xlsx_sources_and_filters_sheets_layout():
 
 def test_xlsx_of_a_view_without_sources_or_rows():
     empty = epci_view(thresholds=(Threshold("population", 10**9, None),))
-    bare = exports.View(
+    bare = table_views.View(
         "territoires", "epci", empty.frame, empty.columns, empty.geometry, sources=(), filters=empty.filters
     )
-    content = exports.to_xlsx(bare, context())
-    sheet = xlsx_parts(content)[exports.DATA_SHEET_PATH]
+    content = spreadsheets.to_xlsx(bare, context())
+    sheet = xlsx_parts(content)[spreadsheets.DATA_SHEET_PATH]
     assert '<autoFilter ref="A1:H2"/>' in sheet and '<dimension ref="A1:H1"/>' in sheet
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     assert workbook["Données"].max_row == 1
@@ -1023,9 +1036,11 @@ def test_xlsx_of_a_view_without_sources_or_rows():
 
 def test_xlsx_of_a_view_with_a_single_source_row():
     view = epci_view()
-    single = exports.View("territoires", "epci", view.frame, view.columns, view.geometry, sources=view.sources[:1])
+    single = table_views.View("territoires", "epci", view.frame, view.columns, view.geometry, sources=view.sources[:1])
     rows = list(
-        openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(single, context())))["Sources"].iter_rows(values_only=True)
+        openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx(single, context())))["Sources"].iter_rows(
+            values_only=True
+        )
     )
     assert rows == [tuple(view.sources[0]), tuple(view.sources[0].values())]
 
@@ -1033,14 +1048,14 @@ def test_xlsx_of_a_view_with_a_single_source_row():
 def test_xlsx_cells_escape_xml_and_drop_illegal_characters():
     residences = tiny_residences()
     residences.loc[0, "name"] = "A & B <C>\x01\r\nD"
-    view = exports.residence_view(tiny_store(residences=residences), TableState(tab="residences"))
-    sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(view, context())))["Données"]
+    view = table_views.residence_view(tiny_store(residences=residences), TableState(tab="residences"))
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx(view, context())))["Données"]
     assert sheet["B3"].value == "A & B <C>_x000D_\nD"
-    assert exports._xml_text("a<b>&\x0b\ufffe\r") == "a&lt;b&gt;&amp;_x000D_"
+    assert spreadsheets._xml_text("a<b>&\x0b\ufffe\r") == "a&lt;b&gt;&amp;_x000D_"
 
 
 def test_column_letters():
-    assert [exports._column_letter(index) for index in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+    assert [spreadsheets._column_letter(index) for index in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
         "A",
         "B",
         "Z",
@@ -1062,13 +1077,13 @@ def test_data_rows_xml():
         }
     )
     columns = (
-        exports.Column("t", "T"),
-        exports.Column("n", "N", kind="integer"),
-        exports.Column("d", "D", kind="decimal", decimals=2),
+        table_views.Column("t", "T"),
+        table_views.Column("n", "N", kind="integer"),
+        table_views.Column("d", "D", kind="decimal", decimals=2),
     )
-    view = exports.View("territoires", None, frame, columns, gpd.GeoSeries([None] * 4))
+    view = table_views.View("territoires", None, frame, columns, gpd.GeoSeries([None] * 4))
     # Missing texts (None, NaN, NA) and numbers leave no cell; integers are written without « .0 ».
-    assert exports._data_rows_xml(view, frame, ["5", "", "7"]) == (
+    assert spreadsheets._data_rows_xml(view, frame, ["5", "", "7"]) == (
         '<row r="2"><c r="A2" s="5" t="inlineStr"><is><t xml:space="preserve">x</t></is></c>'
         '<c r="B2"><v>1</v></c><c r="C2" s="7"><v>2.5</v></c></row>'
         '<row r="3"><c r="C3" s="7"><v>-0.125</v></c></row>'
@@ -1081,18 +1096,18 @@ def test_fill_data_sheet_refuses_a_sheet_without_its_template_row():
     view = epci_view()
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet(exports.DATA_SHEET)
+    sheet = workbook.add_worksheet(spreadsheets.DATA_SHEET)
     sheet.write_string(0, 0, "seulement l'en-tête")
     workbook.close()
     with pytest.raises(ValueError, match=r"^template row missing from the data sheet$"):
-        exports._fill_data_sheet(buffer.getvalue(), view, view.frame)
+        spreadsheets._fill_data_sheet(buffer.getvalue(), view, view.frame)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet(exports.DATA_SHEET)
+    sheet = workbook.add_worksheet(spreadsheets.DATA_SHEET)
     sheet.write_number(1, 0, 0)
     workbook.close()
     with pytest.raises(ValueError, match=r"^the template row must hold one cell per column$"):
-        exports._fill_data_sheet(buffer.getvalue(), view, view.frame)
+        spreadsheets._fill_data_sheet(buffer.getvalue(), view, view.frame)
 
 
 def test_records_are_json_ready():
@@ -1104,19 +1119,19 @@ def test_records_are_json_ready():
             "brut": pd.Series([np.int64(3), None], dtype=object),
         }
     )
-    records = exports.records(frame)
+    records = table_files.records(frame)
     assert records == [
         {"texte": "a", "entier": 1, "decimal": 1.5, "brut": 3},
         {"texte": None, "entier": None, "decimal": None, "brut": None},
     ]
     assert [type(value) for value in records[0].values()] == [str, int, float, int]
-    assert exports._json_value(np.float64(2.0)) == 2.0 and type(exports._json_value(np.float64(2.0))) is float
-    assert exports.grid_rows(epci_view()) == exports.records(epci_view().frame)
+    assert table_files.json_value(np.float64(2.0)) == 2.0 and type(table_files.json_value(np.float64(2.0))) is float
+    assert table_grid.grid_rows(epci_view()) == table_files.records(epci_view().frame)
 
 
 def test_metadata_of_a_view():
-    view = exports.territory_view(STORE, TableState(level="epci", indicators=("taux_pauvrete",)))
-    meta = exports.metadata(view, context())
+    view = table_views.territory_view(STORE, TableState(level="epci", indicators=("taux_pauvrete",)))
+    meta = geodata.metadata(view, context())
     assert meta["titre"] == "Résidences sociales — Hauts-de-France"
     assert meta["colonnes"][4:] == [
         {
@@ -1142,11 +1157,11 @@ def test_metadata_of_a_view():
 
 
 def test_geojson_document():
-    view = exports.residence_view(STORE, TableState(tab="residences", departements=("59",)))
-    document = json.loads(exports.to_geojson(view, context()).decode("utf-8"))
+    view = table_views.residence_view(STORE, TableState(tab="residences", departements=("59",)))
+    document = json.loads(geodata.to_geojson(view, context()).decode("utf-8"))
     assert list(document) == ["type", "name", "metadata", "features"]
     assert (document["type"], document["name"]) == ("FeatureCollection", "etablissements")
-    assert document["metadata"] == json.loads(json.dumps(exports.metadata(view, context())))
+    assert document["metadata"] == json.loads(json.dumps(geodata.metadata(view, context())))
     assert [feature["type"] for feature in document["features"]] == ["Feature"] * 3
     assert document["features"][0]["properties"] == {
         "finess": "590000001",
@@ -1165,16 +1180,16 @@ def test_geojson_document():
     assert document["features"][0]["geometry"] == {"type": "Point", "coordinates": [2.123456789, 0.5]}
     assert document["features"][2]["geometry"]["type"] == "Polygon"
     assert document["features"][2]["properties"]["longitude"] is None
-    text = exports.to_geojson(view, context()).decode("utf-8")  # UTF-8, not \u escapes
+    text = geodata.to_geojson(view, context()).decode("utf-8")  # UTF-8, not \u escapes
     assert '"famille": "Résidences sociales"' in text and '"titre": "Résidences sociales — Hauts-de-France"' in text
-    no_geometry = exports.View("etablissements", None, view.frame.head(1), view.columns, gpd.GeoSeries([None]))
-    assert json.loads(exports.to_geojson(no_geometry, context()))["features"][0]["geometry"] is None
+    no_geometry = table_views.View("etablissements", None, view.frame.head(1), view.columns, gpd.GeoSeries([None]))
+    assert json.loads(geodata.to_geojson(no_geometry, context()))["features"][0]["geometry"] is None
 
 
 def test_geopackage_layers(tmp_path: Path):
     view = epci_view(departements=("59",))
     path = tmp_path / "vue.gpkg"
-    path.write_bytes(exports.to_gpkg(view, context()))
+    path.write_bytes(geodata.to_gpkg(view, context()))
     layers = dict(pyogrio.list_layers(path))
     assert layers == {"territoires_epci": "MultiPolygon", "colonnes": None, "sources": None, "filtres": None}
     layer = pyogrio.read_dataframe(path, layer="territoires_epci")
@@ -1183,17 +1198,17 @@ def test_geopackage_layers(tmp_path: Path):
     assert layer["taux_pauvrete"].isna().tolist() == [True, False]
     # An integer column with a missing value stays an integer column.
     residences = tiny_residences()
-    with_gap = exports.View(
+    with_gap = table_views.View(
         "territoires",
         "epci",
         pd.DataFrame({"n": pd.array([3, None], dtype="Int64")}),
-        (exports.Column("n", "N", kind="integer"),),
+        (table_views.Column("n", "N", kind="integer"),),
         gpd.GeoSeries(residences.geometry.iloc[:2].to_numpy(), crs="EPSG:4326"),
         sources=view.sources,
         layer="entiers",
     )
     integers = tmp_path / "entiers.gpkg"
-    integers.write_bytes(exports.to_gpkg(with_gap, context()))
+    integers.write_bytes(geodata.to_gpkg(with_gap, context()))
     read = pyogrio.read_dataframe(integers, layer="entiers")
     assert read["n"].iloc[0] == 3 and pd.isna(read["n"].iloc[1]) and str(read["n"].dtype) in ("Int64", "float64")
     columns = pyogrio.read_dataframe(path, layer="colonnes", read_geometry=False)
@@ -1231,29 +1246,29 @@ def test_geopackage_layers(tmp_path: Path):
     assert list(filters.columns) == ["filtre", "valeur"]
     assert list(filters.itertuples(index=False, name=None)) == context().filter_rows(view)
     points = tmp_path / "points.gpkg"
-    residences = exports.residence_view(STORE, TableState(tab="residences", residence_types=("generaliste",)))
-    points.write_bytes(exports.to_gpkg(residences, context()))
+    residences = table_views.residence_view(STORE, TableState(tab="residences", residence_types=("generaliste",)))
+    points.write_bytes(geodata.to_gpkg(residences, context()))
     assert dict(pyogrio.list_layers(points))["etablissements"] == "Point"
 
 
 def test_field_names():
-    assert exports._field_name("Jeu de données") == "jeu_de_donnees"
-    assert exports._field_name("  Élan -- N° 2 ") == "elan_n_2"
-    assert exports._slug("Hébergement et logement") == "hebergement-et-logement"
+    assert table_files.field_name("Jeu de données") == "jeu_de_donnees"
+    assert table_files.field_name("  Élan -- N° 2 ") == "elan_n_2"
+    assert table_files.slug("Hébergement et logement") == "hebergement-et-logement"
 
 
 def test_write_dispatches_on_the_format(tmp_path: Path):
     view = epci_view()
-    assert exports.write(view, exports.FORMAT_CSV, context()) == exports.to_csv(view, exports.FORMAT_CSV)
-    assert exports.write(view, exports.FORMAT_CSV_EXCEL, context()) == exports.to_csv(view, exports.FORMAT_CSV_EXCEL)
-    assert exports.write(view, exports.FORMAT_GEOJSON, context()) == exports.to_geojson(view, context())
-    xlsx = openpyxl.load_workbook(io.BytesIO(exports.write(view, exports.FORMAT_XLSX, context())))
+    assert table_formats.write(view, table_formats.FORMAT_CSV, context()) == spreadsheets.to_csv(view)
+    assert table_formats.write(view, table_formats.FORMAT_CSV_EXCEL, context()) == spreadsheets.to_csv(view, excel=True)
+    assert table_formats.write(view, table_formats.FORMAT_GEOJSON, context()) == geodata.to_geojson(view, context())
+    xlsx = openpyxl.load_workbook(io.BytesIO(table_formats.write(view, table_formats.FORMAT_XLSX, context())))
     assert xlsx.sheetnames == ["Données", "Sources", "Filtres"]
     path = tmp_path / "vue.gpkg"
-    path.write_bytes(exports.write(view, exports.FORMAT_GPKG, context()))
+    path.write_bytes(table_formats.write(view, table_formats.FORMAT_GPKG, context()))
     assert "territoires_epci" in dict(pyogrio.list_layers(path))
     with pytest.raises(KeyError, match="pdf"):
-        exports.write(view, "pdf", context())
+        table_formats.write(view, "pdf", context())
 
 
 # --- Grid ----------------------------------------------------------------------------------------------------
@@ -1268,7 +1283,7 @@ def number_formatter(decimals: int) -> dict[str, str]:
 
 def test_grid_leaves():
     view = epci_view()
-    leaf = exports._grid_leaf(view.column("taux_pauvrete"), Sort("taux_pauvrete"))
+    leaf = table_grid._grid_leaf(view.column("taux_pauvrete"), Sort("taux_pauvrete"))
     assert leaf == {
         "field": "taux_pauvrete",
         "colId": "taux_pauvrete",
@@ -1283,13 +1298,13 @@ def test_grid_leaves():
         "headerTooltip": "Pauvreté. Source : Insee, Filosofi 2021 (millésime 2021). Approximation : voir la colonne "
         "de couverture et l'onglet « Sources » du fichier XLSX.",
     }
-    population = exports._grid_leaf(view.column("population"), Sort("population", True))
+    population = table_grid._grid_leaf(view.column("population"), Sort("population", True))
     assert population["sort"] == "desc" and population["valueFormatter"] == number_formatter(0)
     assert population["headerTooltip"] == "Source : Insee, populations 2023 (millésime 2023)."
-    assert exports._grid_leaf(view.column("couverture_taux_pauvrete"), None)["headerTooltip"] == (
+    assert table_grid._grid_leaf(view.column("couverture_taux_pauvrete"), None)["headerTooltip"] == (
         "Part de la population du territoire couverte par les données de l'indicateur."
     )
-    assert exports._grid_leaf(view.column("nom"), Sort("code")) == {
+    assert table_grid._grid_leaf(view.column("nom"), Sort("code")) == {
         "field": "nom",
         "colId": "nom",
         "headerName": "EPCI",
@@ -1301,7 +1316,7 @@ def test_grid_leaves():
         "tooltipField": "nom",
         "pinned": "left",
     }
-    assert exports._grid_leaf(view.column("code"), None) == {
+    assert table_grid._grid_leaf(view.column("code"), None) == {
         "field": "code",
         "colId": "code",
         "headerName": "Code EPCI (SIREN)",
@@ -1311,15 +1326,15 @@ def test_grid_leaves():
         "cellDataType": "text",
         "width": 130,
     }
-    undefined = exports.Column("x", "X", "u", "decimal", 1, role="indicator", source="S", vintage="V")
-    assert exports._grid_leaf(undefined, None)["headerTooltip"] == "None Source : S (millésime V)."
-    blank = exports.Column("x", "X", "u", "decimal", 1, role="indicator", source="S", vintage="V", definition="")
-    assert exports._grid_leaf(blank, None)["headerTooltip"] == "Source : S (millésime V)."
+    undefined = table_views.Column("x", "X", "u", "decimal", 1, role="indicator", source="S", vintage="V")
+    assert table_grid._grid_leaf(undefined, None)["headerTooltip"] == "None Source : S (millésime V)."
+    blank = table_views.Column("x", "X", "u", "decimal", 1, role="indicator", source="S", vintage="V", definition="")
+    assert table_grid._grid_leaf(blank, None)["headerTooltip"] == "Source : S (millésime V)."
 
 
 def test_grid_groups_consecutive_columns_of_a_theme():
     view = epci_view()
-    defs = exports.grid_column_defs(view, Sort("population"))
+    defs = table_grid.grid_column_defs(view, Sort("population"))
     assert [item.get("field") for item in defs[:4]] == ["code", "nom", "nature", "departement"]
     groups = [(item["headerName"], item["groupId"], [leaf["field"] for leaf in item["children"]]) for item in defs[4:]]
     assert groups == [
@@ -1329,8 +1344,8 @@ def test_grid_groups_consecutive_columns_of_a_theme():
     ]
     assert defs[4]["children"][0]["sort"] == "asc"
     columns = (view.column("population"), view.column("code"), view.column("evolution_population"))
-    shuffled = exports.View("territoires", "epci", view.frame, columns, view.geometry)
-    assert [item.get("groupId", item.get("field")) for item in exports.grid_column_defs(shuffled, None)] == [
+    shuffled = table_views.View("territoires", "epci", view.frame, columns, view.geometry)
+    assert [item.get("groupId", item.get("field")) for item in table_grid.grid_column_defs(shuffled, None)] == [
         "theme-0-demographie",
         "code",
         "theme-2-demographie",
@@ -1341,29 +1356,36 @@ def test_grid_groups_consecutive_columns_of_a_theme():
 
 
 def test_filter_summaries():
-    assert exports.filter_summary(TableState()) == "hdf"
-    assert exports.filter_summary(TableState(departements=("02", "59", "60"))) == "dep-02-59-60"
-    assert exports.filter_summary(TableState(departements=("02", "59", "60", "62"))) == "4-dep"
-    assert exports.filter_summary(TableState(epcis=("200000001",))) == "epci-200000001"
-    assert exports.filter_summary(TableState(epcis=("200000001", "200000002"))) == "2-epci"
-    assert exports.filter_summary(TableState(level="departement", epcis=("200000001",))) == "hdf"
+    assert table_formats.filter_summary(TableState()) == "hdf"
+    assert table_formats.filter_summary(TableState(departements=("02", "59", "60"))) == "dep-02-59-60"
+    assert table_formats.filter_summary(TableState(departements=("02", "59", "60", "62"))) == "4-dep"
+    assert table_formats.filter_summary(TableState(epcis=("200000001",))) == "epci-200000001"
+    assert table_formats.filter_summary(TableState(epcis=("200000001", "200000002"))) == "2-epci"
+    assert table_formats.filter_summary(TableState(level="departement", epcis=("200000001",))) == "hdf"
     thresholds = (Threshold("population", 1, None), Threshold("taux_pauvrete", None, 2))
-    assert exports.filter_summary(TableState(thresholds=thresholds[:1])) == "1-seuil"
-    assert exports.filter_summary(TableState(departements=("59",), thresholds=thresholds)) == "dep-59_2-seuils"
+    assert table_formats.filter_summary(TableState(thresholds=thresholds[:1])) == "1-seuil"
+    assert table_formats.filter_summary(TableState(departements=("59",), thresholds=thresholds)) == "dep-59_2-seuils"
     residences = TableState(tab="residences", level="departement", epcis=("200000001",), thresholds=thresholds)
-    assert exports.filter_summary(residences) == "epci-200000001"
-    assert exports.filter_summary(TableState(tab="residences", residence_types=("pension_de_famille",))) == (
+    assert table_formats.filter_summary(residences) == "epci-200000001"
+    assert table_formats.filter_summary(TableState(tab="residences", residence_types=("pension_de_famille",))) == (
         "pension-de-famille"
     )
-    assert exports.filter_summary(TableState(tab="residences", residence_types=("fjt", "chrs"))) == "2-types"
+    assert table_formats.filter_summary(TableState(tab="residences", residence_types=("fjt", "chrs"))) == "2-types"
 
 
 def test_file_names():
     day = date(2026, 3, 15)
     state = TableState(level="commune", departements=("59",))
-    assert exports.filename(state, exports.FORMAT_CSV_EXCEL, day) == "territoires_commune_2026-03-15_dep-59_excel.csv"
-    assert exports.filename(state, exports.FORMAT_CSV, day) == "territoires_commune_2026-03-15_dep-59.csv"
-    assert exports.filename(state, exports.FORMAT_GEOJSON, day) == "territoires_commune_2026-03-15_dep-59.geojson"
     assert (
-        exports.filename(TableState(tab="residences"), exports.FORMAT_XLSX, day) == "etablissements_2026-03-15_hdf.xlsx"
+        table_formats.filename(state, table_formats.FORMAT_CSV_EXCEL, day)
+        == "territoires_commune_2026-03-15_dep-59_excel.csv"
+    )
+    assert table_formats.filename(state, table_formats.FORMAT_CSV, day) == "territoires_commune_2026-03-15_dep-59.csv"
+    assert (
+        table_formats.filename(state, table_formats.FORMAT_GEOJSON, day)
+        == "territoires_commune_2026-03-15_dep-59.geojson"
+    )
+    assert (
+        table_formats.filename(TableState(tab="residences"), table_formats.FORMAT_XLSX, day)
+        == "etablissements_2026-03-15_hdf.xlsx"
     )

@@ -1,0 +1,433 @@
+"""Rendering with headless Chromium (Debian's /usr/bin/chromium, driven by Playwright's sync API): one browser
+per render, closed in every case, within a time limit (RENDER_TIMEOUT_S).
+
+The image page has no network at all (plotly.js injected from the plotly package, requests aborted). The PDF
+pages are loaded at the site's public address (PUBLIC_URL, so that every link of the PDF points there) but
+never over the network: each request of the page is answered in-process by the Flask app
+(`serve_in_process`), anything else is refused.
+
+Renders never run in the threads that serve requests: they run in a small pool per process (`RenderPool`,
+MAX_RENDERS at once). A request waits for its render only if the pool admits it, and the pool admits at most
+GUNICORN_THREADS − 2 renders (running or queued): the other threads stay free for the pages and /healthz, and
+any further export is answered at once with 503 and Retry-After.
+"""
+
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import contextlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import plotly
+import plotly.graph_objects as go
+from flask import Flask
+
+from dashboard.core.perimeter import app_title, region_name
+from dashboard.exports.figures import ImageSize, escape
+from dashboard.settings import ASSETS_DIR
+
+logger = logging.getLogger(__name__)
+
+CONFIG_ENGINE = "EXPORT_ENGINE"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--mute-audio",
+)
+RENDER_TIMEOUT_S = 40.0
+LAUNCH_TIMEOUT_S = 15.0
+#: Renders at once per process (each one is a browser, about one core).
+MAX_RENDERS = 2
+#: Renders admitted beyond those running, waiting for a free browser (when threads allow it).
+MAX_QUEUED = 2
+#: Request threads of a gunicorn worker kept free for pages and /healthz, whatever the exports.
+FREE_THREADS = 2
+DEFAULT_THREADS = 4
+#: CPU niceness of Chromium and of Playwright's driver (the worker's threads keep theirs).
+RENDER_NICENESS = 10
+#: Retry-After of a 503 « Serveur occupé » (seconds): about one render.
+BUSY_RETRY_S = 10
+#: Request headers of Chromium not passed to the app: the host is the public one, and the answer must
+#: come uncompressed (the app compresses when asked; Playwright sends the body as is).
+DROPPED_REQUEST_HEADERS = frozenset({"host", "accept-encoding", "content-length", "connection"})
+DROPPED_RESPONSE_HEADERS = frozenset({"content-length", "content-encoding", "transfer-encoding", "connection"})
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+TOPOJSON = ASSETS_DIR / "topojson" / "world_110m.json"
+#: A4 landscape at 96 CSS px per inch: the print view of the deck is laid out at this viewport.
+A4_LANDSCAPE_PX = (1123, 794)
+A4_PORTRAIT_PRINTABLE_PX = 703  # (210 - 2 × 12) mm at 96 px per inch
+
+
+class ExportUnavailable(RuntimeError):
+    """The rendering engine (Playwright, Chromium) cannot run here."""
+
+
+class ExportTimeout(RuntimeError):
+    """The render took longer than the time limit."""
+
+
+class ExportBusy(RuntimeError):
+    """Too many renders at once in this process."""
+
+
+#: The image page's origin: never resolved, every request of the page is answered (or refused) by the route.
+IMAGE_ORIGIN = "http://export.invalid"
+IMAGE_PAGE = (
+    "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><script src='/plotly.min.js'></script></head>"
+    "<body style='margin:0'></body></html>"
+)
+#: Starts the render and returns at once: the result (or the error) lands in window.exportResult, which the
+#: engine waits for with a time limit (page.evaluate itself has none).
+IMAGE_SCRIPT = """
+([figure, options, topojson]) => {
+    window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};
+    window.PlotlyGeoAssets.topojson.world_110m = topojson;
+    const node = document.createElement("div");
+    document.body.appendChild(node);
+    Plotly.newPlot(node, figure.data, figure.layout, {staticPlot: true})
+        .then(() => Plotly.toImage(node, options))
+        .then((url) => { window.exportResult = {url: url}; })
+        .catch((error) => { window.exportResult = {error: String(error)}; });
+}
+"""
+SETTLED_SCRIPT = """
+(count) => {
+    if (document.querySelector("[data-dash-is-loading]")) { return false; }
+    if (count !== null && document.querySelectorAll(".slide").length !== count) { return false; }
+    const graphs = Array.from(document.querySelectorAll(".js-plotly-plot"));
+    const maps = Array.from(document.querySelectorAll(".slide-graph"));
+    return graphs.every((graph) => graph.querySelector(".main-svg"))
+        && maps.every((graph) => graph.querySelector(".choroplethlocation"));
+}
+"""
+#: Paper of the deck's PDF: A4 landscape without margins, whatever the site's print rules say.
+DECK_PAGE_STYLE = "@page { size: 297mm 210mm; margin: 0; }"
+#: Hides the site's header, footer and buttons in the PDF of a page (the deck's print view hides them itself).
+PDF_PAGE_STYLE = (
+    ".skip-link, .site-header, .site-footer, .no-print, button, .deck-controls, #erreur-application "
+    "{ display: none !important; } body { background: #ffffff; }"
+)
+
+
+def serve_in_process(
+    server: Flask, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+) -> tuple[int, dict[str, str], bytes]:
+    """One request of Chromium answered by the Flask app itself, in this thread (no socket, no gunicorn
+    thread): status, headers and body for Playwright's `route.fulfill`.
+
+    The request reaches the app as from any browser (same hooks, limits and error pages), with the
+    host of `url` (the public address) and without Accept-Encoding.
+    """
+    parts = urlsplit(url)
+    forwarded = {name: value for name, value in headers.items() if name.lower() not in DROPPED_REQUEST_HEADERS}
+    response = server.test_client().open(
+        parts.path or "/",
+        base_url=f"{parts.scheme}://{parts.netloc}",
+        query_string=parts.query,
+        method=method,
+        headers=forwarded,
+        data=body,
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    try:
+        content = response.get_data()
+    finally:
+        response.close()
+    kept = {
+        name.lower(): value for name, value in response.headers.items() if name.lower() not in DROPPED_RESPONSE_HEADERS
+    }
+    return response.status_code, kept, content
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Headless Chromium driven by Playwright: one browser per render, closed whatever happens.
+
+    `base_url` is the site's public address: the address the PDF pages are loaded at (answered
+    in-process, see `serve_in_process`), hence the one every link of a PDF points to.
+    """
+
+    chromium: str = DEFAULT_CHROMIUM
+    base_url: str = "http://localhost:8050"
+    timeout_s: float = RENDER_TIMEOUT_S
+
+    def available(self) -> str | None:
+        """Why renders cannot run here, or None."""
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            return "le module Python « playwright » n'est pas installé"
+        if not os.access(self.chromium, os.X_OK):
+            return f"le navigateur Chromium est introuvable ({self.chromium})"
+        return None
+
+    @contextlib.contextmanager
+    def browser(self) -> Iterator[Any]:
+        problem = self.available()
+        if problem:
+            raise ExportUnavailable(problem)
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as playwright:
+                lower_children_priority()  # Playwright's driver: Chromium, started by it, inherits its priority
+                try:
+                    browser = playwright.chromium.launch(
+                        executable_path=self.chromium, args=list(CHROMIUM_ARGS), timeout=LAUNCH_TIMEOUT_S * 1000
+                    )
+                except PlaywrightError as error:
+                    raise ExportUnavailable(f"Chromium n'a pas pu démarrer ({first_line(error)})") from error
+                try:
+                    yield browser
+                finally:
+                    browser.close()
+        except PlaywrightTimeoutError as error:
+            raise ExportTimeout(first_line(error)) from error
+        except PlaywrightError as error:
+            raise ExportUnavailable(f"Chromium a signalé une erreur ({first_line(error)})") from error
+
+    def image(self, figure: go.Figure, fmt: str, size: ImageSize) -> bytes:
+        """PNG or SVG of a self-contained figure, rendered by plotly.js with no network."""
+        options = {
+            "format": fmt,
+            "width": size.width,
+            "height": size.height,
+            "scale": size.scale if fmt == "png" else 1,
+        }
+        deadline = time.monotonic() + self.timeout_s
+        with self.browser() as browser:
+            page = browser.new_page()
+            page.route("**/*", image_page_route)
+            page.goto(f"{IMAGE_ORIGIN}/", timeout=remaining_ms(deadline, self.timeout_s))
+            topojson = json.loads(TOPOJSON.read_text(encoding="utf-8"))
+            page.evaluate(IMAGE_SCRIPT, [json.loads(figure.to_json()), options, topojson])
+            page.wait_for_function(
+                "() => window.exportResult !== undefined", polling=50, timeout=remaining_ms(deadline, self.timeout_s)
+            )
+            result = page.evaluate("window.exportResult")
+        if "error" in result:
+            raise RuntimeError(f"plotly.js n'a pas pu dessiner l'image : {result['error']}")
+        header, _, payload = result["url"].partition(",")
+        return base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode("utf-8")
+
+    def pdf(
+        self,
+        server: Flask,
+        path: str,
+        ready: str,
+        count: int | None,
+        landscape: bool,
+        page_css: str | None = None,
+    ) -> bytes:
+        """PDF of one of the app's pages, loaded at the public address and answered by `server` in-process
+        (nothing else reachable).
+
+        Waits for `ready` (a CSS selector), then for every graph to be drawn (and `count` slides, if given);
+        the whole render, launch included, must end within the engine's time limit.
+        """
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+        deadline = time.monotonic() + self.timeout_s
+        url = self.base_url.rstrip("/") + path
+        allowed = self.base_url.rstrip("/") + "/"
+
+        with self.browser() as browser:
+            viewport = {"width": A4_LANDSCAPE_PX[0], "height": A4_LANDSCAPE_PX[1]}
+            if not landscape:  # the printable width of A4 portrait (12 mm margins): graphs drawn at print size
+                viewport = {"width": A4_PORTRAIT_PRINTABLE_PX, "height": 1000}
+            # bypass_csp: the app forbids eval, which Playwright's waiting uses; the page itself is unchanged.
+            context = browser.new_context(viewport=viewport, locale="fr-FR", bypass_csp=True)
+            context.route("**/*", in_process_answer(server, allowed))
+            page = context.new_page()
+            try:
+                page.goto(
+                    url,
+                    wait_until="load" if landscape else "networkidle",
+                    timeout=remaining_ms(deadline, self.timeout_s),
+                )
+            except PlaywrightError as error:
+                if isinstance(error, PlaywrightTimeoutError):
+                    raise
+                raise ExportUnavailable(f"la page {path} n'a pas pu être chargée ({first_line(error)})") from error
+            page.wait_for_selector(ready, state="attached", timeout=remaining_ms(deadline, self.timeout_s))
+            page.wait_for_function(
+                SETTLED_SCRIPT, arg=count, polling=100, timeout=remaining_ms(deadline, self.timeout_s)
+            )
+            if page_css:
+                page.add_style_tag(content=page_css)
+            page.wait_for_timeout(150)  # last layout pass of the responsive graphs
+            return page.pdf(**pdf_options(region_name(server), url, landscape))
+
+
+def in_process_answer(server: Flask, allowed: str) -> Any:
+    """Playwright's route handler of a PDF page: requests under `allowed` answered by `server`, others aborted."""
+
+    def answer(route: Any) -> None:
+        request_ = route.request
+        if not request_.url.startswith(allowed):
+            route.abort()
+            return
+        try:
+            status, headers, body = serve_in_process(
+                server, request_.method, request_.url, request_.headers, request_.post_data_buffer
+            )
+        except Exception:  # the app answers its own errors; this is a fault of the bridge itself
+            logger.exception("export: in-process request failed: %s %s", request_.method, request_.url)
+            route.abort()
+            return
+        route.fulfill(status=status, headers=headers, body=body)
+
+    return answer
+
+
+def pdf_options(region: str, url: str, landscape: bool) -> dict[str, Any]:
+    """Playwright's page.pdf options. The page's CSS sets the paper: A4 landscape without margins for the deck
+    (presentation.css), A4 portrait with margins for the fiche (print.css); the values here are the fallbacks."""
+    options: dict[str, Any] = {"print_background": True, "prefer_css_page_size": True}
+    if landscape:
+        options.update(width="297mm", height="210mm", margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
+    else:
+        options.update(
+            format="A4",
+            margin={"top": "14mm", "right": "12mm", "bottom": "16mm", "left": "12mm"},
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template=(
+                "<div style='font-size:8px;width:100%;padding:0 12mm;font-family:sans-serif;color:#444'>"
+                f"{escape(app_title(region))} · {escape(url)} · page "
+                "<span class='pageNumber'></span> / <span class='totalPages'></span></div>"
+            ),
+        )
+    return options
+
+
+def lower_children_priority() -> None:
+    """Give the child processes of this worker (Playwright's driver, hence the Chromium it starts) a lower
+    CPU priority (niceness RENDER_NICENESS), so that on a busy host the worker's own threads — the pages,
+    /healthz and the renders' Python side — are scheduled first. Linux only; silently skipped elsewhere.
+    """
+    me = os.getpid()
+    try:
+        entries = [entry for entry in os.listdir("/proc") if entry.isdigit()]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                parent = int(handle.read().rsplit(b")", 1)[-1].split()[1])
+            if parent == me and os.getpriority(os.PRIO_PROCESS, int(entry)) < RENDER_NICENESS:
+                os.setpriority(os.PRIO_PROCESS, int(entry), RENDER_NICENESS)
+        except (OSError, ValueError, IndexError):
+            continue
+
+
+def remaining_ms(deadline: float, limit: float) -> float:
+    """Milliseconds left before `deadline` (time.monotonic), for the next step of a render."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise ExportTimeout(f"plus de {limit:.0f} s")
+    return left * 1000
+
+
+def image_page_route(route: Any) -> None:
+    """The image page and plotly.js (from the plotly package) are served here; anything else is refused."""
+    url = route.request.url
+    if url == f"{IMAGE_ORIGIN}/":
+        route.fulfill(body=IMAGE_PAGE, content_type="text/html; charset=utf-8")
+    elif url == f"{IMAGE_ORIGIN}/plotly.min.js":
+        route.fulfill(path=str(PLOTLY_JS), content_type="text/javascript; charset=utf-8")
+    else:
+        route.abort()
+
+
+def first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+
+
+def engine_from(server: Flask) -> Engine:
+    return server.config[CONFIG_ENGINE]
+
+
+def pool_capacity(environ: Mapping[str, str]) -> int:
+    """Renders a worker admits (running or queued): its threads but FREE_THREADS, from 1 to MAX_RENDERS + MAX_QUEUED.
+
+    Each admitted render keeps one request thread waiting for it; GUNICORN_THREADS is the number of
+    threads of a worker (gunicorn.conf.py).
+    """
+    text = environ.get("GUNICORN_THREADS", "").strip()
+    threads = int(text) if text.isdigit() else DEFAULT_THREADS
+    return max(1, min(threads - FREE_THREADS, MAX_RENDERS + MAX_QUEUED))
+
+
+class RenderPool:
+    """The renders of a process, away from the threads that serve requests.
+
+    At most `workers` renders run at once (threads of their own, created in the worker process, never
+    in gunicorn's master before it forks); at most `capacity` are admitted (running or waiting for a
+    browser). A render that cannot be admitted is refused at once (ExportBusy): the request thread is
+    given back immediately instead of waiting in line.
+    """
+
+    def __init__(self, workers: int = MAX_RENDERS, capacity: int = MAX_RENDERS) -> None:
+        self.workers = workers
+        self.capacity = max(1, capacity)
+        self._lock = threading.Lock()
+        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
+        self._pid: int | None = None
+        self._slots = threading.BoundedSemaphore(self.capacity)
+
+    def _pool(self) -> concurrent.futures.ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None or self._pid != os.getpid():  # new process: new threads and slots
+                self._executor = concurrent.futures.ThreadPoolExecutor(
+                    max_workers=self.workers, thread_name_prefix="rendu-export"
+                )
+                self._slots = threading.BoundedSemaphore(self.capacity)
+                self._pid = os.getpid()
+            return self._executor
+
+    def run(self, produce: Any, timeout_s: float) -> Any:
+        """The result of `produce()` run in the pool; ExportBusy at once when the pool is full."""
+        pool = self._pool()
+        slots = self._slots
+        if not slots.acquire(blocking=False):
+            raise ExportBusy("trop d'exports en cours")
+
+        def job() -> Any:
+            try:
+                return produce()
+            finally:
+                slots.release()  # held as long as the browser runs, given back before the result is seen
+
+        try:
+            future = pool.submit(job)
+        except BaseException:
+            slots.release()
+            raise
+        try:
+            return future.result(timeout=timeout_s)
+        except concurrent.futures.TimeoutError as error:
+            if future.cancel():  # still waiting for a browser: it will never start (a running one has a deadline)
+                slots.release()
+            raise ExportTimeout(f"plus de {timeout_s:.0f} s") from error

@@ -1,0 +1,85 @@
+"""What the tables page can show, read from the store: indicators per level, territories, parameter choices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+
+from dashboard.core.store import Store
+from dashboard.tables.state import LEVEL_COMMUNE, LEVELS, TableChoices
+
+APPROXIMATION = "approximation"
+
+
+def indicator_specs(store: Store) -> dict[str, dict[str, Any]]:
+    """Catalogue entries of the indicators present in the data, in catalogue order."""
+    present = set(store.indicators["indicator"].unique())
+    return {
+        entry["id"]: entry
+        for entry in store.catalogue.get("indicators", [])
+        if entry.get("available", True) and entry["id"] in present
+    }
+
+
+def level_indicators(store: Store, levels: Sequence[str] = LEVELS) -> dict[str, tuple[str, ...]]:
+    """Indicators with at least one value at each level (by default those of the tables page), catalogue order."""
+    specs = indicator_specs(store)
+    frame = store.indicators
+    with_values = frame.loc[frame["value"].notna(), ["level", "indicator"]].drop_duplicates()
+    by_level = with_values.groupby("level")["indicator"].agg(set).to_dict()
+    return {level: tuple(i for i in specs if i in by_level.get(level, set())) for level in levels}
+
+
+def territories_in_region(store: Store, level: str) -> gpd.GeoDataFrame:
+    """Territories of a level inside the région (members of straddling EPCIs excluded), by code."""
+    frame = store.territories
+    of_level = frame["level"] == level
+    if "in_region" in frame:
+        of_level &= frame["in_region"].fillna(True).astype(bool)
+    return frame.loc[of_level].sort_values("code", kind="stable")
+
+
+def table_choices(store: Store) -> TableChoices:
+    """The valid values of the page parameters, from the store."""
+    types = store.catalogue.get("residence_types", {})
+    return TableChoices(
+        indicators=level_indicators(store),
+        departements=tuple(territories_in_region(store, "departement")["code"]),
+        epcis=tuple(territories_in_region(store, "epci")["code"]),
+        residence_types=tuple(types.get("residence_sociale", [])) + tuple(types.get("hebergement", [])),
+    )
+
+
+def territory_names(store: Store, level: str) -> dict[str, str]:
+    """Name of each territory of a level inside the région, by code."""
+    territories = territories_in_region(store, level)
+    return dict(zip(territories["code"], territories["name"], strict=True))
+
+
+def is_approximation(spec: dict[str, Any], level: str) -> bool:
+    """Approximated indicators are published per commune and approximated above."""
+    return bool(spec.get(APPROXIMATION)) and level != LEVEL_COMMUNE
+
+
+def unit_header(label: str, unit: str | None, approximation: bool = False) -> str:
+    """'Taux de pauvreté (%, approximation)'; a unit that repeats the label ('Ménages (ménages)') is left out."""
+    if unit and unit.casefold() == label.casefold():
+        unit = None
+    details = [part for part in (unit, APPROXIMATION if approximation else None) if part]
+    return f"{label} ({', '.join(details)})" if details else label
+
+
+def indicator_citations(store: Store, level: str) -> dict[str, tuple[str, str]]:
+    """(source, vintage) of each indicator at a level, as written in the indicators table."""
+    long = store.indicators
+    rows = long.loc[long["level"] == level, ["indicator", "source", "vintage"]].drop_duplicates("indicator")
+    return {row.indicator: (row.source, row.vintage) for row in rows.itertuples(index=False)}
+
+
+def partially_covered(store: Store, level: str, indicators: Sequence[str]) -> set[str]:
+    """Indicators with a value that covers only part of the population somewhere at this level."""
+    long = store.indicators
+    rows = long.loc[(long["level"] == level) & long["indicator"].isin(list(indicators)) & long["value"].notna()]
+    return set(rows.loc[rows["coverage"] < 1, "indicator"].unique())
