@@ -45,7 +45,6 @@ from dash import html
 from flask import Blueprint, Flask, Response, current_app, request
 
 from dashboard.core import formatting, routes
-from dashboard.core.levels import LEVEL_NOUNS
 from dashboard.core.perimeter import APP_NAME, app_title, perimeter, region_name
 from dashboard.core.store import Store, StoreError, current_store
 from dashboard.map import view as maps
@@ -304,7 +303,6 @@ def map_export(
     size = 22 * k
     _text(figure, frame, f"<b>{escape(legend.unit or legend.title)}</b>", legend_left, top, size)
     y = top + size * 1.8
-    nouns = LEVEL_NOUNS[slide.view.level]
     swatch_w, swatch_h = 44 * k, 28 * k
     for entry in legend.entries:
         figure.add_shape(
@@ -329,11 +327,10 @@ def map_export(
                 y1=frame.y(y),
                 line={"color": "#8c8c8c", "width": max(1, 2 * k)},
             )
-        count = f"{formatting.format_number(entry.count)} {nouns[0] if entry.count == 1 else nouns[1]}"
         _text(
             figure,
             frame,
-            f"{escape(entry.label)}  <span style='color:{MUTED}'>({escape(count)})</span>",
+            f"{escape(entry.label)}  <span style='color:{MUTED}'>({escape(entry.count_label)})</span>",
             legend_left + swatch_w + 14 * k,
             y + swatch_h / 2,
             size,
