@@ -78,6 +78,7 @@ def _drawn_level(level: Any) -> str:
     prevent_initial_call=True,
 )
 def update_map(view, residence, hebergement, drawn_level, score=None):
+    """The map (a Patch of its values, or a new figure for a new level), its heading, source, legend and help."""
     store = store_for_callback()
     state = _state(store, view, _layers(residence, hebergement), None, score)
     shown = map_view_for(store, state)
@@ -105,6 +106,7 @@ def update_map(view, residence, hebergement, drawn_level, score=None):
     prevent_initial_call=True,
 )
 def switch_to_suggested_level(_clicks, level):
+    """The level switch set to the level the notice suggests."""
     if level not in LEVELS:
         raise PreventUpdate
     return {"level": level}
@@ -119,6 +121,7 @@ def switch_to_suggested_level(_clicks, level):
     prevent_initial_call=True,
 )
 def toggle_layers(residence, hebergement):
+    """Shows or hides the establishment traces (a Patch of their visibility)."""
     store = store_for_callback()
     figure = Patch()
     for index, visible in layer_visibility(store, _layers(residence, hebergement)).items():
@@ -171,6 +174,7 @@ def territory_picker(click, _close, search, level, selected):
     prevent_initial_call=True,
 )
 def show_territory(code, indicator, level):
+    """The selected territory's panel and its outline on the map."""
     store = store_for_callback()
     level = _drawn_level(level)
     summary = territory_summary(store, level, code, indicator) if code else None
@@ -229,6 +233,7 @@ def table_position(trigger: Any, sort: dict[str, Any] | None, page: int | None) 
     prevent_initial_call=True,
 )
 def update_table(view, _rank, _name, _previous, _next, search, sort, page, score=None):
+    """The values table after a change of view, sort, page or filter."""
     store = store_for_callback()
     state = _state(store, view, [], None, score)
     sort, page = table_position(ctx.triggered_id, sort, page)
@@ -250,6 +255,7 @@ def update_table(view, _rank, _name, _previous, _next, search, sort, page, score
     prevent_initial_call=True,
 )
 def update_query(view, residence, hebergement, territory, score=None):
+    """The query string of the view (the permalink and the address bar follow it)."""
     store = store_for_callback()
     state = _state(store, view, _layers(residence, hebergement), territory, score)
     return {"query": serialise_state(state)}

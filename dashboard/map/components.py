@@ -129,6 +129,7 @@ def indicator_help(view: MapView) -> list[Any]:
 
 
 def swatch(colour: str, missing: bool = False) -> html.Span:
+    """A legend colour (hatched by the CSS for the territories without value)."""
     return html.Span(
         className="legend-swatch legend-swatch-missing" if missing else "legend-swatch",
         style=None if missing else {"backgroundColor": colour},
@@ -215,6 +216,7 @@ def layer_label(kind: str, label: str, family: str, position: int, count: int) -
 
 
 def layer_options(store: Store, family: str) -> list[dict[str, Any]]:
+    """The checklist options of one family of establishments, in the catalogue order."""
     typology = store.catalogue.get("residence_types", {})
     counts = store.residences["type"].value_counts() if "type" in store.residences else {}
     return [
@@ -227,6 +229,7 @@ def layer_options(store: Store, family: str) -> list[dict[str, Any]]:
 
 
 def key_figure_item(figure: KeyFigure) -> html.Div:
+    """One figure of the territory panel: label, value, detail and source."""
     return html.Div(
         [
             html.Dt(figure.label),

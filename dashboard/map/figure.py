@@ -132,9 +132,8 @@ def establishment_trace(store: Store, kind: str, family: str, position: int, vis
     else:
         size, line = 8, {"width": 1, "color": "#ffffff"}
     located = located_establishments(store, kind)
-    lon, lat = (
-        ([], []) if not len(located) else (located.geometry.x.round(5).tolist(), located.geometry.y.round(5).tolist())
-    )
+    lon = located.geometry.x.round(5).tolist() if len(located) else []
+    lat = located.geometry.y.round(5).tolist() if len(located) else []
     label = store.catalogue["residence_types"]["labels"].get(kind, kind)
     customdata = [
         [str(row.get("name", "")), str(row.get("commune_name", "")), str(row.get("finess", ""))]

@@ -49,4 +49,5 @@ def geometry_urls(store: Store) -> dict[str, str]:
 
 
 def topojson_url() -> str:
+    """The local topojson folder plotly is pointed to (it stays empty: nothing is fetched elsewhere)."""
     return dash.get_asset_url(TOPOJSON_ASSET)

@@ -39,6 +39,7 @@ LEAD = (
 
 
 def fieldset(legend: str, control: Any, className: str = "map-field") -> html.Fieldset:
+    """A control under its legend."""
     return html.Fieldset([html.Legend(legend), control], className=className)
 
 

@@ -72,6 +72,7 @@ def layer_style(kind: str, family: str, position: int) -> tuple[str, str]:
 
 
 def sequential_colours(k: int) -> list[str]:
+    """The sequential palette of `k` classes (light to dark)."""
     return list(SEQUENTIAL[max(1, min(k, MAX_CLASSES))]) if k else []
 
 

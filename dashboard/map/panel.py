@@ -30,6 +30,8 @@ PANEL_INDICATORS = (
 
 @dataclass(frozen=True)
 class KeyFigure:
+    """One figure of the panel, as written: label, value, detail (rank, notes) and source line."""
+
     label: str
     value: str
     detail: str
@@ -38,6 +40,8 @@ class KeyFigure:
 
 @dataclass(frozen=True)
 class TerritorySummary:
+    """What the panel shows of a territory, and the EPCI whose page it links to."""
+
     level: str
     code: str
     name: str

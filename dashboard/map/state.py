@@ -62,6 +62,8 @@ class MapChoices:
 
 @dataclass(frozen=True)
 class MapState:
+    """The view of the map explorer, as the address describes it."""
+
     indicator: str | None
     level: str = LEVEL_EPCI
     scheme: str = SCHEME_QUANTILES
@@ -74,6 +76,7 @@ class MapState:
 
 
 def choices_from_store(store: Store) -> MapChoices:
+    """What the built data allows (the need index comes last, when its indicators exist)."""
     entries = catalogue.indicator_entries(store)
     typology = store.catalogue.get("residence_types", {})
     available = tuple(catalogue.available_indicators(store))
@@ -94,6 +97,7 @@ def choices_from_store(store: Store) -> MapChoices:
 
 
 def default_state(choices: MapChoices) -> MapState:
+    """The view of an address without parameters: the featured indicator by EPCI."""
     return MapState(indicator=choices.default_indicator, layers=choices.default_layers)
 
 
@@ -116,6 +120,7 @@ def read_indicator(text: str, reading: Reading) -> str:
 
 
 def read_level(text: str, _reading: Reading) -> str:
+    """A map level (EPCI, commune, département)."""
     if text in LEVELS:
         return text
     raise Invalid(f"Niveau « {quoted(text)} » inconnu : la carte est affichée par EPCI.")

@@ -28,6 +28,8 @@ DEFAULT_SORT = {"column": SORT_RANK, "descending": False}
 
 @dataclass(frozen=True)
 class TableRow:
+    """One territory's row, as written."""
+
     code: str
     name: str
     rank: str
@@ -40,6 +42,8 @@ class TableRow:
 
 @dataclass(frozen=True)
 class TableView:
+    """One page of the table, with how many rows there are and how they are sorted."""
+
     rows: tuple[TableRow, ...]
     total: int
     matching: int
@@ -143,6 +147,7 @@ def table_caption(view: MapView, table: TableView, search: str) -> str:
 
 
 def pager_text(table: TableView) -> str:
+    """« Page 2 sur 38 », or nothing when there is one page."""
     if table.pages <= 1:
         return ""
     return f"Page {table.page + 1} sur {table.pages}"
