@@ -23,7 +23,8 @@ from dashboard.content import references
 from dashboard.core.levels import LEVELS
 from dashboard.core.store import Store
 from dashboard.map import state as map_state
-from dashboard.map import view as maps
+from dashboard.map.classification import MAX_CLASSES, MIN_CLASSES, SCHEMES
+from dashboard.map.palette import REFERENCES
 from dashboard.needs import analysis as needs_store
 from dashboard.server import security
 from dashboard.settings import Settings
@@ -122,7 +123,7 @@ def router(client: FlaskClient, pathname: str, search: str) -> bytes:
 def test_map_state_from_any_query_is_valid_and_round_trips(store: Store):
     choices = map_state.choices_from_store(store)
     keys = list(map_state.PARAMS)
-    known = [*choices.indicators[:5], *LEVELS, *maps.SCHEMES, "3", "7", "8", *choices.layers[:3], "200093201"]
+    known = [*choices.indicators[:5], *LEVELS, *SCHEMES, "3", "7", "8", *choices.layers[:3], "200093201"]
     known += [needs_store.SCORE_INDICATOR, "taux_pauvrete:2,revenu_median:1", "taux_pauvrete:9", "rang", "minmax"]
 
     @FAST
@@ -131,8 +132,8 @@ def test_map_state_from_any_query_is_valid_and_round_trips(store: Store):
         state, notices = map_state.parse_state(_parse_query_string(search), choices)
         assert all(isinstance(notice, str) and notice for notice in notices)
         assert state.indicator in choices.indicators
-        assert state.level in LEVELS and state.scheme in maps.SCHEMES and state.reference in maps.REFERENCES
-        assert maps.MIN_CLASSES <= state.classes <= maps.MAX_CLASSES
+        assert state.level in LEVELS and state.scheme in SCHEMES and state.reference in REFERENCES
+        assert MIN_CLASSES <= state.classes <= MAX_CLASSES
         assert set(state.layers) <= set(choices.layers)
         assert state.territory is None or state.territory in choices.codes[state.level]
         written = map_state.serialise_state(state)

@@ -16,7 +16,6 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashboard.core import formatting
-from dashboard.core.levels import LEVEL_NOUNS
 from dashboard.core.perimeter import app_title
 from dashboard.core.store import Store
 from dashboard.map import view as maps
@@ -179,7 +178,7 @@ def map_export(
     legend = slide.view.legend
     if legend is None:
         return figure
-    y = map_legend(figure, frame, legend, LEVEL_NOUNS[slide.view.level], legend_left, top)
+    y = map_legend(figure, frame, legend, legend_left, top)
     note_size = 16 * k
     y += 12 * k
     width = frame.width - MARGIN * k - legend_left
@@ -192,9 +191,7 @@ def map_export(
     return figure
 
 
-def map_legend(
-    figure: go.Figure, frame: Frame, legend: Any, nouns: Sequence[str], legend_left: float, top: float
-) -> float:
+def map_legend(figure: go.Figure, frame: Frame, legend: Any, legend_left: float, top: float) -> float:
     """The map's legend, from `top` at `left`: its unit, one swatch per class (hatched for missing values)
     with its label and count; returns where the notes below it start."""
     k = frame.k
@@ -216,11 +213,10 @@ def map_legend(
         )
         if entry.missing:  # the map hatches missing values; the image marks the swatch the same way
             figure.add_shape(type="line", line={"color": "#8c8c8c", "width": max(1, 2 * k)}, **swatch)
-        count = f"{formatting.format_number(entry.count)} {nouns[0] if entry.count == 1 else nouns[1]}"
         _text(
             figure,
             frame,
-            f"{escape(entry.label)}  <span style='color:{MUTED}'>({escape(count)})</span>",
+            f"{escape(entry.label)}  <span style='color:{MUTED}'>({escape(entry.count_label)})</span>",
             legend_left + swatch_w + 14 * k,
             y + swatch_h / 2,
             size,

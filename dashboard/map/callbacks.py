@@ -1,360 +1,264 @@
-"""Callbacks of the map explorer (home page) and the route serving its GeoJSON.
+"""Callbacks of the map explorer (home page): they only wire the map's pure functions to the controls.
 
-They only wire `dashboard.map.view`, `dashboard.map.state` and `dashboard.map.components` to the controls.
 An indicator or class change sends a `Patch` of the territories trace (values, colours, hover text);
 only a level change sends a new figure, and even then the polygons stay out of it: the figure points to
-`/carte/geometrie/<level>-<token>.json`, which the browser fetches once and caches.
+`/carte/geometrie/<level>-<token>.json` (`dashboard.map.geometry`), which the browser fetches once and
+caches. Every callback names its outputs (a dict), and changes nothing when the data is not built.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
 
-import dash
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, no_update
-from flask import Blueprint, Flask, Response, abort, request
+from dash.exceptions import PreventUpdate
 
-from dashboard.core import formatting, routes
-from dashboard.core.levels import LEVEL_EPCI, LEVEL_NOUNS, LEVELS
-from dashboard.core.store import Store, StoreError, current_store
-from dashboard.map import components as map_components
+from dashboard.core.levels import LEVEL_EPCI, LEVELS
+from dashboard.core.store import Store, store_for_callback
+from dashboard.map import components
 from dashboard.map import ids as map_ids
-from dashboard.map import view as maps
+from dashboard.map.figure import TRACE_SELECTION, TRACE_TERRITORIES, layer_visibility, map_figure, selection_locations
+from dashboard.map.geometry import geometry_urls
+from dashboard.map.need_index import map_view_for, score_state
+from dashboard.map.panel import territory_options, territory_summary
 from dashboard.map.state import MapState, choices_from_store, serialise_state, state_from_controls
-from dashboard.needs import analysis as needs_store
-from dashboard.needs import state as needs_state
-from dashboard.needs import views as needs_views
+from dashboard.map.table import DEFAULT_SORT, SORT_NAME, SORT_RANK, table_props
+from dashboard.ui.permalink import register_permalink
 
-TOPOJSON_ASSET = "topojson/"
-CACHE_FOREVER = "public, max-age=31536000, immutable"
-
-
-# --- GeoJSON route --------------------------------------------------------------------------------
-
-
-def geometry_blueprint() -> Blueprint:
-    blueprint = Blueprint("map_geometry", __name__)
-
-    @blueprint.get(f"{routes.GEOMETRY}/<level>-<token>.json")
-    def geometry(level: str, token: str) -> Response:
-        store = current_store()
-        if isinstance(store, StoreError) or level not in store.display or store.display[level].token != token:
-            abort(404)
-        display = store.display[level]
-        if "gzip" in request.headers.get("Accept-Encoding", ""):
-            response = Response(display.geojson_gzip, mimetype="application/json")
-            response.headers["Content-Encoding"] = "gzip"
-        else:
-            response = Response(display.geojson, mimetype="application/json")
-        response.headers["Vary"] = "Accept-Encoding"
-        response.headers["Cache-Control"] = CACHE_FOREVER
-        return response
-
-    return blueprint
-
-
-def init_map_routes(server: Flask) -> None:
-    """Register the GeoJSON route on the Flask server (called by create_app)."""
-    server.register_blueprint(geometry_blueprint())
-
-
-def geometry_urls(store: Store) -> dict[str, str]:
-    """URL of each level's GeoJSON (the token changes with the data, so it can be cached forever)."""
-    return {
-        level: dash.get_relative_path(f"{routes.GEOMETRY}/{level}-{display.token}.json")
-        for level, display in store.display.items()
-    }
-
-
-def topojson_url() -> str:
-    return dash.get_asset_url(TOPOJSON_ASSET)
-
-
-def figure_for(store: Store, view: maps.MapView, layers: list[str], selected: str | None) -> Any:
-    return maps.map_figure(store, view.level, geometry_urls(store), view.trace_values, layers, selected)
-
-
-def map_view_for(store: Store, state: MapState) -> maps.MapView:
-    """The map view of a state; the need index (not in the store) is computed with the state's weights."""
-    computed = None
-    if state.indicator == needs_store.SCORE_INDICATOR:
-        computed = needs_views.index_level_values(store, state.score.parameters)
-    return maps.map_view(
-        store, state.indicator, state.level, state.scheme, state.classes, state.reference, computed=computed
-    )
-
-
-def score_state(query: str | None) -> needs_state.NeedsState:
-    """The need index's weights kept in the page (map_ids.MAP_SCORE: a query string), checked like the URL."""
-    return needs_state.parse_needs(dict(parse_qsl((query or "").lstrip("?"))), only=needs_state.INDEX_PARAMS)[0]
-
-
-def _store() -> Store:
-    store = current_store()
-    if isinstance(store, StoreError):
-        raise dash.exceptions.PreventUpdate
-    return store
+#: The settings of the view, read by the map, table and address callbacks (one argument, a dict).
+VIEW_INPUTS = {
+    "indicator": Input(map_ids.MAP_INDICATOR, "value"),
+    "level": Input(map_ids.MAP_LEVEL, "value"),
+    "scheme": Input(map_ids.MAP_SCHEME, "value"),
+    "classes": Input(map_ids.MAP_CLASSES, "value"),
+    "reference": Input(map_ids.MAP_REFERENCE, "value"),
+}
 
 
 def _layers(residence: list[str] | None, hebergement: list[str] | None) -> list[str]:
     return [*(residence or []), *(hebergement or [])]
 
 
+def _state(store: Store, view: dict[str, Any], layers: list[str], territory: str | None, score: str | None) -> MapState:
+    """The state of the page's controls (`view`: the values of VIEW_INPUTS), checked like the address."""
+    return state_from_controls(
+        choices_from_store(store), **view, layers=layers, territory=territory, score=score_state(score)
+    )
+
+
+def _drawn_level(level: Any) -> str:
+    """The level the map shows (kept in the page); EPCI when the page sent something else."""
+    return level if level in LEVELS else LEVEL_EPCI
+
+
 # --- Map, legend, heading ------------------------------------------------------------------------------
 
 
 @callback(
-    Output(map_ids.MAP_GRAPH, "figure"),
-    Output(map_ids.MAP_DRAWN_LEVEL, "data"),
-    Output(map_ids.MAP_HEADING, "children"),
-    Output(map_ids.MAP_SOURCE, "children"),
-    Output(map_ids.MAP_LEGEND, "children"),
-    Output(map_ids.MAP_INDICATOR_HELP, "children"),
-    Output(map_ids.MAP_LEVEL_NOTICE, "hidden"),
-    Output(map_ids.MAP_LEVEL_NOTICE_TEXT, "children"),
-    Output(map_ids.MAP_LEVEL_SUGGEST, "children"),
-    Output(map_ids.MAP_LEVEL_SUGGEST, "value"),
-    Output(map_ids.MAP_LEVEL_SUGGEST, "hidden"),
-    Input(map_ids.MAP_INDICATOR, "value"),
-    Input(map_ids.MAP_LEVEL, "value"),
-    Input(map_ids.MAP_SCHEME, "value"),
-    Input(map_ids.MAP_CLASSES, "value"),
-    Input(map_ids.MAP_REFERENCE, "value"),
-    State(map_ids.MAP_LAYERS_RESIDENCE, "value"),
-    State(map_ids.MAP_LAYERS_HEBERGEMENT, "value"),
-    State(map_ids.MAP_TERRITORY, "value"),
-    State(map_ids.MAP_DRAWN_LEVEL, "data"),
-    State(map_ids.MAP_SCORE, "data"),
+    output={
+        "figure": Output(map_ids.MAP_GRAPH, "figure"),
+        "drawn_level": Output(map_ids.MAP_DRAWN_LEVEL, "data"),
+        "heading": Output(map_ids.MAP_HEADING, "children"),
+        "source": Output(map_ids.MAP_SOURCE, "children"),
+        "legend": Output(map_ids.MAP_LEGEND, "children"),
+        "indicator_help": Output(map_ids.MAP_INDICATOR_HELP, "children"),
+        "notice_hidden": Output(map_ids.MAP_LEVEL_NOTICE, "hidden"),
+        "notice_text": Output(map_ids.MAP_LEVEL_NOTICE_TEXT, "children"),
+        "suggest_text": Output(map_ids.MAP_LEVEL_SUGGEST, "children"),
+        "suggest_value": Output(map_ids.MAP_LEVEL_SUGGEST, "value"),
+        "suggest_hidden": Output(map_ids.MAP_LEVEL_SUGGEST, "hidden"),
+    },
+    inputs={"view": VIEW_INPUTS},
+    state={
+        "residence": State(map_ids.MAP_LAYERS_RESIDENCE, "value"),
+        "hebergement": State(map_ids.MAP_LAYERS_HEBERGEMENT, "value"),
+        "drawn_level": State(map_ids.MAP_DRAWN_LEVEL, "data"),
+        "score": State(map_ids.MAP_SCORE, "data"),
+    },
     prevent_initial_call=True,
 )
-def update_map(
-    indicator, level, scheme, classes, reference, residence, hebergement, territory, drawn_level, score=None
-):
-    store = _store()
-    state = state_from_controls(
-        choices_from_store(store),
-        indicator,
-        level,
-        scheme,
-        classes,
-        reference,
-        _layers(residence, hebergement),
-        None,
-        score_state(score),
-    )
-    view = map_view_for(store, state)
+def update_map(view, residence, hebergement, drawn_level, score=None):
+    """The map (a Patch of its values, or a new figure for a new level), its heading, source, legend and help."""
+    store = store_for_callback()
+    state = _state(store, view, _layers(residence, hebergement), None, score)
+    shown = map_view_for(store, state)
     if state.level == drawn_level:
         figure = Patch()
-        for key, value in view.trace_values.items():
-            figure["data"][maps.TRACE_TERRITORIES][key] = value
+        for key, value in shown.trace_values.items():
+            figure["data"][TRACE_TERRITORIES][key] = value
     else:  # a new level: new polygons (by URL) and no selection
-        figure = figure_for(store, view, state.layers, None)
-    suggested = view.suggested_level
-    return (
-        figure,
-        state.level,
-        view.heading,
-        map_components.map_source(store, view),
-        map_components.legend_component(view),
-        map_components.indicator_help(view),
-        view.unavailable_message is None,
-        view.unavailable_message or "",
-        f"Afficher par {LEVEL_NOUNS[suggested][0]}" if suggested else "",
-        suggested or "",
-        suggested is None,
-    )
+        figure = map_figure(store, shown.level, geometry_urls(store), shown.trace_values, state.layers, None)
+    return {
+        "figure": figure,
+        "drawn_level": state.level,
+        "heading": shown.heading,
+        "source": components.map_source(store, shown),
+        "legend": components.legend_component(shown),
+        "indicator_help": components.indicator_help(shown),
+        **components.level_notice_props(shown),
+    }
 
 
 @callback(
-    Output(map_ids.MAP_LEVEL, "value"),
-    Input(map_ids.MAP_LEVEL_SUGGEST, "n_clicks"),
-    State(map_ids.MAP_LEVEL_SUGGEST, "value"),
+    output={"level": Output(map_ids.MAP_LEVEL, "value")},
+    inputs={"_clicks": Input(map_ids.MAP_LEVEL_SUGGEST, "n_clicks")},
+    state={"level": State(map_ids.MAP_LEVEL_SUGGEST, "value")},
     prevent_initial_call=True,
 )
 def switch_to_suggested_level(_clicks, level):
+    """The level switch set to the level the notice suggests."""
     if level not in LEVELS:
-        raise dash.exceptions.PreventUpdate
-    return level
+        raise PreventUpdate
+    return {"level": level}
 
 
 @callback(
-    Output(map_ids.MAP_GRAPH, "figure", allow_duplicate=True),
-    Input(map_ids.MAP_LAYERS_RESIDENCE, "value"),
-    Input(map_ids.MAP_LAYERS_HEBERGEMENT, "value"),
+    output={"figure": Output(map_ids.MAP_GRAPH, "figure", allow_duplicate=True)},
+    inputs={
+        "residence": Input(map_ids.MAP_LAYERS_RESIDENCE, "value"),
+        "hebergement": Input(map_ids.MAP_LAYERS_HEBERGEMENT, "value"),
+    },
     prevent_initial_call=True,
 )
 def toggle_layers(residence, hebergement):
-    store = _store()
+    """Shows or hides the establishment traces (a Patch of their visibility)."""
+    store = store_for_callback()
     figure = Patch()
-    for index, visible in maps.layer_visibility(store, _layers(residence, hebergement)).items():
+    for index, visible in layer_visibility(store, _layers(residence, hebergement)).items():
         figure["data"][index]["visible"] = visible
-    return figure
+    return {"figure": figure}
 
 
 # --- Selected territory ----------------------------------------------------------------------------------
 
 
 @callback(
-    Output(map_ids.MAP_TERRITORY, "value"),
-    Output(map_ids.MAP_TERRITORY, "options"),
-    Input(map_ids.MAP_GRAPH, "clickData"),
-    Input(map_ids.MAP_PANEL_CLOSE, "n_clicks"),
-    Input(map_ids.MAP_TERRITORY, "search_value"),
-    Input(map_ids.MAP_DRAWN_LEVEL, "data"),
-    State(map_ids.MAP_TERRITORY, "value"),
+    output={"value": Output(map_ids.MAP_TERRITORY, "value"), "options": Output(map_ids.MAP_TERRITORY, "options")},
+    inputs={
+        "click": Input(map_ids.MAP_GRAPH, "clickData"),
+        "_close": Input(map_ids.MAP_PANEL_CLOSE, "n_clicks"),
+        "search": Input(map_ids.MAP_TERRITORY, "search_value"),
+        "level": Input(map_ids.MAP_DRAWN_LEVEL, "data"),
+    },
+    state={"selected": State(map_ids.MAP_TERRITORY, "value")},
     prevent_initial_call=True,
 )
 def territory_picker(click, _close, search, level, selected):
     """The selected territory and the picker's options: a click on the map selects, the panel's button
     clears, typing searches, a new level drops a selection that does not exist there."""
-    store = _store()
-    level = level if level in LEVELS else LEVEL_EPCI
+    store = store_for_callback()
+    level = _drawn_level(level)
     codes = set(store.display[level].codes)
     trigger = ctx.triggered_id
     value: Any = no_update
     if trigger == map_ids.MAP_GRAPH:
         points = (click or {}).get("points") or []
         location = points[0].get("location") if points else None
-        if not points or points[0].get("curveNumber") != maps.TRACE_TERRITORIES or location not in codes:
-            raise dash.exceptions.PreventUpdate
+        if not points or points[0].get("curveNumber") != TRACE_TERRITORIES or location not in codes:
+            raise PreventUpdate
         value = selected = location
     elif trigger == map_ids.MAP_PANEL_CLOSE or (trigger == map_ids.MAP_DRAWN_LEVEL and selected not in codes):
         value = selected = None
     search_text = search if trigger == map_ids.MAP_TERRITORY else None
-    return value, maps.territory_options(store, level, search_text, selected)
+    return {"value": value, "options": territory_options(store, level, search_text, selected)}
 
 
 @callback(
-    Output(map_ids.MAP_PANEL, "children"),
-    Output(map_ids.MAP_PANEL_CLOSE, "hidden"),
-    Output(map_ids.MAP_GRAPH, "figure", allow_duplicate=True),
-    Input(map_ids.MAP_TERRITORY, "value"),
-    Input(map_ids.MAP_INDICATOR, "value"),
-    State(map_ids.MAP_DRAWN_LEVEL, "data"),
+    output={
+        "panel": Output(map_ids.MAP_PANEL, "children"),
+        "close_hidden": Output(map_ids.MAP_PANEL_CLOSE, "hidden"),
+        "figure": Output(map_ids.MAP_GRAPH, "figure", allow_duplicate=True),
+    },
+    inputs={"code": Input(map_ids.MAP_TERRITORY, "value"), "indicator": Input(map_ids.MAP_INDICATOR, "value")},
+    state={"level": State(map_ids.MAP_DRAWN_LEVEL, "data")},
     prevent_initial_call=True,
 )
 def show_territory(code, indicator, level):
-    store = _store()
-    level = level if level in LEVELS else LEVEL_EPCI
-    summary = maps.territory_summary(store, level, code, indicator) if code else None
+    """The selected territory's panel and its outline on the map."""
+    store = store_for_callback()
+    level = _drawn_level(level)
+    summary = territory_summary(store, level, code, indicator) if code else None
     figure = Patch()
-    figure["data"][maps.TRACE_SELECTION]["locations"] = maps.selection_locations(store, level, code)
-    return map_components.panel_component(store, summary), summary is None, figure
+    figure["data"][TRACE_SELECTION]["locations"] = selection_locations(store, level, code)
+    return {"panel": components.panel_component(store, summary), "close_hidden": summary is None, "figure": figure}
 
 
 # --- Table -------------------------------------------------------------------------------------------------
 
 
-@callback(
-    Output(map_ids.MAP_TABLE_DATA, "data"),
-    Output(map_ids.MAP_TABLE_CAPTION, "children"),
-    Output(map_ids.MAP_TABLE_PAGER, "children"),
-    Output(map_ids.MAP_TABLE_PREVIOUS, "disabled"),
-    Output(map_ids.MAP_TABLE_NEXT, "disabled"),
-    Output(map_ids.MAP_TABLE_PREVIOUS, "hidden"),
-    Output(map_ids.MAP_TABLE_NEXT, "hidden"),
-    Output(map_ids.MAP_TABLE_SORT, "data"),
-    Output(map_ids.MAP_TABLE_PAGE, "data"),
-    Output(map_ids.MAP_TABLE_TH_RANK, "aria-sort"),
-    Output(map_ids.MAP_TABLE_TH_NAME, "aria-sort"),
-    Output(map_ids.MAP_TABLE_SOURCE, "children"),
-    Input(map_ids.MAP_INDICATOR, "value"),
-    Input(map_ids.MAP_LEVEL, "value"),
-    Input(map_ids.MAP_SCHEME, "value"),
-    Input(map_ids.MAP_CLASSES, "value"),
-    Input(map_ids.MAP_REFERENCE, "value"),
-    Input(map_ids.MAP_TABLE_SORT_RANK, "n_clicks"),
-    Input(map_ids.MAP_TABLE_SORT_NAME, "n_clicks"),
-    Input(map_ids.MAP_TABLE_PREVIOUS, "n_clicks"),
-    Input(map_ids.MAP_TABLE_NEXT, "n_clicks"),
-    Input(map_ids.MAP_TABLE_FILTER, "value"),
-    State(map_ids.MAP_TABLE_SORT, "data"),
-    State(map_ids.MAP_TABLE_PAGE, "data"),
-    State(map_ids.MAP_SCORE, "data"),
-    prevent_initial_call=True,
-)
-def update_table(
-    indicator, level, scheme, classes, reference, _rank, _name, _previous, _next, search, sort, page, score=None
-):
-    store = _store()
-    state = state_from_controls(
-        choices_from_store(store), indicator, level, scheme, classes, reference, [], None, score_state(score)
-    )
-    view = map_view_for(store, state)
-    sort = sort or {"column": maps.SORT_RANK, "descending": False}
-    trigger = ctx.triggered_id
+def table_position(trigger: Any, sort: dict[str, Any] | None, page: int | None) -> tuple[dict[str, Any], int]:
+    """The table's sort and page after a click: a header sorts by its column (again: the other way), the
+    pager turns the page, anything else (a new view, a filter) goes back to the first page."""
+    sort = sort or DEFAULT_SORT
     page = page or 0
     if trigger in (map_ids.MAP_TABLE_SORT_RANK, map_ids.MAP_TABLE_SORT_NAME):
-        column = maps.SORT_RANK if trigger == map_ids.MAP_TABLE_SORT_RANK else maps.SORT_NAME
+        column = SORT_RANK if trigger == map_ids.MAP_TABLE_SORT_RANK else SORT_NAME
         descending = not sort["descending"] if sort["column"] == column else False
-        sort, page = {"column": column, "descending": descending}, 0
-    elif trigger == map_ids.MAP_TABLE_PREVIOUS:
-        page -= 1
-    elif trigger == map_ids.MAP_TABLE_NEXT:
-        page += 1
-    else:
-        page = 0
-    return table_outputs(store, view, sort, page, search or "")
+        return {"column": column, "descending": descending}, 0
+    if trigger == map_ids.MAP_TABLE_PREVIOUS:
+        return sort, page - 1
+    if trigger == map_ids.MAP_TABLE_NEXT:
+        return sort, page + 1
+    return sort, 0
 
 
-def table_outputs(store: Store, view: maps.MapView, sort: dict[str, Any], page: int, search: str) -> tuple:
-    """Rows (compact data, drawn by carte.js), caption, pager text, buttons disabled and hidden, sort and
-    page stores, aria-sort of the two sortable headers, source line: for the layout and the callback."""
-    if view.values is None:
-        empty = {"rows": [], "classes": [], "missing": formatting.MISSING_LABEL}
-        return (empty, view.unavailable_message or "", "", True, True, True, True, sort, 0, "none", "none", "")
-    table = maps.table_view(
-        view.values, view.classification, view.colours, sort["column"], sort["descending"], page, search
-    )
-    aria = map_components.sort_state(table)
-    decimals = formatting.value_decimals(view.entry)
-    return (
-        maps.table_data(table, view.classification, view.colours, decimals),
-        map_components.table_caption(view, table, search),
-        map_components.pager_text(table),
-        table.page <= 0,
-        table.page >= table.pages - 1,
-        table.pages <= 1,
-        table.pages <= 1,
-        sort,
-        table.page,
-        aria[maps.SORT_RANK],
-        aria[maps.SORT_NAME],
-        view.values.source_line,
-    )
+@callback(
+    output={
+        "data": Output(map_ids.MAP_TABLE_DATA, "data"),
+        "caption": Output(map_ids.MAP_TABLE_CAPTION, "children"),
+        "pager": Output(map_ids.MAP_TABLE_PAGER, "children"),
+        "previous_disabled": Output(map_ids.MAP_TABLE_PREVIOUS, "disabled"),
+        "next_disabled": Output(map_ids.MAP_TABLE_NEXT, "disabled"),
+        "previous_hidden": Output(map_ids.MAP_TABLE_PREVIOUS, "hidden"),
+        "next_hidden": Output(map_ids.MAP_TABLE_NEXT, "hidden"),
+        "sort": Output(map_ids.MAP_TABLE_SORT, "data"),
+        "page": Output(map_ids.MAP_TABLE_PAGE, "data"),
+        "rank_sort": Output(map_ids.MAP_TABLE_TH_RANK, "aria-sort"),
+        "name_sort": Output(map_ids.MAP_TABLE_TH_NAME, "aria-sort"),
+        "source": Output(map_ids.MAP_TABLE_SOURCE, "children"),
+    },
+    inputs={
+        "view": VIEW_INPUTS,
+        "_rank": Input(map_ids.MAP_TABLE_SORT_RANK, "n_clicks"),
+        "_name": Input(map_ids.MAP_TABLE_SORT_NAME, "n_clicks"),
+        "_previous": Input(map_ids.MAP_TABLE_PREVIOUS, "n_clicks"),
+        "_next": Input(map_ids.MAP_TABLE_NEXT, "n_clicks"),
+        "search": Input(map_ids.MAP_TABLE_FILTER, "value"),
+    },
+    state={
+        "sort": State(map_ids.MAP_TABLE_SORT, "data"),
+        "page": State(map_ids.MAP_TABLE_PAGE, "data"),
+        "score": State(map_ids.MAP_SCORE, "data"),
+    },
+    prevent_initial_call=True,
+)
+def update_table(view, _rank, _name, _previous, _next, search, sort, page, score=None):
+    """The values table after a change of view, sort, page or filter."""
+    store = store_for_callback()
+    state = _state(store, view, [], None, score)
+    sort, page = table_position(ctx.triggered_id, sort, page)
+    return table_props(map_view_for(store, state), sort, page, search or "")
 
 
 # --- URL, permalink, copy ----------------------------------------------------------------------------------
 
 
 @callback(
-    Output(map_ids.MAP_QUERY, "data"),
-    Input(map_ids.MAP_INDICATOR, "value"),
-    Input(map_ids.MAP_LEVEL, "value"),
-    Input(map_ids.MAP_SCHEME, "value"),
-    Input(map_ids.MAP_CLASSES, "value"),
-    Input(map_ids.MAP_REFERENCE, "value"),
-    Input(map_ids.MAP_LAYERS_RESIDENCE, "value"),
-    Input(map_ids.MAP_LAYERS_HEBERGEMENT, "value"),
-    Input(map_ids.MAP_TERRITORY, "value"),
-    State(map_ids.MAP_SCORE, "data"),
+    output={"query": Output(map_ids.MAP_QUERY, "data")},
+    inputs={
+        "view": VIEW_INPUTS,
+        "residence": Input(map_ids.MAP_LAYERS_RESIDENCE, "value"),
+        "hebergement": Input(map_ids.MAP_LAYERS_HEBERGEMENT, "value"),
+        "territory": Input(map_ids.MAP_TERRITORY, "value"),
+    },
+    state={"score": State(map_ids.MAP_SCORE, "data")},
     prevent_initial_call=True,
 )
-def update_query(indicator, level, scheme, classes, reference, residence, hebergement, territory, score=None):
-    store = _store()
-    state = state_from_controls(
-        choices_from_store(store),
-        indicator,
-        level,
-        scheme,
-        classes,
-        reference,
-        _layers(residence, hebergement),
-        territory,
-        score_state(score),
-    )
-    return serialise_state(state)
+def update_query(view, residence, hebergement, territory, score=None):
+    """The query string of the view (the permalink and the address bar follow it)."""
+    store = store_for_callback()
+    state = _state(store, view, _layers(residence, hebergement), territory, score)
+    return {"query": serialise_state(state)}
 
 
 clientside_callback(
@@ -363,16 +267,11 @@ clientside_callback(
     Input(map_ids.MAP_TABLE_DATA, "data"),
 )
 
-clientside_callback(
-    ClientsideFunction(namespace="carte", function_name="syncUrl"),
-    Output(map_ids.MAP_PERMALINK, "value"),
-    Input(map_ids.MAP_QUERY, "data"),
-)
+register_permalink(map_ids.MAP_PERMALINK, map_ids.MAP_COPY, map_ids.MAP_COPY_STATUS, query_id=map_ids.MAP_QUERY)
 
-clientside_callback(
-    ClientsideFunction(namespace="carte", function_name="copyLink"),
-    Output(map_ids.MAP_COPY_STATUS, "children"),
-    Input(map_ids.MAP_COPY, "n_clicks"),
-    State(map_ids.MAP_PERMALINK, "id"),
-    prevent_initial_call=True,
-)
+
+# Re-exported for the modules that still import them from here (app.py, the territory and presentation
+# pages, the fiche's tests): the integrator removes these lines once they import them from
+# dashboard.map.geometry and dashboard.map.need_index (geometry_urls, map_view_for: imported above).
+from dashboard.map.geometry import init_map_routes as init_map_routes  # noqa: E402
+from dashboard.map.geometry import topojson_url as topojson_url  # noqa: E402

@@ -1,21 +1,55 @@
-"""Dash components of the map explorer, built from what `dashboard.map.view` computes (no callback here)."""
+"""Dash components of the map explorer, built from what the map's pure functions compute (no callback)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from dash import dcc, html
 
 from dashboard.core import catalogue, formatting, routes
-from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_NOUNS
+from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_NOUNS
 from dashboard.core.store import Store
 from dashboard.map import ids as map_ids
-from dashboard.map import view as maps
+from dashboard.map.figure import GEOMETRY_DATASETS
+from dashboard.map.palette import layer_style
+from dashboard.map.panel import KeyFigure, TerritorySummary
+from dashboard.map.view import MapView
 from dashboard.needs import analysis as needs_store
-from dashboard.ui.components import sources_line
+from dashboard.ui.components import ignored_parameters, sources_line
 
 GROUP_PREFIX = "__theme__"
+#: The dataset the territories (names, kinds, populations) come from.
+TERRITORIES_DATASET = "decoupage-administratif-6.0.0"
+
+#: The « Certains paramètres de l'adresse ont été ignorés » notice of the map page (re-exported for
+#: the ranking and territory pages, which still import it from here: the integrator removes it).
+notices_component = partial(ignored_parameters, component_id=map_ids.MAP_NOTICES, class_name="map-notices")
+
+
+def group_heading(title: str, value: str) -> dict[str, Any]:
+    """A disabled option naming the theme of the options below it."""
+    return {"label": html.Span(title, className="dropdown-group"), "value": value, "disabled": True, "search": title}
+
+
+def indicator_option(store: Store, entry: dict[str, Any], available: set[str], theme: str) -> dict[str, Any]:
+    """An indicator of the picker: « (par département) » when it exists only there, disabled with its
+    official source when it is missing from open data."""
+    label = entry["label"]
+    if entry["id"] in available:
+        levels = catalogue.indicator_levels(store, entry["id"])
+        if levels and LEVEL_EPCI not in levels and LEVEL_COMMUNE not in levels:
+            label = f"{label} (par département)"
+        return {"label": label, "value": entry["id"], "search": f"{label} {theme}"}
+    source = entry.get("official_source") or "source non publiée"
+    return {
+        "label": html.Span(
+            [label, html.Small(f" — non disponible en données ouvertes : {source}")], className="option-unavailable"
+        ),
+        "value": entry["id"],
+        "disabled": True,
+        "search": f"{label} {theme}",
+    }
 
 
 def indicator_options(store: Store) -> list[dict[str, Any]]:
@@ -30,12 +64,7 @@ def indicator_options(store: Store) -> list[dict[str, Any]]:
     order = list(themes) + sorted({entry.get("theme", "") for entry in entries.values()} - set(themes))
     # The needs score (issue 5): computed from the weights of the address, by EPCI only.
     options: list[dict[str, Any]] = [
-        {
-            "label": html.Span("Analyse des besoins", className="dropdown-group"),
-            "value": GROUP_PREFIX + "besoins",
-            "disabled": True,
-            "search": "Analyse des besoins",
-        },
+        group_heading("Analyse des besoins", GROUP_PREFIX + "besoins"),
         {
             "label": "Indice de besoin (estimation, par EPCI)",
             "value": needs_store.SCORE_INDICATOR,
@@ -47,34 +76,8 @@ def indicator_options(store: Store) -> list[dict[str, Any]]:
         if not members:
             continue
         title = themes.get(theme, theme or "Autres")
-        options.append(
-            {
-                "label": html.Span(title, className="dropdown-group"),
-                "value": GROUP_PREFIX + theme,
-                "disabled": True,
-                "search": title,
-            }
-        )
-        for entry in members:
-            label = entry["label"]
-            if entry["id"] in available:
-                levels = catalogue.indicator_levels(store, entry["id"])
-                if levels and LEVEL_EPCI not in levels and LEVEL_COMMUNE not in levels:
-                    label = f"{label} (par département)"
-                options.append({"label": label, "value": entry["id"], "search": f"{label} {title}"})
-            else:
-                source = entry.get("official_source") or "source non publiée"
-                options.append(
-                    {
-                        "label": html.Span(
-                            [label, html.Small(f" — non disponible en données ouvertes : {source}")],
-                            className="option-unavailable",
-                        ),
-                        "value": entry["id"],
-                        "disabled": True,
-                        "search": f"{label} {title}",
-                    }
-                )
+        options.append(group_heading(title, GROUP_PREFIX + theme))
+        options += [indicator_option(store, entry, available, title) for entry in members]
     return options
 
 
@@ -102,7 +105,8 @@ def unavailable_list(store: Store) -> html.Details | None:
     )
 
 
-def indicator_help(view: maps.MapView) -> list[Any]:
+def indicator_help(view: MapView) -> list[Any]:
+    """The indicator's definition and note, and the links to its method (and to the index's weights)."""
     entry = view.entry
     parts: list[Any] = []
     if entry.get("definition"):
@@ -112,7 +116,7 @@ def indicator_help(view: maps.MapView) -> list[Any]:
     parts.append(
         dcc.Link(
             "Définition, méthode et source",
-            href=f"{routes.SOURCES}#{routes.INDICATOR_ANCHOR_PREFIX}{view.indicator}",
+            href=routes.indicator_source_path(view.indicator),
             className="map-definition-link",
         )
     )
@@ -125,6 +129,7 @@ def indicator_help(view: maps.MapView) -> list[Any]:
 
 
 def swatch(colour: str, missing: bool = False) -> html.Span:
+    """A legend colour (hatched by the CSS for the territories without value)."""
     return html.Span(
         className="legend-swatch legend-swatch-missing" if missing else "legend-swatch",
         style=None if missing else {"backgroundColor": colour},
@@ -132,7 +137,7 @@ def swatch(colour: str, missing: bool = False) -> html.Span:
     )
 
 
-def legend_component(view: maps.MapView) -> list[Any]:
+def legend_component(view: MapView) -> list[Any]:
     """Class colours, bounds and counts, notes (approximation, coverage) and the source line."""
     if view.legend is None:
         return [
@@ -140,7 +145,6 @@ def legend_component(view: maps.MapView) -> list[Any]:
             html.P(view.unavailable_message or "", className="legend-note"),
         ]
     legend = view.legend
-    count_noun = LEVEL_NOUNS[view.level]
     unit = f" ({legend.unit})" if legend.unit else ""
     return [
         html.H2("Légende", className="panel-title"),
@@ -151,10 +155,7 @@ def legend_component(view: maps.MapView) -> list[Any]:
                     [
                         swatch(entry.colour, entry.missing),
                         html.Span(entry.label, className="legend-label"),
-                        html.Span(
-                            f"{formatting.format_number(entry.count)} {count_noun[0] if entry.count == 1 else count_noun[1]}",
-                            className="legend-count",
-                        ),
+                        html.Span(entry.count_label, className="legend-count"),
                     ],
                     className="legend-entry",
                     **{"data-colour": entry.colour},
@@ -168,12 +169,24 @@ def legend_component(view: maps.MapView) -> list[Any]:
     ]
 
 
-def map_source(store: Store, view: maps.MapView) -> str:
+def level_notice_props(view: MapView) -> dict[str, Any]:
+    """The notice of an indicator absent at the level, and its button to the level where it exists."""
+    suggested = view.suggested_level
+    return {
+        "notice_hidden": view.unavailable_message is None,
+        "notice_text": view.unavailable_message or "",
+        "suggest_text": f"Afficher par {LEVEL_NOUNS[suggested][0]}" if suggested else "",
+        "suggest_value": suggested or "",
+        "suggest_hidden": suggested is None,
+    }
+
+
+def map_source(store: Store, view: MapView) -> str:
     """Source line under the map: values, polygons and establishments."""
     parts = []
     if view.values is not None:
         parts.append(view.values.source_line)
-    dataset_ids = {maps.GEOMETRY_DATASETS[view.level], maps.GEOMETRY_DATASETS[LEVEL_DEPARTEMENT]}
+    dataset_ids = {GEOMETRY_DATASETS[view.level], GEOMETRY_DATASETS[LEVEL_DEPARTEMENT]}
     citations = sorted(
         dataset["citation"] for dataset in store.catalogue.get("datasets", []) if dataset["id"] in dataset_ids
     )
@@ -186,11 +199,8 @@ def map_source(store: Store, view: maps.MapView) -> str:
 
 
 def layer_label(kind: str, label: str, family: str, position: int, count: int) -> html.Span:
-    if family == FAMILY_RESIDENCE:
-        symbol, colour = maps.RESIDENCE_STYLES.get(kind, ("circle", "#000000"))
-    else:
-        symbol = maps.HEBERGEMENT_SYMBOLS[position % len(maps.HEBERGEMENT_SYMBOLS)]
-        colour = maps.HEBERGEMENT_COLOUR
+    """An establishment type in the layer list: its map symbol, its name and how many there are."""
+    symbol, colour = layer_style(kind, family, position)
     return html.Span(
         [
             html.Span(
@@ -206,6 +216,7 @@ def layer_label(kind: str, label: str, family: str, position: int, count: int) -
 
 
 def layer_options(store: Store, family: str) -> list[dict[str, Any]]:
+    """The checklist options of one family of establishments, in the catalogue order."""
     typology = store.catalogue.get("residence_types", {})
     counts = store.residences["type"].value_counts() if "type" in store.residences else {}
     return [
@@ -217,7 +228,8 @@ def layer_options(store: Store, family: str) -> list[dict[str, Any]]:
     ]
 
 
-def key_figure_item(figure: maps.KeyFigure) -> html.Div:
+def key_figure_item(figure: KeyFigure) -> html.Div:
+    """One figure of the territory panel: label, value, detail and source."""
     return html.Div(
         [
             html.Dt(figure.label),
@@ -233,7 +245,18 @@ def key_figure_item(figure: maps.KeyFigure) -> html.Div:
     )
 
 
-def panel_component(store: Store, summary: maps.TerritorySummary | None) -> list[Any]:
+def fiche_link(summary: TerritorySummary) -> dcc.Link | None:
+    """The link to the page of the territory's EPCI (the territory itself, or a commune's EPCI)."""
+    if not summary.fiche_code:
+        return None
+    if summary.level == LEVEL_EPCI:
+        text = "Ouvrir la fiche du territoire"
+    else:
+        text = f"Ouvrir la fiche de l'EPCI : {summary.fiche_name}"
+    return dcc.Link(text, href=routes.territory_path(summary.fiche_code), className="button-link panel-fiche")
+
+
+def panel_component(store: Store, summary: TerritorySummary | None) -> list[Any]:
     """The side panel: a selected territory's key figures and the link to its page, or how to select one."""
     if summary is None:
         return [
@@ -244,30 +267,18 @@ def panel_component(store: Store, summary: maps.TerritorySummary | None) -> list
                 className="panel-hint",
             ),
         ]
-    territory_source = ""
     dataset = next(
-        (item for item in store.catalogue.get("datasets", []) if item["id"] == "decoupage-administratif-6.0.0"),
+        (item for item in store.catalogue.get("datasets", []) if item["id"] == TERRITORIES_DATASET),
         None,
     )
-    if dataset:
-        territory_source = sources_line([dataset["citation"]])
-    fiche = None
-    if summary.fiche_code:
-        text = (
-            "Ouvrir la fiche du territoire"
-            if summary.level == LEVEL_EPCI
-            else f"Ouvrir la fiche de l'EPCI : {summary.fiche_name}"
-        )
-        fiche = dcc.Link(
-            text, href=f"{routes.TERRITORY_PREFIX}/{summary.fiche_code}", className="button-link panel-fiche"
-        )
+    territory_source = sources_line([dataset["citation"]]) if dataset else ""
     return [
         html.H2(summary.name, className="panel-title"),
         html.P(
             [summary.kind, " — ", f"population municipale : {summary.population} habitants"], className="panel-kind"
         ),
         html.P(territory_source, className="figure-source") if territory_source else None,
-        fiche,
+        fiche_link(summary),
         html.Dl([key_figure_item(figure) for figure in summary.figures], className="panel-figures"),
     ]
 
@@ -282,43 +293,4 @@ def close_button(hidden: bool) -> html.Button:
         hidden=hidden,
         type="button",
         **{"aria-label": "Fermer le panneau du territoire"},
-    )
-
-
-def table_caption(view: maps.MapView, table: maps.TableView, search: str) -> str:
-    if view.values is None:
-        return view.unavailable_message or ""
-    noun = LEVEL_NOUNS[view.level][1]
-    caption = f"{view.heading} : {formatting.format_number(table.total)} {noun}"
-    if search.strip():
-        caption += f", dont {formatting.format_number(table.matching)} correspondant à « {search.strip()} »"
-    order = "par nom" if table.sort == maps.SORT_NAME else "par rang (1er = valeur la plus élevée)"
-    return caption + f", triés {order}{' décroissant' if table.descending else ''}."
-
-
-def pager_text(table: maps.TableView) -> str:
-    if table.pages <= 1:
-        return ""
-    return f"Page {table.page + 1} sur {table.pages}"
-
-
-def sort_state(table: maps.TableView) -> dict[str, str]:
-    """aria-sort of the rank and name column headers."""
-    direction = "descending" if table.descending else "ascending"
-    if table.sort == maps.SORT_NAME:
-        return {maps.SORT_RANK: "none", maps.SORT_NAME: direction}
-    return {maps.SORT_RANK: direction, maps.SORT_NAME: "none"}
-
-
-def notices_component(notices: Sequence[str]) -> html.Div | None:
-    if not notices:
-        return None
-    return html.Div(
-        [
-            html.H2("Certains paramètres de l'adresse ont été ignorés", className="notice-title"),
-            html.Ul([html.Li(notice) for notice in notices]),
-        ],
-        id=map_ids.MAP_NOTICES,
-        className="notice notice-warning map-notices",
-        role="status",
     )

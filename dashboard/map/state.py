@@ -1,4 +1,4 @@
-"""State of the map explorer and its URL: parse a query string into a valid state, write it back.
+"""State of the map explorer and its URL, declared with the URL-state kit (`dashboard.core.url_state`).
 
 Pure functions: what the data allows (`MapChoices`) is built from the store by `choices_from_store`
 and passed in. Every parameter is optional; a bad value falls back to its default with a French notice.
@@ -9,6 +9,8 @@ and passed in. Every parameter is optional; a bad value falls back to its defaul
 - `classes`: number of classes, 3 to 7 (default 5);
 - `reference`: `auto` (default: sequential palette) or `region` (diverging around the région's value);
 - `couches`: establishment types shown as points, separated by commas, or `aucune`;
+- `poids`, `normalisation`, `approximations`: the need index's settings, read and written by
+  `dashboard.needs.state` (written only when the map shows the index);
 - `territoire`: code of the selected territory at the chosen level (SIREN for an EPCI).
 """
 
@@ -16,12 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
 
 from dashboard.core import catalogue
 from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_EPCI, LEVELS
 from dashboard.core.store import Store
-from dashboard.map import view as maps
+from dashboard.core.url_state import Invalid, Param, Reading, UrlState, choice, integer, quoted
+from dashboard.map.classification import DEFAULT_CLASSES, MAX_CLASSES, MIN_CLASSES, SCHEME_QUANTILES, SCHEMES
+from dashboard.map.figure import layer_types
+from dashboard.map.palette import REFERENCE_AUTO, REFERENCES
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
@@ -33,10 +37,8 @@ PARAM_CLASSES = "classes"
 PARAM_REFERENCE = "reference"
 PARAM_LAYERS = "couches"
 PARAM_TERRITORY = "territoire"
-PARAMS = (PARAM_INDICATOR, PARAM_LEVEL, PARAM_SCHEME, PARAM_CLASSES, PARAM_REFERENCE, PARAM_LAYERS, PARAM_TERRITORY)
-# Needs score pseudo-indicator (issue 5): its weights and normalisation, `poids` and `normalisation`.
-PARAMS += needs_state.INDEX_PARAMS
 NO_LAYER = "aucune"
+#: The featured indicator: the one the map shows when the address names none.
 DEFAULT_INDICATOR = "residence_sociale_pour_10000"
 
 
@@ -60,11 +62,13 @@ class MapChoices:
 
 @dataclass(frozen=True)
 class MapState:
+    """The view of the map explorer, as the address describes it."""
+
     indicator: str | None
     level: str = LEVEL_EPCI
-    scheme: str = maps.SCHEME_QUANTILES
-    classes: int = maps.DEFAULT_CLASSES
-    reference: str = maps.REFERENCE_AUTO
+    scheme: str = SCHEME_QUANTILES
+    classes: int = DEFAULT_CLASSES
+    reference: str = REFERENCE_AUTO
     layers: tuple[str, ...] = ()
     territory: str | None = None
     #: Weights and normalisation of the needs score (used when `indicator` is the score).
@@ -72,6 +76,7 @@ class MapState:
 
 
 def choices_from_store(store: Store) -> MapChoices:
+    """What the built data allows (the need index comes last, when its indicators exist)."""
     entries = catalogue.indicator_entries(store)
     typology = store.catalogue.get("residence_types", {})
     available = tuple(catalogue.available_indicators(store))
@@ -85,120 +90,119 @@ def choices_from_store(store: Store) -> MapChoices:
         },
         labels={key: entry.get("label", key) for key, entry in entries.items()}
         | {needs_store.SCORE_INDICATOR: needs_store.SCORE_LABEL},
-        layers=tuple(maps.layer_types(store)),
+        layers=tuple(layer_types(store)),
         default_layers=tuple(typology.get(FAMILY_RESIDENCE, [])),
         codes={level: frozenset(store.display[level].codes) for level in LEVELS if level in store.display},
     )
 
 
 def default_state(choices: MapChoices) -> MapState:
+    """The view of an address without parameters: the featured indicator by EPCI."""
     return MapState(indicator=choices.default_indicator, layers=choices.default_layers)
 
 
-def _single(name: str, raw: str | Sequence[str], notices: list[str]) -> str:
-    if isinstance(raw, str):
-        return raw
-    notices.append(f"Le paramètre « {name} » est répété : seule sa première valeur est retenue.")
-    return str(raw[0]) if raw else ""
+# --- Readers of the parameters that the kit's `choice`, `integer` and `codes` do not cover ----------------
+
+
+def read_indicator(text: str, reading: Reading) -> str:
+    """An available indicator; one missing from open data is named with its official source."""
+    choices: MapChoices = reading.choices
+    if text in choices.indicators:
+        return text
+    if text in choices.unavailable:
+        source = choices.unavailable[text]
+        raise Invalid(
+            f"L'indicateur « {choices.labels.get(text, text)} » n'est pas disponible en données ouvertes"
+            + (f" (source officielle : {source})" if source else "")
+            + " : l'indicateur par défaut est affiché."
+        )
+    raise Invalid(f"Indicateur « {quoted(text)} » inconnu : l'indicateur par défaut est affiché.")
+
+
+def read_level(text: str, _reading: Reading) -> str:
+    """A map level (EPCI, commune, département)."""
+    if text in LEVELS:
+        return text
+    raise Invalid(f"Niveau « {quoted(text)} » inconnu : la carte est affichée par EPCI.")
+
+
+def read_layers(text: str, reading: Reading) -> tuple[str, ...]:
+    """Known layers in trace order; unknown ones are dropped with a notice, and when none is known the
+    default layers stay."""
+    known_layers = reading.choices.layers
+    asked = [] if text.strip() in ("", NO_LAYER) else [part.strip() for part in text.split(",")]
+    unknown = ", ".join(f"« {quoted(part)} »" for part in asked if part not in known_layers)
+    known = tuple(kind for kind in known_layers if kind in asked)
+    if unknown and not known:
+        raise Invalid(f"Couche(s) inconnue(s) ignorée(s) : {unknown} ; couches par défaut affichées.")
+    if unknown:
+        reading.note(f"Couche(s) inconnue(s) ignorée(s) : {unknown}.")
+    return known
+
+
+def read_territory(text: str, reading: Reading) -> str | None:
+    """A territory of the level read before it (an empty value selects none, silently)."""
+    if not text:
+        return None
+    if text in reading.choices.codes.get(reading.state.level, frozenset()):
+        return text
+    raise Invalid(f"Territoire « {quoted(text)} » introuvable à ce niveau : aucun territoire n'est sélectionné.")
+
+
+def index_param(name: str) -> Param:
+    """One of the need index's parameters: `dashboard.needs.state` reads it into the state's `score`
+    (with the index's parameters read before it, written back as they were read) and writes it."""
+
+    def read(text: str, reading: Reading) -> needs_state.NeedsState:
+        before = dict(needs_state.needs_pairs(reading.state.score, only=needs_state.INDEX_PARAMS))
+        score, notices = needs_state.parse_needs({**before, name: text}, only=needs_state.INDEX_PARAMS)
+        for notice in notices:
+            reading.note(notice)
+        return score
+
+    def write(score: needs_state.NeedsState) -> str | None:
+        return dict(needs_state.needs_pairs(score, only=(name,))).get(name)
+
+    return Param(name, "score", read, write)
+
+
+VIEW = UrlState(
+    (
+        Param(PARAM_INDICATOR, "indicator", read_indicator, lambda indicator: indicator or ""),
+        Param(PARAM_LEVEL, "level", read_level, str),
+        choice(PARAM_SCHEME, "scheme", SCHEMES, "les quantiles sont utilisés", what="Méthode de classement"),
+        integer(
+            PARAM_CLASSES,
+            "classes",
+            MIN_CLASSES,
+            MAX_CLASSES,
+            "Nombre de classes",
+            f"{DEFAULT_CLASSES} classes sont utilisées",
+        ),
+        choice(PARAM_REFERENCE, "reference", REFERENCES, "la palette par défaut est utilisée", what="Référence"),
+        Param(PARAM_LAYERS, "layers", read_layers, lambda layers: ",".join(layers) or NO_LAYER),
+    )
+)
+INDEX = UrlState(tuple(index_param(name) for name in needs_state.INDEX_PARAMS))
+TERRITORY = UrlState((Param(PARAM_TERRITORY, "territory", read_territory, lambda code: code or None),))
+#: Every parameter, in reading order: the territory last, as it depends on the level.
+MAP = VIEW + INDEX + TERRITORY
+PARAMS = MAP.names
 
 
 def parse_state(query: Mapping[str, str | Sequence[str]], choices: MapChoices) -> tuple[MapState, list[str]]:
     """The state a query string asks for, and a French notice for each value that was replaced."""
-    notices: list[str] = []
-    state = default_state(choices)
-    values = {name: _single(name, raw, notices) for name, raw in query.items()}
-    for name in values:
-        if name not in PARAMS:
-            notices.append(f"Paramètre « {name} » inconnu : il est ignoré.")
-
-    indicator = values.get(PARAM_INDICATOR)
-    if indicator is not None:
-        if indicator in choices.indicators:
-            state = replace(state, indicator=indicator)
-        elif indicator in choices.unavailable:
-            label = choices.labels.get(indicator, indicator)
-            source = choices.unavailable[indicator]
-            notices.append(
-                f"L'indicateur « {label} » n'est pas disponible en données ouvertes"
-                + (f" (source officielle : {source})" if source else "")
-                + " : l'indicateur par défaut est affiché."
-            )
-        else:
-            notices.append(f"Indicateur « {indicator} » inconnu : l'indicateur par défaut est affiché.")
-
-    level = values.get(PARAM_LEVEL)
-    if level is not None:
-        if level in LEVELS:
-            state = replace(state, level=level)
-        else:
-            notices.append(f"Niveau « {level} » inconnu : la carte est affichée par EPCI.")
-
-    scheme = values.get(PARAM_SCHEME)
-    if scheme is not None:
-        if scheme in maps.SCHEMES:
-            state = replace(state, scheme=scheme)
-        else:
-            notices.append(f"Méthode de classement « {scheme} » inconnue : les quantiles sont utilisés.")
-
-    classes = values.get(PARAM_CLASSES)
-    if classes is not None:
-        number = int(classes) if classes.strip().isdigit() else None
-        if number is not None and maps.MIN_CLASSES <= number <= maps.MAX_CLASSES:
-            state = replace(state, classes=number)
-        else:
-            notices.append(
-                f"Nombre de classes « {classes} » invalide (de {maps.MIN_CLASSES} à {maps.MAX_CLASSES}) : "
-                f"{maps.DEFAULT_CLASSES} classes sont utilisées."
-            )
-
-    reference = values.get(PARAM_REFERENCE)
-    if reference is not None:
-        if reference in maps.REFERENCES:
-            state = replace(state, reference=reference)
-        else:
-            notices.append(f"Référence « {reference} » inconnue : la palette par défaut est utilisée.")
-
-    layers = values.get(PARAM_LAYERS)
-    if layers is not None:
-        asked = [] if layers.strip() in ("", NO_LAYER) else [part.strip() for part in layers.split(",")]
-        unknown = [part for part in asked if part not in choices.layers]
-        known = tuple(kind for kind in choices.layers if kind in asked)
-        if unknown:
-            fallback = "" if known else " ; couches par défaut affichées"
-            notices.append(
-                f"Couche(s) inconnue(s) ignorée(s) : {', '.join(f'« {part} »' for part in unknown)}{fallback}."
-            )
-        if known or not unknown:
-            state = replace(state, layers=known)
-
-    score, score_notices = needs_state.parse_needs(values, only=needs_state.INDEX_PARAMS)
-    notices += score_notices
-    state = replace(state, score=score)
-
-    territory = values.get(PARAM_TERRITORY)
-    if territory:
-        if territory in choices.codes.get(state.level, frozenset()):
-            state = replace(state, territory=territory)
-        else:
-            notices.append(f"Territoire « {territory} » introuvable à ce niveau : aucun territoire n'est sélectionné.")
-    return state, notices
+    return MAP.parse(query, default_state(choices), choices)
 
 
 def serialise_state(state: MapState) -> str:
-    """The query string (with its leading « ? ») that restores `state`; parse_state reads it back."""
-    pairs = [
-        (PARAM_INDICATOR, state.indicator or ""),
-        (PARAM_LEVEL, state.level),
-        (PARAM_SCHEME, state.scheme),
-        (PARAM_CLASSES, str(state.classes)),
-        (PARAM_REFERENCE, state.reference),
-        (PARAM_LAYERS, ",".join(state.layers) if state.layers else NO_LAYER),
-    ]
-    if state.territory:
-        pairs.append((PARAM_TERRITORY, state.territory))
+    """The query string (with its leading « ? ») that restores `state`; parse_state reads it back.
+
+    The need index's parameters come last, and only when the map shows the index."""
+    shown = VIEW + TERRITORY
     if state.indicator == needs_store.SCORE_INDICATOR:
-        pairs += needs_state.needs_pairs(state.score, only=needs_state.INDEX_PARAMS)
-    return "?" + urlencode(pairs, safe=",:")
+        shown += INDEX
+    return shown.serialise(state)
 
 
 def state_from_controls(

@@ -35,8 +35,12 @@ from dashboard.app import create_app  # noqa: E402
 from dashboard.core import catalogue  # noqa: E402
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_EPCI  # noqa: E402
 from dashboard.map import ids as map_ids  # noqa: E402
-from dashboard.map import view as maps  # noqa: E402
+from dashboard.map.classification import SCHEMES  # noqa: E402
+from dashboard.map.figure import map_figure  # noqa: E402
+from dashboard.map.palette import REFERENCE_AUTO  # noqa: E402
 from dashboard.map.state import choices_from_store, default_state  # noqa: E402
+from dashboard.map.table import SORT_RANK  # noqa: E402
+from dashboard.map.view import MapView, map_view  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -97,10 +101,10 @@ class DashClient:
         return elapsed, len(raw), len(gzip.compress(raw, 6))
 
 
-def naive_bytes(store: Any, view: maps.MapView, layers: list[str]) -> tuple[int, int]:
+def naive_bytes(store: Any, view: MapView, layers: list[str]) -> tuple[int, int]:
     """The whole figure with its GeoJSON inline (what re-sending the figure would cost)."""
     inline = {level: json.loads(display.geojson) for level, display in store.display.items()}
-    figure = maps.map_figure(store, view.level, inline, view.trace_values, layers)
+    figure = map_figure(store, view.level, inline, view.trace_values, layers)
     text = figure.to_json().encode()
     return len(text), len(gzip.compress(text, 6))
 
@@ -124,15 +128,15 @@ def bench_switch(client: DashClient, store: Any, level: str, rounds: int) -> Non
             values = {
                 f"{map_ids.MAP_INDICATOR}.value": indicator,
                 f"{map_ids.MAP_LEVEL}.value": level,
-                f"{map_ids.MAP_SCHEME}.value": list(maps.SCHEMES)[position % 3],
+                f"{map_ids.MAP_SCHEME}.value": list(SCHEMES)[position % 3],
                 f"{map_ids.MAP_CLASSES}.value": 5,
-                f"{map_ids.MAP_REFERENCE}.value": maps.REFERENCE_AUTO,
+                f"{map_ids.MAP_REFERENCE}.value": REFERENCE_AUTO,
                 f"{map_ids.MAP_LAYERS_RESIDENCE}.value": list(state.layers),
                 f"{map_ids.MAP_LAYERS_HEBERGEMENT}.value": [],
                 f"{map_ids.MAP_TERRITORY}.value": None,
                 f"{map_ids.MAP_DRAWN_LEVEL}.data": level,  # the map already shows this level: a Patch
                 f"{map_ids.MAP_TABLE_FILTER}.value": "",
-                f"{map_ids.MAP_TABLE_SORT}.data": {"column": maps.SORT_RANK, "descending": False},
+                f"{map_ids.MAP_TABLE_SORT}.data": {"column": SORT_RANK, "descending": False},
                 f"{map_ids.MAP_TABLE_PAGE}.data": 0,
             }
             total_time, total_raw, total_gzip = 0.0, 0, 0
@@ -146,7 +150,7 @@ def bench_switch(client: DashClient, store: Any, level: str, rounds: int) -> Non
                 raw_sizes.append(total_raw)
                 gzip_sizes.append(total_gzip)
             totals.append(total_time)
-    view = maps.map_view(store, indicators[0], level)
+    view = map_view(store, indicators[0], level)
     naive_raw, naive_gzip = naive_bytes(store, view, list(state.layers))
     count = len(store.display[level].codes)
     print(f"\nIndicator switch at level {level} ({count} territories, {len(indicators)} indicators × {rounds} rounds)")

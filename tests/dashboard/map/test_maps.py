@@ -20,7 +20,21 @@ from dashboard.app import create_app
 from dashboard.core import catalogue, formatting
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI
 from dashboard.core.store import Store, display_geometries, indicator_rows, load_store
-from dashboard.map import view as maps
+from dashboard.map.classification import SCHEME_EQUAL, SCHEME_JENKS, SCHEME_QUANTILES, SCHEMES, classify, natural_breaks
+from dashboard.map.figure import map_figure
+from dashboard.map.legend import class_labels, format_bound
+from dashboard.map.palette import (
+    DIVERGING_COOL,
+    DIVERGING_NEUTRAL,
+    DIVERGING_WARM,
+    MISSING_COLOUR,
+    REFERENCE_REGION,
+    diverging_colours,
+    sequential_colours,
+)
+from dashboard.map.panel import territory_options, territory_summary
+from dashboard.map.table import SORT_NAME, table_data, table_view
+from dashboard.map.view import map_view
 from dashboard.settings import Settings
 
 with warnings.catch_warnings():
@@ -39,9 +53,29 @@ def store(built_data_dir: Path) -> Store:
     return load_store(built_data_dir)
 
 
-def one_epci_store(values: dict[str, float | None], coverage: float = 1.0) -> Store:
-    """A store with one EPCI, its two communes and one département; `values` per commune code."""
-    territories = gpd.GeoDataFrame(
+ONE_EPCI_CATALOGUE = {
+    "datasets": [],
+    "indicators": [
+        {
+            "id": "taux_test",
+            "label": "Taux de test",
+            "unit": "%",
+            "method": "approximation",
+            "approximation": True,
+            "method_label": "Moyenne pondérée de test.",
+            "direction": 1,
+            "theme": "logement",
+            "available": True,
+        }
+    ],
+    "themes": {"logement": "Logement"},
+    "residence_types": {"labels": {"fjt": "Foyer de jeunes travailleurs"}, "residence_sociale": ["fjt"]},
+}
+
+
+def one_epci_territories() -> gpd.GeoDataFrame:
+    """One EPCI, its two communes, their département and région."""
+    return gpd.GeoDataFrame(
         {
             "level": ["epci", "commune", "commune", "departement", "region"],
             "code": ["200000001", "80001", "80002", "80", "32"],
@@ -55,11 +89,15 @@ def one_epci_store(values: dict[str, float | None], coverage: float = 1.0) -> St
         geometry=[box(2, 49, 3, 50), box(2, 49, 2.5, 50), box(2.5, 49, 3, 50), box(2, 49, 3, 50), box(2, 49, 3, 50)],
         crs="EPSG:4326",
     )
+
+
+def one_epci_indicators(values: dict[str, float | None], coverage: float) -> pd.DataFrame:
+    """`taux_test` per commune, and their mean for the EPCI and the région."""
     rows = [("commune", code, value) for code, value in values.items()]
     known = [value for value in values.values() if value is not None]
     rows.append(("epci", "200000001", sum(known) / len(known) if known else None))
     rows.append(("region", "32", sum(known) / len(known) if known else None))
-    indicators = pd.DataFrame(
+    return pd.DataFrame(
         {
             "level": [level for level, _, _ in rows],
             "code": [code for _, code, _ in rows],
@@ -70,24 +108,12 @@ def one_epci_store(values: dict[str, float | None], coverage: float = 1.0) -> St
             "coverage": coverage,
         }
     )
-    catalogue = {
-        "datasets": [],
-        "indicators": [
-            {
-                "id": "taux_test",
-                "label": "Taux de test",
-                "unit": "%",
-                "method": "approximation",
-                "approximation": True,
-                "method_label": "Moyenne pondérée de test.",
-                "direction": 1,
-                "theme": "logement",
-                "available": True,
-            }
-        ],
-        "themes": {"logement": "Logement"},
-        "residence_types": {"labels": {"fjt": "Foyer de jeunes travailleurs"}, "residence_sociale": ["fjt"]},
-    }
+
+
+def one_epci_store(values: dict[str, float | None], coverage: float = 1.0) -> Store:
+    """A store with one EPCI, its two communes and one département; `values` per commune code."""
+    territories = one_epci_territories()
+    indicators = one_epci_indicators(values, coverage)
     residences = gpd.GeoDataFrame(
         {
             "finess": ["800000001"],
@@ -105,7 +131,7 @@ def one_epci_store(values: dict[str, float | None], coverage: float = 1.0) -> St
         indicators=indicators,
         residences=residences,
         coverage={},
-        catalogue=catalogue,
+        catalogue=ONE_EPCI_CATALOGUE,
         built_at=datetime(2026, 1, 1, tzinfo=UTC),
         display=display_geometries(territories),
         indicator_rows=indicator_rows(indicators),
@@ -130,7 +156,7 @@ def test_french_number_format():
         == "0,55 établissement pour 10 000 hab."
     )
     assert formatting.format_value(3, {"unit": "établissements"}) == "3 établissements"
-    assert maps.format_bound(0.0, 2) == "0" and maps.format_bound(19.0, 1) == "19,0"
+    assert format_bound(0.0, 2) == "0" and format_bound(19.0, 1) == "19,0"
     assert formatting.ordinal(1) == "1er"
     assert formatting.ordinal(1234) == f"1{NNBSP}234e"
 
@@ -139,7 +165,7 @@ def test_french_number_format():
 
 
 def test_quantiles_bounds_and_counts():
-    classes = maps.classify(range(1, 11), maps.SCHEME_QUANTILES, 5)
+    classes = classify(range(1, 11), SCHEME_QUANTILES, 5)
     assert classes.bounds == pytest.approx((2.8, 4.6, 6.4, 8.2, 10))  # mapclassify's interpolated quantiles
     assert classes.bounds == pytest.approx(tuple(mapclassify.Quantiles(np.arange(1, 11), k=5).bins))
     assert classes.counts == (2, 2, 2, 2, 2)
@@ -148,48 +174,48 @@ def test_quantiles_bounds_and_counts():
 
 
 def test_equal_intervals_bounds_are_evenly_spaced():
-    classes = maps.classify([0, 1, 2, 3, 4, 10], maps.SCHEME_EQUAL, 5)
+    classes = classify([0, 1, 2, 3, 4, 10], SCHEME_EQUAL, 5)
     assert classes.bounds == pytest.approx((2, 4, 6, 8, 10))
     assert classes.counts == (3, 2, 0, 0, 1)  # an empty class stays, with 0
 
 
 def test_missing_values_are_outside_every_class():
-    classes = maps.classify([1, float("nan"), 3, 4, None if False else float("nan"), 6, 7], maps.SCHEME_QUANTILES, 3)
+    classes = classify([1, float("nan"), 3, 4, None if False else float("nan"), 6, 7], SCHEME_QUANTILES, 3)
     assert classes.missing == 2
     assert classes.index[1] == -1 and classes.index[4] == -1
     assert sum(classes.counts) == 5
 
 
 def test_all_missing_gives_no_class():
-    classes = maps.classify([float("nan")] * 4)
+    classes = classify([float("nan")] * 4)
     assert classes.bounds == () and classes.counts == () and classes.missing == 4
     assert classes.index.tolist() == [-1] * 4
 
 
-@pytest.mark.parametrize("scheme", list(maps.SCHEMES))
+@pytest.mark.parametrize("scheme", list(SCHEMES))
 def test_all_equal_values_make_one_class(scheme):
-    classes = maps.classify([4.2] * 6, scheme, 5)
+    classes = classify([4.2] * 6, scheme, 5)
     assert classes.bounds == (4.2,) and classes.counts == (6,) and classes.distinct
-    assert maps.class_labels(classes, 1) == ["4,2"]
+    assert class_labels(classes, 1) == ["4,2"]
 
 
-@pytest.mark.parametrize("scheme", list(maps.SCHEMES))
+@pytest.mark.parametrize("scheme", list(SCHEMES))
 def test_one_territory_makes_one_class(scheme):
-    classes = maps.classify([12.5], scheme, 7)
+    classes = classify([12.5], scheme, 7)
     assert classes.k == 1 and classes.counts == (1,)
 
 
-@pytest.mark.parametrize("scheme", list(maps.SCHEMES))
+@pytest.mark.parametrize("scheme", list(SCHEMES))
 def test_fewer_distinct_values_than_classes_gives_one_class_per_value(scheme):
-    classes = maps.classify([0, 0, 0, 1, 1, 2], scheme, 5)
+    classes = classify([0, 0, 0, 1, 1, 2], scheme, 5)
     assert classes.bounds == (0, 1, 2)
     assert classes.counts == (3, 2, 1)
     assert classes.distinct
-    assert maps.class_labels(classes, 0) == ["0", "1", "2"]
+    assert class_labels(classes, 0) == ["0", "1", "2"]
 
 
 def test_tied_quantiles_are_merged():
-    classes = maps.classify([0] * 50 + [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], maps.SCHEME_QUANTILES, 5)
+    classes = classify([0] * 50 + [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], SCHEME_QUANTILES, 5)
     assert len(set(classes.bounds)) == len(classes.bounds) < 5
     assert sum(classes.counts) == 60
 
@@ -201,27 +227,27 @@ def test_natural_breaks_match_mapclassify_fisher_jenks(k):
     with warnings.catch_warnings():  # mapclassify without numba says it is slow
         warnings.simplefilter("ignore")
         expected = list(mapclassify.FisherJenks(values, k=k).bins)
-    assert maps.natural_breaks(values, k) == pytest.approx(expected)
+    assert natural_breaks(values, k) == pytest.approx(expected)
 
 
 def test_natural_breaks_on_many_values_are_sampled_but_deterministic():
     values = np.random.default_rng(0).normal(size=5000)
-    first = maps.classify(values, maps.SCHEME_JENKS, 5)
-    second = maps.classify(values, maps.SCHEME_JENKS, 5)
+    first = classify(values, SCHEME_JENKS, 5)
+    second = classify(values, SCHEME_JENKS, 5)
     assert first.sampled and first.bounds == second.bounds
     assert first.bounds[-1] == values.max()
     assert sum(first.counts) == 5000
 
 
 def test_class_labels_of_whole_numbers_have_no_decimals():
-    classes = maps.classify([0, 5, 10, 15, 20, 25, 30, 35, 40], maps.SCHEME_EQUAL, 4)
-    assert maps.class_labels(classes, 1) == ["de 0 à 10", "plus de 10 à 20", "plus de 20 à 30", "plus de 30 à 40"]
+    classes = classify([0, 5, 10, 15, 20, 25, 30, 35, 40], SCHEME_EQUAL, 4)
+    assert class_labels(classes, 1) == ["de 0 à 10", "plus de 10 à 20", "plus de 20 à 30", "plus de 30 à 40"]
 
 
 def test_class_labels_show_bounds_with_enough_decimals():
-    classes = maps.classify([1.0, 1.02, 1.04, 2.5, 3.75, 4], maps.SCHEME_QUANTILES, 3)
+    classes = classify([1.0, 1.02, 1.04, 2.5, 3.75, 4], SCHEME_QUANTILES, 3)
     # One decimal would write 1,0 for both the minimum and the first bound (1,03): two are used.
-    assert maps.class_labels(classes, 1) == ["de 1,00 à 1,03", "plus de 1,03 à 2,92", "plus de 2,92 à 4,00"]
+    assert class_labels(classes, 1) == ["de 1,00 à 1,03", "plus de 1,03 à 2,92", "plus de 2,92 à 4,00"]
 
 
 # --- Palettes -------------------------------------------------------------------------------------------
@@ -229,24 +255,24 @@ def test_class_labels_show_bounds_with_enough_decimals():
 
 def test_sequential_palette_has_one_colour_per_class():
     for k in range(1, 8):
-        assert len(maps.sequential_colours(k)) == k
-    assert maps.MISSING_COLOUR not in {colour for k in range(1, 8) for colour in maps.sequential_colours(k)}
+        assert len(sequential_colours(k)) == k
+    assert MISSING_COLOUR not in {colour for k in range(1, 8) for colour in sequential_colours(k)}
 
 
 def test_diverging_palette_is_centred_on_the_reference():
-    classes = maps.classify([-3, -2, -1, 1, 2, 3], maps.SCHEME_EQUAL, 3)  # (-3..-1], (-1..1], (1..3]
-    neutral = maps.diverging_colours(classes, 0.0, 0)
-    assert neutral[1] == maps.DIVERGING_NEUTRAL  # the class holding 0
-    assert neutral[0] in maps.DIVERGING_WARM[1] and neutral[2] in maps.DIVERGING_COOL[1]
-    need_above = maps.diverging_colours(classes, 0.0, 1)
-    assert need_above[2] in maps.DIVERGING_WARM[1] and need_above[0] in maps.DIVERGING_COOL[1]
+    classes = classify([-3, -2, -1, 1, 2, 3], SCHEME_EQUAL, 3)  # (-3..-1], (-1..1], (1..3]
+    neutral = diverging_colours(classes, 0.0, 0)
+    assert neutral[1] == DIVERGING_NEUTRAL  # the class holding 0
+    assert neutral[0] in DIVERGING_WARM[1] and neutral[2] in DIVERGING_COOL[1]
+    need_above = diverging_colours(classes, 0.0, 1)
+    assert need_above[2] in DIVERGING_WARM[1] and need_above[0] in DIVERGING_COOL[1]
 
 
 def test_diverging_palette_darkens_away_from_the_reference():
-    classes = maps.classify(range(1, 11), maps.SCHEME_QUANTILES, 5)
-    above_is_need = maps.diverging_colours(classes, 0.5, 1)  # everything above the reference
-    assert above_is_need == maps.DIVERGING_WARM[5]
-    assert maps.diverging_colours(classes, 0.5, -1) == maps.DIVERGING_COOL[5]
+    classes = classify(range(1, 11), SCHEME_QUANTILES, 5)
+    above_is_need = diverging_colours(classes, 0.5, 1)  # everything above the reference
+    assert above_is_need == DIVERGING_WARM[5]
+    assert diverging_colours(classes, 0.5, -1) == DIVERGING_COOL[5]
 
 
 # --- One-EPCI store: values, legend, figure ------------------------------------------------------------
@@ -254,7 +280,7 @@ def test_diverging_palette_darkens_away_from_the_reference():
 
 def test_one_epci_store_maps_its_single_value():
     store = one_epci_store({"80001": 10.0, "80002": 20.0})
-    view = maps.map_view(store, "taux_test", LEVEL_EPCI, maps.SCHEME_JENKS, 5)
+    view = map_view(store, "taux_test", LEVEL_EPCI, SCHEME_JENKS, 5)
     assert view.classification.k == 1
     assert [entry.count for entry in view.legend.entries] == [1]
     assert view.trace_values["z"] == [1]
@@ -264,11 +290,11 @@ def test_one_epci_store_maps_its_single_value():
 
 def test_missing_value_is_grey_never_a_class_colour():
     store = one_epci_store({"80001": 10.0, "80002": None}, coverage=0.5)
-    view = maps.map_view(store, "taux_test", LEVEL_COMMUNE)
+    view = map_view(store, "taux_test", LEVEL_COMMUNE)
     trace = view.trace_values
     assert trace["z"] == [1, 0]
-    assert trace["colorscale"][0][1] == maps.MISSING_COLOUR == trace["colorscale"][1][1]
-    assert maps.MISSING_COLOUR not in view.colours
+    assert trace["colorscale"][0][1] == MISSING_COLOUR == trace["colorscale"][1][1]
+    assert MISSING_COLOUR not in view.colours
     assert trace["customdata"][1][:2] == ["donnée non disponible", "–"]
     missing = view.legend.entries[-1]
     assert missing.missing and missing.label == "donnée non disponible" and missing.count == 1
@@ -276,27 +302,27 @@ def test_missing_value_is_grey_never_a_class_colour():
 
 def test_coverage_and_approximation_are_labelled():
     store = one_epci_store({"80001": 10.0, "80002": 20.0}, coverage=0.7)
-    epci = maps.map_view(store, "taux_test", LEVEL_EPCI)
+    epci = map_view(store, "taux_test", LEVEL_EPCI)
     notes = " ".join(epci.legend.notes)
     assert "Ces valeurs sont des approximations. Moyenne pondérée de test." in notes
     assert f"70{NNBSP}% de la population de la région" in notes
     assert "(approximation)" in epci.trace_values["hovertemplate"]
     assert epci.trace_values["customdata"][0][2] == f"<br>couvre 70{NNBSP}% de la population"
-    commune = maps.map_view(store, "taux_test", LEVEL_COMMUNE)
+    commune = map_view(store, "taux_test", LEVEL_COMMUNE)
     assert "(approximation)" not in commune.trace_values["hovertemplate"]  # published at commune level
 
 
 def test_hover_carries_the_source_line_and_unit():
     store = one_epci_store({"80001": 10.0, "80002": 20.0})
-    template = maps.map_view(store, "taux_test", LEVEL_COMMUNE).trace_values["hovertemplate"]
+    template = map_view(store, "taux_test", LEVEL_COMMUNE).trace_values["hovertemplate"]
     assert "Source : Éditeur de test, fichier de test (2024)" in template
     assert "Taux de test (%) : <b>%{customdata[0]}</b>" in template
 
 
 def test_the_figure_carries_no_polygon():
     store = one_epci_store({"80001": 10.0, "80002": 20.0})
-    view = maps.map_view(store, "taux_test", LEVEL_COMMUNE)
-    figure = maps.map_figure(store, LEVEL_COMMUNE, URLS, view.trace_values, ["fjt"], "80002")
+    view = map_view(store, "taux_test", LEVEL_COMMUNE)
+    figure = map_figure(store, LEVEL_COMMUNE, URLS, view.trace_values, ["fjt"], "80002")
     data = figure.to_plotly_json()["data"]
     assert [trace["type"] for trace in data] == ["choropleth", "choropleth", "choropleth", "scattergeo"]
     assert data[0]["geojson"] == "/carte/geometrie/commune.json"
@@ -310,7 +336,7 @@ def test_the_figure_carries_no_polygon():
 
 def test_an_indicator_absent_at_a_level_says_where_it_exists():
     store = one_epci_store({"80001": 10.0, "80002": 20.0})
-    view = maps.map_view(store, "taux_test", LEVEL_DEPARTEMENT)
+    view = map_view(store, "taux_test", LEVEL_DEPARTEMENT)
     assert view.values is None and view.legend is None
     assert view.suggested_level == LEVEL_EPCI
     assert "n'est pas calculé par département" in view.unavailable_message
@@ -331,7 +357,7 @@ def test_display_geometry_of_the_real_build(store: Store):
 
 
 def test_real_epci_view_has_92_territories_and_a_source(store: Store):
-    view = maps.map_view(store, "residence_sociale_pour_10000", LEVEL_EPCI, maps.SCHEME_QUANTILES, 5)
+    view = map_view(store, "residence_sociale_pour_10000", LEVEL_EPCI, SCHEME_QUANTILES, 5)
     assert len(view.trace_values["z"]) == 92
     legend_total = sum(entry.count for entry in view.legend.entries)
     assert legend_total == 92
@@ -340,7 +366,7 @@ def test_real_epci_view_has_92_territories_and_a_source(store: Store):
 
 
 def test_real_poverty_rate_has_missing_epci_and_partial_coverage(store: Store):
-    view = maps.map_view(store, "taux_pauvrete", LEVEL_EPCI)
+    view = map_view(store, "taux_pauvrete", LEVEL_EPCI)
     assert view.classification.missing == int(np.isnan(view.values.values).sum()) > 0
     assert view.legend.entries[-1].missing
     notes = " ".join(view.legend.notes)
@@ -348,54 +374,54 @@ def test_real_poverty_rate_has_missing_epci_and_partial_coverage(store: Store):
 
 
 def test_lovac_is_departement_only(store: Store):
-    view = maps.map_view(store, "vacance_privee", LEVEL_EPCI)
+    view = map_view(store, "vacance_privee", LEVEL_EPCI)
     assert view.suggested_level == LEVEL_DEPARTEMENT
     assert "par département" in view.unavailable_message
-    assert maps.map_view(store, "vacance_privee", LEVEL_DEPARTEMENT).classification.k == 5
+    assert map_view(store, "vacance_privee", LEVEL_DEPARTEMENT).classification.k == 5
 
 
 def test_diverging_reference_uses_the_regional_value(store: Store):
-    view = maps.map_view(store, "taux_chomage", LEVEL_EPCI, reference=maps.REFERENCE_REGION)
-    assert maps.DIVERGING_NEUTRAL in view.colours or any(c in view.colours for c in maps.DIVERGING_WARM[3])
+    view = map_view(store, "taux_chomage", LEVEL_EPCI, reference=REFERENCE_REGION)
+    assert DIVERGING_NEUTRAL in view.colours or any(c in view.colours for c in DIVERGING_WARM[3])
     assert any("valeur régionale" in note for note in view.legend.notes)
-    counts = maps.map_view(store, "population", LEVEL_EPCI, reference=maps.REFERENCE_REGION)
-    assert counts.colours == tuple(maps.sequential_colours(counts.classification.k))  # no reference for counts
+    counts = map_view(store, "population", LEVEL_EPCI, reference=REFERENCE_REGION)
+    assert counts.colours == tuple(sequential_colours(counts.classification.k))  # no reference for counts
     assert "sans objet pour un effectif" in " ".join(counts.legend.notes)
 
 
 def test_table_sorting_filtering_and_pages(store: Store):
-    view = maps.map_view(store, "taux_pauvrete", LEVEL_EPCI)
-    by_rank = maps.table_view(view.values, view.classification, view.colours)
+    view = map_view(store, "taux_pauvrete", LEVEL_EPCI)
+    by_rank = table_view(view.values, view.classification, view.colours)
     assert by_rank.total == by_rank.matching == 92 and by_rank.pages == 1
     assert by_rank.rows[0].rank == "1er"
     assert by_rank.rows[-1].value == "donnée non disponible"  # missing values last
-    by_name = maps.table_view(view.values, view.classification, view.colours, maps.SORT_NAME, True)
+    by_name = table_view(view.values, view.classification, view.colours, SORT_NAME, True)
     names = [row.name for row in by_name.rows]
     assert names == sorted(names, key=catalogue.normalise, reverse=True)
-    found = maps.table_view(view.values, view.classification, view.colours, search="creil")
+    found = table_view(view.values, view.classification, view.colours, search="creil")
     assert [row.name for row in found.rows] == ["CA Creil Sud Oise"]
-    communes = maps.map_view(store, "population", LEVEL_COMMUNE)
-    page = maps.table_view(communes.values, communes.classification, communes.colours, page=2, page_size=100)
+    communes = map_view(store, "population", LEVEL_COMMUNE)
+    page = table_view(communes.values, communes.classification, communes.colours, page=2, page_size=100)
     assert page.pages == 38 and page.page == 2 and len(page.rows) == 100
-    data = maps.table_data(page, communes.classification, communes.colours, 0)
+    data = table_data(page, communes.classification, communes.colours, 0)
     assert len(data["rows"]) == 100 and len(data["classes"]) == communes.classification.k
 
 
 def test_territory_panel_links_to_the_epci_page(store: Store):
-    summary = maps.territory_summary(store, LEVEL_EPCI, "200033579", "taux_pauvrete")
+    summary = territory_summary(store, LEVEL_EPCI, "200033579", "taux_pauvrete")
     assert summary.name == "CU d'Arras" and summary.kind == "Communauté urbaine"
     assert summary.fiche_code == "200033579"
     assert summary.figures[0].label == "Taux de pauvreté"
     assert all(figure.source.startswith(("Source : ", "Sources : ")) for figure in summary.figures)
-    commune = maps.territory_summary(store, LEVEL_COMMUNE, "62041", None)
+    commune = territory_summary(store, LEVEL_COMMUNE, "62041", None)
     assert commune.name == "Arras" and commune.fiche_code == "200033579"
-    assert maps.territory_summary(store, LEVEL_EPCI, "000000000", None) is None
+    assert territory_summary(store, LEVEL_EPCI, "000000000", None) is None
 
 
 def test_territory_options_are_searched_without_accents(store: Store):
-    options = maps.territory_options(store, LEVEL_COMMUNE, "abbecourt", None)
+    options = territory_options(store, LEVEL_COMMUNE, "abbecourt", None)
     assert options[0]["label"] == "Abbécourt (02001)"
-    selected = maps.territory_options(store, LEVEL_EPCI, "zzz", "200033579")
+    selected = territory_options(store, LEVEL_EPCI, "zzz", "200033579")
     assert selected == [{"label": "CU d'Arras (200033579)", "value": "200033579"}]
 
 
@@ -450,19 +476,19 @@ def test_territory_page_shows_the_epci_and_its_indicators(app: dash.Dash):
 def test_indicator_change_sends_a_patch_without_geometry(app: dash.Dash):
     from dashboard.map import callbacks as callbacks_map
 
+    view = {"indicator": "taux_pauvrete", "scheme": "quantiles", "classes": 5, "reference": "auto"}
+    layers = {"residence": ["fjt"], "hebergement": [], "drawn_level": "epci"}
     with app.server.test_request_context("/"):
-        outputs = callbacks_map.update_map("taux_pauvrete", "epci", "quantiles", 5, "auto", ["fjt"], [], None, "epci")
-        new_level = callbacks_map.update_map(
-            "taux_pauvrete", "commune", "quantiles", 5, "auto", ["fjt"], [], None, "epci"
-        )
-    patch = outputs[0]
+        outputs = callbacks_map.update_map({**view, "level": "epci"}, **layers)
+        new_level = callbacks_map.update_map({**view, "level": "commune"}, **layers)
+    patch = outputs["figure"]
     assert isinstance(patch, dash.Patch)
     operations = patch.to_plotly_json()["operations"]
     assert {tuple(operation["location"][:3]) for operation in operations} == {
         ("data", 0, key) for key in ("z", "zmin", "zmax", "colorscale", "customdata", "hovertemplate")
     }
     assert "geojson" not in json.dumps(operations)
-    figure = new_level[0]
+    figure = new_level["figure"]
     assert not isinstance(figure, dash.Patch)
     assert figure.data[0].geojson.startswith("/carte/geometrie/commune-")
     assert len(figure.data[0].z) == 3782

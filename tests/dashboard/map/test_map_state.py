@@ -6,7 +6,12 @@ from dataclasses import replace
 from urllib.parse import parse_qsl
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from dashboard.core.levels import LEVELS
+from dashboard.map.classification import MAX_CLASSES, MIN_CLASSES, SCHEMES
+from dashboard.map.palette import REFERENCES
 from dashboard.map.state import (
     MapChoices,
     MapState,
@@ -15,6 +20,9 @@ from dashboard.map.state import (
     serialise_state,
     state_from_controls,
 )
+from dashboard.needs import analysis as needs_store
+from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
 
 CHOICES = MapChoices(
     indicators=("population", "residence_sociale_pour_10000", "taux_pauvrete"),
@@ -143,3 +151,44 @@ def test_state_from_controls_checks_values_like_the_url():
     assert state == MapState("taux_pauvrete", "commune", "quantiles", 4, "auto", ("chrs",), "62041")
     fallback = state_from_controls(CHOICES, "inconnu", None, "hasard", 12, None, None, "000")
     assert fallback == MapState("residence_sociale_pour_10000", layers=())
+
+
+SCORE_CHOICES = replace(CHOICES, indicators=(*CHOICES.indicators, needs_store.SCORE_INDICATOR))
+WEIGHTS = st.lists(
+    st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, needs.WEIGHT_MAX]),
+    min_size=len(needs.CANDIDATES),
+    max_size=len(needs.CANDIDATES),
+).filter(lambda weights: any(weight > 0 for weight in weights))
+SCORES = st.builds(
+    lambda weights, normalisation, partial: replace(
+        needs_state.default_state(),
+        weights=tuple(
+            (candidate.indicator, weight) for candidate, weight in zip(needs.CANDIDATES, weights, strict=True)
+        ),
+        normalisation=normalisation,
+        include_partial=partial,
+    ),
+    WEIGHTS,
+    st.sampled_from(list(needs.NORMALISATIONS)),
+    st.booleans(),
+)
+
+
+@given(
+    indicator=st.sampled_from(SCORE_CHOICES.indicators),
+    level=st.sampled_from(list(LEVELS)),
+    scheme=st.sampled_from(list(SCHEMES)),
+    classes=st.integers(MIN_CLASSES, MAX_CLASSES),
+    reference=st.sampled_from(list(REFERENCES)),
+    layers=st.sets(st.sampled_from(CHOICES.layers)).map(lambda chosen: tuple(k for k in CHOICES.layers if k in chosen)),
+    score=SCORES,
+    data=st.data(),
+)
+def test_every_valid_state_survives_the_round_trip(indicator, level, scheme, classes, reference, layers, score, data):
+    territory = data.draw(st.none() | st.sampled_from(sorted(SCORE_CHOICES.codes[level]) or [None]))
+    if indicator != needs_store.SCORE_INDICATOR:
+        score = needs_state.default_state()  # the index's settings are written only when the map shows it
+    state = MapState(indicator, level, scheme, classes, reference, layers, territory, score)
+    restored, notices = parse_state(query_of(serialise_state(state)), SCORE_CHOICES)
+    assert notices == []
+    assert restored == state

@@ -1,0 +1,307 @@
+"""The plotly figure of the map: territories (a choropleth), département borders, the selected
+territory's outline and one point trace per establishment type; and the dcc.Graph config.
+
+The figure is a plotly `geo` subplot with no basemap (`visible=False`) and no tile server; its polygons
+come from GeoJSON served by the app (`geojson` is a URL, fetched once per level and cached by the
+browser), so changing the indicator or the classes only sends values and colours (`choropleth_values`,
+applied with a Dash `Patch`). Trace order, fixed: 0 territories, 1 département borders, 2 selected
+territory outline, 3… one trace of establishments per residence type.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dashboard.core.catalogue import label_with_unit
+from dashboard.core.formatting import MISSING_LABEL, format_number, ordinal, value_decimals
+from dashboard.core.levels import (
+    FAMILY_HEBERGEMENT,
+    FAMILY_RESIDENCE,
+    LEVEL_COMMUNE,
+    LEVEL_DEPARTEMENT,
+    LEVEL_EPCI,
+    LEVEL_REGION,
+)
+from dashboard.core.store import Store
+from dashboard.map.classification import Classification
+from dashboard.map.palette import MISSING_COLOUR, layer_style
+from dashboard.map.values import LevelValues, coverage_detail, most_common
+
+TRANSPARENT = "rgba(0,0,0,0)"
+BORDER_COLOUR = "#1e1e1e"
+SELECTION_COLOUR = "#000091"
+FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+TRACE_TERRITORIES, TRACE_DEPARTEMENTS, TRACE_SELECTION, FIRST_RESIDENCE_TRACE = 0, 1, 2, 3
+MAP_HEIGHT = 680
+
+#: Where the polygons come from, per level (dataset ids of the catalogue).
+GEOMETRY_DATASETS = {
+    LEVEL_COMMUNE: "france-geojson-communes-hdf-2018",
+    LEVEL_EPCI: "etalab-contours-administratifs-2024-1000m",
+    LEVEL_DEPARTEMENT: "etalab-contours-administratifs-2024-1000m",
+}
+
+
+def discrete_colorscale(colours: Sequence[str]) -> list[list[Any]]:
+    """A stepped colorscale: z = i (0 = missing, i = class i - 1) gets colours[i] with zmin=-0.5."""
+    count = len(colours)
+    scale: list[list[Any]] = []
+    for i, colour in enumerate(colours):
+        scale += [[i / count, colour], [(i + 1) / count, colour]]
+    return scale
+
+
+def hover_template(values: LevelValues) -> str:
+    """Hover of a territory: name, value, rank in the région, coverage, approximation, source line.
+
+    Everything common to all territories is in the template; customdata carries the number, the rank
+    and (only when coverage is partial somewhere) the coverage note.
+    """
+    approximation = " (approximation)" if values.approximation else ""
+    coverage = "%{customdata[2]}" if values.partial_coverage else ""
+    return (
+        "<b>%{text}</b><br>"
+        f"{label_with_unit(values.entry)} : <b>%{{customdata[0]}}</b>{approximation}<br>"
+        f"Rang dans la région (sur {format_number(values.available)}) : %{{customdata[1]}}"
+        f"{coverage}<br><span style='font-size:11px'>{values.source_line}</span><extra></extra>"
+    )
+
+
+def feature_customdata(values: LevelValues) -> list[list[str]]:
+    """Per feature: the number (unit in the template), its rank, and the coverage note when needed."""
+    decimals = value_decimals(values.entry)
+    partial = values.partial_coverage
+    rows = []
+    for value, rank, share in zip(values.values, values.ranks, values.coverage, strict=True):
+        known = math.isfinite(value)
+        row = [format_number(value, decimals), ordinal(int(rank))] if known else [MISSING_LABEL, "–"]
+        if partial:
+            detail = coverage_detail(value, share)
+            row.append(f"<br>{detail}" if detail else "")
+        rows.append(row)
+    return rows
+
+
+def choropleth_values(values: LevelValues, classification: Classification, colours: Sequence[str]) -> dict[str, Any]:
+    """The properties of the territories trace that depend on the indicator and the classes.
+
+    The callback applies exactly these with a `Patch`; `map_figure` puts them in the full figure.
+    """
+    scale = [MISSING_COLOUR, *colours]
+    return {
+        "z": (classification.index + 1).tolist(),
+        "zmin": -0.5,
+        "zmax": len(scale) - 0.5,
+        "colorscale": discrete_colorscale(scale),
+        "customdata": feature_customdata(values),
+        "hovertemplate": hover_template(values),
+    }
+
+
+def empty_choropleth_values(store: Store, level: str, message: str) -> dict[str, Any]:
+    """All features « donnée non disponible » (the indicator does not exist at this level)."""
+    count = len(store.display[level].features)
+    return {
+        "z": [0] * count,
+        "zmin": -0.5,
+        "zmax": 0.5,
+        "colorscale": discrete_colorscale([MISSING_COLOUR]),
+        "customdata": [[MISSING_LABEL, "–", ""]] * count,
+        "hovertemplate": f"<b>%{{text}}</b><br>{message}<extra></extra>",
+    }
+
+
+def located_establishments(store: Store, kind: str) -> Any:
+    """The establishments of one type that have a position."""
+    residences = store.residences
+    of_type = residences[residences["type"] == kind] if "type" in residences else residences.iloc[:0]
+    if "geometry" not in of_type or not len(of_type):
+        return of_type.iloc[:0]
+    return of_type[of_type.geometry.notna() & ~of_type.geometry.is_empty]
+
+
+def establishment_trace(store: Store, kind: str, family: str, position: int, visible: bool) -> go.Scattergeo:
+    """The points of one establishment type, with name, commune, FINESS number and source on hover."""
+    symbol, colour = layer_style(kind, family, position)
+    if family == FAMILY_RESIDENCE:
+        size, line = 11, {"width": 1, "color": BORDER_COLOUR}
+    else:
+        size, line = 8, {"width": 1, "color": "#ffffff"}
+    located = located_establishments(store, kind)
+    lon = located.geometry.x.round(5).tolist() if len(located) else []
+    lat = located.geometry.y.round(5).tolist() if len(located) else []
+    label = store.catalogue["residence_types"]["labels"].get(kind, kind)
+    customdata = [
+        [str(row.get("name", "")), str(row.get("commune_name", "")), str(row.get("finess", ""))]
+        for row in located.to_dict("records")
+    ]
+    source = most_common(located["source"]) if "source" in located and len(located) else ""
+    return go.Scattergeo(
+        lon=lon,
+        lat=lat,
+        mode="markers",
+        name=label,
+        customdata=customdata,
+        marker={"symbol": symbol, "color": colour, "size": size, "line": line, "opacity": 0.95},
+        hovertemplate=(
+            f"<b>%{{customdata[0]}}</b><br>{label}<br>Commune : %{{customdata[1]}}<br>"
+            f"N° FINESS : %{{customdata[2]}}<br><span style='font-size:11px'>Source : {source}</span>"
+            "<extra></extra>"
+        ),
+        visible=visible,
+        showlegend=False,
+    )
+
+
+def residence_traces(store: Store, layers: Iterable[str]) -> list[go.Scattergeo]:
+    """One point trace per establishment type (résidences sociales, then hébergement), visible if in `layers`."""
+    typology = store.catalogue["residence_types"]
+    shown = set(layers)
+    return [
+        establishment_trace(store, kind, family, position, kind in shown)
+        for family in (FAMILY_RESIDENCE, FAMILY_HEBERGEMENT)
+        for position, kind in enumerate(typology.get(family, []))
+    ]
+
+
+def layer_types(store: Store) -> list[str]:
+    """Establishment types in trace order (résidences sociales first)."""
+    typology = store.catalogue["residence_types"]
+    return [*typology.get(FAMILY_RESIDENCE, []), *typology.get(FAMILY_HEBERGEMENT, [])]
+
+
+def layer_visibility(store: Store, layers: Iterable[str]) -> dict[int, bool]:
+    """Trace index → visible, for every establishment layer."""
+    shown = set(layers)
+    return {FIRST_RESIDENCE_TRACE + i: kind in shown for i, kind in enumerate(layer_types(store))}
+
+
+def selection_locations(store: Store, level: str, code: str | None) -> list[str]:
+    """The selected territory's code, when it is a territory of the level (else nothing to outline)."""
+    return [code] if code and code in set(store.display[level].codes) else []
+
+
+def map_bounds(store: Store, padding: float = 0.03) -> tuple[list[float], list[float]] | None:
+    """Longitude and latitude ranges of the région (with `padding`), which set the map frame's shape."""
+    territories = store.territories
+    region = territories[territories["level"] == LEVEL_REGION]
+    if region.empty or region.geometry.isna().all():
+        region = territories[territories["level"] == LEVEL_DEPARTEMENT]
+    if region.empty:
+        return None
+    west, south, east, north = (float(value) for value in region.total_bounds)
+    if not all(math.isfinite(value) for value in (west, south, east, north)):
+        return None
+    dx, dy = (east - west) * padding, (north - south) * padding
+    return [west - dx, east + dx], [south - dy, north + dy]
+
+
+def outline(geojson: str, locations: list[str], z: list[int], line: dict[str, Any], name: str) -> go.Choropleth:
+    """A transparent trace that only draws the borders of some polygons (départements, the selection)."""
+    return go.Choropleth(
+        geojson=geojson,
+        locations=locations,
+        featureidkey="id",
+        z=z,
+        colorscale=[[0, TRANSPARENT], [1, TRANSPARENT]],
+        showscale=False,
+        marker={"line": line},
+        hoverinfo="skip",
+        name=name,
+    )
+
+
+def geo_layout(store: Store) -> dict[str, Any]:
+    """The map frame: no basemap, Mercator, the région's extent (else fitted to the polygons)."""
+    geo: dict[str, Any] = {"visible": False, "projection": {"type": "mercator"}, "bgcolor": "rgba(0,0,0,0)"}
+    bounds = map_bounds(store)
+    if bounds:  # the frame takes the région's shape; the map fills it
+        geo["lonaxis"], geo["lataxis"] = {"range": bounds[0]}, {"range": bounds[1]}
+    else:
+        geo["fitbounds"] = "locations"
+    return geo
+
+
+def map_figure(
+    store: Store,
+    level: str,
+    geometry_url: Mapping[str, str],
+    trace_values: Mapping[str, Any],
+    layers: Iterable[str] = (),
+    selected: str | None = None,
+) -> go.Figure:
+    """The full map of a level: territories, département borders, selection outline, establishments.
+
+    `geometry_url` maps a level to the URL of its GeoJSON (`dashboard.map.geometry.geometry_urls`), so
+    the figure itself carries no polygon. Only the level changes this figure's geometry.
+    """
+    display = store.display[level]
+    territories = go.Choropleth(
+        geojson=geometry_url[level],
+        locations=display.codes,
+        featureidkey="id",
+        text=display.features["name"].astype(str).tolist(),
+        showscale=False,
+        marker={"line": {"width": 0.25 if level == LEVEL_COMMUNE else 0.8, "color": "#ffffff"}},
+        hoverlabel={"bgcolor": "#ffffff", "bordercolor": BORDER_COLOUR},
+        name="territoires",
+        **trace_values,
+    )
+    departements = store.display[LEVEL_DEPARTEMENT].codes
+    borders = outline(
+        geometry_url[LEVEL_DEPARTEMENT],
+        departements,
+        [0] * len(departements),
+        {"width": 1.6, "color": BORDER_COLOUR},
+        "départements",
+    )
+    selection = outline(
+        geometry_url[level],
+        selection_locations(store, level, selected),
+        [0],
+        {"width": 3.5, "color": SELECTION_COLOUR},
+        "sélection",
+    )
+    figure = go.Figure(data=[territories, borders, selection, *residence_traces(store, layers)])
+    figure.update_layout(
+        geo=geo_layout(store),
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        height=MAP_HEIGHT,
+        showlegend=False,
+        paper_bgcolor="#ffffff",
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": 13}, "align": "left"},
+        font={"family": FONT_FAMILY},
+        uirevision=level,
+        dragmode="pan",
+    )
+    return figure
+
+
+def graph_config(topojson_url: str) -> dict[str, Any]:
+    """dcc.Graph config: no plotly logo, French tooltips, a local (empty) topojson so nothing leaves the app."""
+    return {
+        "displaylogo": False,
+        "topojsonURL": topojson_url,
+        "scrollZoom": False,
+        "modeBarButtons": [["zoomInGeo", "zoomOutGeo", "resetGeo", "toImage"]],
+        "toImageButtonOptions": {"format": "png", "filename": "carte-residences-sociales", "scale": 2},
+        "locale": "fr-carte",
+        "locales": {
+            "fr-carte": {
+                "dictionary": {
+                    "Zoom in": "Zoomer",
+                    "Zoom out": "Dézoomer",
+                    "Reset": "Recentrer la carte",
+                    "Download plot as a PNG": "Télécharger la carte (PNG)",
+                    "Download plot": "Télécharger la carte",
+                    "Taking snapshot - this may take a few seconds": "Capture en cours…",
+                    "Snapshot succeeded": "Capture enregistrée",
+                },
+                "format": {"decimal": ",", "thousands": "\u202f"},
+            }
+        },
+    }

@@ -1,0 +1,120 @@
+"""Colours of the map: class palettes (sequential, or diverging around a reference) and the symbols of
+the establishment layers. ColorBrewer and Okabe–Ito colours, safe for colour-blind readers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dashboard.core.levels import FAMILY_RESIDENCE
+from dashboard.map.classification import MAX_CLASSES, Classification
+from dashboard.map.values import LevelValues
+
+REFERENCE_AUTO = "auto"
+REFERENCE_REGION = "region"
+REFERENCES = {
+    REFERENCE_AUTO: "Valeurs (palette séquentielle)",
+    REFERENCE_REGION: "Écart à la valeur régionale (palette divergente)",
+}
+
+#: ColorBrewer "Blues" (sequential, colour-blind safe), by number of classes.
+SEQUENTIAL = {
+    1: ["#6baed6"],
+    2: ["#bdd7e7", "#3182bd"],
+    3: ["#deebf7", "#9ecae1", "#3182bd"],
+    4: ["#eff3ff", "#bdd7e7", "#6baed6", "#2171b5"],
+    5: ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"],
+    6: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
+    7: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"],
+}
+#: The two halves of ColorBrewer "RdBu" (diverging, colour-blind safe), nearest to the reference first.
+DIVERGING_WARM = {
+    1: ["#ef8a62"],
+    2: ["#f4a582", "#ca0020"],
+    3: ["#fddbc7", "#ef8a62", "#b2182b"],
+    4: ["#fddbc7", "#f4a582", "#d6604d", "#b2182b"],
+    5: ["#fddbc7", "#f4a582", "#d6604d", "#b2182b", "#67001f"],
+    6: ["#fddbc7", "#f4a582", "#e07b62", "#d6604d", "#b2182b", "#67001f"],
+    7: ["#fddbc7", "#f4a582", "#e07b62", "#d6604d", "#c13a3a", "#b2182b", "#67001f"],
+}
+DIVERGING_COOL = {
+    1: ["#67a9cf"],
+    2: ["#92c5de", "#0571b0"],
+    3: ["#d1e5f0", "#67a9cf", "#2166ac"],
+    4: ["#d1e5f0", "#92c5de", "#4393c3", "#2166ac"],
+    5: ["#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061"],
+    6: ["#d1e5f0", "#92c5de", "#67a9cf", "#4393c3", "#2166ac", "#053061"],
+    7: ["#d1e5f0", "#92c5de", "#67a9cf", "#4393c3", "#3182bd", "#2166ac", "#053061"],
+}
+DIVERGING_NEUTRAL = "#f7f7f7"
+#: Reserved fill of the territories without a value: map.css hatches exactly this colour.
+MISSING_COLOUR = "#e6e6e6"
+
+#: Establishment layers: symbol and colour per type (Okabe–Ito colours for the résidences sociales,
+#: dark grey with distinct symbols for the hébergement family).
+RESIDENCE_STYLES = {
+    "generaliste": ("circle", "#D55E00"),
+    "pension_de_famille": ("square", "#E69F00"),
+    "residence_accueil": ("diamond", "#CC79A7"),
+    "fjt": ("triangle-up", "#009E73"),
+    "ftm": ("triangle-down", "#F0E442"),
+}
+HEBERGEMENT_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "triangle-down", "pentagon", "hexagon", "star")
+HEBERGEMENT_COLOUR = "#4d4d4d"
+
+
+def layer_style(kind: str, family: str, position: int) -> tuple[str, str]:
+    """(symbol, colour) of an establishment type: its own for a résidence sociale, else the
+    `position`-th symbol in dark grey."""
+    if family == FAMILY_RESIDENCE:
+        return RESIDENCE_STYLES.get(kind, ("circle", "#000000"))
+    return HEBERGEMENT_SYMBOLS[position % len(HEBERGEMENT_SYMBOLS)], HEBERGEMENT_COLOUR
+
+
+def sequential_colours(k: int) -> list[str]:
+    """The sequential palette of `k` classes (light to dark)."""
+    return list(SEQUENTIAL[max(1, min(k, MAX_CLASSES))]) if k else []
+
+
+def diverging_colours(classification: Classification, reference: float, direction: int = 0) -> list[str]:
+    """One colour per class around `reference`: warm on the side of more need (above the reference when
+    direction is 1, below when -1 or 0), cool on the other side, neutral for a class holding the reference.
+
+    Class 0 is [minimum, bounds[0]], class i is (bounds[i-1], bounds[i]]; a one-value class is its value.
+    """
+    below, above = [], []
+    for i, upper in enumerate(classification.bounds):
+        if classification.distinct:
+            low_side, high_side = upper < reference, upper > reference
+        elif i == 0:
+            low_side, high_side = upper < reference, classification.minimum > reference
+        else:
+            low_side, high_side = upper < reference, classification.bounds[i - 1] >= reference
+        if low_side:
+            below.append(i)
+        elif high_side:
+            above.append(i)
+    warm_below = direction <= 0
+    below_side = DIVERGING_WARM if warm_below else DIVERGING_COOL
+    above_side = DIVERGING_COOL if warm_below else DIVERGING_WARM
+    colours = [DIVERGING_NEUTRAL] * classification.k
+    for step, i in enumerate(reversed(below)):  # nearest to the reference first
+        colours[i] = below_side[len(below)][step]
+    for step, i in enumerate(above):
+        colours[i] = above_side[len(above)][step]
+    return colours
+
+
+def reference_applies(entry: Mapping[str, Any]) -> bool:
+    """A comparison with the région's value makes sense for rates, not for counts."""
+    rate = entry.get("method") in {"ratio", "taux_annuel"} or bool(entry.get("approximation"))
+    return rate or (entry.get("unit") or "").startswith("%") or "pour 10 000" in (entry.get("unit") or "")
+
+
+def palette_reference(values: LevelValues, reference: str) -> float | None:
+    """The value a diverging palette is centred on, or None for a sequential palette."""
+    if reference == REFERENCE_REGION and reference_applies(values.entry) and values.region_value is not None:
+        return values.region_value
+    if values.entry.get("method") == "taux_annuel":
+        return 0.0
+    return None
