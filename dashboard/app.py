@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import html as html_text
+import importlib
 import logging
+import sys
 from typing import Any
 
 import dash
 from dash import html
+from dash._callback import GLOBAL_CALLBACK_LIST
 from dash.fingerprint import check_fingerprint
 from flask import Response, request, send_file
 from werkzeug.exceptions import NotFound
@@ -24,7 +27,7 @@ from dashboard.core.levels import LEVEL_EPCI
 from dashboard.core.perimeter import Perimeter, app_title, perimeter
 from dashboard.core.store import CONFIG_KEY, Store, StoreError, current_store, load_store
 from dashboard.exports.media import init_exports
-from dashboard.map.callbacks import init_map_routes
+from dashboard.map.geometry import init_map_routes
 from dashboard.server.health import init_health
 from dashboard.server.page_cache import VALID_PATH, init_page_cache, match_page
 from dashboard.server.security import callback_error, error_banner, init_security, wants_json
@@ -212,11 +215,38 @@ def _load_or_explain(settings: Settings) -> Store | StoreError:
         return error
 
 
+#: The modules declaring each feature's callbacks (pages declare none).
+CALLBACK_MODULES = (
+    "dashboard.map.callbacks",
+    "dashboard.needs.callbacks",
+    "dashboard.territory.callbacks",
+    "dashboard.tables.callbacks",
+    "dashboard.presentation.callbacks",
+)
+
+
+def register_callbacks() -> None:
+    """Declare every feature's callbacks for the app about to be built.
+
+    Dash hands the callbacks declared with `dash.callback` to the first app that serves a request, then
+    forgets them: a module imported once would leave any later app of the process (tests build many)
+    without callbacks. Each module is imported, or run again once the callbacks it declared were taken.
+    """
+    taken = not GLOBAL_CALLBACK_LIST
+    for name in CALLBACK_MODULES:
+        module = sys.modules.get(name)
+        if module is None:
+            importlib.import_module(name)
+        elif taken:
+            importlib.reload(module)
+
+
 def create_app(config: Settings | None = None) -> dash.Dash:
     """Build the app; the data store is loaded once here and kept in `server.config["STORE"]`."""
     settings = config or Settings.from_env()
     store = _load_or_explain(settings)
     region = perimeter(store) if isinstance(store, Store) else None
+    register_callbacks()
     app = DashboardApp(
         __package__,
         use_pages=True,

@@ -268,10 +268,3 @@ clientside_callback(
 )
 
 register_permalink(map_ids.MAP_PERMALINK, map_ids.MAP_COPY, map_ids.MAP_COPY_STATUS, query_id=map_ids.MAP_QUERY)
-
-
-# Re-exported for the modules that still import them from here (app.py, the territory and presentation
-# pages, the fiche's tests): the integrator removes these lines once they import them from
-# dashboard.map.geometry and dashboard.map.need_index (geometry_urls, map_view_for: imported above).
-from dashboard.map.geometry import init_map_routes as init_map_routes  # noqa: E402
-from dashboard.map.geometry import topojson_url as topojson_url  # noqa: E402

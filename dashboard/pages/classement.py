@@ -14,7 +14,6 @@ import dash
 
 from dashboard.core import routes
 from dashboard.core.perimeter import of_region
-from dashboard.needs import callbacks  # noqa: F401  (registers the page's callbacks)
 from dashboard.needs.ranking_layout import page
 
 dash.register_page(

@@ -1,7 +1,7 @@
 """Home page: the map explorer of the région's territories (EPCI by default), its legend and its table.
 
-The layout is built by `dashboard.map.layout`; importing `dashboard.map.callbacks` registers the
-explorer's callbacks. The former home content (introduction, key figures) is on /a-propos.
+The layout is built by `dashboard.map.layout`; its callbacks (`dashboard.map.callbacks`) are registered by
+`dashboard.app.create_app`. The former home content (introduction, key figures) is on /a-propos.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 import dash
 from dash import html
 
-import dashboard.map.callbacks  # noqa: F401  (registers the explorer's callbacks)
 from dashboard.core import routes
 from dashboard.map import layout as map_layout
 

@@ -8,7 +8,6 @@ import dash
 from dash import html
 
 from dashboard.core import routes
-from dashboard.presentation import callbacks  # noqa: F401  (registers the page's callbacks)
 from dashboard.presentation.layout import TITLE, page
 
 dash.register_page(

@@ -1,6 +1,6 @@
 """Tables page (/tableaux): filtered tables of indicators and establishments, their downloads and permalink.
 
-The layout is built by dashboard.tables.layout; the callbacks (dashboard.tables.callbacks) register on import.
+The layout is built by dashboard.tables.layout; its callbacks (dashboard.tables.callbacks) are registered by create_app.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import dash
 from dash import html
 
 from dashboard.core import routes
-from dashboard.tables import callbacks  # noqa: F401  (registers the page's callbacks)
 from dashboard.tables.layout import page
 
 dash.register_page(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dash
 
 from dashboard.core import routes
-from dashboard.territory import callbacks  # noqa: F401  (registers the page's callbacks)
 from dashboard.territory.page import page, page_title
 
 dash.register_page(__name__, path_template=routes.TERRITORY_TEMPLATE, name="Territoire", title=page_title, nav=False)

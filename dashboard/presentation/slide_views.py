@@ -10,9 +10,9 @@ from dash import dcc, html
 from dashboard.core import formatting
 from dashboard.core.levels import LEVEL_NOUNS
 from dashboard.core.store import Store
-from dashboard.map import callbacks as callbacks_map
 from dashboard.map import components as map_components
 from dashboard.map import view as maps
+from dashboard.map.geometry import geometry_urls, topojson_url
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.figures import bar_share, map_slide_figure, short_note
 from dashboard.presentation.slides import Slide
@@ -23,8 +23,8 @@ GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
 
 
 def slide_graph(store: Store, slide: Slide) -> dcc.Graph:
-    figure = map_slide_figure(store, slide, callbacks_map.geometry_urls(store))
-    config = {**GRAPH_CONFIG, "topojsonURL": callbacks_map.topojson_url()}
+    figure = map_slide_figure(store, slide, geometry_urls(store))
+    config = {**GRAPH_CONFIG, "topojsonURL": topojson_url()}
     return dcc.Graph(figure=figure, config=config, className="slide-graph", style={"height": "100%"})
 
 

@@ -13,9 +13,9 @@ from dashboard.core import catalogue, routes
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI
 from dashboard.core.store import Store, current_store
 from dashboard.exports import media as exports_media
-from dashboard.map import callbacks as callbacks_map
 from dashboard.map import ids as map_ids
 from dashboard.map import view as maps
+from dashboard.map.geometry import topojson_url
 from dashboard.needs import state as needs_state
 from dashboard.territory import ids as territory_ids
 from dashboard.territory import sections
@@ -151,7 +151,7 @@ def map_section(store: Store, data: FicheData) -> html.Section:
             dcc.Graph(
                 id=territory_ids.FICHE_MAP,
                 figure=figure,
-                config=maps.graph_config(callbacks_map.topojson_url()) | {"scrollZoom": False},
+                config=maps.graph_config(topojson_url()) | {"scrollZoom": False},
                 className="fiche-map",
             )
             if figure is not None
