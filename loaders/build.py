@@ -161,15 +161,6 @@ def _step_filosofi(state: BuildState) -> None:
     _record_harmonised(state, filosofi.DATASET_ID, result)
 
 
-#: Official Filosofi 2019 columns → indicator ids (published values, no re-aggregation).
-FILOSOFI_2019_INDICATORS = {
-    "Q219": "niveau_vie_median_2019",
-    "D119": "niveau_vie_d1_2019",
-    "PPMINI19": "part_minima_sociaux_2019",
-    "PPLOGT19": "part_prestations_logement_2019",
-}
-
-
 def _step_filosofi_supra(state: BuildState) -> None:
     """INSEE's own EPCI, département, région and France métropolitaine figures (2019), each current EPCI
     matched to its 2019 row; perimeter changes are reported and their coverage estimated from households."""
@@ -194,7 +185,7 @@ def _step_filosofi_supra(state: BuildState) -> None:
     departements = published[(published["level"] == "departement") & published["code"].isin(scope.departements["code"])]
     region = published[(published["level"] == "region") & (published["code"] == state.region_code)]
     france = published[published["level"] == "france"]
-    for column, indicator_id in FILOSOFI_2019_INDICATORS.items():
+    for column, indicator_id in indicators.published_columns(filosofi_supra.DATASET_ID).items():
         state.base.append(_long("epci", rows[column], indicator_id, coverage, detail))
         for frame in (departements, region, france):
             level = frame["level"].iloc[0] if len(frame) else "region"
@@ -744,8 +735,23 @@ def _residences_frame(state: BuildState) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame[columns].reset_index(drop=True), geometry=geometry)
 
 
+#: What the app shows a dataset for (role → dataset id), written to catalogue.json so that the app never
+#: names a versioned dataset id.
+DATASET_ROLES = {
+    "territories": decoupage.DATASET_ID,
+    "census": comparateur.DATASET_ID,
+    "establishments": finess_fhir.HDF_DATASET_ID,
+    "reference_figures": reference_figures.DATASET_ID,
+    "income_2019": filosofi_supra.DATASET_ID,
+    "geometry_commune": communes_2018.DATASET_ID,
+    "geometry_epci": contours.DATASET_ID,
+    "geometry_departement": contours.DATASET_ID,
+}
+
+
 def _catalogue_payload(state: BuildState) -> dict:
     return {
+        "dataset_roles": DATASET_ROLES,
         "datasets": [
             {
                 "id": dataset.id,

@@ -90,6 +90,8 @@ class Indicator:
     note: str = ""
     #: Values are rounded to a multiple of this (estimates never given to the unit), or None.
     rounding: int | None = None
+    #: For a value published as is (`method="publie"`): the column of its dataset the build reads it from.
+    source_column: str | None = None
 
     def as_record(self, vintages: dict[str, str]) -> dict:
         """The indicator as plain data, its vintage filled with the build's extraction dates."""
@@ -521,6 +523,7 @@ INDICATORS: tuple[Indicator, ...] = (
         datasets=FILOSOFI_SUPRA,
         vintage="Filosofi 2019",
         levels=SUPRA_LEVELS,
+        source_column="Q219",
     ),
     Indicator(
         id="niveau_vie_d1_2019",
@@ -534,6 +537,7 @@ INDICATORS: tuple[Indicator, ...] = (
         datasets=FILOSOFI_SUPRA,
         vintage="Filosofi 2019",
         levels=SUPRA_LEVELS,
+        source_column="D119",
     ),
     Indicator(
         id="part_minima_sociaux_2019",
@@ -547,6 +551,7 @@ INDICATORS: tuple[Indicator, ...] = (
         datasets=FILOSOFI_SUPRA,
         vintage="Filosofi 2019",
         levels=SUPRA_LEVELS,
+        source_column="PPMINI19",
     ),
     Indicator(
         id="part_prestations_logement_2019",
@@ -560,6 +565,22 @@ INDICATORS: tuple[Indicator, ...] = (
         datasets=FILOSOFI_SUPRA,
         vintage="Filosofi 2019",
         levels=SUPRA_LEVELS,
+        source_column="PPLOGT19",
+    ),
+    Indicator(
+        id="niveau_vie_d9_2019",
+        label="9e décile du niveau de vie (valeur officielle 2019)",
+        definition="Niveau de vie au-dessus duquel vivent les 10 % des personnes les plus aisées du territoire, "
+        "publié par l'Insee (Filosofi 2019). À lire avec le 1er décile : l'écart entre les deux mesure les "
+        "inégalités de revenus.",
+        unit="€ par an",
+        theme="precarite",
+        direction=0,
+        method="publie",
+        datasets=FILOSOFI_SUPRA,
+        vintage="Filosofi 2019",
+        levels=SUPRA_LEVELS,
+        source_column="D919",
     ),
     Indicator(
         id="loyer_appartement",
@@ -678,6 +699,15 @@ _BY_ID = {indicator.id: indicator for indicator in INDICATORS}
 
 def get(indicator_id: str) -> Indicator:
     return _BY_ID[indicator_id]
+
+
+def published_columns(dataset_id: str) -> dict[str, str]:
+    """Column of the dataset → id of the indicator published as is from it (`source_column`)."""
+    return {
+        indicator.source_column: indicator.id
+        for indicator in INDICATORS
+        if indicator.source_column and dataset_id in indicator.datasets
+    }
 
 
 #: Methods whose values the build computes per level and stores under the indicator's own id.

@@ -45,6 +45,10 @@ RESIDENCE_TYPES = {
 }
 
 
+#: Role → dataset id, as the build writes it (`loaders.build.DATASET_ROLES`).
+DATASET_ROLES = {"territories": "decoupage-administratif-6.0.0", "establishments": "finess-fhir-20210108-hdf"}
+
+
 def write_tiny_store(data_dir: Path) -> Path:
     """Write `<data_dir>/processed/`: 2 EPCI, 3 communes, 5 establishments (4 résidences sociales)."""
     processed = data_dir / "processed"
@@ -79,6 +83,11 @@ def write_tiny_store(data_dir: Path) -> Path:
         }
     ).to_parquet(processed / "residences.parquet")
     (processed / "coverage.json").write_text(json.dumps({"built_at": "2026-03-15T09:30:00+00:00"}), encoding="utf-8")
-    catalogue = {"datasets": DATASETS, "indicators": [], "residence_types": RESIDENCE_TYPES}
+    catalogue = {
+        "datasets": DATASETS,
+        "dataset_roles": DATASET_ROLES,
+        "indicators": [],
+        "residence_types": RESIDENCE_TYPES,
+    }
     (processed / "catalogue.json").write_text(json.dumps(catalogue, ensure_ascii=False), encoding="utf-8")
     return data_dir

@@ -221,6 +221,7 @@ def test_official_2019_income_of_the_mel_is_its_former_siren_row_flagged_as_part
         ("niveau_vie_d1_2019", 10_550),
         ("part_minima_sociaux_2019", 3.6),
         ("part_prestations_logement_2019", 1.8),
+        ("niveau_vie_d9_2019", 38_960),
     ):
         mel = rows(table, indicator, "epci").loc["200093201"]
         assert mel["value"] == value
@@ -242,6 +243,18 @@ def test_official_2019_income_is_published_at_every_level_above_the_commune(tabl
     france = rows(table, "niveau_vie_median_2019", "france").loc["FR"]
     assert france["value"] == 21_930 and france["detail"] == "France métropolitaine"
     assert "commune" not in set(table.loc[table["indicator"] == "niveau_vie_median_2019", "level"])
+
+
+def test_the_9th_decile_2019_is_read_from_its_catalogue_entry_alone(table):
+    """`niveau_vie_d9_2019` is one catalogue entry (`source_column="D919"`): no build code names it."""
+    departements = rows(table, "niveau_vie_d9_2019", "departement")["value"]
+    assert departements.to_dict() == {"02": 33_100, "59": 35_980, "60": 37_480, "62": 32_550, "80": 34_660}
+    assert rows(table, "niveau_vie_d9_2019", "france")["value"].tolist() == [39_600]
+    epci = rows(table, "niveau_vie_d9_2019", "epci")
+    assert len(epci) == 92 and epci["value"].notna().all()
+    assert set(epci["vintage"]) == {"Filosofi 2019"} and set(epci["source"]) == {
+        "Insee, Filosofi 2019 (EPCI, départements, régions)"
+    }
 
 
 def test_social_housing_counts_sum_the_rpls_communes(table, territories):

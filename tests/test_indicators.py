@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from loaders import catalogue, indicators
+from loaders import catalogue, filosofi_supra, indicators
 from loaders.finess_common import TYPE_LABELS
 
 CITATIONS = {dataset: f"«{dataset}»" for indicator in indicators.INDICATORS for dataset in indicator.datasets}
@@ -227,6 +227,29 @@ def test_each_indicator_is_declared_once_and_completely():
             assert indicator.denominator, indicator.id
         if indicator.method == "taux_annuel":
             assert indicator.period_years > 0
+
+
+def test_published_columns_are_read_from_the_catalogue_entries():
+    """A value published as is needs one catalogue entry: its `source_column` is what the build reads."""
+    assert indicators.published_columns(filosofi_supra.DATASET_ID) == {
+        "Q219": "niveau_vie_median_2019",
+        "D119": "niveau_vie_d1_2019",
+        "PPMINI19": "part_minima_sociaux_2019",
+        "PPLOGT19": "part_prestations_logement_2019",
+        "D919": "niveau_vie_d9_2019",
+    }
+    assert indicators.published_columns("no-such-dataset") == {}
+    for indicator in indicators.INDICATORS:
+        if indicator.source_column:
+            assert indicator.method == "publie" and indicator.datasets == indicators.FILOSOFI_SUPRA, indicator.id
+            assert indicator.source_column in filosofi_supra.COLUMNS, indicator.id
+
+
+def test_the_9th_decile_2019_is_a_context_indicator_of_the_official_levels():
+    d9 = indicators.get("niveau_vie_d9_2019")
+    assert (d9.source_column, d9.direction, d9.unit, d9.vintage) == ("D919", 0, "€ par an", "Filosofi 2019")
+    assert d9.levels == indicators.SUPRA_LEVELS and d9.label.startswith("9e décile du niveau de vie")
+    assert d9.as_record(VINTAGES)["source_column"] == "D919"
 
 
 def test_establishment_indicators_count_every_type_and_rate_the_residence_types():

@@ -1,6 +1,6 @@
 """Economic model of a résidence sociale: inputs, validation, arithmetic and URL state.
 
-Pure functions only (no Dash, no store access): the calculator page wires them. The calculator
+Pure functions only (no Dash, no store access): `calculator.layout` and `calculator.callbacks` wire them. The calculator
 estimates the annual *public* cost of one place and compares it with the yearly cost of a place in
 the solutions a résidence sociale can avoid (CHRS, hotel, intermédiation locative).
 
@@ -11,12 +11,13 @@ Defaults come only from the reference figures of the catalogue (`catalogue.json`
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, make_dataclass
 from urllib.parse import urlencode
 
 from dashboard.core import formatting
 from dashboard.core.formatting import NNBSP, format_number, format_plain
+from dashboard.core.url_state import Invalid, Param, Reading, UrlState
 
 DAYS_PER_YEAR = 365
 KIND = "type"
@@ -209,8 +210,45 @@ def defaults(reference_figures: Iterable[Mapping]) -> dict[str, str]:
 
 # --- State in the URL ------------------------------------------------------------------------
 
+#: The calculator state as the URL-state kit handles it: one text field per URL parameter.
+UrlFields = make_dataclass("UrlFields", [(key, str) for key in STATE_KEYS], frozen=True)
 
-def _single(value: str | list[str]) -> str:
+
+def _choice_reader(key: str) -> Callable[[str, Reading], str]:
+    def read(text: str, _reading: Reading) -> str:
+        text = text.strip()
+        if text not in CHOICES[key]:
+            expected = " ou ".join(f"« {option} »" for option in CHOICES[key])
+            raise Invalid(f"Paramètre « {key}={text} » ignoré : valeur attendue {expected}.")
+        return text
+
+    return read
+
+
+def _field_reader(field: Field) -> Callable[[str, Reading], str]:
+    def read(text: str, _reading: Reading) -> str:
+        text = text.strip()
+        try:
+            check_field(field, text)
+        except InvalidValue as error:
+            raise Invalid(f"Paramètre « {field.key}={text} » ignoré ; {error} Valeur par défaut conservée.") from error
+        return text
+
+    return read
+
+
+def url_state(initial: Mapping[str, str]) -> UrlState:
+    """The calculator's URL parameters, in `STATE_KEYS` order; a value equal to its default in `initial`
+    is left out of the address, an emptied default is written empty."""
+
+    def writer(key: str) -> Callable[[str], str | None]:
+        return lambda value: None if (value or "") == initial.get(key, "") else (value or "")
+
+    readers = {key: _choice_reader(key) for key in CHOICES} | {field.key: _field_reader(field) for field in FIELDS}
+    return UrlState(tuple(Param(key, key, readers[key], writer(key)) for key in STATE_KEYS))
+
+
+def _last(value: str | list[str]) -> str:
     return value[-1] if isinstance(value, list) else str(value)
 
 
@@ -219,34 +257,19 @@ def state_from_query(
 ) -> tuple[dict[str, str], list[str]]:
     """The calculator state from URL parameters, and a French notice for each parameter ignored.
 
-    A parameter that is not valid keeps the default of its field; an empty parameter empties the field.
+    A parameter that is not valid keeps the default of its field; an empty parameter empties the field;
+    of a repeated parameter the last value wins; unknown parameters are ignored silently.
     """
-    state = dict(initial)
-    notices = []
-    for key in STATE_KEYS:
-        if key not in query:
-            continue
-        text = _single(query[key]).strip()
-        if key in CHOICES:
-            if text in CHOICES[key]:
-                state[key] = text
-            else:
-                expected = " ou ".join(f"« {option} »" for option in CHOICES[key])
-                notices.append(f"Paramètre « {key}={text} » ignoré : valeur attendue {expected}.")
-            continue
-        try:
-            check_field(FIELDS_BY_KEY[key], text)
-        except InvalidValue as error:
-            notices.append(f"Paramètre « {key}={text} » ignoré ; {error} Valeur par défaut conservée.")
-            continue
-        state[key] = text
-    return state, notices
+    last_values = {key: _last(value) for key, value in query.items()}
+    default = UrlFields(**{key: initial.get(key, "") for key in STATE_KEYS})
+    state, notices = url_state(initial).parse(last_values, default, strict=False)
+    return {**initial, **asdict(state)}, notices
 
 
 def query_string(state: Mapping[str, str], initial: Mapping[str, str]) -> str:
     """'?key=value&…' for the entries that differ from the defaults ('' when none), in a stable order."""
-    changed = [(key, state.get(key) or "") for key in STATE_KEYS if (state.get(key) or "") != initial.get(key, "")]
-    return f"?{urlencode(changed)}" if changed else ""
+    pairs = url_state(initial).pairs(UrlFields(**{key: state.get(key) or "" for key in STATE_KEYS}))
+    return f"?{urlencode(pairs)}" if pairs else ""
 
 
 # --- Validation and arithmetic ---------------------------------------------------------------
@@ -315,6 +338,47 @@ def _needs(values: Mapping[str, float | None], keys: Iterable[str]) -> list[str]
     return [key for key in keys if values.get(key) is None]
 
 
+def _subsidy_inputs(share_mode: bool) -> tuple[str, ...]:
+    return (INVESTMENT, SUBSIDY_SHARE_FIELD, PLACES) if share_mode else (SUBSIDY_AMOUNT_FIELD,)
+
+
+def _subsidy_total(values: Mapping[str, float | None], share_mode: bool) -> float | None:
+    """Total investment subsidies: a share of the investment, or an amount."""
+    if _needs(values, _subsidy_inputs(share_mode)):
+        return None
+    if share_mode:
+        return values[SUBSIDY_SHARE_FIELD] / 100 * values[INVESTMENT] * values[PLACES]
+    return values[SUBSIDY_AMOUNT_FIELD]
+
+
+def _forfait_part(values: Mapping[str, float | None], pension: bool) -> float | None:
+    """Forfait × 365 × occupancy for a pension de famille, 0 for the other residences."""
+    if not pension:
+        return 0.0
+    if _needs(values, (FORFAIT, OCCUPANCY)):
+        return None
+    return values[FORFAIT] * DAYS_PER_YEAR * values[OCCUPANCY] / 100
+
+
+def _alternatives(values: Mapping[str, float | None], public_cost: float | None) -> tuple[Alternative, ...]:
+    alternatives = []
+    for key in ALTERNATIVES:
+        cost = values.get(key)
+        if cost is not None:
+            ratio = cost / public_cost if public_cost else None
+            alternatives.append(Alternative(key, FIELDS_BY_KEY[key].label, cost, ratio))
+    return tuple(alternatives)
+
+
+def _labels(checked: Validation, keys: Iterable[str], invalid: bool) -> tuple[str, ...]:
+    """Labels of the fields among `keys` without a value: the invalid ones, or the empty ones."""
+    return tuple(
+        FIELDS_BY_KEY[key].label
+        for key in keys
+        if checked.values.get(key) is None and (key in checked.errors) == invalid
+    )
+
+
 def estimate(state: Mapping[str, str], validation: Validation | None = None) -> Estimate:
     """Annual public cost per place of the residence, its parts, and the comparison with the alternatives.
 
@@ -328,26 +392,12 @@ def estimate(state: Mapping[str, str], validation: Validation | None = None) -> 
     pension = state.get(KIND) == KIND_PENSION
     share_mode = state.get(SUBSIDY_MODE) != SUBSIDY_AMOUNT
 
-    subsidy_inputs = (INVESTMENT, SUBSIDY_SHARE_FIELD, PLACES) if share_mode else (SUBSIDY_AMOUNT_FIELD,)
-    subsidy_total = None
-    if not _needs(values, subsidy_inputs):
-        if share_mode:
-            subsidy_total = values[SUBSIDY_SHARE_FIELD] / 100 * values[INVESTMENT] * values[PLACES]
-        else:
-            subsidy_total = values[SUBSIDY_AMOUNT_FIELD]
-
+    subsidy_total = _subsidy_total(values, share_mode)
     investment_part = None
     if subsidy_total is not None and not _needs(values, (DURATION, PLACES)):
         investment_part = subsidy_total / values[DURATION] / values[PLACES]
-
-    forfait_part = 0.0
-    if pension:
-        forfait_part = None
-        if not _needs(values, (FORFAIT, OCCUPANCY)):
-            forfait_part = values[FORFAIT] * DAYS_PER_YEAR * values[OCCUPANCY] / 100
-
+    forfait_part = _forfait_part(values, pension)
     agls_part = values[AGLS] / values[PLACES] if not _needs(values, (AGLS, PLACES)) else None
-
     parts = (investment_part, forfait_part, agls_part)
     public_cost = sum(parts) if all(part is not None for part in parts) else None
 
@@ -359,20 +409,8 @@ def estimate(state: Mapping[str, str], validation: Validation | None = None) -> 
     if values.get(OPERATING) is not None and forfait_part is not None and agls_part is not None:
         operating_remainder = values[OPERATING] - forfait_part - agls_part
 
-    needed = [PLACES, *subsidy_inputs, DURATION, AGLS] + ([FORFAIT, OCCUPANCY] if pension else [])
+    needed = [PLACES, *_subsidy_inputs(share_mode), DURATION, AGLS] + ([FORFAIT, OCCUPANCY] if pension else [])
     needed = list(dict.fromkeys(needed))
-    label = FIELDS_BY_KEY
-
-    def labels(keys: Iterable[str], invalid: bool) -> tuple[str, ...]:
-        return tuple(label[key].label for key in keys if values.get(key) is None and (key in checked.errors) == invalid)
-
-    alternatives = []
-    for key in ALTERNATIVES:
-        cost = values.get(key)
-        if cost is not None:
-            ratio = cost / public_cost if public_cost else None
-            alternatives.append(Alternative(key, label[key].label, cost, ratio))
-
     return Estimate(
         subsidy_total=subsidy_total,
         investment_part=investment_part,
@@ -381,10 +419,10 @@ def estimate(state: Mapping[str, str], validation: Validation | None = None) -> 
         public_cost=public_cost,
         full_cost=full_cost,
         operating_remainder=operating_remainder,
-        missing=labels(needed, invalid=False),
-        invalid=labels(needed, invalid=True),
-        missing_full=labels(full_inputs, invalid=False) + labels(full_inputs, invalid=True),
-        alternatives=tuple(alternatives),
+        missing=_labels(checked, needed, invalid=False),
+        invalid=_labels(checked, needed, invalid=True),
+        missing_full=_labels(checked, full_inputs, invalid=False) + _labels(checked, full_inputs, invalid=True),
+        alternatives=_alternatives(values, public_cost),
     )
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from dash import html
 
-NNBSP = "\u202f"
+from dashboard.core.formatting import NNBSP
+
 GENERAL = "GENERAL"
 GENERAL_NOTE = "information générale, qui ne vient pas des documents sources ; à vérifier auprès des services de l'État"
 _BEFORE_PUNCTUATION = re.compile(r" ([:;?!»%])")

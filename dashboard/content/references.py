@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from dashboard.calculator.model import NNBSP, format_number
+from dashboard.core.formatting import NNBSP, format_number
 
 UNITS_FR = {
     "places": "places",

@@ -21,7 +21,7 @@ def layout(**_query: str) -> html.Section:
             html.P("Erreur 404", className="eyebrow"),
             html.H1("Page introuvable", id=ui_ids.NOT_FOUND_TITLE),
             html.P("L'adresse demandée ne correspond à aucune page de ce tableau de bord."),
-            html.P(dcc.Link("Retourner à l'accueil", href="/")),
+            html.P(dcc.Link("Retourner à l'accueil", href=routes.HOME)),
         ],
         className="not-found",
     )

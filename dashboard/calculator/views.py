@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard.calculator import model as calc
-from dashboard.content import NNBSP, references, typo
+from dashboard.content import references, typo
+from dashboard.core.formatting import NNBSP
 
 BLUE = "#000091"
 BLUE_MEDIUM = "#6a6af4"
@@ -136,17 +137,13 @@ def defaults_to_confirm(figures: Mapping[str, Mapping]) -> list[str]:
 # --- Result ----------------------------------------------------------------------------------
 
 
-def euros(value: float) -> str:
-    return calc.format_euros(value)
-
-
 def _part_rows(estimate: calc.Estimate, pension: bool) -> list[html.Li]:
     rows = []
     for attribute, label, _color in PARTS:
         if attribute == "forfait_part" and not pension:
             continue
         value = getattr(estimate, attribute)
-        shown = euros(value) if value is not None else "à compléter"
+        shown = calc.format_euros(value) if value is not None else "à compléter"
         rows.append(html.Li([html.Span(label, className="count-label"), html.Span(shown, className="count")]))
     return rows
 
@@ -155,77 +152,90 @@ def _missing(prefix: str, labels: tuple[str, ...] | list[str]) -> str:
     return typo(f"{prefix} : {calc.french_list(f'« {label} »' for label in labels)}.")
 
 
-def result_view(estimate: calc.Estimate, state: Mapping[str, str]) -> list:
-    """The headline estimate, its parts, the full cost and the comparison sentences."""
-    pension = state.get(calc.KIND) == calc.KIND_PENSION
-    children: list = [html.H2(typo("Résultat : une estimation"), className="calc-result-title")]
+def _headline(estimate: calc.Estimate) -> list:
+    """The public cost, or what to correct and fill in to get it."""
     if estimate.public_cost is not None:
-        children += [
+        return [
             html.P("Coût public annuel estimé d'une place", className="key-figure-label"),
-            html.P(f"≈{NNBSP}{euros(estimate.public_cost)}", className="key-figure-value"),
+            html.P(f"≈{NNBSP}{calc.format_euros(estimate.public_cost)}", className="key-figure-value"),
             html.P("par place et par an — ordre de grandeur", className="calc-unit-line"),
         ]
-    else:
-        messages = []
-        if estimate.invalid:
-            messages.append(html.P(_missing("Corrigez", estimate.invalid)))
-        if estimate.missing:
-            messages.append(html.P(_missing("Pour estimer le coût public d'une place, renseignez", estimate.missing)))
-        children.append(html.Div(messages, className="calc-missing"))
-    children.append(html.Ul(_part_rows(estimate, pension), className="count-list calc-parts"))
+    messages = []
+    if estimate.invalid:
+        messages.append(html.P(_missing("Corrigez", estimate.invalid)))
+    if estimate.missing:
+        messages.append(html.P(_missing("Pour estimer le coût public d'une place, renseignez", estimate.missing)))
+    return [html.Div(messages, className="calc-missing")]
 
+
+def _full_cost(estimate: calc.Estimate) -> list[html.P]:
+    """The full cost of a place, then what is left to cover in operation."""
     if estimate.full_cost is not None:
-        children.append(
+        lines = [
             html.P(
                 typo(
                     f"Coût complet annuel d'une place (investissement amorti et fonctionnement, tous financeurs) : "
-                    f"≈ {euros(estimate.full_cost)}."
+                    f"≈ {calc.format_euros(estimate.full_cost)}."
                 )
             )
-        )
+        ]
     else:
-        children.append(
+        lines = [
             html.P(
                 _missing("Pour le coût complet d'une place, renseignez ou corrigez", estimate.missing_full),
                 className="calc-hint",
             )
-        )
-    if estimate.operating_remainder is not None:
-        if estimate.operating_remainder >= 0:
-            sentence = (
-                f"Reste à couvrir en fonctionnement par les redevances des habitants et d'autres recettes : "
-                f"≈ {euros(estimate.operating_remainder)} par place et par an."
-            )
-        else:
-            sentence = (
-                f"Les financements publics de fonctionnement saisis dépassent le coût de fonctionnement de "
-                f"≈ {euros(-estimate.operating_remainder)} par place et par an : vérifiez les saisies."
-            )
-        children.append(html.P(typo(sentence)))
-
-    comparisons = []
-    for alternative in estimate.alternatives:
-        subject = ALTERNATIVE_SENTENCE[alternative.key]
-        cost = euros(alternative.cost)
-        if alternative.ratio is None:
-            comparisons.append(html.Li(typo(f"{subject} : ≈ {cost} par an.")))
-        elif alternative.ratio >= 1:
-            comparisons.append(
-                html.Li(
-                    typo(
-                        f"{subject} : ≈ {cost} par an, soit {calc.format_ratio(alternative.ratio)} fois le coût "
-                        "public estimé d'une place de la résidence."
-                    )
+        ]
+    remainder = estimate.operating_remainder
+    if remainder is not None and remainder >= 0:
+        lines.append(
+            html.P(
+                typo(
+                    f"Reste à couvrir en fonctionnement par les redevances des habitants et d'autres recettes : "
+                    f"≈ {calc.format_euros(remainder)} par place et par an."
                 )
             )
-        else:
-            comparisons.append(
-                html.Li(typo(f"{subject} : ≈ {cost} par an, soit moins que le coût public estimé de la résidence."))
+        )
+    elif remainder is not None:
+        lines.append(
+            html.P(
+                typo(
+                    f"Les financements publics de fonctionnement saisis dépassent le coût de fonctionnement de "
+                    f"≈ {calc.format_euros(-remainder)} par place et par an : vérifiez les saisies."
+                )
             )
-    if comparisons:
+        )
+    return lines
+
+
+def _comparison(alternative: calc.Alternative) -> html.Li:
+    subject = ALTERNATIVE_SENTENCE[alternative.key]
+    cost = calc.format_euros(alternative.cost)
+    if alternative.ratio is None:
+        return html.Li(typo(f"{subject} : ≈ {cost} par an."))
+    if alternative.ratio >= 1:
+        return html.Li(
+            typo(
+                f"{subject} : ≈ {cost} par an, soit {calc.format_ratio(alternative.ratio)} fois le coût "
+                "public estimé d'une place de la résidence."
+            )
+        )
+    return html.Li(typo(f"{subject} : ≈ {cost} par an, soit moins que le coût public estimé de la résidence."))
+
+
+def result_view(estimate: calc.Estimate, state: Mapping[str, str]) -> list:
+    """The headline estimate, its parts, the full cost and the comparison sentences."""
+    pension = state.get(calc.KIND) == calc.KIND_PENSION
+    children: list = [
+        html.H2(typo("Résultat : une estimation"), className="calc-result-title"),
+        *_headline(estimate),
+        html.Ul(_part_rows(estimate, pension), className="count-list calc-parts"),
+        *_full_cost(estimate),
+    ]
+    if estimate.alternatives:
         children += [
             html.H3("Par rapport aux solutions évitées"),
-            html.Ul(comparisons),
+            html.Ul([_comparison(alternative) for alternative in estimate.alternatives]),
             html.P(typo(NOT_THE_SAME_SERVICE), className="calc-hint"),
         ]
     children.append(html.P(RESULT_ROUNDING, className="calc-hint"))
@@ -240,7 +250,7 @@ def comparison_table(
         html.Tr(
             [
                 html.Th(RESIDENCE_LABEL, scope="row"),
-                html.Td(euros(estimate.public_cost) if estimate.public_cost is not None else "à compléter"),
+                html.Td(calc.format_euros(estimate.public_cost) if estimate.public_cost is not None else "à compléter"),
                 html.Td("—"),
             ]
         )
@@ -259,7 +269,7 @@ def comparison_table(
                     html.Th(ALTERNATIVE_SHORT[alternative.key], scope="row"),
                     html.Td(
                         [
-                            euros(alternative.cost),
+                            calc.format_euros(alternative.cost),
                             html.Span(" (valeur saisie)", className="calc-hint") if typed else None,
                         ]
                     ),
@@ -289,57 +299,9 @@ def comparison_table(
     )
 
 
-def cost_figure(estimate: calc.Estimate, pension: bool) -> go.Figure:
-    """Horizontal bars: the residence's public cost by part, then each avoided solution."""
-    labels = [RESIDENCE_CHART] + [ALTERNATIVE_CHART[alternative.key] for alternative in estimate.alternatives]
-    figure = go.Figure()
-    if estimate.public_cost is not None:
-        for attribute, name, color in PARTS:
-            if attribute == "forfait_part" and not pension:
-                continue
-            value = getattr(estimate, attribute)
-            figure.add_bar(
-                x=[value],
-                y=[RESIDENCE_CHART],
-                orientation="h",
-                name=name,
-                marker_color=color,
-                hovertemplate=f"{name} : %{{x:,.0f}}{NNBSP}€<extra></extra>",
-            )
-        figure.add_annotation(
-            x=estimate.public_cost,
-            y=RESIDENCE_CHART,
-            text=f"≈{NNBSP}{euros(estimate.public_cost)}",
-            showarrow=False,
-            xanchor="left",
-            xshift=6,
-        )
-    else:
-        figure.add_annotation(
-            x=0,
-            y=RESIDENCE_CHART,
-            text="Estimation impossible : champs à compléter",
-            showarrow=False,
-            xanchor="left",
-            font={"color": GREY},
-        )
-    if estimate.alternatives:
-        figure.add_bar(
-            x=[alternative.cost for alternative in estimate.alternatives],
-            y=labels[1:],
-            orientation="h",
-            name="Solutions évitées",
-            marker_color=GREY,
-            text=[f"≈{NNBSP}{euros(alternative.cost)}" for alternative in estimate.alternatives],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=[ALTERNATIVE_SHORT[alternative.key] for alternative in estimate.alternatives],
-            hovertemplate=f"%{{customdata}} : %{{x:,.0f}}{NNBSP}€<extra></extra>",
-        )
-    if not figure.data:
-        figure.update_xaxes(visible=False)
-        figure.update_yaxes(visible=False)
-    figure.update_layout(
+def _chart_layout(labels: list[str]) -> dict:
+    """The chart's layout: stacked horizontal bars, French separators, one row per label."""
+    return dict(
         barmode="stack",
         separators=f",{NNBSP}",
         height=170 + 60 * len(labels),
@@ -361,4 +323,57 @@ def cost_figure(estimate: calc.Estimate, pension: bool) -> go.Figure:
         },
         yaxis={"categoryorder": "array", "categoryarray": labels[::-1], "automargin": True},
     )
+
+
+def cost_figure(estimate: calc.Estimate, pension: bool) -> go.Figure:
+    """Horizontal bars: the residence's public cost by part, then each avoided solution."""
+    labels = [RESIDENCE_CHART] + [ALTERNATIVE_CHART[alternative.key] for alternative in estimate.alternatives]
+    figure = go.Figure()
+    if estimate.public_cost is not None:
+        for attribute, name, color in PARTS:
+            if attribute == "forfait_part" and not pension:
+                continue
+            value = getattr(estimate, attribute)
+            figure.add_bar(
+                x=[value],
+                y=[RESIDENCE_CHART],
+                orientation="h",
+                name=name,
+                marker_color=color,
+                hovertemplate=f"{name} : %{{x:,.0f}}{NNBSP}€<extra></extra>",
+            )
+        figure.add_annotation(
+            x=estimate.public_cost,
+            y=RESIDENCE_CHART,
+            text=f"≈{NNBSP}{calc.format_euros(estimate.public_cost)}",
+            showarrow=False,
+            xanchor="left",
+            xshift=6,
+        )
+    else:
+        figure.add_annotation(
+            x=0,
+            y=RESIDENCE_CHART,
+            text="Estimation impossible : champs à compléter",
+            showarrow=False,
+            xanchor="left",
+            font={"color": GREY},
+        )
+    if estimate.alternatives:
+        figure.add_bar(
+            x=[alternative.cost for alternative in estimate.alternatives],
+            y=labels[1:],
+            orientation="h",
+            name="Solutions évitées",
+            marker_color=GREY,
+            text=[f"≈{NNBSP}{calc.format_euros(alternative.cost)}" for alternative in estimate.alternatives],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[ALTERNATIVE_SHORT[alternative.key] for alternative in estimate.alternatives],
+            hovertemplate=f"%{{customdata}} : %{{x:,.0f}}{NNBSP}€<extra></extra>",
+        )
+    if not figure.data:
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
+    figure.update_layout(**_chart_layout(labels))
     return figure

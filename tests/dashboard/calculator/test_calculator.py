@@ -5,9 +5,12 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pytest
+from dash._pages import _parse_query_string
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.calculator import model as calc
-from dashboard.content import calculateur as view
+from dashboard.calculator import views as view
 from tests.dashboard.test_app import text_of
 
 #: Reference figures as the catalogue gives them (values of reference_figures.csv, to be confirmed).
@@ -266,6 +269,32 @@ def test_bad_url_parameters_keep_the_defaults_with_a_french_notice(initial):
     ]
 
 
+def _field_text(field: calc.Field) -> st.SearchStrategy[str]:
+    """A valid text for the field (possibly empty): whole numbers, and French decimals where allowed."""
+    whole = st.integers(1, min(int(field.maximum), 2_000)).map(str)
+    decimal = st.integers(1, 99).map(lambda number: f"{number},5")
+    return st.one_of(st.just(""), whole) if field.integer else st.one_of(st.just(""), whole, decimal)
+
+
+STATES = st.fixed_dictionaries(
+    {key: st.sampled_from(list(options)) for key, options in calc.CHOICES.items()}
+    | {field.key: _field_text(field) for field in calc.FIELDS}
+)
+
+
+@settings(max_examples=80, deadline=None, database=None)
+@given(state=STATES)
+def test_any_valid_state_round_trips_through_the_address(state):
+    initial = calc.defaults(FIGURES)
+    written = calc.query_string(state, initial)
+    assert calc.state_from_query(_parse_query_string(written), initial) == (state, [])
+    assert calc.state_from_query(parse_qs(written[1:], keep_blank_values=True), initial) == (state, [])
+
+
+def test_the_url_parameters_are_declared_once_in_the_state_order(initial):
+    assert calc.url_state(initial).names == calc.STATE_KEYS
+
+
 # --- Views -------------------------------------------------------------------------------------
 
 
@@ -304,7 +333,7 @@ def test_without_built_data_the_calculator_still_has_all_its_inputs(tmp_path):
 
     from dashboard.app import create_app
     from dashboard.settings import Settings
-    from tests.dashboard.test_sources_page import components
+    from tests.dashboard.content.test_sources_page import components
 
     app = create_app(Settings(data_dir=tmp_path))
     with app.server.test_request_context("/calculateur"):

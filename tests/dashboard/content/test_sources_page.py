@@ -11,6 +11,8 @@ import dash
 import pytest
 
 from dashboard.app import create_app
+from dashboard.content import datasets as roles
+from dashboard.content import sources_notes
 from dashboard.core import routes
 from dashboard.core.store import load_store
 from dashboard.settings import Settings
@@ -113,3 +115,33 @@ def test_minimal_catalogue_still_renders(tmp_path: Path):
     assert "Sources des données" in text
     assert "Découpage administratif (test)" in text
     assert "Réserve de test sur les territoires." in text
+
+
+def entry(tree, anchor: str):
+    return next(component for component in components(tree) if getattr(component, "id", None) == anchor)
+
+
+def test_an_indicator_added_by_one_catalogue_entry_is_described_with_its_source_and_vintage(real_page):
+    tree, _module, store = real_page
+    text = text_of(entry(tree, routes.indicator_anchor("niveau_vie_d9_2019")))
+    assert "9e décile du niveau de vie (valeur officielle 2019)" in text
+    assert "Filosofi 2019" in text and store.dataset("insee-filosofi-2019-disp-supra")["citation"] in text
+    assert "Indicateur de contexte" in text, "direction 0"
+    assert "EPCI, département, région, France" in text
+
+
+def test_the_limits_recall_the_vintage_of_the_datasets_playing_a_role(real_page):
+    tree, _module, store = real_page
+    limits = entry(tree, "limites")
+    links = {component.href: text_of(component) for component in components(limits) if getattr(component, "href", None)}
+    for role, what in sources_notes.DATED_SOURCES:
+        dataset = roles.dataset_for(store, role)
+        assert links[f"#{routes.dataset_anchor(dataset['id'])}"] == what
+        assert f"millésime {dataset['vintage']}" in text_of(limits).replace("\u202f", " ")
+
+
+def test_a_role_the_build_did_not_declare_has_no_dataset(tmp_path: Path):
+    store = load_store(write_tiny_store(tmp_path / "data"))
+    assert roles.dataset_for(store, roles.TERRITORIES)["id"] == "decoupage-administratif-6.0.0"
+    assert roles.citation_for(store, roles.TERRITORIES) == store.dataset("decoupage-administratif-6.0.0")["citation"]
+    assert roles.dataset_for(store, roles.CENSUS) is None and roles.citation_for(store, roles.CENSUS) is None
