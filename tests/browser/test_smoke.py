@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from dashboard.core import routes
 from dashboard.map import ids as map_ids
 from dashboard.server.security import PAGES_CONTENT_ID
-from tests.browser.conftest import not_found_error, serve, watch_errors, watch_requests_leaving
+from tests.browser.conftest import EXPECT_TIMEOUT_MS, not_found_error, serve, watch_errors, watch_requests_leaving
 from tests.dashboard_data import write_tiny_store
 
 pytestmark = pytest.mark.browser
@@ -135,7 +136,9 @@ def test_console_and_script_errors_are_caught(browser: Browser, empty_app_url: s
     other.goto(empty_app_url + routes.HOME)
     other.evaluate("console.error('erreur de test')")
     other.evaluate("setTimeout(() => { throw new Error('exception de test'); })")
-    other.wait_for_timeout(200)
+    deadline = time.monotonic() + EXPECT_TIMEOUT_MS / 1000
+    while not any("exception de test" in error for error in errors) and time.monotonic() < deadline:
+        other.wait_for_timeout(50)  # the uncaught error reaches Playwright asynchronously
     other.close()
     assert any("erreur de test" in error for error in errors)
     assert any("exception de test" in error for error in errors)
