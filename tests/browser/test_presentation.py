@@ -56,11 +56,8 @@ def add_with_form(page: Page, count: int) -> None:
     expect(page.locator(SLIDE_LIST)).to_have_count(count, timeout=15000)
 
 
-def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app_url: str, screenshot):
-    elsewhere = watch_requests_leaving(page, app_url, "data:", "blob:")  # works with no network: only the app
-    page.goto(app_url + routes.PRESENTATION)
-    expect(page.get_by_role("heading", name="Diapositives (0)")).to_be_visible()
-
+def build_a_deck_of_three_slides(page: Page, app_url: str) -> list[str]:
+    """Two slides added with the editor's form, one from the map page; return the titles of the deck."""
     # 1. A map with the form (default: poverty rate by EPCI), 2. a ranking of the top 5.
     add_with_form(page, 1)
     expect(page.locator(f"#{presentation_ids.PRES_ADDED}")).to_contain_text(
@@ -85,9 +82,11 @@ def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app
         "Où manque-t-il le plus de places ? Les 5 premiers EPCI",
         "Taux de chômage des 15-64 ans par EPCI",
     ]
-    screenshot("presentation-editor")
+    return titles
 
-    # Present: full window, one slide at a time, keys of a remote clicker.
+
+def present_with_the_keyboard(page: Page, titles: list[str]) -> None:
+    """Present: full window, one slide at a time, keys of a remote clicker; ends on the last slide."""
     page.get_by_role("button", name="Lancer la présentation").click()
     expect(page.locator(DECK)).to_have_class(re.compile("is-showing"))
     assert current(page) == 1 and shown_title(page) == titles[0]
@@ -114,7 +113,9 @@ def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app
     page.keyboard.press("End")
     assert current(page) == 3 and page.evaluate("location.hash") == "#diapo-3"
 
-    # The controls appear only while the mouse moves.
+
+def check_the_controls_and_full_screen(page: Page) -> None:
+    """The controls appear only while the mouse moves; F toggles full screen and keeps the show."""
     controls = page.locator(f"{DECK} .deck-controls")
     page.mouse.move(400, 300)
     page.mouse.move(420, 310)
@@ -129,6 +130,16 @@ def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app
         page.keyboard.press("f")
         assert eventually(lambda: page.evaluate("document.fullscreenElement === null"))
     expect(page.locator(DECK)).to_have_class(re.compile("is-showing"))
+
+
+def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app_url: str, screenshot):
+    elsewhere = watch_requests_leaving(page, app_url, "data:", "blob:")  # works with no network: only the app
+    page.goto(app_url + routes.PRESENTATION)
+    expect(page.get_by_role("heading", name="Diapositives (0)")).to_be_visible()
+    titles = build_a_deck_of_three_slides(page, app_url)
+    screenshot("presentation-editor")
+    present_with_the_keyboard(page, titles)
+    check_the_controls_and_full_screen(page)
 
     # Reload: the same deck, the show back on the same slide.
     page.reload()
