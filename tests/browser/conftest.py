@@ -1,22 +1,20 @@
-"""Browser test infrastructure: the real app under gunicorn, headless Chromium, console-error guard."""
+"""Browser test infrastructure, once per test session (per xdist worker with `-n`): the real app served by
+gunicorn with the production configuration, one headless Chromium, and a fresh page per test whose console
+errors fail the test.
+
+Modules that need another server (no data, the tiny store, monkeypatched code) start their own, in the module.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from tests.dashboard_data import write_tiny_store
+from tests.load.server import gunicorn
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
@@ -30,7 +28,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-START_TIMEOUT_S = 60
+VIEWPORT = {"width": 1280, "height": 900}
+LOCALE = "fr-FR"
+# How long `expect(...)` waits for a page to reach the asserted state (Playwright's default: 5 s). The tests run
+# on a few shared cores, two sessions side by side with `-n 2`: a slow answer there is not a failure.
+EXPECT_TIMEOUT_MS = 15_000
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -41,74 +43,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
 @contextlib.contextmanager
-def serve(data_dir: Path, log_path: Path, options: tuple[str, ...] = ()) -> Iterator[str]:
-    """Run the production entry point (gunicorn, dashboard.wsgi) on a free port; yield its base URL.
-
-    `options` go to gunicorn first (e.g. `("-c", "gunicorn.conf.py")` for the production hooks)."""
-    port = _free_port()
-    env = {**os.environ, "DATA_DIR": str(data_dir), "DEBUG": "0", "PORT": str(port)}
-    command = [sys.executable, "-m", "gunicorn", *options, "dashboard.wsgi:server", "--workers", "1"]
-    command += ["--threads", "4"]
-    command += ["--timeout", "60", "--preload", "--no-control-socket", "--bind", f"127.0.0.1:{port}"]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _answers(base_url + "/"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start on {base_url}:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def serve(data_dir: Path, log_path: Path) -> Iterator[str]:
+    """The production entry point (gunicorn -c gunicorn.conf.py, one worker of 4 threads) on a free loopback
+    port, on DATA_DIR=`data_dir`; yield its base URL."""
+    with gunicorn(data_dir, log_path, workers=1, threads=4) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def app_url(built_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a real build of the data from the open-data mirror."""
+    """The app on a real build of the data from the open-data mirror, shared by every test of the session."""
     with serve(built_data_dir, tmp_path_factory.mktemp("app") / "gunicorn.log") as url:
         yield url
 
 
 @pytest.fixture(scope="session")
-def empty_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a data directory that was never built."""
-    data_dir = tmp_path_factory.mktemp("empty-data")
-    with serve(data_dir, tmp_path_factory.mktemp("empty-app") / "gunicorn.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def tiny_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on the tiny hand-made store of tests/dashboard_data.py."""
-    data_dir = write_tiny_store(tmp_path_factory.mktemp("tiny") / "data")
-    with serve(data_dir, tmp_path_factory.mktemp("tiny-app") / "gunicorn.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    """One headless Chromium for the session; each test opens its own context in it."""
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -128,6 +81,13 @@ def watch_errors(page: Page) -> list[str]:
     return errors
 
 
+def watch_requests_leaving(page: Page, *allowed: str) -> list[str]:
+    """Collect, in the returned list, every request of `page` to an address starting with none of `allowed`."""
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(allowed) else outside.append(request.url))
+    return outside
+
+
 def not_found_error(url: str) -> str:
     """How Chromium reports a document answered 404 (expected for an unknown address) on the console."""
     return f"console: Failed to load resource: the server responded with a status of 404 (NOT FOUND) ({url})"
@@ -141,8 +101,9 @@ def expected_errors() -> list[str]:
 
 @pytest.fixture
 def page(browser: Browser, expected_errors: list[str]) -> Iterator[Page]:
-    """A fresh page; the test fails at teardown if the browser logged an error or a script threw."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    """A fresh page in a new context; the test fails at teardown if the browser logged an error or a script
+    threw, but for the errors the test declared in `expected_errors`."""
+    context = browser.new_context(viewport=VIEWPORT, locale=LOCALE)
     new_page = context.new_page()
     errors = watch_errors(new_page)
     yield new_page
@@ -152,14 +113,15 @@ def page(browser: Browser, expected_errors: list[str]) -> Iterator[Page]:
         pytest.fail("browser errors:\n" + "\n".join(unexpected))
 
 
+def save_screenshot(page: Page, name: str, full_page: bool = True) -> Path:
+    """Save a screenshot of `page` as tests/artifacts/<name>.png (the whole page, or the window only)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=path, full_page=full_page)
+    return path
+
+
 @pytest.fixture
 def screenshot(page: Page) -> Callable[[str], Path]:
-    """Save a full-page screenshot as tests/artifacts/<name>.png and return its path."""
-
-    def take(name: str) -> Path:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=path, full_page=True)
-        return path
-
-    return take
+    """Save a full-page screenshot of the test's page as tests/artifacts/<name>.png and return its path."""
+    return lambda name: save_screenshot(page, name)

@@ -7,8 +7,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from dashboard.core import routes
+from dashboard.map import ids as map_ids
 from dashboard.needs import ids as needs_ids
 from dashboard.presentation import ids as presentation_ids
+from tests.browser.conftest import watch_requests_leaving
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +26,19 @@ def open_ranking(page: Page, url: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def weight_slider(page: Page, indicator: str):
+    """The slider of one indicator's weight, next to its label `poids-<indicator>` (an id of the page module,
+    not of dashboard.needs.ids)."""
+    return page.locator(f"#poids-{indicator} + div [role='slider']")
+
+
 def first_names(page: Page, count: int = 5) -> list[str]:
     return page.locator(f"{ROWS} th a").evaluate_all(f"links => links.slice(0, {count}).map(a => a.textContent)")
 
 
 def test_ranking_pairs_need_and_supply_with_intervals_gap_and_sources(page: Page, app_url: str, screenshot):
-    outside: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith(app_url) else outside.append(request.url))
-    open_ranking(page, app_url + "/classement")
+    outside = watch_requests_leaving(page, app_url)
+    open_ranking(page, app_url + routes.RANKING)
     expect(page.locator(f"#{needs_ids.RANK_TITLE}")).to_have_text("Où manque-t-il des places en résidences sociales ?")
     expect(page.locator(ROWS)).to_have_count(92)
     first = page.locator(ROWS).first
@@ -49,21 +57,21 @@ def test_ranking_pairs_need_and_supply_with_intervals_gap_and_sources(page: Page
     assert (
         page.locator(f"#{needs_ids.RANK_PERMALINK}")
         .input_value()
-        .startswith(app_url + "/classement?poids=part_minima_sociaux_2019:1.5")
+        .startswith(app_url + routes.RANKING + "?poids=part_minima_sociaux_2019:1.5")
     )
     assert outside == []
     screenshot("classement")
 
 
 def test_weight_sliders_change_the_ranking_and_the_address(page: Page, app_url: str, screenshot):
-    open_ranking(page, app_url + "/classement")
+    open_ranking(page, app_url + routes.RANKING)
     before = first_names(page)
     # Keyboard: the rents slider down to 0 (indicator left out), the unemployment slider up.
-    rents = page.locator("#poids-loyer_appartement + div [role='slider']")
+    rents = weight_slider(page, "loyer_appartement")
     rents.focus()
     page.keyboard.press("Home")
     expect(page.locator(CHART_BARS)).to_have_count(9, timeout=10000)
-    unemployment = page.locator("#poids-taux_chomage + div [role='slider']")
+    unemployment = weight_slider(page, "taux_chomage")
     unemployment.focus()
     page.keyboard.press("End")
     expect(page.locator(f"#{needs_ids.RANK_PERMALINK}")).to_have_value(re.compile(r"taux_chomage:3"))
@@ -77,8 +85,8 @@ def test_weight_sliders_change_the_ranking_and_the_address(page: Page, app_url: 
 
 
 def test_permalink_restores_weights_reference_order_and_filters(page: Page, app_url: str, screenshot):
-    query = (
-        "/classement?poids=part_minima_sociaux_2019:2,taux_chomage:1&normalisation=z_robuste&reference=cible"
+    query = routes.RANKING + (
+        "?poids=part_minima_sociaux_2019:2,taux_chomage:1&normalisation=z_robuste&reference=cible"
         "&cible=20&ordre=pour_10000&dep=62&nature=CA,CU"
     )
     open_ranking(page, app_url + query)
@@ -103,13 +111,13 @@ def test_permalink_restores_weights_reference_order_and_filters(page: Page, app_
     screenshot("classement-lien")
     # A fiche link keeps the parameters of the analysis.
     href = rows.first.locator("th a").get_attribute("href")
-    assert href.startswith("/territoire/") and "poids=part_minima_sociaux_2019:2,taux_chomage:1" in href
+    assert href.startswith(routes.TERRITORY_PREFIX + "/") and "poids=part_minima_sociaux_2019:2,taux_chomage:1" in href
     assert "reference=cible&cible=20&ordre=pour_10000" in href
 
 
 def test_bad_parameters_give_notices_and_defaults(page: Page, app_url: str, screenshot):
     open_ranking(
-        page, app_url + "/classement?poids=inconnu:2,loyer_appartement:9&reference=lune&cible=-4&taille=geante"
+        page, app_url + routes.RANKING + "?poids=inconnu:2,loyer_appartement:9&reference=lune&cible=-4&taille=geante"
     )
     notices = page.locator(f"#{needs_ids.RANK_NOTICES}")
     expect(notices).to_contain_text("Indicateur « inconnu » inconnu")
@@ -121,20 +129,26 @@ def test_bad_parameters_give_notices_and_defaults(page: Page, app_url: str, scre
 
 
 def test_the_map_shows_the_need_index_with_the_weights_of_the_address(page: Page, app_url: str, screenshot):
-    page.goto(app_url + "/?indicateur=score_besoin&poids=part_minima_sociaux_2019:1,taux_chomage:1&normalisation=rang")
-    expect(page.locator("#carte .choroplethlayer path.choroplethlocation").first).to_be_attached(timeout=20000)
-    expect(page.locator("#carte-entete")).to_have_text("Indice de besoin (estimation) par EPCI")
-    expect(page.locator("#carte-indicateur-aide")).to_contain_text(
+    page.goto(
+        app_url
+        + routes.HOME
+        + "?indicateur=score_besoin&poids=part_minima_sociaux_2019:1,taux_chomage:1&normalisation=rang"
+    )
+    expect(page.locator(f"#{map_ids.MAP_GRAPH} .choroplethlayer path.choroplethlocation").first).to_be_attached(
+        timeout=20000
+    )
+    expect(page.locator(f"#{map_ids.MAP_HEADING}")).to_have_text("Indice de besoin (estimation) par EPCI")
+    expect(page.locator(f"#{map_ids.MAP_INDICATOR_HELP}")).to_contain_text(
         "Part des minima sociaux dans le revenu (valeur officielle 2019) (1), Taux de chômage des 15-64 ans (1)"
     )
-    expect(page.locator("#carte-indicateur-aide a", has_text="Régler les poids")).to_have_attribute(
-        "href", re.compile(r"^/classement\?poids=part_minima_sociaux_2019:1,taux_chomage:1")
+    expect(page.locator(f"#{map_ids.MAP_INDICATOR_HELP} a", has_text="Régler les poids")).to_have_attribute(
+        "href", re.compile("^" + re.escape(routes.RANKING) + r"\?poids=part_minima_sociaux_2019:1,taux_chomage:1")
     )
-    expect(page.locator("#carte-tableau-corps tr")).to_have_count(92)
-    expect(page.locator("#carte-legende")).to_contain_text("Sources : estimation à partir de")
-    link = page.locator("#carte-lien")
+    expect(page.locator(f"#{map_ids.MAP_TABLE_BODY} tr")).to_have_count(92)
+    expect(page.locator(f"#{map_ids.MAP_LEGEND}")).to_contain_text("Sources : estimation à partir de")
+    link = page.locator(f"#{map_ids.MAP_PERMALINK}")
     expect(link).to_have_value(re.compile(r"indicateur=score_besoin.*poids=part_minima_sociaux_2019:1,taux_chomage:1"))
     # The communes level has no index: the map says so and offers the EPCI level.
-    page.locator("#carte-niveau input[value='commune']").check()
-    expect(page.locator("#carte-niveau-absent-texte")).to_contain_text("n'est pas calculé par commune")
+    page.locator(f"#{map_ids.MAP_LEVEL} input[value='commune']").check()
+    expect(page.locator(f"#{map_ids.MAP_LEVEL_NOTICE_TEXT}")).to_contain_text("n'est pas calculé par commune")
     screenshot("carte-score")

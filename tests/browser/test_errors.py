@@ -13,23 +13,24 @@ from pathlib import Path
 
 import dash
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
 from dashboard.calculator import ids as calculator_ids
 from dashboard.calculator import model as calculator
+from dashboard.core import routes
 from dashboard.settings import Settings
 from dashboard.territory import ids as territory_ids
 from dashboard.ui import ids as ui_ids
-from tests.browser.conftest import not_found_error, watch_errors
+from tests.browser.conftest import not_found_error, save_screenshot
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 @pytest.fixture(scope="module")
 def local_url(built_data_dir: Path) -> Iterator[str]:
+    """Special server, for this module only: the app in this process, so that monkeypatch reaches it."""
     app = create_app(Settings(data_dir=built_data_dir))
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -40,7 +41,7 @@ def local_url(built_data_dir: Path) -> Iterator[str]:
 
 
 def test_a_failing_callback_shows_a_french_message_that_can_be_closed(page: Page, local_url: str, monkeypatch):
-    page.goto(local_url + "/calculateur")
+    page.goto(local_url + routes.CALCULATOR)
     # A field far down the page: the banner must still come into view (it is sticky).
     field = page.locator(f"#{calculator_ids.CALC_FIELD_PREFIX}{calculator.COST_CHRS}")
     expect(field).to_be_visible(timeout=20000)
@@ -62,7 +63,7 @@ def test_a_failing_callback_shows_a_french_message_that_can_be_closed(page: Page
     assert page.evaluate("window.scrollY") > 1000
     box = banner.bounding_box()
     assert box is not None and 0 <= box["y"] < 900 - box["height"]  # in the viewport
-    page.screenshot(path=ARTIFACTS / "erreur-rappel.png")
+    save_screenshot(page, "erreur-rappel", full_page=False)
     page.get_by_role("button", name="Fermer ce message").click()
     expect(banner).to_be_hidden()
 
@@ -72,7 +73,7 @@ def test_a_failing_page_shows_a_french_error_section(page: Page, local_url: str,
         raise KeyError("détail interne à ne pas montrer")
 
     monkeypatch.setitem(dash.page_registry["dashboard.pages.sources"], "layout", broken_layout)
-    page.goto(local_url + "/sources?vue=erreur")  # a query string: the page cache is bypassed
+    page.goto(local_url + routes.SOURCES + "?vue=erreur")  # a query string: the page cache is bypassed
     section = page.locator(f"#{ui_ids.APP_ERROR_PAGE}")
     expect(section).to_be_visible(timeout=20000)
     expect(section.get_by_role("heading", level=1)).to_have_text("Page momentanément indisponible")
@@ -80,39 +81,31 @@ def test_a_failing_page_shows_a_french_error_section(page: Page, local_url: str,
     expect(page.locator("body")).not_to_contain_text("détail interne")
     screenshot("erreur-page")
     section.get_by_role("link", name="Retourner à l'accueil").click()
-    expect(page).to_have_url(local_url + "/")
+    expect(page).to_have_url(local_url + routes.HOME)
 
 
-def test_an_error_page_of_the_server_is_french(browser: Browser, local_url: str):
-    # Not the `page` fixture: a 404 is logged by the browser as a console error, which is expected here.
+def test_an_error_page_of_the_server_is_french(page: Page, local_url: str, expected_errors: list[str]):
     # (A browser resolves « .. » and %2e%2e itself: those are tested with raw requests in tests/dashboard.)
-    context = browser.new_context(viewport={"width": 1280, "height": 700}, locale="fr-FR")
-    page = context.new_page()
-    try:
-        response = page.goto(local_url + "/assets/inexistant.css")
-        assert response is not None and response.status == 404
-        expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
-        expect(page.locator("html")).to_have_attribute("lang", "fr")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=ARTIFACTS / "erreur-404-serveur.png", full_page=True)
-    finally:
-        context.close()
+    page.set_viewport_size({"width": 1280, "height": 700})
+    url = local_url + "/assets/inexistant.css"
+    expected_errors.append(not_found_error(url))  # the browser logs the 404 of the document itself
+    response = page.goto(url)
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    save_screenshot(page, "erreur-404-serveur")
 
 
-def test_the_fiche_of_an_unknown_siren_is_a_french_404_with_a_search(browser: Browser, local_url: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    errors = watch_errors(page)
-    url = local_url + "/territoire/999999999"
-    try:
-        response = page.goto(url)
-        assert response is not None and response.status == 404
-        expect(page.locator(f"#{territory_ids.TERRITORY_TITLE}")).to_have_text("Territoire introuvable")
-        expect(page).to_have_title("Territoire introuvable — Résidences sociales")
-        page.get_by_label("Rechercher un EPCI par son nom").fill("Amiens")
-        page.get_by_role("link", name=re.compile("Amiens")).first.click()
-        expect(page.locator(f"#{territory_ids.TERRITORY_TITLE}")).to_contain_text("Amiens", timeout=20000)
-        page.wait_for_load_state("networkidle")
-    finally:
-        context.close()
-    assert [error for error in errors if error != not_found_error(url)] == []
+def test_the_fiche_of_an_unknown_siren_is_a_french_404_with_a_search(
+    page: Page, local_url: str, expected_errors: list[str]
+):
+    url = local_url + routes.territory_path("999999999")
+    expected_errors.append(not_found_error(url))
+    response = page.goto(url)
+    assert response is not None and response.status == 404
+    expect(page.locator(f"#{territory_ids.TERRITORY_TITLE}")).to_have_text("Territoire introuvable")
+    expect(page).to_have_title("Territoire introuvable — Résidences sociales")
+    page.get_by_label("Rechercher un EPCI par son nom").fill("Amiens")
+    page.get_by_role("link", name=re.compile("Amiens")).first.click()
+    expect(page.locator(f"#{territory_ids.TERRITORY_TITLE}")).to_contain_text("Amiens", timeout=20000)
+    page.wait_for_load_state("networkidle")

@@ -9,10 +9,20 @@ import geopandas as gpd
 import pytest
 from playwright.sync_api import Page, expect
 
+from dashboard.core import routes
+from dashboard.map import ids as map_ids
+from dashboard.territory import ids as territory_ids
+from tests.browser.conftest import watch_requests_leaving
+
 pytestmark = pytest.mark.browser
 
-GRAPH = "#carte .js-plotly-plot"
-TERRITORY_PATHS = "#carte .choroplethlayer .trace.choropleth:first-child path.choroplethlocation"
+GRAPH = f"#{map_ids.MAP_GRAPH} .js-plotly-plot"
+TERRITORY_PATHS = f"#{map_ids.MAP_GRAPH} .choroplethlayer .trace.choropleth:first-child path.choroplethlocation"
+HEADING = f"#{map_ids.MAP_HEADING}"
+LEGEND = f"#{map_ids.MAP_LEGEND}"
+PERMALINK = f"#{map_ids.MAP_PERMALINK}"
+PANEL = f"#{map_ids.MAP_PANEL}"
+TABLE_ROWS = f"#{map_ids.MAP_TABLE_BODY} tr"
 ARRAS = "200033579"
 
 
@@ -31,7 +41,7 @@ def fills(page: Page) -> list[str]:
 
 
 def choose_indicator(page: Page, label: str) -> None:
-    page.locator("#carte-indicateur").click()
+    page.locator(f"#{map_ids.MAP_INDICATOR}").click()
     page.get_by_role("option", name=label, exact=True).click()
 
 
@@ -45,38 +55,41 @@ def point_inside(built_data_dir: Path, code: str) -> tuple[float, float]:
 def click_location(page: Page, lon: float, lat: float) -> None:
     """Click the map where (lon, lat) is drawn, using the projection of plotly's geo subplot."""
     x, y = page.evaluate(
-        """([lon, lat]) => {
-            const gd = document.querySelector('#carte .js-plotly-plot');
+        """([graph, lon, lat]) => {
+            const gd = document.querySelector(graph);
             const [px, py] = gd._fullLayout.geo._subplot.projection([lon, lat]);
             const box = gd.querySelector('.main-svg').getBoundingClientRect();
             return [box.left + px, box.top + py];
         }""",
-        [lon, lat],
+        [GRAPH, lon, lat],
     )
     page.mouse.move(x, y)
     page.mouse.click(x, y)
 
 
 def test_map_draws_the_92_epci_offline_with_legend_table_and_sources(page: Page, app_url: str, screenshot):
-    outside: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith(app_url) else outside.append(request.url))
-    open_map(page, app_url + "/")
+    outside = watch_requests_leaving(page, app_url)
+    open_map(page, app_url + routes.HOME)
     expect(page.locator(TERRITORY_PATHS)).to_have_count(92)
     assert len(trace(page, 0, "locations")) == 92
     assert isinstance(trace(page, 0, "geojson"), str), "the polygons must come from the cached GeoJSON URL"
-    expect(page.locator("#carte-entete")).to_have_text("Résidences sociales pour 10 000 habitants par EPCI")
-    legend = page.locator("#carte-legende")
+    expect(page.locator(HEADING)).to_have_text("Résidences sociales pour 10 000 habitants par EPCI")
+    legend = page.locator(LEGEND)
     expect(legend.locator(".legend-entry").first).to_contain_text("EPCI")
     expect(legend).to_contain_text("Sources : FINESS (DREES), extraction du 08/01/2021")
-    expect(page.locator("#carte-source")).to_contain_text("Fonds de carte : Etalab / IGN")
-    expect(page.locator("#carte-tableau-corps tr")).to_have_count(92)
-    expect(page.locator("#carte-tableau-source")).to_contain_text("Source")
-    assert page.locator("#carte-lien").input_value().startswith(app_url + "/?indicateur=residence_sociale_pour_10000")
+    expect(page.locator(f"#{map_ids.MAP_SOURCE}")).to_contain_text("Fonds de carte : Etalab / IGN")
+    expect(page.locator(TABLE_ROWS)).to_have_count(92)
+    expect(page.locator(f"#{map_ids.MAP_TABLE_SOURCE}")).to_contain_text("Source")
+    assert (
+        page.locator(PERMALINK)
+        .input_value()
+        .startswith(app_url + routes.HOME + "?indicateur=residence_sociale_pour_10000")
+    )
     # The table is sortable from the keyboard.
-    page.locator("#carte-tri-nom").focus()
+    page.locator(f"#{map_ids.MAP_TABLE_SORT_NAME}").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#carte-th-nom")).to_have_attribute("aria-sort", "ascending")
-    expect(page.locator("#carte-tableau-corps tr").first.locator("th")).to_have_text(re.compile(r"^C"))
+    expect(page.locator(f"#{map_ids.MAP_TABLE_TH_NAME}")).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator(TABLE_ROWS).first.locator("th")).to_have_text(re.compile(r"^C"))
     assert outside == [], "the map must work offline: no request may leave the app"
     screenshot("map-epci")
 
@@ -84,31 +97,32 @@ def test_map_draws_the_92_epci_offline_with_legend_table_and_sources(page: Page,
 def test_changing_the_indicator_changes_legend_and_colours_without_resending_geometry(
     page: Page, app_url: str, screenshot
 ):
-    open_map(page, app_url + "/?couches=aucune")
-    before_legend = page.locator("#carte-legende").inner_text()
+    open_map(page, app_url + routes.HOME + "?couches=aucune")
+    before_legend = page.locator(LEGEND).inner_text()
     before_fills = fills(page)
     geometry_requests: list[str] = []
     page.on(
-        "request", lambda request: geometry_requests.append(request.url) if "/carte/geometrie/" in request.url else None
+        "request",
+        lambda request: geometry_requests.append(request.url) if routes.GEOMETRY + "/" in request.url else None,
     )
     choose_indicator(page, "Taux de pauvreté")
-    expect(page.locator("#carte-entete")).to_have_text("Taux de pauvreté par EPCI")
-    expect(page.locator("#carte-legende")).to_contain_text("donnée non disponible")
-    expect(page.locator("#carte-legende")).to_contain_text("Ces valeurs sont des approximations.")
-    assert page.locator("#carte-legende").inner_text() != before_legend
+    expect(page.locator(HEADING)).to_have_text("Taux de pauvreté par EPCI")
+    expect(page.locator(LEGEND)).to_contain_text("donnée non disponible")
+    expect(page.locator(LEGEND)).to_contain_text("Ces valeurs sont des approximations.")
+    assert page.locator(LEGEND).inner_text() != before_legend
     expect(page.locator(f"{TERRITORY_PATHS}[fill='rgb(230, 230, 230)']")).not_to_have_count(0)
     hatched = page.locator(f"{TERRITORY_PATHS}[fill='rgb(230, 230, 230)']").first
     assert "url(" in hatched.evaluate("path => getComputedStyle(path).fill")  # hatched, not a scale colour
     assert fills(page) != before_fills
-    expect(page.locator("#carte-tableau-legende")).to_contain_text("Taux de pauvreté par EPCI")
+    expect(page.locator(f"#{map_ids.MAP_TABLE_CAPTION}")).to_contain_text("Taux de pauvreté par EPCI")
     expect(page).to_have_url(re.compile(re.escape("indicateur=taux_pauvrete")))
     assert geometry_requests == [], "an indicator change must not fetch the polygons again"
     screenshot("map-indicator-changed")
 
 
 def test_a_residence_type_toggle_hides_its_points(page: Page, app_url: str, screenshot):
-    open_map(page, app_url + "/")
-    points = page.locator("#carte .scattergeo .point")
+    open_map(page, app_url + routes.HOME)
+    points = page.locator(f"#{map_ids.MAP_GRAPH} .scattergeo .point")
     before = points.count()
     assert trace(page, 3, "name") == "Résidence sociale généraliste" and trace(page, 3, "visible") is True
     page.get_by_role("checkbox", name=re.compile("Résidence sociale généraliste")).uncheck()
@@ -119,61 +133,61 @@ def test_a_residence_type_toggle_hides_its_points(page: Page, app_url: str, scre
 
 
 def test_a_permalink_restores_the_view(page: Page, app_url: str, screenshot):
-    query = (
-        "/?indicateur=taux_chomage&niveau=commune&classement=intervalles-egaux&classes=4"
+    query = routes.HOME + (
+        "?indicateur=taux_chomage&niveau=commune&classement=intervalles-egaux&classes=4"
         "&reference=region&couches=fjt&territoire=62041"
     )
     open_map(page, app_url + query)
     expect(page.locator(TERRITORY_PATHS)).to_have_count(3782)
-    expect(page.locator("#carte-indicateur")).to_contain_text("Taux de chômage des 15-64 ans")
-    expect(page.locator("#carte-niveau input[value='commune']")).to_be_checked()
-    expect(page.locator("#carte-classement input[value='intervalles-egaux']")).to_be_checked()
-    expect(page.locator("#carte-classes input[value='4']")).to_be_checked()
-    expect(page.locator("#carte-reference input[value='region']")).to_be_checked()
-    expect(page.locator("#carte-legende .legend-entry")).to_have_count(5)  # 4 classes + missing values
-    expect(page.locator("#carte-legende")).to_contain_text("valeur régionale")
-    expect(page.locator("#carte-panneau h2")).to_have_text("Arras")
+    expect(page.locator(f"#{map_ids.MAP_INDICATOR}")).to_contain_text("Taux de chômage des 15-64 ans")
+    expect(page.locator(f"#{map_ids.MAP_LEVEL} input[value='commune']")).to_be_checked()
+    expect(page.locator(f"#{map_ids.MAP_SCHEME} input[value='intervalles-egaux']")).to_be_checked()
+    expect(page.locator(f"#{map_ids.MAP_CLASSES} input[value='4']")).to_be_checked()
+    expect(page.locator(f"#{map_ids.MAP_REFERENCE} input[value='region']")).to_be_checked()
+    expect(page.locator(f"{LEGEND} .legend-entry")).to_have_count(5)  # 4 classes + missing values
+    expect(page.locator(LEGEND)).to_contain_text("valeur régionale")
+    expect(page.locator(f"{PANEL} h2")).to_have_text("Arras")
     assert trace(page, 2, "locations") == ["62041"]
-    link = page.locator("#carte-lien").input_value()
-    assert link == app_url + query.replace("/?", "/?", 1)
+    link = page.locator(PERMALINK).input_value()
+    assert link == app_url + query
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Copier le lien").click()
-    expect(page.locator("#carte-copier-statut")).to_have_text("Lien copié dans le presse-papiers.")
+    expect(page.locator(f"#{map_ids.MAP_COPY_STATUS}")).to_have_text("Lien copié dans le presse-papiers.")
     assert page.evaluate("navigator.clipboard.readText()") == link
     screenshot("map-permalink")
 
 
 def test_bad_parameters_show_a_notice_and_the_defaults(page: Page, app_url: str, screenshot):
-    open_map(page, app_url + "/?indicateur=licorne&niveau=lune&classes=12&couches=dragon")
-    notice = page.locator("#carte-avis")
+    open_map(page, app_url + routes.HOME + "?indicateur=licorne&niveau=lune&classes=12&couches=dragon")
+    notice = page.locator(f"#{map_ids.MAP_NOTICES}")
     expect(notice).to_contain_text("Indicateur « licorne » inconnu")
     expect(notice).to_contain_text("Niveau « lune » inconnu")
     expect(notice).to_contain_text("Nombre de classes « 12 » invalide")
     expect(notice).to_contain_text("« dragon »")
     expect(page.locator(TERRITORY_PATHS)).to_have_count(92)
-    expect(page.locator("#carte-entete")).to_have_text("Résidences sociales pour 10 000 habitants par EPCI")
+    expect(page.locator(HEADING)).to_have_text("Résidences sociales pour 10 000 habitants par EPCI")
     screenshot("map-bad-parameters")
 
 
 def test_an_indicator_missing_at_a_level_suggests_its_level(page: Page, app_url: str, screenshot):
-    open_map(page, app_url + "/?indicateur=vacance_privee&couches=aucune")
-    notice = page.locator("#carte-niveau-absent")
+    open_map(page, app_url + routes.HOME + "?indicateur=vacance_privee&couches=aucune")
+    notice = page.locator(f"#{map_ids.MAP_LEVEL_NOTICE}")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("n'est pas calculé par EPCI. Il existe par département")
     screenshot("map-level-missing")
     notice.get_by_role("button", name="Afficher par département").click()
     expect(page.locator(TERRITORY_PATHS)).to_have_count(5)
     expect(notice).to_be_hidden()
-    expect(page.locator("#carte-legende .legend-entry")).to_have_count(5)
+    expect(page.locator(f"{LEGEND} .legend-entry")).to_have_count(5)
     screenshot("map-departements")
 
 
 def test_clicking_an_epci_opens_its_panel_and_its_page(page: Page, app_url: str, built_data_dir: Path, screenshot):
-    open_map(page, app_url + "/?indicateur=taux_pauvrete&couches=aucune")
+    open_map(page, app_url + routes.HOME + "?indicateur=taux_pauvrete&couches=aucune")
     click_location(page, *point_inside(built_data_dir, ARRAS))
     expect(page.locator(".hoverlayer")).to_contain_text("CU d'Arras")
     expect(page.locator(".hoverlayer")).to_contain_text("Rang dans la région")
-    panel = page.locator("#carte-panneau")
+    panel = page.locator(PANEL)
     expect(panel.locator("h2")).to_have_text("CU d'Arras")
     expect(panel).to_contain_text("Taux de pauvreté")
     expect(panel).to_contain_text("Source : Insee, Filosofi 2021")
@@ -182,6 +196,6 @@ def test_clicking_an_epci_opens_its_panel_and_its_page(page: Page, app_url: str,
     screenshot("map-panel")
     panel.get_by_role("link", name="Ouvrir la fiche du territoire").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("CU d'Arras")
-    expect(page.locator("#territoire-indicateurs tbody tr")).not_to_have_count(0)
-    expect(page.locator("#territoire-indicateurs")).to_contain_text("Source : Insee, Filosofi 2021")
+    expect(page.locator(f"#{territory_ids.TERRITORY_TABLE} tbody tr")).not_to_have_count(0)
+    expect(page.locator(f"#{territory_ids.TERRITORY_TABLE}")).to_contain_text("Source : Insee, Filosofi 2021")
     screenshot("territory-page")

@@ -16,11 +16,14 @@ from PIL import Image, ImageStat
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import ARTIFACTS
+from dashboard.core import routes
+from dashboard.presentation import ids as presentation_ids
+from tests.browser.conftest import save_screenshot, watch_requests_leaving
 
 pytestmark = pytest.mark.browser
 
-DECK = "#presentation-diapositives"
+DECK = f"#{presentation_ids.PRES_DECK}"
+SLIDE_LIST = f"#{presentation_ids.PRES_LIST} > li"
 AMIENS = "248000531"
 LILLE = "200093201"
 
@@ -35,8 +38,7 @@ def shown_title(page: Page) -> str:
 
 def viewport_shot(page: Page, name: str) -> None:
     """The show fills the window: a screenshot of the window, not of the whole page behind it."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"{name}.png")
+    save_screenshot(page, name, full_page=False)
 
 
 def eventually(condition, timeout: float = 5.0) -> bool:
@@ -51,34 +53,27 @@ def eventually(condition, timeout: float = 5.0) -> bool:
 
 def add_with_form(page: Page, count: int) -> None:
     page.get_by_role("button", name="Ajouter la diapositive").click()
-    expect(page.locator("#presentation-liste > li")).to_have_count(count, timeout=15000)
+    expect(page.locator(SLIDE_LIST)).to_have_count(count, timeout=15000)
 
 
-def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app_url: str, screenshot):
-    elsewhere = []  # works with no network: every request goes to the app itself
-    page.on(
-        "request",
-        lambda request: None if request.url.startswith((app_url, "data:", "blob:")) else elsewhere.append(request.url),
-    )
-    page.goto(f"{app_url}/presentation")
-    expect(page.get_by_role("heading", name="Diapositives (0)")).to_be_visible()
-
+def build_a_deck_of_three_slides(page: Page, app_url: str) -> list[str]:
+    """Two slides added with the editor's form, one from the map page; return the titles of the deck."""
     # 1. A map with the form (default: poverty rate by EPCI), 2. a ranking of the top 5.
     add_with_form(page, 1)
-    expect(page.locator("#presentation-ajout")).to_contain_text(
+    expect(page.locator(f"#{presentation_ids.PRES_ADDED}")).to_contain_text(
         "Carte : Part des minima sociaux dans le revenu (valeur officielle 2019) par EPCI"
     )
     page.get_by_label("Classement par priorité (places manquantes)").check()
-    page.locator("#presentation-nombre").fill("5")
+    page.locator(f"#{presentation_ids.PRES_FORM_TOP}").fill("5")
     add_with_form(page, 2)
 
     # 3. From the map page: « Ajouter à la présentation » appends the current view to the deck in progress.
-    page.goto(f"{app_url}/?indicateur=taux_chomage&niveau=epci")
-    add = page.locator("#presentation-ajouter-carte")
+    page.goto(app_url + routes.HOME + "?indicateur=taux_chomage&niveau=epci")
+    add = page.locator(f"#{presentation_ids.PRES_ADD_FROM_MAP}")
     expect(add).to_have_attribute("href", re.compile("ajouter=carte:taux_chomage"), timeout=15000)
     add.click()
-    expect(page.locator("#presentation-liste > li")).to_have_count(3, timeout=20000)
-    deck_url = f"{app_url}/presentation?d=carte:part_minima_sociaux_2019|classement:5|carte:taux_chomage"
+    expect(page.locator(SLIDE_LIST)).to_have_count(3, timeout=20000)
+    deck_url = app_url + routes.PRESENTATION + "?d=carte:part_minima_sociaux_2019|classement:5|carte:taux_chomage"
     expect(page).to_have_url(deck_url)  # canonical: the added slide is part of `d`
     expect(page.locator(".slide-graph .choroplethlocation").first).to_be_attached(timeout=20000)
     titles = page.locator(f"{DECK} > .slide .slide-title").all_inner_texts()
@@ -87,9 +82,11 @@ def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app
         "Où manque-t-il le plus de places ? Les 5 premiers EPCI",
         "Taux de chômage des 15-64 ans par EPCI",
     ]
-    screenshot("presentation-editor")
+    return titles
 
-    # Present: full window, one slide at a time, keys of a remote clicker.
+
+def present_with_the_keyboard(page: Page, titles: list[str]) -> None:
+    """Present: full window, one slide at a time, keys of a remote clicker; ends on the last slide."""
     page.get_by_role("button", name="Lancer la présentation").click()
     expect(page.locator(DECK)).to_have_class(re.compile("is-showing"))
     assert current(page) == 1 and shown_title(page) == titles[0]
@@ -116,7 +113,9 @@ def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app
     page.keyboard.press("End")
     assert current(page) == 3 and page.evaluate("location.hash") == "#diapo-3"
 
-    # The controls appear only while the mouse moves.
+
+def check_the_controls_and_full_screen(page: Page) -> None:
+    """The controls appear only while the mouse moves; F toggles full screen and keeps the show."""
     controls = page.locator(f"{DECK} .deck-controls")
     page.mouse.move(400, 300)
     page.mouse.move(420, 310)
@@ -132,6 +131,16 @@ def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app
         assert eventually(lambda: page.evaluate("document.fullscreenElement === null"))
     expect(page.locator(DECK)).to_have_class(re.compile("is-showing"))
 
+
+def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app_url: str, screenshot):
+    elsewhere = watch_requests_leaving(page, app_url, "data:", "blob:")  # works with no network: only the app
+    page.goto(app_url + routes.PRESENTATION)
+    expect(page.get_by_role("heading", name="Diapositives (0)")).to_be_visible()
+    titles = build_a_deck_of_three_slides(page, app_url)
+    screenshot("presentation-editor")
+    present_with_the_keyboard(page, titles)
+    check_the_controls_and_full_screen(page)
+
     # Reload: the same deck, the show back on the same slide.
     page.reload()
     expect(page.locator(DECK)).to_have_class(re.compile("is-showing"), timeout=20000)
@@ -145,8 +154,8 @@ def test_build_a_deck_present_it_with_the_keyboard_and_reload_it(page: Page, app
 
 
 def test_bad_deck_parts_give_a_notice_and_the_rest_of_the_deck(page: Page, app_url: str, screenshot):
-    page.goto(f"{app_url}/presentation?d=diaporama:1|carte:inconnu|territoire:{AMIENS}|classement:99&zoom=2")
-    notices = page.locator("#presentation-avis")
+    page.goto(f"{app_url}{routes.PRESENTATION}?d=diaporama:1|carte:inconnu|territoire:{AMIENS}|classement:99&zoom=2")
+    notices = page.locator(f"#{presentation_ids.PRES_NOTICES}")
     expect(notices).to_contain_text("Diapositive 1 « diaporama:1 » ignorée : type « diaporama » inconnu")
     expect(notices).to_contain_text("Diapositive 2 « carte:inconnu » ignorée")
     expect(notices).to_contain_text("Diapositive 4 « classement:99 » ignorée : nombre de territoires « 99 » invalide")
@@ -218,7 +227,9 @@ def test_image_and_pdf_exports(app_url: str, tmp_path: Path):
         return result
 
     # Map at print resolution (A4 landscape, 300 dpi): title, legend, source and date are in the image.
-    content, headers = timed("png-map", f"{app_url}/export/diapositive.png?diapo=carte:taux_pauvrete&taille=impression")
+    content, headers = timed(
+        "png-map", f"{app_url}{routes.EXPORT}/diapositive.png?diapo=carte:taux_pauvrete&taille=impression"
+    )
     assert headers["Content-Type"] == "image/png"
     assert 'filename="taux-de-pauvrete-par-epci_3508x2480.png"' in headers["Content-Disposition"]
     image = Image.open(io.BytesIO(content)).convert("RGB")
@@ -230,7 +241,7 @@ def test_image_and_pdf_exports(app_url: str, tmp_path: Path):
 
     # The deck as a handout: one A4 landscape page per slide, with the sources.
     deck = f"carte:taux_pauvrete|classement:10|territoire:{AMIENS}"
-    content, headers = timed("pdf-deck", f"{app_url}/export/presentation.pdf?d={deck}")
+    content, headers = timed("pdf-deck", f"{app_url}{routes.EXPORT}/presentation.pdf?d={deck}")
     assert headers["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) == 3
@@ -245,7 +256,7 @@ def test_image_and_pdf_exports(app_url: str, tmp_path: Path):
     (tmp_path / "deck.pdf").write_bytes(content)
 
     # A territory fiche.
-    content, headers = timed("pdf-fiche", f"{app_url}/export/territoire/{AMIENS}.pdf")
+    content, headers = timed("pdf-fiche", f"{app_url}{routes.EXPORT}/territoire/{AMIENS}.pdf")
     reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) >= 1
     text = "\n".join(page_text(pdf_page) for pdf_page in reader.pages)

@@ -3,37 +3,61 @@
 from __future__ import annotations
 
 import re
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import ARTIFACTS, not_found_error, watch_errors
+from dashboard.core import routes
+from dashboard.map import ids as map_ids
+from dashboard.server.security import PAGES_CONTENT_ID
+from tests.browser.conftest import EXPECT_TIMEOUT_MS, not_found_error, serve, watch_errors, watch_requests_leaving
+from tests.dashboard_data import write_tiny_store
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Résidences sociales — Hauts-de-France"
 HEADING = "Carte des territoires des Hauts-de-France"
 ABOUT_HEADING = "Résidences sociales dans les Hauts-de-France"
+PAGE_HEADING = f"#{PAGES_CONTENT_ID} h1"
+
+
+# Special servers, for this module only: the app on a data directory that was never built, and on the tiny
+# hand-made store of tests/dashboard_data.py.
+@pytest.fixture(scope="module")
+def empty_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a data directory that was never built."""
+    data_dir = tmp_path_factory.mktemp("empty-data")
+    with serve(data_dir, tmp_path_factory.mktemp("empty-app") / "gunicorn.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def tiny_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the tiny hand-made store of tests/dashboard_data.py."""
+    data_dir = write_tiny_store(tmp_path_factory.mktemp("tiny") / "data")
+    with serve(data_dir, tmp_path_factory.mktemp("tiny-app") / "gunicorn.log") as url:
+        yield url
 
 
 def open_page(page: Page, url: str) -> None:
     page.goto(url)
-    expect(page.locator("#_pages_content h1")).to_be_visible()
+    expect(page.locator(PAGE_HEADING)).to_be_visible()
 
 
 def test_home_page_loads_in_french(page: Page, app_url: str, screenshot):
-    outside: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith(app_url) else outside.append(request.url))
-    open_page(page, app_url + "/")
+    outside = watch_requests_leaving(page, app_url)
+    open_page(page, app_url + routes.HOME)
     expect(page).to_have_title(TITLE)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1)).to_have_text(HEADING)
     expect(page.locator("header")).to_contain_text("Résidences sociales")
     expect(page.locator("footer.site-footer")).to_contain_text("Sources, millésimes et licences")
     expect(page.locator(".nav-link.active")).to_have_text("Accueil")
-    expect(page.locator("#carte path.choroplethlocation").first).to_be_attached()
+    expect(page.locator(f"#{map_ids.MAP_GRAPH} path.choroplethlocation").first).to_be_attached()
     page.wait_for_load_state("networkidle")
     assert outside == [], "the page must work offline: no request may leave the app"
     screenshot("home")
@@ -48,45 +72,33 @@ def test_home_page_loads_in_french(page: Page, app_url: str, screenshot):
     screenshot("about")
 
 
-def only_the_document_status(errors: list[str], url: str) -> list[str]:
-    """The errors of a page, less Chromium's report of the document's own 404 status (expected)."""
-    return [error for error in errors if error != not_found_error(url)]
-
-
-def test_unknown_address_shows_the_french_404(browser: Browser, app_url: str):
+def test_unknown_address_shows_the_french_404(page: Page, app_url: str, screenshot, expected_errors: list[str]):
     """A 404 status for crawlers, the app's French not-found page for people, navigation unchanged."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    errors = watch_errors(page)
-    try:
-        url = app_url + "/adresse-inconnue"
-        response = page.goto(url)
-        assert response is not None and response.status == 404
-        expect(page.locator("#_pages_content h1")).to_have_text("Page introuvable")
-        expect(page).to_have_title("Page introuvable — Résidences sociales")
-        expect(page.locator("html")).to_have_attribute("lang", "fr")
-        expect(page.locator("header")).to_contain_text("Résidences sociales")  # the site's header and menu
-        page.wait_for_load_state("networkidle")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=ARTIFACTS / "not-found.png", full_page=True)
-        page.get_by_role("link", name="Retourner à l'accueil").click()  # navigation inside the app
-        expect(page.get_by_role("heading", level=1)).to_have_text(HEADING)
-        # An unknown address reached inside the app (no page load) shows the same page.
-        page.evaluate(
-            "window.history.pushState({}, '', '/autre-inconnue'); window.dispatchEvent(new PopStateEvent('popstate'))"
-        )
-        expect(page.locator("#_pages_content h1")).to_have_text("Page introuvable")
-        page.wait_for_load_state("networkidle")
-    finally:
-        context.close()
-    assert only_the_document_status(errors, url) == []
+    url = app_url + "/adresse-inconnue"
+    expected_errors.append(not_found_error(url))  # Chromium's report of the document's own 404 status
+    response = page.goto(url)
+    assert response is not None and response.status == 404
+    expect(page.locator(PAGE_HEADING)).to_have_text("Page introuvable")
+    expect(page).to_have_title("Page introuvable — Résidences sociales")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("header")).to_contain_text("Résidences sociales")  # the site's header and menu
+    page.wait_for_load_state("networkidle")
+    screenshot("not-found")
+    page.get_by_role("link", name="Retourner à l'accueil").click()  # navigation inside the app
+    expect(page.get_by_role("heading", level=1)).to_have_text(HEADING)
+    # An unknown address reached inside the app (no page load) shows the same page.
+    page.evaluate(
+        "window.history.pushState({}, '', '/autre-inconnue'); window.dispatchEvent(new PopStateEvent('popstate'))"
+    )
+    expect(page.locator(PAGE_HEADING)).to_have_text("Page introuvable")
+    page.wait_for_load_state("networkidle")
 
 
 def test_production_pages_do_not_tell_the_versions(app_url: str):
     import dash
     import plotly
 
-    with urllib.request.urlopen(app_url + "/tableaux") as response:
+    with urllib.request.urlopen(app_url + routes.TABLES) as response:
         index = response.read().decode()
     for version in (dash.__version__, plotly.__version__, dash.__version__.replace(".", "_")):
         assert version not in index
@@ -97,7 +109,7 @@ def test_production_pages_do_not_tell_the_versions(app_url: str):
 
 
 def test_without_data_the_home_page_explains_how_to_build_it(page: Page, empty_app_url: str, screenshot):
-    open_page(page, empty_app_url + "/")
+    open_page(page, empty_app_url + routes.HOME)
     notice = page.get_by_role("alert")
     expect(notice).to_contain_text("Données non construites")
     expect(notice).to_contain_text("python -m loaders build")
@@ -105,7 +117,7 @@ def test_without_data_the_home_page_explains_how_to_build_it(page: Page, empty_a
 
 
 def test_home_key_figures_and_navigation_to_sources(page: Page, tiny_app_url: str, screenshot):
-    open_page(page, tiny_app_url + "/a-propos")
+    open_page(page, tiny_app_url + routes.ABOUT)
     figures = page.locator(".key-figure")
     expect(figures).to_have_count(3)
     expect(figures.nth(0)).to_contain_text(re.compile(r"^2\s*EPCI"))
@@ -121,10 +133,12 @@ def test_home_key_figures_and_navigation_to_sources(page: Page, tiny_app_url: st
 def test_console_and_script_errors_are_caught(browser: Browser, empty_app_url: str):
     other = browser.new_page()
     errors = watch_errors(other)
-    other.goto(empty_app_url + "/")
+    other.goto(empty_app_url + routes.HOME)
     other.evaluate("console.error('erreur de test')")
     other.evaluate("setTimeout(() => { throw new Error('exception de test'); })")
-    other.wait_for_timeout(200)
+    deadline = time.monotonic() + EXPECT_TIMEOUT_MS / 1000
+    while not any("exception de test" in error for error in errors) and time.monotonic() < deadline:
+        other.wait_for_timeout(50)  # the uncaught error reaches Playwright asynchronously
     other.close()
     assert any("erreur de test" in error for error in errors)
     assert any("exception de test" in error for error in errors)

@@ -11,13 +11,21 @@ import pyogrio
 import pytest
 from playwright.sync_api import Page, expect
 
+from dashboard.api import ids as api_ids
+from dashboard.core import routes
+from dashboard.tables import ids as tables_ids
+from dashboard.ui import ids as ui_ids
+from tests.browser.conftest import watch_requests_leaving
+
 pytestmark = pytest.mark.browser
 
-COUNT = "#tableaux-nombre"
-RESIDENCE_COUNT = "#tableaux-etablissements-nombre"
+COUNT = f"#{tables_ids.TABLE_COUNT}"
+GRID = f"#{tables_ids.TABLE_GRID}"
+RESIDENCE_COUNT = f"#{tables_ids.TABLE_RESIDENCE_COUNT}"
+RESIDENCE_GRID = f"#{tables_ids.TABLE_RESIDENCE_GRID}"
 
 
-def open_tables(page: Page, url: str, grid: str = "#tableaux-grille") -> None:
+def open_tables(page: Page, url: str, grid: str = GRID) -> None:
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Tableaux et téléchargements")
     expect(page.locator(f"{grid} .ag-row").first).to_be_visible()
@@ -49,13 +57,12 @@ def download(page: Page, link_name: str, tab: str, directory: Path) -> tuple[Pat
 
 
 def test_filter_sort_and_download_the_french_csv(page: Page, app_url: str, screenshot, tmp_path: Path):
-    outside: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith(app_url) else outside.append(request.url))
-    open_tables(page, app_url + "/tableaux")
+    outside = watch_requests_leaving(page, app_url)
+    open_tables(page, app_url + routes.TABLES)
     expect(page.locator(COUNT)).to_have_text("92 EPCI")
     expect(page.locator(".ag-header-group-cell").first).to_contain_text("Logement")
 
-    page.locator("#tableaux-departements").click()
+    page.locator(f"#{tables_ids.TABLE_DEPARTEMENTS}").click()
     page.get_by_role("option", name="80 — Somme").click()
     page.keyboard.press("Escape")
     expect(page.locator(COUNT)).to_have_text(re.compile(r"^16 EPCI sur 92$"))
@@ -66,7 +73,7 @@ def test_filter_sort_and_download_the_french_csv(page: Page, app_url: str, scree
     header.click()
     expect(page).to_have_url(re.compile(r"tri=-taux_pauvrete"))
     expect(header).to_have_attribute("aria-sort", "descending")
-    codes = shown_codes(page, "#tableaux-grille", "code")
+    codes = shown_codes(page, GRID, "code")
     assert len(codes) == 16
 
     path, name = download(page, "CSV pour Excel (;)", "territoires", tmp_path)
@@ -76,15 +83,15 @@ def test_filter_sort_and_download_the_french_csv(page: Page, app_url: str, scree
     poverty = read.filter(like="Taux de pauvreté (%, approximation)").iloc[:, 0]
     assert poverty.dtype == float and poverty.dropna().is_monotonic_decreasing
     assert poverty.isna().sum() == 0 or poverty.tail(poverty.isna().sum()).isna().all()  # missing values last
-    assert page.locator("#tableaux-lien").get_attribute("href").endswith("tri=-taux_pauvrete")
+    assert page.locator(f"#{tables_ids.TABLE_PERMALINK}").get_attribute("href").endswith("tri=-taux_pauvrete")
     page.wait_for_load_state("networkidle")
     assert outside == [], "dash-ag-grid and the page must load nothing from outside the app"
     screenshot("tableaux-epci-somme-tri")
 
 
 def test_permalink_restores_the_view_and_the_xlsx_matches(page: Page, app_url: str, screenshot, tmp_path: Path):
-    open_tables(page, app_url + "/tableaux?niveau=commune&dep=02&min_population=5000&tri=-population&inconnu=1")
-    expect(page.locator("#tableaux-avis")).to_contain_text("Paramètre « inconnu » inconnu, ignoré.")
+    open_tables(page, app_url + routes.TABLES + "?niveau=commune&dep=02&min_population=5000&tri=-population&inconnu=1")
+    expect(page.locator(f"#{tables_ids.TABLE_NOTICES}")).to_contain_text("Paramètre « inconnu » inconnu, ignoré.")
     expect(page.get_by_label("Communes")).to_be_checked()
     expect(page.get_by_role("textbox", name="Seuil 1 : valeur minimale")).to_have_value("5000")
     count = count_of(page, COUNT)
@@ -107,7 +114,7 @@ def test_permalink_restores_the_view_and_the_xlsx_matches(page: Page, app_url: s
 
 
 def test_residences_tab_and_the_api_page(page: Page, app_url: str, screenshot, tmp_path: Path):
-    open_tables(page, app_url + "/tableaux?onglet=residences", "#tableaux-etablissements-grille")
+    open_tables(page, app_url + routes.TABLES + "?onglet=residences", RESIDENCE_GRID)
     expect(page.locator(RESIDENCE_COUNT)).to_contain_text("établissements")
     total = count_of(page, RESIDENCE_COUNT)
     page.get_by_label("Pension de famille").check()
@@ -121,8 +128,8 @@ def test_residences_tab_and_the_api_page(page: Page, app_url: str, screenshot, t
     points = pyogrio.read_dataframe(path)
     assert len(points) == count and set(points["type"]) == {"Pension de famille"}
 
-    expect(page.locator("#nav")).not_to_contain_text("API")
+    expect(page.locator(f"#{ui_ids.NAV}")).not_to_contain_text("API")
     page.get_by_role("link", name="API en lecture seule").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("API en lecture seule")
-    expect(page.locator("#api-points-d-acces")).to_contain_text("GET /api/v1/indicators")
+    expect(page.locator(f"#{api_ids.API_ENDPOINTS}")).to_contain_text("GET /api/v1/indicators")
     screenshot("api")
