@@ -222,6 +222,8 @@ CALLBACK_MODULES = (
     "dashboard.territory.callbacks",
     "dashboard.tables.callbacks",
     "dashboard.presentation.callbacks",
+    "dashboard.calculator.callbacks",
+    "dashboard.content.callbacks",
 )
 
 

@@ -9,10 +9,10 @@ import pandas as pd
 from flask import current_app, has_app_context
 
 from dashboard.core import routes
+from dashboard.core.catalogue import ROLE_TERRITORIES, dataset_for
 from dashboard.core.store import Store
 from dashboard.tables.files import records
 from dashboard.tables.indicators import indicator_citations, indicator_specs, is_approximation, level_indicators
-from dashboard.tables.provenance import TERRITORIES_DATASET
 
 LOOKUPS_EXTENSION = "dashboard_api_lookups"
 API_LEVELS = ("commune", "epci", "departement", "region", "france")
@@ -232,8 +232,7 @@ def indicators_csv_frame(store: Store, level: str, indicators: Sequence[str], co
 
 def territories_payload(store: Store, level: str, frame: pd.DataFrame) -> dict[str, Any]:
     """The territories of a level, with the source and vintage of the administrative divisions."""
-    known = any(dataset.get("id") == TERRITORIES_DATASET for dataset in store.catalogue.get("datasets", []))
-    source = store.dataset(TERRITORIES_DATASET) if known else {}
+    source = dataset_for(store, ROLE_TERRITORIES) or {}
     return {
         "niveau": level,
         "nombre": len(frame),

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from dashboard.content import datasets as roles
 from dashboard.content import ids as content_ids
+from dashboard.core import catalogue as roles
 from dashboard.core import routes
 from dashboard.core.formatting import format_count
 from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_EPCI
@@ -54,7 +54,7 @@ def residence_types(store: Store, source: str) -> html.Section:
 
 @requires_store
 def key_figures(store: Store) -> html.Div:
-    territories_source = sources_line([roles.citation_for(store, roles.TERRITORIES)])
+    territories_source = sources_line([roles.citation_for(store, roles.ROLE_TERRITORIES)])
     residences_source = sources_line(store.residence_citations(FAMILY_RESIDENCE))
     residences_count = int(store.residences_by_type(FAMILY_RESIDENCE).sum())
     return html.Div(

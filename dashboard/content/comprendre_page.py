@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dash import dcc, html
 
 from dashboard.content import comprendre as text
-from dashboard.content import datasets as roles
 from dashboard.content import fact_children, fact_items, fact_paragraphs, references, typo
 from dashboard.content import ids as content_ids
+from dashboard.core import catalogue as roles
 from dashboard.core import routes
 from dashboard.core.formatting import format_count
 from dashboard.core.levels import FAMILY_RESIDENCE
@@ -173,7 +173,7 @@ def logement_dabord_figures(store: Store | StoreError) -> html.Div | None:
         return None
     figures = references.index(store.catalogue.get("reference_figures", []))
     accelerated = store.catalogue.get("accelerated_territories", [])
-    citation = roles.citation_for(store, roles.REFERENCE_FIGURES)
+    citation = roles.citation_for(store, roles.ROLE_REFERENCE_FIGURES)
     accelerated_source = sources_line([citation]) if citation else ""
     blocks = [
         _reference_figure(

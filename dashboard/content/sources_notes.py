@@ -8,17 +8,17 @@ from typing import Any
 
 from dash import html
 
-from dashboard.content import datasets as roles
 from dashboard.content import ids as content_ids
 from dashboard.content import references, typo
 from dashboard.content.sources_catalogue import indicator_links
+from dashboard.core import catalogue as roles
 from dashboard.core import routes
 from dashboard.core.formatting import format_count
 from dashboard.core.levels import FAMILY_HEBERGEMENT, FAMILY_RESIDENCE
 from dashboard.core.store import Store
 
 #: Datasets whose vintage the limits recall, by role, with what they are.
-DATED_SOURCES = ((roles.CENSUS, "Recensement"), (roles.ESTABLISHMENTS, "Répertoire FINESS"))
+DATED_SOURCES = ((roles.ROLE_CENSUS, "Recensement"), (roles.ROLE_ESTABLISHMENTS, "Répertoire FINESS"))
 
 
 def _table(caption: str | None, headers: list[html.Th], rows: list[html.Tr]) -> html.Div:

@@ -65,3 +65,36 @@ def normalise(text: str) -> str:
     """Lower case without accents, for the name filter."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# --- Datasets by role: the build writes which dataset plays each role (`dataset_roles` of catalogue.json),
+# so that no module of the app names a versioned dataset id. ---------------------------------------------
+
+ROLE_TERRITORIES = "territories"
+ROLE_CENSUS = "census"
+ROLE_ESTABLISHMENTS = "establishments"
+ROLE_REFERENCE_FIGURES = "reference_figures"
+ROLE_INCOME_2019 = "income_2019"
+
+
+def geometry_role(level: str) -> str:
+    """The role of the dataset holding the contours of a level."""
+    return f"geometry_{level}"
+
+
+def dataset_for(store: Store, role: str) -> dict[str, Any] | None:
+    """The catalogue entry of the dataset the build declares for `role`, or None."""
+    dataset_id = (store.catalogue.get("dataset_roles") or {}).get(role)
+    return next((entry for entry in store.catalogue.get("datasets", []) if entry["id"] == dataset_id), None)
+
+
+def dataset_id_for(store: Store, role: str) -> str | None:
+    """The id of the dataset playing `role`, or None."""
+    dataset = dataset_for(store, role)
+    return dataset["id"] if dataset else None
+
+
+def citation_for(store: Store, role: str) -> str | None:
+    """The citation of the dataset playing `role`, or None."""
+    dataset = dataset_for(store, role)
+    return dataset["citation"] if dataset else None

@@ -18,8 +18,10 @@ import plotly.graph_objects as go
 from dashboard.core import formatting
 from dashboard.core.perimeter import app_title
 from dashboard.core.store import Store
-from dashboard.map import view as maps
-from dashboard.presentation import deck
+from dashboard.map.figure import BORDER_COLOUR, FONT_FAMILY
+from dashboard.presentation.figures import map_slide_figure, short_note
+from dashboard.presentation.slides import Slide
+from dashboard.presentation.specs import KIND_COMPARISON, KIND_MAP, KIND_RANKING
 from dashboard.ui.components import format_date
 
 A4_PORTRAIT_PRINTABLE_PX = 703  # (210 - 2 × 12) mm at 96 px per inch
@@ -100,12 +102,12 @@ def _text(figure: go.Figure, frame: Frame, text: str, left: float, top: float, s
         yanchor=style.pop("yanchor", "top"),
         showarrow=False,
         align=style.pop("align", "left"),
-        font={"size": size, "color": style.pop("color", TEXT), "family": maps.FONT_FAMILY},
+        font={"size": size, "color": style.pop("color", TEXT), "family": FONT_FAMILY},
         **style,
     )
 
 
-def footer_lines(slide: deck.Slide, built_at: datetime, exported_at: datetime) -> list[str]:
+def footer_lines(slide: Slide, built_at: datetime, exported_at: datetime) -> list[str]:
     return [
         slide.source_line,
         f"{slide.vintage_line} · Données construites le {format_date(built_at)} · "
@@ -114,7 +116,7 @@ def footer_lines(slide: deck.Slide, built_at: datetime, exported_at: datetime) -
 
 
 def frame_texts(
-    figure: go.Figure, frame: Frame, slide: deck.Slide, built_at: datetime, exported_at: datetime
+    figure: go.Figure, frame: Frame, slide: Slide, built_at: datetime, exported_at: datetime
 ) -> tuple[float, float]:
     """Title, subtitle and footer (source, vintage, dates); returns the body's top and bottom in px."""
     k = frame.k
@@ -161,16 +163,16 @@ def _base_layout(figure: go.Figure, frame: Frame) -> None:
         plot_bgcolor="#ffffff",
         showlegend=False,
         separators=",\u202f",
-        font={"family": maps.FONT_FAMILY, "color": TEXT, "size": 20 * frame.k},
+        font={"family": FONT_FAMILY, "color": TEXT, "size": 20 * frame.k},
     )
 
 
 def map_export(
-    store: Store, slide: deck.Slide, frame: Frame, geometry: Mapping[str, Any], top: float, bottom: float
+    store: Store, slide: Slide, frame: Frame, geometry: Mapping[str, Any], top: float, bottom: float
 ) -> go.Figure:
     """The map on the left two thirds, the legend (colours, bounds, counts, notes) on the right."""
     k = frame.k
-    figure = deck.map_slide_figure(store, slide, geometry)
+    figure = map_slide_figure(store, slide, geometry)
     legend_left = frame.width * 0.66
     figure.update_geos(
         domain={"x": [frame.x(MARGIN * k), frame.x(legend_left - 24 * k)], "y": [frame.y(bottom), frame.y(top)]}
@@ -183,7 +185,7 @@ def map_export(
     y += 12 * k
     width = frame.width - MARGIN * k - legend_left
     for note in slide.notes:
-        lines = wrap(deck.short_note(note), width, note_size)
+        lines = wrap(short_note(note), width, note_size)
         if y + len(lines) * note_size * 1.35 > bottom:
             break
         _text(figure, frame, "<br>".join(map(escape, lines)), legend_left, y, note_size, color=MUTED)
@@ -209,7 +211,7 @@ def map_legend(figure: go.Figure, frame: Frame, legend: Any, legend_left: float,
             "y1": frame.y(y),
         }
         figure.add_shape(
-            type="rect", fillcolor=entry.colour, line={"color": maps.BORDER_COLOUR, "width": max(1, k)}, **swatch
+            type="rect", fillcolor=entry.colour, line={"color": BORDER_COLOUR, "width": max(1, k)}, **swatch
         )
         if entry.missing:  # the map hatches missing values; the image marks the swatch the same way
             figure.add_shape(type="line", line={"color": "#8c8c8c", "width": max(1, 2 * k)}, **swatch)
@@ -236,7 +238,7 @@ def _notes(figure: go.Figure, frame: Frame, notes: Sequence[str], bottom: float)
     return bottom - len(lines) * size * 1.35 - 16 * frame.k
 
 
-def ranking_export(slide: deck.Slide, frame: Frame, top: float, bottom: float) -> go.Figure:
+def ranking_export(slide: Slide, frame: Frame, top: float, bottom: float) -> go.Figure:
     """Horizontal bars of the places missing given the need, rank 1 at the top, with the rank interval."""
     k = frame.k
     rows = slide.ranking
@@ -277,7 +279,7 @@ def ranking_export(slide: deck.Slide, frame: Frame, top: float, bottom: float) -
     return figure
 
 
-def comparison_export(slide: deck.Slide, frame: Frame, top: float, bottom: float) -> go.Figure:
+def comparison_export(slide: Slide, frame: Frame, top: float, bottom: float) -> go.Figure:
     """One panel of horizontal bars per indicator, the territories on the rows, the région as a dashed line."""
     k = frame.k
     figure = go.Figure()
@@ -308,7 +310,7 @@ def comparison_export(slide: deck.Slide, frame: Frame, top: float, bottom: float
 def _comparison_bars(
     figure: go.Figure,
     frame: Frame,
-    slide: deck.Slide,
+    slide: Slide,
     row: Any,
     index: int,
     x_domain: tuple[float, float],
@@ -358,9 +360,7 @@ def _comparison_bars(
     )
 
 
-def _region_line(
-    figure: go.Figure, frame: Frame, slide: deck.Slide, row: Any, index: int, y_domain: list[float]
-) -> None:
+def _region_line(figure: go.Figure, frame: Frame, slide: Slide, row: Any, index: int, y_domain: list[float]) -> None:
     """The région's value of one indicator as a dashed line across its bars, labelled below them."""
     k = frame.k
     suffix = "" if index == 0 else str(index + 1)
@@ -384,13 +384,13 @@ def _region_line(
         xanchor="center",
         yshift=-6 * k,
         showarrow=False,
-        font={"size": 18 * k, "color": REGION_COLOUR, "family": maps.FONT_FAMILY},
+        font={"size": 18 * k, "color": REGION_COLOUR, "family": FONT_FAMILY},
     )
 
 
 def export_figure(
     store: Store,
-    slide: deck.Slide,
+    slide: Slide,
     size: ImageSize,
     exported_at: datetime,
     geometry: Mapping[str, Any] | None = None,
@@ -400,11 +400,11 @@ def export_figure(
     probe = go.Figure()
     top, bottom = frame_texts(probe, frame, slide, store.built_at, exported_at)
     kind = slide.spec.kind
-    if kind == deck.KIND_MAP:
+    if kind == KIND_MAP:
         figure = map_export(store, slide, frame, geometry or inline_geometry(store), top, bottom)
-    elif kind == deck.KIND_RANKING:
+    elif kind == KIND_RANKING:
         figure = ranking_export(slide, frame, top, bottom)
-    elif kind == deck.KIND_COMPARISON:
+    elif kind == KIND_COMPARISON:
         figure = comparison_export(slide, frame, top, bottom)
     else:
         raise ValueError(f"no image export for {kind!r} slides")

@@ -47,8 +47,11 @@ from dashboard.exports.engine import (
 )
 from dashboard.exports.figures import SIZE_PRINT, SIZE_PROJECTOR, SIZES, export_figure, slug
 from dashboard.exports.responses import error_page, file_response
-from dashboard.presentation import deck
 from dashboard.presentation import ids as presentation_ids
+from dashboard.presentation.parsing import SlideError, parse_deck, parse_slide
+from dashboard.presentation.request import PARAM_DECK, PARAM_VIEW, URL_SAFE, VIEW_PRINT, add_href, deck_href, deck_query
+from dashboard.presentation.slides import build_slide
+from dashboard.presentation.specs import IMAGE_KINDS, KIND_TERRITORY, SlideSpec, choices_from_store
 from dashboard.settings import Settings
 from dashboard.territory import ids as territory_ids
 
@@ -69,14 +72,12 @@ IMAGE_LINKS = (
 )
 
 
-def image_href(spec: deck.SlideSpec, fmt: str, size: str) -> str:
-    return (
-        f"{routes.EXPORT}/diapositive.{fmt}?{PARAM_SLIDE}={quote(spec.token, safe=deck.URL_SAFE)}&{PARAM_SIZE}={size}"
-    )
+def image_href(spec: SlideSpec, fmt: str, size: str) -> str:
+    return f"{routes.EXPORT}/diapositive.{fmt}?{PARAM_SLIDE}={quote(spec.token, safe=URL_SAFE)}&{PARAM_SIZE}={size}"
 
 
-def deck_pdf_href(slides: Sequence[deck.SlideSpec]) -> str:
-    return DECK_PDF_PATH + deck.deck_query(slides)
+def deck_pdf_href(slides: Sequence[SlideSpec]) -> str:
+    return DECK_PDF_PATH + deck_query(slides)
 
 
 def fiche_pdf_href(siren: str) -> str:
@@ -89,7 +90,7 @@ def fiche_actions(siren: str) -> html.P:
         [
             html.A(
                 "Ajouter à la présentation",
-                href=deck.add_href(deck.SlideSpec(deck.KIND_TERRITORY, codes=(siren,))),
+                href=add_href(SlideSpec(KIND_TERRITORY, codes=(siren,))),
                 id=presentation_ids.PRES_ADD_FROM_FICHE,
                 className="button button-secondary",
                 **{"data-deck-add": "territoire"},
@@ -172,14 +173,14 @@ def _render(kind: str, back: str, produce: Any) -> Response | bytes:
     return content
 
 
-def _image_spec(store: Store, back: str) -> deck.SlideSpec | Response:
+def _image_spec(store: Store, back: str) -> SlideSpec | Response:
     """The slide named by the query, or the French error page when it is invalid or has no image."""
     text = request.args.get(PARAM_SLIDE, "")
     try:
-        spec, _ = deck.parse_slide(text, deck.choices_from_store(store))
-    except deck.SlideError as error:
+        spec, _ = parse_slide(text, choices_from_store(store))
+    except SlideError as error:
         return error_page(400, "Diapositive invalide", f"Diapositive « {text} » invalide : {error}.", back)
-    if spec.kind not in deck.IMAGE_KINDS:
+    if spec.kind not in IMAGE_KINDS:
         return error_page(
             400,
             "Pas d'image pour ce type de diapositive",
@@ -205,7 +206,7 @@ def slide_image(fmt: str) -> Response:
     if isinstance(spec, Response):
         return spec
     size = SIZES[size_key]
-    slide = deck.build_slide(store, spec)
+    slide = build_slide(store, spec)
     figure = export_figure(store, slide, size, datetime.now().astimezone())
     engine = engine_from(current_app)
     result = _render(f"{fmt} {spec.token}", back, lambda: engine.image(figure, fmt, size))
@@ -220,13 +221,13 @@ def deck_pdf() -> Response:
     store = _store_or_error()
     if isinstance(store, Response):
         return store
-    choices = deck.choices_from_store(store)
-    slides, notices = deck.parse_deck(request.args.get(deck.PARAM_DECK, ""), choices)
-    back = deck.deck_href(slides) if slides else routes.PRESENTATION
+    choices = choices_from_store(store)
+    slides, notices = parse_deck(request.args.get(PARAM_DECK, ""), choices)
+    back = deck_href(slides) if slides else routes.PRESENTATION
     if not slides:
         reason = " ".join(notices) or "Ajoutez des diapositives avant d'exporter."
         return error_page(400, "Présentation vide", f"Aucune diapositive valide à exporter. {reason}", back)
-    path = deck.deck_href(slides, **{deck.PARAM_VIEW: deck.VIEW_PRINT})
+    path = deck_href(slides, **{PARAM_VIEW: VIEW_PRINT})
     server, engine = current_app._get_current_object(), engine_from(current_app)
     result = _render(
         f"pdf deck of {len(slides)}",
@@ -245,7 +246,7 @@ def fiche_pdf(siren: str) -> Response:
     store = _store_or_error()
     if isinstance(store, Response):
         return store
-    choices = deck.choices_from_store(store)
+    choices = choices_from_store(store)
     if siren not in choices.epcis:
         return error_page(
             404, "Territoire introuvable", f"Aucun EPCI de la région ne porte le numéro SIREN « {siren} ».", "/"

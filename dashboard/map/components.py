@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from dash import dcc, html
 
 from dashboard.core import catalogue, formatting, routes
+from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for, dataset_id_for, geometry_role
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_NOUNS
 from dashboard.core.store import Store
 from dashboard.map import ids as map_ids
-from dashboard.map.figure import GEOMETRY_DATASETS
 from dashboard.map.palette import layer_style
 from dashboard.map.panel import KeyFigure, TerritorySummary
 from dashboard.map.view import MapView
 from dashboard.needs import analysis as needs_store
-from dashboard.ui.components import ignored_parameters, sources_line
+from dashboard.ui.components import sources_line
 
 GROUP_PREFIX = "__theme__"
-#: The dataset the territories (names, kinds, populations) come from.
-TERRITORIES_DATASET = "decoupage-administratif-6.0.0"
-
-#: The « Certains paramètres de l'adresse ont été ignorés » notice of the map page (re-exported for
-#: the ranking and territory pages, which still import it from here: the integrator removes it).
-notices_component = partial(ignored_parameters, component_id=map_ids.MAP_NOTICES, class_name="map-notices")
 
 
 def group_heading(title: str, value: str) -> dict[str, Any]:
@@ -186,7 +179,7 @@ def map_source(store: Store, view: MapView) -> str:
     parts = []
     if view.values is not None:
         parts.append(view.values.source_line)
-    dataset_ids = {GEOMETRY_DATASETS[view.level], GEOMETRY_DATASETS[LEVEL_DEPARTEMENT]}
+    dataset_ids = {dataset_id_for(store, geometry_role(level)) for level in (view.level, LEVEL_DEPARTEMENT)}
     citations = sorted(
         dataset["citation"] for dataset in store.catalogue.get("datasets", []) if dataset["id"] in dataset_ids
     )
@@ -267,11 +260,8 @@ def panel_component(store: Store, summary: TerritorySummary | None) -> list[Any]
                 className="panel-hint",
             ),
         ]
-    dataset = next(
-        (item for item in store.catalogue.get("datasets", []) if item["id"] == TERRITORIES_DATASET),
-        None,
-    )
-    territory_source = sources_line([dataset["citation"]]) if dataset else ""
+    citation = citation_for(store, ROLE_TERRITORIES)
+    territory_source = sources_line([citation]) if citation else ""
     return [
         html.H2(summary.name, className="panel-title"),
         html.P(

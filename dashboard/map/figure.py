@@ -23,7 +23,6 @@ from dashboard.core.levels import (
     FAMILY_RESIDENCE,
     LEVEL_COMMUNE,
     LEVEL_DEPARTEMENT,
-    LEVEL_EPCI,
     LEVEL_REGION,
 )
 from dashboard.core.store import Store
@@ -37,13 +36,6 @@ SELECTION_COLOUR = "#000091"
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 TRACE_TERRITORIES, TRACE_DEPARTEMENTS, TRACE_SELECTION, FIRST_RESIDENCE_TRACE = 0, 1, 2, 3
 MAP_HEIGHT = 680
-
-#: Where the polygons come from, per level (dataset ids of the catalogue).
-GEOMETRY_DATASETS = {
-    LEVEL_COMMUNE: "france-geojson-communes-hdf-2018",
-    LEVEL_EPCI: "etalab-contours-administratifs-2024-1000m",
-    LEVEL_DEPARTEMENT: "etalab-contours-administratifs-2024-1000m",
-}
 
 
 def discrete_colorscale(colours: Sequence[str]) -> list[list[Any]]:

@@ -101,23 +101,3 @@ def map_view(
         unavailable_message=None,
         suggested_level=None,
     )
-
-
-# Re-exported for the folders that still import these names from here: the integrator removes these
-# lines once they import them from dashboard.map.classification, .figure, .palette, .panel and .values.
-from dashboard.map.classification import MAX_CLASSES as MAX_CLASSES  # noqa: E402
-from dashboard.map.classification import MIN_CLASSES as MIN_CLASSES  # noqa: E402
-from dashboard.map.classification import SCHEMES as SCHEMES  # noqa: E402
-from dashboard.map.figure import BORDER_COLOUR as BORDER_COLOUR  # noqa: E402
-from dashboard.map.figure import FIRST_RESIDENCE_TRACE as FIRST_RESIDENCE_TRACE  # noqa: E402
-from dashboard.map.figure import FONT_FAMILY as FONT_FAMILY  # noqa: E402
-from dashboard.map.figure import GEOMETRY_DATASETS as GEOMETRY_DATASETS  # noqa: E402
-from dashboard.map.figure import graph_config as graph_config  # noqa: E402
-from dashboard.map.figure import map_figure as map_figure  # noqa: E402
-from dashboard.map.palette import HEBERGEMENT_COLOUR as HEBERGEMENT_COLOUR  # noqa: E402
-from dashboard.map.palette import HEBERGEMENT_SYMBOLS as HEBERGEMENT_SYMBOLS  # noqa: E402
-from dashboard.map.palette import REFERENCES as REFERENCES  # noqa: E402
-from dashboard.map.palette import RESIDENCE_STYLES as RESIDENCE_STYLES  # noqa: E402
-from dashboard.map.panel import indicator_figure as indicator_figure  # noqa: E402
-from dashboard.map.panel import territory_row as territory_row  # noqa: E402
-from dashboard.map.values import ranks_of as ranks_of  # noqa: E402

@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard.content import typo
 from dashboard.core import formatting
-from dashboard.map import view as maps
+from dashboard.map.figure import FONT_FAMILY
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import Analysis
 from dashboard.needs.arguments import signed_places
@@ -184,7 +184,7 @@ def need_supply_figure(
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "font": {"size": 12}},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
-        "font": {"family": maps.FONT_FAMILY, "size": 13},
+        "font": {"family": FONT_FAMILY, "size": 13},
         "separators": ", ",
     }
     return {"data": point_traces(frame, labelled, highlight), "layout": layout}
@@ -260,7 +260,7 @@ def contribution_figure(
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": 12}},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
-        "font": {"family": maps.FONT_FAMILY, "size": 13},
+        "font": {"family": FONT_FAMILY, "size": 13},
         "separators": ", ",
     }
     return {"data": data, "layout": layout}

@@ -9,6 +9,7 @@ from dash import html
 
 from dashboard.content import typo
 from dashboard.core import catalogue, formatting, routes
+from dashboard.core.catalogue import ROLE_INCOME_2019, dataset_id_for
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.needs import model as needs
@@ -70,7 +71,8 @@ LIMITS = (
 
 
 def _perimeter_changes(store: Store) -> list[str]:
-    detail = store.coverage.get("datasets", {}).get("insee-filosofi-2019-disp-supra", {}).get("detail", {})
+    income = dataset_id_for(store, ROLE_INCOME_2019)
+    detail = store.coverage.get("datasets", {}).get(income, {}).get("detail", {})
     changes = detail.get("perimetres_modifies_depuis_2019") or {}
     names = store.territories[store.territories["level"] == "epci"].set_index("code")["name"]
     return [f"{names.get(siren, siren)} ({siren}) : {text}." for siren, text in changes.items()]

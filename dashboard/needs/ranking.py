@@ -22,7 +22,8 @@ from dashboard.needs import views as needs_views
 from dashboard.needs.analysis import Analysis, analyse, source_of
 from dashboard.needs.arguments import places_text, range_text
 from dashboard.needs.state import NeedsState
-from dashboard.presentation import deck
+from dashboard.presentation.request import add_href
+from dashboard.presentation.specs import ranking_spec
 from dashboard.territory.data import fiche_href
 
 #: EPCIs in the contributions chart.
@@ -239,5 +240,5 @@ def view(store: Store, state: NeedsState) -> dict[str, Any]:
         "query": needs_state.serialise_needs(state),
         "map_href": f"{routes.HOME}?indicateur=score_besoin&niveau=epci&"
         + needs_state.serialise_needs(state, only=needs_state.INDEX_PARAMS).lstrip("?"),
-        "add_href": deck.add_href(deck.ranking_spec(state.weights)),
+        "add_href": add_href(ranking_spec(state.weights)),
     }

@@ -15,7 +15,7 @@ from dashboard.content import typo
 from dashboard.core import formatting, routes
 from dashboard.core.formatting import format_weight
 from dashboard.core.store import Store
-from dashboard.map import view as maps
+from dashboard.map.values import LevelValues, ranks_of
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import (
     LEVEL_EPCI,
@@ -241,8 +241,8 @@ def index_entry(inputs: NeedsInputs, parameters: Parameters) -> dict:
     }
 
 
-def index_level_values(store: Store, parameters: Parameters) -> maps.LevelValues:
-    """The need index as map values (maps.LevelValues) of the EPCI level, in the GeoJSON's feature order."""
+def index_level_values(store: Store, parameters: Parameters) -> LevelValues:
+    """The need index as map values (LevelValues) of the EPCI level, in the GeoJSON's feature order."""
     inputs = needs_inputs(store)
     chosen = needs.components(dict(parameters.weights), inputs.directions)
     if chosen:
@@ -255,14 +255,14 @@ def index_level_values(store: Store, parameters: Parameters) -> maps.LevelValues
         index = pd.Series(np.nan, index=inputs.values.index)
     sources = sorted({inputs.sources[c.indicator] for c in chosen if inputs.sources.get(c.indicator)})
     values_array = index.to_numpy(dtype=float)
-    return maps.LevelValues(
+    return LevelValues(
         level=LEVEL_EPCI,
         entry=index_entry(inputs, parameters),
         codes=list(inputs.territories.index),
         names=inputs.territories["name"].astype(str).tolist(),
         values=values_array,
         coverage=np.ones(len(values_array)),
-        ranks=maps.ranks_of(values_array),
+        ranks=ranks_of(values_array),
         source="estimation à partir de " + " ; ".join(sources) if sources else "estimation",
         vintage="",
         region_value=None,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard.calculator import callbacks as _callbacks  # noqa: F401  (registers the calculator's callback)
 from dashboard.calculator import layout as calculator_layout
 from dashboard.core import routes
 

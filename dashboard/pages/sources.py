@@ -5,7 +5,6 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard.content import callbacks as _callbacks  # noqa: F401  (registers the page's callbacks)
 from dashboard.content import sources
 from dashboard.core import routes
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dashboard.core.store import Store
-from dashboard.map import view as maps
+from dashboard.map.figure import FIRST_RESIDENCE_TRACE, map_figure
 from dashboard.presentation.slides import Slide
 
 #: Length past which a legend note is cut after its first sentence.
@@ -28,8 +28,8 @@ def map_slide_figure(store: Store, slide: Slide, geometry: Mapping[str, Any]) ->
     parsed GeoJSON for an image export (rendered with no network).
     """
     view = slide.view
-    figure = maps.map_figure(store, view.level, geometry, view.trace_values, layers=(), selected=None)
-    figure.data = figure.data[: maps.FIRST_RESIDENCE_TRACE]  # no establishment points on a slide
+    figure = map_figure(store, view.level, geometry, view.trace_values, layers=(), selected=None)
+    figure.data = figure.data[:FIRST_RESIDENCE_TRACE]  # no establishment points on a slide
     figure.update_layout(height=None, autosize=True, paper_bgcolor="rgba(0,0,0,0)", dragmode=False)
     figure.update_traces(hoverinfo="skip", hovertemplate=None, selector={"type": "choropleth"})
     return figure

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from dashboard.core.levels import LEVEL_BY, LEVEL_EPCI, LEVELS
-from dashboard.map import view as maps
+from dashboard.map.classification import DEFAULT_CLASSES, MAX_CLASSES, MIN_CLASSES, SCHEME_QUANTILES, SCHEMES
+from dashboard.map.palette import REFERENCE_AUTO, REFERENCES
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import state as needs_state
 from dashboard.presentation.specs import (
@@ -106,10 +107,10 @@ def _map_level(text: str, indicator: str, choices: DeckChoices, notes: list[str]
 def _parse_map(fields: list[str], choices: DeckChoices, notes: list[str]) -> SlideSpec:
     indicator = _map_indicator(fields, choices)
     level = _map_level(_field(fields, 1, LEVEL_EPCI), indicator, choices, notes)
-    scheme = _one_of(_field(fields, 2, maps.SCHEME_QUANTILES), maps.SCHEMES, "méthode de classement")
-    classes_text = _field(fields, 3, str(maps.DEFAULT_CLASSES))
-    classes = _bounded(classes_text, maps.MIN_CLASSES, maps.MAX_CLASSES, "nombre de classes")
-    reference = _one_of(_field(fields, 4, maps.REFERENCE_AUTO), maps.REFERENCES, "référence")
+    scheme = _one_of(_field(fields, 2, SCHEME_QUANTILES), SCHEMES, "méthode de classement")
+    classes_text = _field(fields, 3, str(DEFAULT_CLASSES))
+    classes = _bounded(classes_text, MIN_CLASSES, MAX_CLASSES, "nombre de classes")
+    reference = _one_of(_field(fields, 4, REFERENCE_AUTO), REFERENCES, "référence")
     score = indicator == needs_store.SCORE_INDICATOR
     weights = _weights(FIELD_SEPARATOR.join(fields[MAP_FIELDS:]), notes) if score else ()
     return SlideSpec(

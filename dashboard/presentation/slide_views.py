@@ -11,8 +11,8 @@ from dashboard.core import formatting
 from dashboard.core.levels import LEVEL_NOUNS
 from dashboard.core.store import Store
 from dashboard.map import components as map_components
-from dashboard.map import view as maps
 from dashboard.map.geometry import geometry_urls, topojson_url
+from dashboard.map.legend import LegendEntry
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.figures import bar_share, map_slide_figure, short_note
 from dashboard.presentation.slides import Slide
@@ -28,7 +28,7 @@ def slide_graph(store: Store, slide: Slide) -> dcc.Graph:
     return dcc.Graph(figure=figure, config=config, className="slide-graph", style={"height": "100%"})
 
 
-def legend_entry(entry: maps.LegendEntry, nouns: tuple[str, str]) -> html.Li:
+def legend_entry(entry: LegendEntry, nouns: tuple[str, str]) -> html.Li:
     count = f"{formatting.format_number(entry.count)} {nouns[0] if entry.count == 1 else nouns[1]}"
     return html.Li(
         [

@@ -12,10 +12,12 @@ from typing import Any
 import pandas as pd
 
 from dashboard.core import catalogue, formatting
+from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for
 from dashboard.core.levels import LEVEL_BY, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_REGION, LEVELS
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
-from dashboard.map import view as maps
+from dashboard.map.panel import indicator_figure, territory_row
+from dashboard.map.view import MapView, map_view
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
@@ -34,7 +36,7 @@ from dashboard.presentation.specs import (
     SlideSpec,
     default_weights,
 )
-from dashboard.territory import fiche
+from dashboard.territory.data import fiche_data
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ class Slide:
     sources: tuple[str, ...]
     vintages: tuple[str, ...]
     notes: tuple[str, ...] = ()
-    view: maps.MapView | None = None
+    view: MapView | None = None
     ranking: tuple[RankingRow, ...] = ()
     figures: tuple[SlideFigure, ...] = ()
     score_text: str = ""
@@ -134,9 +136,8 @@ def indicator_source(store: Store, indicator: str, level: str) -> tuple[list[str
 
 
 def territory_source(store: Store) -> list[str]:
-    datasets = {dataset["id"]: dataset for dataset in store.catalogue.get("datasets", [])}
-    dataset = datasets.get("decoupage-administratif-6.0.0")
-    return [dataset["citation"]] if dataset else []
+    citation = citation_for(store, ROLE_TERRITORIES)
+    return [citation] if citation else []
 
 
 def _entry(store: Store, indicator: str) -> dict[str, Any]:
@@ -148,9 +149,7 @@ def map_slide(store: Store, spec: SlideSpec) -> Slide:
     parameters = needs_store.Parameters(weights=spec.weights or default_weights())
     if spec.indicator == needs_store.SCORE_INDICATOR:  # computed from the store with the slide's weights
         computed = needs_views.index_level_values(store, parameters)
-    view = maps.map_view(
-        store, spec.indicator, spec.level, spec.scheme, spec.classes, spec.reference, computed=computed
-    )
+    view = map_view(store, spec.indicator, spec.level, spec.scheme, spec.classes, spec.reference, computed=computed)
     entry = view.entry
     if computed is not None:
         sources, vintages = score_sources(store, [indicator for indicator, weight in parameters.weights if weight > 0])
@@ -279,7 +278,7 @@ def _territory_figures(store: Store, code: str) -> tuple[list[SlideFigure], list
     for indicator in TERRITORY_FIGURES:
         if LEVEL_EPCI not in catalogue.indicator_levels(store, indicator):
             continue
-        figure = maps.indicator_figure(store, indicator, LEVEL_EPCI, code)
+        figure = indicator_figure(store, indicator, LEVEL_EPCI, code)
         if figure is not None:
             number, unit = value_parts(_value(store, indicator, LEVEL_EPCI, code), _entry(store, indicator))
             figures.append(SlideFigure(figure.label, number, unit, figure.detail))
@@ -305,7 +304,7 @@ def _priority_text(row: pd.Series, ranked: int) -> str:
 def territory_slide(store: Store, spec: SlideSpec) -> Slide:
     """An EPCI's key figures, priority and arguments (dashboard.territory.fiche, default parameters)."""
     code = spec.code or ""
-    data = fiche.fiche_data(store, code, needs_state.default_state())
+    data = fiche_data(store, code, needs_state.default_state())
     figures, sources, vintages = _territory_figures(store, code)
     if data is None:  # not an EPCI of the région (the spec was validated, so only with another store)
         return Slide(spec, code, f"SIREN {code}", _unique(sources), _unique(vintages), figures=tuple(figures))
@@ -331,7 +330,7 @@ def territory_slide(store: Store, spec: SlideSpec) -> Slide:
 
 
 def comparison_slide(store: Store, spec: SlideSpec) -> Slide:
-    names = [maps.territory_row(store, LEVEL_EPCI, code) for code in spec.codes]
+    names = [territory_row(store, LEVEL_EPCI, code) for code in spec.codes]
     territories = tuple(str(row["name"]) if row else code for row, code in zip(names, spec.codes, strict=True))
     rows = []
     sources: list[str] = []

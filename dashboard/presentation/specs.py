@@ -26,7 +26,8 @@ from dashboard.core import catalogue
 from dashboard.core.levels import LEVEL_BY, LEVEL_EPCI
 from dashboard.core.store import Store
 from dashboard.map import state as map_state
-from dashboard.map import view as maps
+from dashboard.map.classification import DEFAULT_CLASSES, SCHEME_QUANTILES
+from dashboard.map.palette import REFERENCE_AUTO
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 
@@ -78,9 +79,9 @@ class SlideSpec:
     kind: str
     indicator: str | None = None
     level: str = LEVEL_EPCI
-    scheme: str = maps.SCHEME_QUANTILES
-    classes: int = maps.DEFAULT_CLASSES
-    reference: str = maps.REFERENCE_AUTO
+    scheme: str = SCHEME_QUANTILES
+    classes: int = DEFAULT_CLASSES
+    reference: str = REFERENCE_AUTO
     top: int = DEFAULT_TOP
     weights: Weights = ()
     codes: tuple[str, ...] = ()
@@ -156,7 +157,7 @@ def _map_token(spec: SlideSpec) -> list[str]:
     fields = [spec.indicator or "", spec.level, spec.scheme, str(spec.classes), spec.reference]
     if spec.weights:  # the needs score with chosen weights: every field, then the weights
         return [*fields, needs.weights_text(spec.weights)]
-    defaults = [None, LEVEL_EPCI, maps.SCHEME_QUANTILES, str(maps.DEFAULT_CLASSES), maps.REFERENCE_AUTO]
+    defaults = [None, LEVEL_EPCI, SCHEME_QUANTILES, str(DEFAULT_CLASSES), REFERENCE_AUTO]
     while len(fields) > 1 and fields[-1] == defaults[len(fields) - 1]:
         fields.pop()
     return fields

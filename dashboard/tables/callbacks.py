@@ -9,7 +9,6 @@ from typing import Any
 from dash import ALL, Input, Output, State, callback, clientside_callback, no_update
 
 from dashboard.core import routes
-from dashboard.core.formatting import parse_number
 from dashboard.core.store import store_for_callback
 from dashboard.tables import controls
 from dashboard.tables import ids as tables_ids
@@ -23,6 +22,7 @@ from dashboard.tables.state import (
     TableState,
     from_controls,
     sort_from_column_state,
+    threshold_number,
     to_query,
 )
 from dashboard.tables.views import View, view_of
@@ -107,7 +107,7 @@ def _shown(tab: str, values: dict[str, Any]) -> tuple[TableState, View]:
 
 def threshold_notice(minimums: list[str | None], maximums: list[str | None]) -> str:
     """« Seuil ignoré : « x » n'est pas un nombre. » for the first bound typed that is not a number."""
-    bad = [text for text in [*minimums, *maximums] if text not in (None, "") and parse_number(text) is None]
+    bad = [text for text in [*minimums, *maximums] if text not in (None, "") and threshold_number(text) is None]
     return f"Seuil ignoré : « {bad[0]} » n'est pas un nombre." if bad else ""
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from dashboard.core.catalogue import ROLE_TERRITORIES, dataset_id_for, geometry_role
 from dashboard.core.formatting import format_count, format_number, with_unit
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
@@ -17,13 +18,7 @@ from dashboard.tables.state import LEVEL_PLURAL, Sort, TableState, Threshold
 if TYPE_CHECKING:
     from dashboard.tables.views import Column
 
-TERRITORIES_DATASET = "decoupage-administratif-6.0.0"
 # Contours written in the GeoJSON and GeoPackage files, per level (datasets of the catalogue).
-GEOMETRY_DATASETS = {
-    "commune": "france-geojson-communes-hdf-2018",
-    "epci": "etalab-contours-administratifs-2024-1000m",
-    "departement": "etalab-contours-administratifs-2024-1000m",
-}
 
 
 # --- Sources ---------------------------------------------------------------------------------------------
@@ -99,13 +94,17 @@ def _indicator_source(store: Store, column: Column, frame: pd.DataFrame, coverag
     )
 
 
+def _present(ids: Sequence[str | None]) -> list[str]:
+    return [dataset_id for dataset_id in ids if dataset_id]
+
+
 def territory_sources(store: Store, level: str, columns: Sequence[Column], frame: pd.DataFrame) -> list[dict]:
     """Sources of a territories view: the territories, each indicator (with its coverage), the contours."""
     sources = [
         source_row(
             ", ".join(column.header for column in columns if column.role == "base"),
             f"Codes, noms et rattachements : {LEVEL_PLURAL[level]}",
-            dataset_rows(store, [TERRITORIES_DATASET]),
+            dataset_rows(store, _present([dataset_id_for(store, ROLE_TERRITORIES)])),
         ),
     ]
     coverage_by_indicator = {column.indicator: column for column in columns if column.role == "coverage"}
@@ -116,7 +115,7 @@ def territory_sources(store: Store, level: str, columns: Sequence[Column], frame
         source_row(
             "géométrie (GeoJSON, GeoPackage)",
             f"Contours : {LEVEL_PLURAL[level]}",
-            dataset_rows(store, [GEOMETRY_DATASETS[level]]),
+            dataset_rows(store, _present([dataset_id_for(store, geometry_role(level))])),
         )
     )
     return sources
@@ -137,7 +136,7 @@ def residence_sources(store: Store, columns: Sequence[Column], shown: int, total
             source=join(citations),
             coverage=f"{format_count(shown)} établissements sur {format_count(total)}",
         ),
-        source_row("EPCI", "Noms des EPCI", dataset_rows(store, [TERRITORIES_DATASET])),
+        source_row("EPCI", "Noms des EPCI", dataset_rows(store, _present([dataset_id_for(store, ROLE_TERRITORIES)]))),
     )
 
 

@@ -18,6 +18,7 @@ Query parameters (all optional; a bad value is ignored with a French notice), de
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -101,6 +102,13 @@ PREFIX_MIN = "min_"
 PREFIX_MAX = "max_"
 #: Prefix of a threshold parameter → the bound of `Threshold` it sets.
 THRESHOLD_PREFIXES = {PREFIX_MIN: "minimum", PREFIX_MAX: "maximum"}
+
+
+def threshold_number(text: str | float | None) -> float | None:
+    """A threshold typed in the page or the address: a finite number, else None (« 1 » followed by 400 zeros is
+    no threshold)."""
+    value = parse_number(text)
+    return value if value is not None and math.isfinite(value) else None
 
 
 @dataclass(frozen=True)
@@ -297,7 +305,7 @@ def _threshold_bounds(
         text = _first_typed(raw) if prefix else None
         if text is None:
             continue
-        indicator, value = key[len(prefix) :], parse_number(text)
+        indicator, value = key[len(prefix) :], threshold_number(text)
         if indicator not in choices.available(level):
             notices.append(f"Seuil « {key} » ignoré : indicateur inconnu ou non disponible à ce niveau.")
         elif value is None:
@@ -414,7 +422,7 @@ def from_controls(
         if not indicator:
             continue
         for prefix, bound in ((PREFIX_MIN, minimum), (PREFIX_MAX, maximum)):
-            number = parse_number(bound)  # type: ignore[arg-type]
+            number = threshold_number(bound)  # type: ignore[arg-type]
             if number is not None:
                 query[f"{prefix}{indicator}"] = plain_decimal(number)
     state, _notices = parse_query(query, choices)

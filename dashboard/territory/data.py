@@ -11,17 +11,17 @@ import numpy as np
 import pandas as pd
 
 from dashboard.core import routes
+from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for
 from dashboard.core.levels import EPCI_KINDS, LEVEL_EPCI
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
-from dashboard.map import view as maps
+from dashboard.map.panel import territory_row
 from dashboard.needs import arguments
 from dashboard.needs.analysis import Analysis, Value, analyse, source_of
 from dashboard.needs.arguments import Argument
 from dashboard.needs.state import ANALYSIS_PARAMS, INDEX_PARAMS, NeedsState, serialise_needs
 from dashboard.ui.components import sources_line
 
-TERRITORIES_DATASET = "decoupage-administratif-6.0.0"
 ACCELERATED_DEPARTEMENT_LEVEL = "departement"
 #: The featured indicators of the fiche (« Chiffres clés »), compared with the département, the région and France.
 KEY_INDICATORS = (
@@ -99,7 +99,7 @@ class FicheData:
 
 def identity(store: Store, siren: str) -> Identity | None:
     """The identity of the EPCI `siren`, or None when the map does not know it."""
-    row = maps.territory_row(store, LEVEL_EPCI, siren) if LEVEL_EPCI in store.display else None
+    row = territory_row(store, LEVEL_EPCI, siren) if LEVEL_EPCI in store.display else None
     if row is None:
         return None
     territories = store.territories
@@ -109,10 +109,8 @@ def identity(store: Store, siren: str) -> Identity | None:
     )
     departements = territories[territories["level"] == "departement"].set_index("code")["name"]
     code = str(row.get("departement_code") or "")
-    try:
-        source = sources_line([store.dataset(TERRITORIES_DATASET)["citation"], source_of(store, "population")])
-    except KeyError:
-        source = sources_line([source_of(store, "population")])
+    citations = [citation_for(store, ROLE_TERRITORIES), source_of(store, "population")]
+    source = sources_line([citation for citation in citations if citation])
     population = row.get("population")
     return Identity(
         code=siren,

@@ -10,7 +10,8 @@ import shapely
 
 from dashboard.core.levels import FAMILY_HEBERGEMENT, FAMILY_RESIDENCE
 from dashboard.core.store import DISPLAY_DECIMALS, Store
-from dashboard.map import view as maps
+from dashboard.map.figure import BORDER_COLOUR, FONT_FAMILY
+from dashboard.map.palette import HEBERGEMENT_COLOUR, HEBERGEMENT_SYMBOLS, RESIDENCE_STYLES
 
 FICHE_MAP_HEIGHT = 420
 COMMUNE_FILL = "#eef0fb"
@@ -54,10 +55,10 @@ def communes_trace(communes: gpd.GeoDataFrame) -> dict[str, Any]:
 def marker_style(family: str, kind: str, position: int) -> dict[str, Any]:
     """The map's symbol and colour of an establishment type (résidences by type, shelters by position)."""
     if family == FAMILY_RESIDENCE:
-        symbol, colour = maps.RESIDENCE_STYLES.get(kind, ("circle", "#000000"))
-        return {"symbol": symbol, "color": colour, "size": 13, "line": {"width": 1, "color": maps.BORDER_COLOUR}}
-    symbol = maps.HEBERGEMENT_SYMBOLS[position % len(maps.HEBERGEMENT_SYMBOLS)]
-    return {"symbol": symbol, "color": maps.HEBERGEMENT_COLOUR, "size": 9, "line": {"width": 1, "color": "#ffffff"}}
+        symbol, colour = RESIDENCE_STYLES.get(kind, ("circle", "#000000"))
+        return {"symbol": symbol, "color": colour, "size": 13, "line": {"width": 1, "color": BORDER_COLOUR}}
+    symbol = HEBERGEMENT_SYMBOLS[position % len(HEBERGEMENT_SYMBOLS)]
+    return {"symbol": symbol, "color": HEBERGEMENT_COLOUR, "size": 9, "line": {"width": 1, "color": "#ffffff"}}
 
 
 def establishment_traces(store: Store, siren: str) -> list[dict[str, Any]]:
@@ -100,7 +101,7 @@ def fiche_map_figure(store: Store, siren: str) -> dict[str, Any] | None:
         "height": FICHE_MAP_HEIGHT,
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0, "font": {"size": 12}},
         "showlegend": len(data) > 1,
-        "font": {"family": maps.FONT_FAMILY},
+        "font": {"family": FONT_FAMILY},
         "dragmode": False,
         "paper_bgcolor": "#ffffff",
     }

@@ -10,12 +10,14 @@ from dash import dcc, html
 
 from dashboard.content import typo
 from dashboard.core import catalogue, routes
+from dashboard.core.catalogue import citation_for, geometry_role
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI
 from dashboard.core.store import Store, current_store
 from dashboard.exports import media as exports_media
 from dashboard.map import ids as map_ids
-from dashboard.map import view as maps
+from dashboard.map.figure import graph_config
 from dashboard.map.geometry import topojson_url
+from dashboard.map.panel import territory_row
 from dashboard.needs import state as needs_state
 from dashboard.territory import ids as territory_ids
 from dashboard.territory import sections
@@ -38,7 +40,7 @@ def page_title(code_siren: Any = None, **_: Any) -> str:
     siren = path_siren(code_siren)
     store = current_store()
     if isinstance(store, Store) and siren and LEVEL_EPCI in store.display:
-        row = maps.territory_row(store, LEVEL_EPCI, siren)
+        row = territory_row(store, LEVEL_EPCI, siren)
         if row is not None:
             return f"{row['name']} — {TITLE_SUFFIX}"
     return f"Territoire introuvable — {TITLE_SUFFIX}"
@@ -139,11 +141,7 @@ def header(data: FicheData) -> html.Div:
 def map_section(store: Store, data: FicheData) -> html.Section:
     """The map of the EPCI's communes and establishments, with its sources."""
     figure = fiche_map_figure(store, data.identity.code)
-    geometry = [
-        dataset["citation"]
-        for dataset in store.catalogue.get("datasets", [])
-        if dataset["id"] == maps.GEOMETRY_DATASETS[LEVEL_COMMUNE]
-    ]
+    geometry = [citation for citation in [citation_for(store, geometry_role(LEVEL_COMMUNE))] if citation]
     finess = sorted(set(data.establishments["source"].dropna())) if len(data.establishments) else []
     return html.Section(
         [
@@ -151,7 +149,7 @@ def map_section(store: Store, data: FicheData) -> html.Section:
             dcc.Graph(
                 id=territory_ids.FICHE_MAP,
                 figure=figure,
-                config=maps.graph_config(topojson_url()) | {"scrollZoom": False},
+                config=graph_config(topojson_url()) | {"scrollZoom": False},
                 className="fiche-map",
             )
             if figure is not None

@@ -24,8 +24,6 @@ from dashboard.territory import ids as territory_ids
 from dashboard.territory.data import KEY_INDICATORS, FicheData, Identity, lookup_value
 from dashboard.ui.components import sources_line
 
-REFERENCE_DATASET = "reference-figures"
-
 
 def identity_section(data: FicheData) -> html.Section:
     """Kind, SIREN, département, communes and population, with their source."""
@@ -98,10 +96,8 @@ def establishments_section(store: Store, data: FicheData) -> html.Section:
 
 def lda_section(store: Store, data: FicheData) -> html.Section:
     """Whether the EPCI implements Logement d'abord in an accelerated way."""
-    try:
-        source = sources_line([store.dataset(REFERENCE_DATASET)["citation"]])
-    except KeyError:
-        source = ""
+    citation = catalogue.citation_for(store, catalogue.ROLE_REFERENCE_FIGURES)
+    source = sources_line([citation]) if citation else ""
     text = data.accelerated or (
         "Ce territoire ne fait pas partie des territoires de mise en œuvre accélérée du Logement d'abord, ni "
         "directement ni à travers son département."

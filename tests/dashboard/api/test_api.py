@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from dashboard.api.cache import cache_config
 from dashboard.api.payloads import API_LEVELS
 from dashboard.app import create_app, navigable_pages
+from dashboard.core import catalogue
 from dashboard.core.store import Store
 from dashboard.settings import Settings
 from dashboard.tables import indicators as table_indicators
-from dashboard.tables import provenance
 from dashboard.tables import views as table_views
 from dashboard.tables.state import parse_query
 
@@ -147,7 +147,7 @@ def test_territories_and_residences(client: FlaskClient, store: Store):
     body = client.get("/api/v1/territories?level=epci&departement=80").get_json()
     epci = store.territories.loc[store.territories["level"] == "epci"]
     assert body["nombre"] == int((epci["departement_code"] == "80").sum())
-    assert body["source"] == store.dataset(provenance.TERRITORIES_DATASET)["citation"]
+    assert body["source"] == catalogue.citation_for(store, catalogue.ROLE_TERRITORIES)
     assert {"code", "nom", "nature", "population"} <= set(body["territoires"][0])
 
     residences = store.residences

@@ -11,8 +11,8 @@ import dash
 import pytest
 
 from dashboard.app import create_app
-from dashboard.content import datasets as roles
 from dashboard.content import sources_notes
+from dashboard.core import catalogue as roles
 from dashboard.core import routes
 from dashboard.core.store import load_store
 from dashboard.settings import Settings
@@ -142,6 +142,8 @@ def test_the_limits_recall_the_vintage_of_the_datasets_playing_a_role(real_page)
 
 def test_a_role_the_build_did_not_declare_has_no_dataset(tmp_path: Path):
     store = load_store(write_tiny_store(tmp_path / "data"))
-    assert roles.dataset_for(store, roles.TERRITORIES)["id"] == "decoupage-administratif-6.0.0"
-    assert roles.citation_for(store, roles.TERRITORIES) == store.dataset("decoupage-administratif-6.0.0")["citation"]
-    assert roles.dataset_for(store, roles.CENSUS) is None and roles.citation_for(store, roles.CENSUS) is None
+    assert roles.dataset_for(store, roles.ROLE_TERRITORIES)["id"] == "decoupage-administratif-6.0.0"
+    assert (
+        roles.citation_for(store, roles.ROLE_TERRITORIES) == store.dataset("decoupage-administratif-6.0.0")["citation"]
+    )
+    assert roles.dataset_for(store, roles.ROLE_CENSUS) is None and roles.citation_for(store, roles.ROLE_CENSUS) is None

@@ -17,7 +17,9 @@ from dashboard.core.store import Store, load_store
 from dashboard.exports import engine as export_engine
 from dashboard.exports import figures as export_figures
 from dashboard.exports import media as exports_media
-from dashboard.presentation import deck
+from dashboard.presentation.parsing import parse_slide
+from dashboard.presentation.slides import Slide, build_slide
+from dashboard.presentation.specs import SlideSpec, choices_from_store
 from dashboard.settings import Settings
 
 EXPORTED = datetime(2026, 3, 20, 10, 0)
@@ -34,9 +36,9 @@ def app(built_data_dir: Path) -> dash.Dash:
     return create_app(Settings(data_dir=built_data_dir))
 
 
-def slide(store: Store, token: str) -> deck.Slide:
-    spec, _ = deck.parse_slide(token, deck.choices_from_store(store))
-    return deck.build_slide(store, spec)
+def slide(store: Store, token: str) -> Slide:
+    spec, _ = parse_slide(token, choices_from_store(store))
+    return build_slide(store, spec)
 
 
 # --- Export figures ------------------------------------------------------------------------------------------
@@ -236,7 +238,7 @@ def test_the_engine_reports_why_it_cannot_run():
 
 
 def test_links_of_the_editor_and_of_the_territory_page():
-    spec = deck.SlideSpec("carte", indicator="taux_pauvrete")
+    spec = SlideSpec("carte", indicator="taux_pauvrete")
     assert exports_media.image_href(spec, "svg", "impression") == (
         "/export/diapositive.svg?diapo=carte:taux_pauvrete&taille=impression"
     )

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.core.store import load_store
-from dashboard.map import view as maps
+from dashboard.map.classification import MAX_CLASSES, MIN_CLASSES, SCHEMES
+from dashboard.map.palette import REFERENCES
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 from dashboard.presentation import parsing, request, specs
@@ -45,9 +46,9 @@ def map_slides(choices: specs.DeckChoices) -> st.SearchStrategy[specs.SlideSpec]
             kind=st.just(specs.KIND_MAP),
             indicator=st.just(indicator),
             level=st.sampled_from(choices.levels[indicator]),
-            scheme=st.sampled_from(list(maps.SCHEMES)),
-            classes=st.integers(maps.MIN_CLASSES, maps.MAX_CLASSES),
-            reference=st.sampled_from(list(maps.REFERENCES)),
+            scheme=st.sampled_from(list(SCHEMES)),
+            classes=st.integers(MIN_CLASSES, MAX_CLASSES),
+            reference=st.sampled_from(list(REFERENCES)),
             weights=weights() if score else st.just(()),
         )
 

@@ -58,6 +58,13 @@ DATASETS = [
     dataset("finess-test-hdf", "FINESS région", "DREES", "2021", "FINESS (test)"),
     dataset("finess-test-france-housing", "FINESS logement", "DREES", "2021", "FINESS (test)"),
 ]
+#: Role → dataset id, as the build writes it (`loaders.build.DATASET_ROLES`).
+DATASET_ROLES = {
+    "territories": "decoupage-administratif-6.0.0",
+    "geometry_commune": "france-geojson-communes-hdf-2018",
+    "geometry_epci": "etalab-contours-administratifs-2024-1000m",
+    "geometry_departement": "etalab-contours-administratifs-2024-1000m",
+}
 INDICATOR_ENTRIES = [
     {
         "id": "population",
@@ -153,7 +160,12 @@ def tiny_store(*, in_region: bool = True, residences: pd.DataFrame | None = None
         territories = territories.drop(columns="in_region")
     if residences is None:
         residences = tiny_residences()
-    catalogue = {"datasets": DATASETS, "indicators": INDICATOR_ENTRIES, "residence_types": RESIDENCE_TYPES}
+    catalogue = {
+        "datasets": DATASETS,
+        "dataset_roles": DATASET_ROLES,
+        "indicators": INDICATOR_ENTRIES,
+        "residence_types": RESIDENCE_TYPES,
+    }
     return Store(territories, indicator_rows(), residences, {}, catalogue, BUILT_AT)
 
 
