@@ -434,14 +434,16 @@ def _short(value: Any) -> str:
     return text if len(text) <= LOGGED_VALUE_CHARS else text[:LOGGED_VALUE_CHARS] + "…"
 
 
+def _leaves(grouping: Any) -> list[dict[str, Any]]:
+    """The outputs (id, property) of a callback's output grouping: one, a list, or a dict of named outputs."""
+    if isinstance(grouping, dict) and "property" in grouping:
+        return [grouping]
+    items = grouping.values() if isinstance(grouping, dict) else grouping or []
+    return [leaf for item in items for leaf in _leaves(item)]
+
+
 def _outputs() -> list[dict[str, Any]]:
-    outputs = ctx.outputs_list
-    if isinstance(outputs, dict):
-        return [outputs]
-    flat: list[dict[str, Any]] = []
-    for item in outputs or []:
-        flat.extend(item if isinstance(item, list) else [item])
-    return flat
+    return _leaves(ctx.outputs_grouping)
 
 
 def callback_error(error: Exception) -> Any:

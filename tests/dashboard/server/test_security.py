@@ -117,7 +117,7 @@ def test_debug_is_off_even_when_asked_by_the_environment(tmp_path: Path, monkeyp
 
 def test_gunicorn_configuration_is_production_ready():
     namespace: dict = {}
-    config = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+    config = Path(__file__).resolve().parents[3] / "gunicorn.conf.py"
     exec(compile(config.read_text(), str(config), "exec"), namespace)
     assert namespace["preload_app"] is True
     assert namespace["worker_class"] == "gthread"
