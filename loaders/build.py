@@ -772,6 +772,7 @@ def _catalogue_payload(state: BuildState) -> dict:
         ],
         "indicators": [indicator.as_record(state.vintages) for indicator in indicators.INDICATORS],
         "themes": indicators.THEMES,
+        "featured": indicators.FEATURED,
         "methods": indicators.METHODS,
         "residence_types": {
             "labels": finess_common.TYPE_LABELS,

@@ -694,6 +694,63 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 
+
+#: The indicators each view of the app shows by default, in display order: the one place of every featured list
+#: (written into catalogue.json as `featured`; `dashboard.core.catalogue.featured` reads it).
+FEATURED: dict[str, tuple[str, ...]] = {
+    "carte": ("residence_sociale_pour_10000",),
+    "panneau_carte": (
+        "population",
+        "taux_pauvrete",
+        "revenu_median",
+        "taux_chomage",
+        "taux_vacance",
+        "nb_residence_sociale",
+        "residence_sociale_pour_10000",
+        "nb_hebergement",
+    ),
+    "tableaux": (
+        "population",
+        "taux_pauvrete",
+        "revenu_median",
+        "taux_vacance",
+        "nb_residence_sociale",
+        "residence_sociale_pour_10000",
+        "nb_pension_de_famille",
+        "lda_relogements",
+    ),
+    "fiche": (
+        "population",
+        "evolution_population",
+        "part_minima_sociaux_2019",
+        "niveau_vie_d1_2019",
+        "niveau_vie_median_2019",
+        "taux_pauvrete",
+        "taux_chomage",
+        "taux_vacance",
+        "loyer_appartement",
+        "logements_sociaux",
+        "taux_logement_social",
+        "taux_rotation_logement_social",
+        "taux_vacance_logement_social",
+        "nb_residence_sociale",
+        "places_residence_sociale_pour_10000",
+        "places_pension_famille_pour_10000",
+        "places_fjt_pour_10000",
+        "places_residence_generaliste_pour_10000",
+        "nb_hebergement",
+        "places_hebergement_pour_10000",
+        "vacance_longue_privee",
+        "lda_relogements_pour_10000",
+        "lda_atteinte_cible",
+    ),
+    "diapositive_carte": ("part_minima_sociaux_2019",),
+    "diapositive_comparaison": (
+        "part_minima_sociaux_2019",
+        "places_residence_sociale_pour_10000",
+    ),
+}
+
 _BY_ID = {indicator.id: indicator for indicator in INDICATORS}
 
 

@@ -441,3 +441,20 @@ def test_the_generated_indicators_are_those_of_the_catalogue_in_order():
     assert len(residences) == 2 * 2 + 5 * 2 + 8  # two families (count, rate), five rated types, eight shelters
     assert places[-2].label == "Hébergement d'insertion et d'urgence : places (estimation)"
     assert places[-4].definition.startswith("Somme des places estimées des trois familles : pensions de famille")
+
+
+def test_every_featured_indicator_is_declared_once_in_the_catalogue():
+    """The views' default indicators (map, panel, tables, fiche, slides) are one declaration of catalogue ids."""
+    declared = {indicator.id for indicator in indicators.INDICATORS}
+    assert set(indicators.FEATURED) == {
+        "carte",
+        "panneau_carte",
+        "tableaux",
+        "fiche",
+        "diapositive_carte",
+        "diapositive_comparaison",
+    }
+    for view, featured in indicators.FEATURED.items():
+        assert featured and len(set(featured)) == len(featured), view
+        assert set(featured) <= declared, (view, set(featured) - declared)
+    assert len(indicators.FEATURED["carte"]) == len(indicators.FEATURED["diapositive_carte"]) == 1

@@ -98,3 +98,19 @@ def citation_for(store: Store, role: str) -> str | None:
     """The citation of the dataset playing `role`, or None."""
     dataset = dataset_for(store, role)
     return dataset["citation"] if dataset else None
+
+
+# --- Featured indicators: what each view shows by default (`featured` of catalogue.json, declared once in
+# loaders/indicators.py). ----------------------------------------------------------------------------------
+
+FEATURED_MAP = "carte"
+FEATURED_MAP_PANEL = "panneau_carte"
+FEATURED_TABLES = "tableaux"
+FEATURED_FICHE = "fiche"
+FEATURED_SLIDE_MAP = "diapositive_carte"
+FEATURED_SLIDE_COMPARISON = "diapositive_comparaison"
+
+
+def featured(store: Store, view: str) -> tuple[str, ...]:
+    """The indicators `view` shows by default, in display order (none when the build declares none)."""
+    return tuple((store.catalogue.get("featured") or {}).get(view, ()))

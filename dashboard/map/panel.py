@@ -9,23 +9,18 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.core.catalogue import indicator_entries, indicator_levels, normalise, rows_of
+from dashboard.core.catalogue import (
+    FEATURED_MAP_PANEL,
+    featured,
+    indicator_entries,
+    indicator_levels,
+    normalise,
+    rows_of,
+)
 from dashboard.core.formatting import MISSING_LABEL, format_number, format_value, ordinal
 from dashboard.core.levels import EPCI_KINDS, LEVEL_COMMUNE, LEVEL_EPCI
 from dashboard.core.store import Store
 from dashboard.map.values import coverage_detail, level_values
-
-#: Figures shown in the side panel of a selected territory, when they exist at its level.
-PANEL_INDICATORS = (
-    "population",
-    "taux_pauvrete",
-    "revenu_median",
-    "taux_chomage",
-    "taux_vacance",
-    "nb_residence_sociale",
-    "residence_sociale_pour_10000",
-    "nb_hebergement",
-)
 
 
 @dataclass(frozen=True)
@@ -104,7 +99,7 @@ def territory_summary(store: Store, level: str, code: str, indicator: str | None
     if row is None:
         return None
     shown = [indicator] if indicator else []
-    shown += [key for key in PANEL_INDICATORS if key not in shown]
+    shown += [key for key in featured(store, FEATURED_MAP_PANEL) if key not in shown]
     figures = [indicator_figure(store, key, level, code) for key in shown if level in indicator_levels(store, key)]
     kinds = {LEVEL_EPCI: EPCI_KINDS.get(str(row.get("kind")), "EPCI"), LEVEL_COMMUNE: f"Commune ({code})"}
     fiche_code, fiche_name = fiche_of(store, level, code, row)

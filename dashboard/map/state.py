@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from dashboard.core import catalogue
+from dashboard.core.catalogue import FEATURED_MAP, featured
 from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_EPCI, LEVELS
 from dashboard.core.store import Store
 from dashboard.core.url_state import Invalid, Param, Reading, UrlState, choice, integer, quoted
@@ -38,8 +39,6 @@ PARAM_REFERENCE = "reference"
 PARAM_LAYERS = "couches"
 PARAM_TERRITORY = "territoire"
 NO_LAYER = "aucune"
-#: The featured indicator: the one the map shows when the address names none.
-DEFAULT_INDICATOR = "residence_sociale_pour_10000"
 
 
 @dataclass(frozen=True)
@@ -52,11 +51,13 @@ class MapChoices:
     layers: tuple[str, ...] = ()
     default_layers: tuple[str, ...] = ()
     codes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    featured: tuple[str, ...] = ()  # the catalogue's featured indicators of the map, first one shown
 
     @property
     def default_indicator(self) -> str | None:
-        if DEFAULT_INDICATOR in self.indicators:
-            return DEFAULT_INDICATOR
+        shown = next((key for key in self.featured if key in self.indicators), None)
+        if shown:
+            return shown
         return self.indicators[0] if self.indicators else None
 
 
@@ -93,6 +94,7 @@ def choices_from_store(store: Store) -> MapChoices:
         layers=tuple(layer_types(store)),
         default_layers=tuple(typology.get(FAMILY_RESIDENCE, [])),
         codes={level: frozenset(store.display[level].codes) for level in LEVELS if level in store.display},
+        featured=featured(store, FEATURED_MAP),
     )
 
 

@@ -60,7 +60,7 @@ def map_fields(store: Store, choices: DeckChoices) -> html.Div:
             dcc.Dropdown(
                 id=presentation_ids.PRES_FORM_INDICATOR,
                 options=map_components.indicator_options(store),
-                value=specs.DEFAULT_MAP_INDICATOR if specs.DEFAULT_MAP_INDICATOR in choices.levels else None,
+                value=next((key for key in choices.map_featured if key in choices.levels), None),
                 clearable=False,
                 search_order="original",
                 labels=DROPDOWN_LABELS,

@@ -63,9 +63,6 @@ TERRITORY_FIGURES = (
     "nb_residence_sociale",
     "places_residence_sociale_pour_10000",
 )
-DEFAULT_COMPARED_INDICATORS = ("part_minima_sociaux_2019", "places_residence_sociale_pour_10000")
-#: Indicator proposed first by the editor's map slide (an official figure, not an approximation).
-DEFAULT_MAP_INDICATOR = "part_minima_sociaux_2019"
 #: Indicators of the starting deck's maps.
 EXAMPLE_MAP_INDICATORS = ("places_residence_sociale_pour_10000", "part_minima_sociaux_2019")
 
@@ -104,6 +101,9 @@ class DeckChoices:
     labels: Mapping[str, str] = field(default_factory=dict)
     unavailable: Mapping[str, str] = field(default_factory=dict)
     epcis: Mapping[str, str] = field(default_factory=dict)
+    #: The catalogue's featured indicators of a map slide and of a comparison slide.
+    map_featured: tuple[str, ...] = ()
+    compared_featured: tuple[str, ...] = ()
 
     @property
     def epci_indicators(self) -> tuple[str, ...]:
@@ -117,7 +117,7 @@ class DeckChoices:
 
     def compared_defaults(self) -> list[str]:
         """The default indicators of a comparison that the data has per EPCI."""
-        return [key for key in DEFAULT_COMPARED_INDICATORS if key in self.epci_indicators]
+        return [key for key in self.compared_featured if key in self.epci_indicators]
 
 
 def choices_from_store(store: Store) -> DeckChoices:
@@ -136,6 +136,8 @@ def choices_from_store(store: Store) -> DeckChoices:
             key: entry.get("official_source") or "" for key, entry in entries.items() if not entry.get("available")
         },
         epcis={} if epcis is None else dict(zip(epcis["code"], epcis["name"].astype(str), strict=True)),
+        map_featured=catalogue.featured(store, catalogue.FEATURED_SLIDE_MAP),
+        compared_featured=catalogue.featured(store, catalogue.FEATURED_SLIDE_COMPARISON),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from dashboard.core.catalogue import FEATURED_TABLES, featured
 from dashboard.core.store import Store
 from dashboard.tables.state import LEVEL_COMMUNE, LEVELS, TableChoices
 
@@ -49,6 +50,7 @@ def table_choices(store: Store) -> TableChoices:
         departements=tuple(territories_in_region(store, "departement")["code"]),
         epcis=tuple(territories_in_region(store, "epci")["code"]),
         residence_types=tuple(types.get("residence_sociale", [])) + tuple(types.get("hebergement", [])),
+        featured=featured(store, FEATURED_TABLES),
     )
 
 

@@ -40,16 +40,6 @@ LEVEL_SINGULAR = {LEVEL_COMMUNE: "commune", LEVEL_EPCI: "EPCI", LEVEL_DEPARTEMEN
 DEFAULT_LEVEL = LEVEL_EPCI
 
 # Shown when the URL names no indicator (ids of the catalogue, kept only when available at the level).
-DEFAULT_INDICATORS = (
-    "population",
-    "taux_pauvrete",
-    "revenu_median",
-    "taux_vacance",
-    "nb_residence_sociale",
-    "residence_sociale_pour_10000",
-    "nb_pension_de_famille",
-    "lda_relogements",
-)
 MAX_THRESHOLDS = 3
 
 # Columns of the territories table before the indicators, per level: (id, French label).
@@ -137,6 +127,7 @@ class TableChoices:
     departements: tuple[str, ...] = ()
     epcis: tuple[str, ...] = ()
     residence_types: tuple[str, ...] = ()
+    featured: tuple[str, ...] = ()  # the catalogue's featured indicators of the tables page
 
     def available(self, level: str) -> tuple[str, ...]:
         return tuple(self.indicators.get(level, ()))
@@ -360,7 +351,7 @@ def parse_query(query: Mapping[str, str | Sequence[str]], choices: TableChoices)
 
 def default_indicators(level: str, choices: TableChoices) -> list[str]:
     available = choices.available(level)
-    defaults = [indicator for indicator in DEFAULT_INDICATORS if indicator in available]
+    defaults = [indicator for indicator in choices.featured if indicator in available]
     return defaults or list(available[:5])
 
 

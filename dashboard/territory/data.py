@@ -23,32 +23,6 @@ from dashboard.needs.state import ANALYSIS_PARAMS, INDEX_PARAMS, NeedsState, ser
 from dashboard.ui.components import sources_line
 
 ACCELERATED_DEPARTEMENT_LEVEL = "departement"
-#: The featured indicators of the fiche (« Chiffres clés »), compared with the département, the région and France.
-KEY_INDICATORS = (
-    "population",
-    "evolution_population",
-    "part_minima_sociaux_2019",
-    "niveau_vie_d1_2019",
-    "niveau_vie_median_2019",
-    "taux_pauvrete",
-    "taux_chomage",
-    "taux_vacance",
-    "loyer_appartement",
-    "logements_sociaux",
-    "taux_logement_social",
-    "taux_rotation_logement_social",
-    "taux_vacance_logement_social",
-    "nb_residence_sociale",
-    "places_residence_sociale_pour_10000",
-    "places_pension_famille_pour_10000",
-    "places_fjt_pour_10000",
-    "places_residence_generaliste_pour_10000",
-    "nb_hebergement",
-    "places_hebergement_pour_10000",
-    "vacance_longue_privee",
-    "lda_relogements_pour_10000",
-    "lda_atteinte_cible",
-)
 
 
 def fiche_href(siren: str, state: NeedsState | None = None) -> str:

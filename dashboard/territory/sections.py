@@ -21,7 +21,7 @@ from dashboard.needs import views as needs_views
 from dashboard.needs.analysis import Value, lookup, source_of
 from dashboard.needs.state import serialise_needs
 from dashboard.territory import ids as territory_ids
-from dashboard.territory.data import KEY_INDICATORS, FicheData, Identity, lookup_value
+from dashboard.territory.data import FicheData, Identity, lookup_value
 from dashboard.ui.components import sources_line
 
 
@@ -406,12 +406,12 @@ def key_figure_row(store: Store, indicator: str, entry: Mapping[str, Any], ident
 
 
 def figures_section(store: Store, data: FicheData) -> html.Section:
-    """The fiche's key figures (KEY_INDICATORS) compared with the département, the région and France."""
+    """The fiche's key figures (the catalogue's featured indicators of the fiche) compared with the département, the région and France."""
     entries = catalogue.indicator_entries(store)
     ident = data.identity
     rows = [
         key_figure_row(store, indicator, entries[indicator], ident)
-        for indicator in KEY_INDICATORS
+        for indicator in catalogue.featured(store, catalogue.FEATURED_FICHE)
         if indicator in entries and entries[indicator].get("available", True)
     ]
     return html.Section(

@@ -31,6 +31,7 @@ CHOICES = MapChoices(
     layers=("generaliste", "fjt", "chrs"),
     default_layers=("generaliste", "fjt"),
     codes={"epci": frozenset({"200033579", "248000531"}), "commune": frozenset({"62041"}), "departement": frozenset()},
+    featured=("residence_sociale_pour_10000",),
 )
 
 

@@ -75,6 +75,7 @@ TINY_CHOICES = TableChoices(
     departements=("02", "59"),
     epcis=("200000001", "200000002"),
     residence_types=("fjt", "chrs"),
+    featured=("population", "taux_pauvrete", "revenu_median"),
 )
 
 
