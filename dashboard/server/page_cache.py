@@ -11,7 +11,7 @@ fill the cache, and the page entries are bounded by the number of pages. A page 
 (one that would depend on the time or on the request) sets `cache_layout=False` in `dash.register_page`.
 
 The key is made of exactly what Dash's router uses: the callback request is first checked against the
-router's declaration (`security.callback_body`: a request with a decoy input, or missing or extra
+router's declaration (`callback_requests.callback_body`: a request with a decoy input, or missing or extra
 outputs, is refused with 400 before anything is read or kept), then the pathname and search are read
 by position, as Dash reads them. Neither the Host header nor any other header is part of the key.
 
@@ -35,7 +35,7 @@ from werkzeug.exceptions import BadRequest
 
 from dashboard.api.blueprint import CACHE_EXTENSION
 from dashboard.core import routes
-from dashboard.server.security import callback_body
+from dashboard.server.callback_requests import callback_body
 from dashboard.ui import ids as ui_ids
 
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."

@@ -15,7 +15,7 @@ from dash import ALL, MATCH, Input, Output, State
 from flask.testing import FlaskClient
 
 from dashboard.app import create_app
-from dashboard.server import security
+from dashboard.server import callback_requests, security
 from dashboard.settings import Settings
 from dashboard.ui import ids as ui_ids
 from tests.dashboard_data import write_tiny_store
@@ -407,12 +407,12 @@ def _altered(body: dict, path: str, value) -> dict:
 def test_pattern_matching_ids_match_by_keys_and_wildcards(patterned: dash.Dash):
     client, callback_map = patterned.server.test_client(), patterned.callback_map
     body = _pattern_request()
-    assert security.valid_callback_request(body, callback_map)
+    assert callback_requests.valid_callback_request(body, callback_map)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
     assert response.get_json()["response"]['{"index":2,"type":"test-motif"}'] == {"children": "epci:4"}
     empty = {**body, "state": [[]], "outputs": [[], body["outputs"][1]]}  # ALL may match no component
-    assert security.valid_callback_request(empty, callback_map)
+    assert callback_requests.valid_callback_request(empty, callback_map)
     wrong = [
         _altered(body, "state/0/1/id", {"index": 2, "type": "autre-motif"}),  # another pattern
         _altered(body, "state/0/1/id", {"index": 2}),  # a key missing
@@ -425,7 +425,7 @@ def test_pattern_matching_ids_match_by_keys_and_wildcards(patterned: dash.Dash):
         _altered(body, "inputs/0/id", {"index": 1, "type": "test-motif-niveau"}),
     ]
     for case in wrong:
-        assert not security.valid_callback_request(case, callback_map), case
+        assert not callback_requests.valid_callback_request(case, callback_map), case
         assert client.post("/_dash-update-component", json=case).status_code == 400
     match = {
         "output": MATCH_OUTPUT,
@@ -451,23 +451,23 @@ def test_an_output_allowed_twice_is_sent_with_its_hash(patterned: dash.Dash):
     }
     response = patterned.server.test_client().post("/_dash-update-component", json=body)
     assert response.status_code == 200 and response.get_json()["response"][DUPLICATE_ID] == {"children": "b"}
-    assert security.valid_callback_request(
+    assert callback_requests.valid_callback_request(
         {**body, "outputs": {"id": DUPLICATE_ID, "property": "children"}}, callback_map
     )
     for wrong in ("hidden@x", "hidden"):
-        assert not security.valid_callback_request(
+        assert not callback_requests.valid_callback_request(
             {**body, "outputs": {"id": DUPLICATE_ID, "property": wrong}}, callback_map
         )
     first = {**body, "output": f"{DUPLICATE_ID}.children", "inputs": [{"id": "test-double-a", "property": "n_clicks"}]}
-    assert security.valid_callback_request(
+    assert callback_requests.valid_callback_request(
         {**first, "outputs": {"id": DUPLICATE_ID, "property": "children"}}, callback_map
     )
-    assert not security.valid_callback_request(first, callback_map)  # « @hash » on an output not allowed twice
+    assert not callback_requests.valid_callback_request(first, callback_map)  # « @hash » on an output not allowed twice
 
 
 def test_json_nested_too_deep_is_refused_without_a_traceback(client: FlaskClient, caplog):
     value: list = []
-    for _ in range(security.MAX_JSON_DEPTH):
+    for _ in range(callback_requests.MAX_JSON_DEPTH):
         value = [value]
     body = _banner(inputs=[{"id": ui_ids.APP_ERROR_CLOSE, "property": "n_clicks", "value": value}])
     with caplog.at_level(logging.INFO):
@@ -475,7 +475,7 @@ def test_json_nested_too_deep_is_refused_without_a_traceback(client: FlaskClient
         raw = client.post("/_dash-update-component", data="[" * 5000 + "]" * 5000, content_type="application/json")
     assert raw.status_code == 400 and raw.get_json()["erreur"]["message"].startswith("Requête invalide")
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR or record.exc_info]
-    assert security.json_depth_within([[1]], 2) and not security.json_depth_within([[[1]]], 2)
+    assert callback_requests.json_depth_within([[1]], 2) and not callback_requests.json_depth_within([[[1]]], 2)
 
 
 # --- Versions are not shown in production ------------------------------------------------------------------
