@@ -48,6 +48,7 @@ from dashboard.exports.engine import (
 from dashboard.exports.figures import SIZE_PRINT, SIZE_PROJECTOR, SIZES, export_figure, slug
 from dashboard.exports.responses import error_page, file_response
 from dashboard.presentation import ids as presentation_ids
+from dashboard.presentation.buttons import add_link
 from dashboard.presentation.parsing import SlideError, parse_deck, parse_slide
 from dashboard.presentation.request import PARAM_DECK, PARAM_VIEW, URL_SAFE, VIEW_PRINT, add_href, deck_href, deck_query
 from dashboard.presentation.slides import build_slide
@@ -88,12 +89,10 @@ def fiche_actions(siren: str) -> html.P:
     """The territory page's links: add the territory to the deck in progress, download its fiche as a PDF."""
     return html.P(
         [
-            html.A(
-                "Ajouter à la présentation",
-                href=add_href(SlideSpec(KIND_TERRITORY, codes=(siren,))),
-                id=presentation_ids.PRES_ADD_FROM_FICHE,
-                className="button button-secondary",
-                **{"data-deck-add": "territoire"},
+            add_link(
+                add_href(SlideSpec(KIND_TERRITORY, codes=(siren,))),
+                presentation_ids.PRES_ADD_FROM_FICHE,
+                KIND_TERRITORY,
             ),
             html.A(
                 "Télécharger la fiche en PDF",

@@ -22,6 +22,8 @@ from dashboard.needs.analysis import needs_inputs, reference, supply_of
 from dashboard.needs.ranking import view
 from dashboard.needs.state import NeedsState
 from dashboard.presentation import ids as presentation_ids
+from dashboard.presentation.buttons import add_link
+from dashboard.presentation.specs import KIND_RANKING
 from dashboard.ui.components import ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
@@ -258,12 +260,11 @@ def permalink(map_href: str, add_href: str) -> html.Div:
         "",
         html.P(
             [
-                html.A(
+                add_link(
+                    add_href,
+                    presentation_ids.PRES_ADD_FROM_RANKING,
+                    KIND_RANKING,
                     "Ajouter ce classement à la présentation",
-                    href=add_href,
-                    id=presentation_ids.PRES_ADD_FROM_RANKING,
-                    className="button button-secondary",
-                    **{"data-deck-add": "classement"},
                 ),
                 dcc.Link(
                     "Voir l'indice de besoin sur la carte",

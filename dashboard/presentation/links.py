@@ -13,20 +13,9 @@ from dashboard.core.store import Store
 from dashboard.exports import media as exports_media
 from dashboard.map import state as map_state
 from dashboard.presentation import ids as presentation_ids
+from dashboard.presentation.buttons import add_link
 from dashboard.presentation.request import add_href
 from dashboard.presentation.specs import KIND_MAP, map_spec
-
-
-def add_link(href: str, link_id: str, kind: str, label: str = "Ajouter à la présentation") -> html.A:
-    """An « Ajouter à la présentation » button (presentation.js prepends the deck in progress to `href`);
-    `kind` is the kind of slide it adds."""
-    return html.A(
-        label,
-        href=href,
-        id=link_id,
-        className="button button-secondary",
-        **{"data-deck-add": kind},
-    )
 
 
 def map_links(store: Store, query: str | None) -> tuple[str, str]:
