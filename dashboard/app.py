@@ -218,7 +218,7 @@ def _load_or_explain(settings: Settings) -> Store | StoreError:
 #: The modules declaring each feature's callbacks (pages declare none).
 CALLBACK_MODULES = (
     "dashboard.map.callbacks",
-    "dashboard.needs.callbacks",
+    "dashboard.ranking.callbacks",
     "dashboard.territory.callbacks",
     "dashboard.tables.callbacks",
     "dashboard.presentation.callbacks",

@@ -17,8 +17,8 @@ from flask_caching import Cache
 from dashboard.api.cache import CACHE_EXTENSION, TolerantRedisCache, cache_config, check_redis_memory
 from dashboard.api.downloads import PUBLIC_URL_KEY, downloads_blueprint
 from dashboard.api.routes import api_blueprint
+from dashboard.core.release import code_fingerprint
 from dashboard.core.store import CONFIG_KEY, Store
-from dashboard.server.release import code_fingerprint
 from dashboard.settings import Settings
 
 logger = logging.getLogger(__name__)

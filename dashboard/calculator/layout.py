@@ -13,9 +13,10 @@ from dash import dcc, html
 from dashboard.calculator import ids as calculator_ids
 from dashboard.calculator import model as calc
 from dashboard.calculator import views as view
-from dashboard.content import Fact, fact_children, references, typo
+from dashboard.content import Fact, fact_children, references
 from dashboard.content import ids as content_ids
 from dashboard.core import routes
+from dashboard.core.formatting import typo
 from dashboard.core.store import Store, StoreError, current_store
 from dashboard.ui.components import data_missing, ignored_parameters
 

@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard.calculator import model as calc
-from dashboard.content import references, typo
-from dashboard.core.formatting import NNBSP
+from dashboard.content import references
+from dashboard.core.formatting import NNBSP, typo
 
 BLUE = "#000091"
 BLUE_MEDIUM = "#6a6af4"

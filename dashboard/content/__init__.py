@@ -6,27 +6,15 @@ support are marked GENERAL and shown with a caveat.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dash import html
 
-from dashboard.core.formatting import NNBSP
+from dashboard.core.formatting import typo
 
 GENERAL = "GENERAL"
 GENERAL_NOTE = "information générale, qui ne vient pas des documents sources ; à vérifier auprès des services de l'État"
-_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»%])")
-_AFTER_GUILLEMET = re.compile(r"« ")
-#: A space between digit groups (« 10 000 habitants ») must not break a number across two lines.
-_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
-
-
-def typo(text: str) -> str:
-    """French typography: narrow no-break space before « : ; ? ! % », inside guillemets and between the digit
-    groups of a number."""
-    text = _BEFORE_PUNCTUATION.sub(rf"{NNBSP}\1", text)
-    return _THOUSANDS.sub(NNBSP, _AFTER_GUILLEMET.sub(f"«{NNBSP}", text))
 
 
 @dataclass(frozen=True)

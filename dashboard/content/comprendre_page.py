@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dash import dcc, html
 
 from dashboard.content import comprendre as text
-from dashboard.content import fact_children, fact_items, fact_paragraphs, references, typo
+from dashboard.content import fact_children, fact_items, fact_paragraphs, references
 from dashboard.content import ids as content_ids
 from dashboard.core import catalogue as roles
 from dashboard.core import routes
-from dashboard.core.formatting import format_count
+from dashboard.core.formatting import format_count, typo
 from dashboard.core.levels import FAMILY_RESIDENCE
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store, StoreError, current_store

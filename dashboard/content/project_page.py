@@ -11,10 +11,10 @@ from typing import Any, NamedTuple
 from dash import dcc, html
 
 from dashboard.content import comprendre as text
-from dashboard.content import fact_children, fact_items, fact_paragraphs, general_legend, source_span, typo
+from dashboard.content import fact_children, fact_items, fact_paragraphs, general_legend, source_span
 from dashboard.content import ids as content_ids
 from dashboard.core import routes
-from dashboard.core.formatting import format_count
+from dashboard.core.formatting import format_count, typo
 from dashboard.core.levels import (
     EPCI_KINDS,
     FAMILY_HEBERGEMENT,

@@ -11,9 +11,8 @@ from typing import Any
 from dash import html
 
 from dashboard.content import ids as content_ids
-from dashboard.content import typo
 from dashboard.core import routes
-from dashboard.core.formatting import format_count, format_date, format_datetime
+from dashboard.core.formatting import format_count, format_date, format_datetime, typo
 from dashboard.core.levels import LEVEL_NOUNS
 from dashboard.core.store import Store
 

@@ -9,11 +9,11 @@ from typing import Any
 from dash import html
 
 from dashboard.content import ids as content_ids
-from dashboard.content import references, typo
+from dashboard.content import references
 from dashboard.content.sources_catalogue import indicator_links
 from dashboard.core import catalogue as roles
 from dashboard.core import routes
-from dashboard.core.formatting import format_count
+from dashboard.core.formatting import format_count, typo
 from dashboard.core.levels import FAMILY_HEBERGEMENT, FAMILY_RESIDENCE
 from dashboard.core.store import Store
 

@@ -55,6 +55,13 @@ def level_noun(level: str, count: int) -> str:
     return singular if count == 1 else plural
 
 
+def territory_row(store: Store, level: str, code: str) -> dict[str, Any] | None:
+    """The display row (name, kind, département, EPCI, population) of a territory of the map."""
+    features = store.display[level].features
+    match = features[features["code"] == code]
+    return None if match.empty else match.iloc[0].to_dict()
+
+
 def label_with_unit(entry: Mapping[str, Any]) -> str:
     """« Taux de pauvreté (%) »: the unit goes with the label, so per-territory strings stay short."""
     unit = entry.get("unit") or ""

@@ -115,3 +115,18 @@ def parse_number(text: str | float | int | None) -> float | None:
     if not _NUMBER.fullmatch(cleaned):
         return None
     return float(cleaned.replace(",", "."))
+
+
+# --- Text: French typography ---------------------------------------------------------------------------
+
+_BEFORE_PUNCTUATION = re.compile(r" ([:;?!»%])")
+_AFTER_GUILLEMET = re.compile(r"« ")
+#: A space between digit groups (« 10 000 habitants ») must not break a number across two lines.
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def typo(text: str) -> str:
+    """French typography: narrow no-break space before « : ; ? ! % », inside guillemets and between the digit
+    groups of a number."""
+    text = _BEFORE_PUNCTUATION.sub(rf"{NNBSP}\1", text)
+    return _THOUSANDS.sub(NNBSP, _AFTER_GUILLEMET.sub(f"«{NNBSP}", text))

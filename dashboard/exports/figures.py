@@ -18,11 +18,13 @@ import plotly.graph_objects as go
 from dashboard.core import formatting
 from dashboard.core.perimeter import app_title
 from dashboard.core.store import Store
-from dashboard.map.figure import BORDER_COLOUR, FONT_FAMILY
+from dashboard.map.figure import BORDER_COLOUR
+from dashboard.presentation.export_links import SIZE_PRINT, SIZE_PROJECTOR
 from dashboard.presentation.figures import map_slide_figure, short_note
 from dashboard.presentation.slides import Slide
 from dashboard.presentation.specs import KIND_COMPARISON, KIND_MAP, KIND_RANKING
 from dashboard.ui.components import format_date
+from dashboard.ui.theme import FONT_FAMILY
 
 A4_PORTRAIT_PRINTABLE_PX = 703  # (210 - 2 × 12) mm at 96 px per inch
 
@@ -40,8 +42,6 @@ class ImageSize:
         return self.width * self.scale, self.height * self.scale
 
 
-SIZE_PROJECTOR = "projecteur"
-SIZE_PRINT = "impression"
 SIZES = {
     SIZE_PROJECTOR: ImageSize(SIZE_PROJECTOR, 1920, 1080, 1, "vidéoprojecteur, 1920 × 1080 pixels"),
     SIZE_PRINT: ImageSize(SIZE_PRINT, 1754, 1240, 2, "impression A4 paysage à 300 dpi, 3508 × 2480 pixels"),

@@ -16,13 +16,10 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
-from dash import html
 from flask import Blueprint, Flask, Response, current_app, request
 
 from dashboard.core import routes
@@ -45,65 +42,21 @@ from dashboard.exports.engine import (
     engine_from,
     pool_capacity,
 )
-from dashboard.exports.figures import SIZE_PRINT, SIZE_PROJECTOR, SIZES, export_figure, slug
+from dashboard.exports.figures import SIZES, export_figure, slug
 from dashboard.exports.responses import error_page, file_response
-from dashboard.presentation import ids as presentation_ids
-from dashboard.presentation.buttons import add_link
+from dashboard.presentation.export_links import DECK_PDF_PATH, FICHE_PDF_PREFIX, PARAM_SIZE, PARAM_SLIDE, SIZE_PROJECTOR
 from dashboard.presentation.parsing import SlideError, parse_deck, parse_slide
-from dashboard.presentation.request import PARAM_DECK, PARAM_VIEW, URL_SAFE, VIEW_PRINT, add_href, deck_href, deck_query
+from dashboard.presentation.request import PARAM_DECK, PARAM_VIEW, VIEW_PRINT, deck_href
 from dashboard.presentation.slides import build_slide
-from dashboard.presentation.specs import IMAGE_KINDS, KIND_TERRITORY, SlideSpec, choices_from_store
+from dashboard.presentation.specs import IMAGE_KINDS, SlideSpec, choices_from_store
 from dashboard.settings import Settings
 from dashboard.territory import ids as territory_ids
 
 logger = logging.getLogger(__name__)
 
 IMAGE_ROUTE = f"{routes.EXPORT}/diapositive.<fmt>"
-DECK_PDF_PATH = f"{routes.EXPORT}/presentation.pdf"
-FICHE_PDF_PREFIX = f"{routes.EXPORT}/territoire"
-PARAM_SLIDE = "diapo"
-PARAM_SIZE = "taille"
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 EXTENSION_KEY = "exports_media"
-#: Export links of a slide in the editor: (format, size, label).
-IMAGE_LINKS = (
-    ("png", SIZE_PROJECTOR, "PNG 1920 × 1080"),
-    ("png", SIZE_PRINT, "PNG A4 300 dpi"),
-    ("svg", SIZE_PROJECTOR, "SVG"),
-)
-
-
-def image_href(spec: SlideSpec, fmt: str, size: str) -> str:
-    return f"{routes.EXPORT}/diapositive.{fmt}?{PARAM_SLIDE}={quote(spec.token, safe=URL_SAFE)}&{PARAM_SIZE}={size}"
-
-
-def deck_pdf_href(slides: Sequence[SlideSpec]) -> str:
-    return DECK_PDF_PATH + deck_query(slides)
-
-
-def fiche_pdf_href(siren: str) -> str:
-    return f"{FICHE_PDF_PREFIX}/{siren}.pdf"
-
-
-def fiche_actions(siren: str) -> html.P:
-    """The territory page's links: add the territory to the deck in progress, download its fiche as a PDF."""
-    return html.P(
-        [
-            add_link(
-                add_href(SlideSpec(KIND_TERRITORY, codes=(siren,))),
-                presentation_ids.PRES_ADD_FROM_FICHE,
-                KIND_TERRITORY,
-            ),
-            html.A(
-                "Télécharger la fiche en PDF",
-                href=fiche_pdf_href(siren),
-                id=territory_ids.EXPORT_FICHE_PDF,
-                className="button button-secondary",
-                download="",
-            ),
-        ],
-        className="deck-fiche-actions no-print",
-    )
 
 
 def _store_or_error() -> Store | Response:

@@ -26,14 +26,14 @@ from dashboard.core.levels import (
     LEVEL_REGION,
 )
 from dashboard.core.store import Store
+from dashboard.core.values import LevelValues, coverage_detail, most_common
 from dashboard.map.classification import Classification
 from dashboard.map.palette import MISSING_COLOUR, layer_style
-from dashboard.map.values import LevelValues, coverage_detail, most_common
+from dashboard.ui.theme import FONT_FAMILY
 
 TRANSPARENT = "rgba(0,0,0,0)"
 BORDER_COLOUR = "#1e1e1e"
 SELECTION_COLOUR = "#000091"
-FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 TRACE_TERRITORIES, TRACE_DEPARTEMENTS, TRACE_SELECTION, FIRST_RESIDENCE_TRACE = 0, 1, 2, 3
 MAP_HEIGHT = 680
 

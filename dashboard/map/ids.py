@@ -42,3 +42,6 @@ MAP_TABLE_PREVIOUS = "carte-page-precedente"
 MAP_TABLE_NEXT = "carte-page-suivante"
 MAP_TABLE_PAGER = "carte-pagination"
 MAP_SCORE = "carte-score"  # dcc.Store: the need index's weights (query string) when the map shows it
+MAP_PRESENTATION_ACTIONS = (
+    "presentation-actions-carte"  # where the map page shows the presentation's links (add to the deck, PNG)
+)

@@ -27,7 +27,6 @@ from dashboard.map.panel import territory_options, territory_summary
 from dashboard.map.state import MapState, choices_from_store, parse_state, serialise_state
 from dashboard.map.table import DEFAULT_SORT, table_props
 from dashboard.map.view import MapView
-from dashboard.presentation import ids as presentation_ids
 from dashboard.ui.components import ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
@@ -234,7 +233,7 @@ def map_area(store: Store, state: MapState, view: MapView) -> html.Section:
             ),
             permalink_field("Lien vers cette vue", map_ids.MAP_PERMALINK, map_ids.MAP_COPY, map_ids.MAP_COPY_STATUS),
             # « Ajouter à la présentation » and the map's PNG (issue 7): links kept current by the presentation.
-            html.P(id=presentation_ids.PRES_MAP_ACTIONS, className="deck-map-actions"),
+            html.P(id=map_ids.MAP_PRESENTATION_ACTIONS, className="deck-map-actions"),
         ],
         className="map-main",
         **{"aria-labelledby": map_ids.MAP_HEADING},

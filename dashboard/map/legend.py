@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from dashboard.core.catalogue import level_noun
 from dashboard.core.formatting import MISSING_LABEL, format_number, format_percent, format_value, value_decimals
+from dashboard.core.values import FULL_COVERAGE, LevelValues
 from dashboard.map.classification import JENKS_MAX_VALUES, Classification
 from dashboard.map.palette import MISSING_COLOUR
-from dashboard.map.values import FULL_COVERAGE, LevelValues
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from dashboard.core.levels import FAMILY_RESIDENCE
+from dashboard.core.values import LevelValues
 from dashboard.map.classification import MAX_CLASSES, Classification
-from dashboard.map.values import LevelValues
 
 REFERENCE_AUTO = "auto"
 REFERENCE_REGION = "region"

@@ -16,11 +16,12 @@ from dashboard.core.catalogue import (
     indicator_levels,
     normalise,
     rows_of,
+    territory_row,
 )
 from dashboard.core.formatting import MISSING_LABEL, format_number, format_value, ordinal
 from dashboard.core.levels import EPCI_KINDS, LEVEL_COMMUNE, LEVEL_EPCI
 from dashboard.core.store import Store
-from dashboard.map.values import coverage_detail, level_values
+from dashboard.core.values import coverage_detail, level_values
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,6 @@ class TerritorySummary:
     figures: tuple[KeyFigure, ...]
     fiche_code: str | None
     fiche_name: str | None
-
-
-def territory_row(store: Store, level: str, code: str) -> dict[str, Any] | None:
-    """The display row (name, kind, département, EPCI, population) of a territory of the map."""
-    features = store.display[level].features
-    match = features[features["code"] == code]
-    return None if match.empty else match.iloc[0].to_dict()
 
 
 def value_detail(store: Store, indicator: str, level: str, code: str) -> str | None:

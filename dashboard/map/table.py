@@ -13,10 +13,10 @@ import pandas as pd
 from dashboard.core.catalogue import normalise
 from dashboard.core.formatting import MISSING_LABEL, format_number, format_value, ordinal, value_decimals
 from dashboard.core.levels import LEVEL_NOUNS
+from dashboard.core.values import LevelValues, coverage_detail
 from dashboard.map.classification import Classification
 from dashboard.map.legend import class_labels
 from dashboard.map.palette import MISSING_COLOUR
-from dashboard.map.values import LevelValues, coverage_detail
 from dashboard.map.view import MapView
 
 SORT_RANK = "rang"

@@ -14,6 +14,7 @@ from typing import Any
 from dashboard.core.catalogue import indicator_levels
 from dashboard.core.levels import LEVEL_BY
 from dashboard.core.store import Store
+from dashboard.core.values import LevelValues, entry_of, level_unavailable_message, level_values
 from dashboard.map.classification import DEFAULT_CLASSES, SCHEME_QUANTILES, Classification, classify
 from dashboard.map.figure import choropleth_values, empty_choropleth_values
 from dashboard.map.legend import Legend, build_legend
@@ -25,7 +26,6 @@ from dashboard.map.palette import (
     reference_applies,
     sequential_colours,
 )
-from dashboard.map.values import LevelValues, entry_of, level_unavailable_message, level_values
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.content import typo
 from dashboard.core import catalogue, formatting
+from dashboard.core.formatting import typo
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.needs import model as needs

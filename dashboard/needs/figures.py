@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.content import typo
 from dashboard.core import formatting
-from dashboard.map.figure import FONT_FAMILY
+from dashboard.core.formatting import typo
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import Analysis
 from dashboard.needs.arguments import signed_places
+from dashboard.ui.theme import FONT_FAMILY
 
 COMPONENT_COLOURS = ("#000091", "#6a6af4", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#0072B2")
 COMPONENT_COLOURS += ("#999999", "#F0E442", "#882255", "#44AA99", "#117733", "#AA4499")

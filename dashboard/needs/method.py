@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 from dash import html
 
-from dashboard.content import typo
 from dashboard.core import catalogue, formatting, routes
 from dashboard.core.catalogue import ROLE_INCOME_2019, dataset_id_for
+from dashboard.core.formatting import typo
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.needs import model as needs

@@ -11,11 +11,10 @@ import numpy as np
 import pandas as pd
 from dash import html
 
-from dashboard.content import typo
 from dashboard.core import formatting, routes
-from dashboard.core.formatting import format_weight
+from dashboard.core.formatting import format_weight, typo
 from dashboard.core.store import Store
-from dashboard.map.values import LevelValues, ranks_of
+from dashboard.core.values import LevelValues, ranks_of
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import (
     LEVEL_EPCI,

@@ -4,8 +4,8 @@ Two axes (a need index built from demand-side indicators, and the existing suppl
 that combines them (shortfall in places against the supply expected given the need), the gap to a reference
 rate, and the robustness of each rank. Weights, reference, order and filters live in the URL.
 
-Builders: `dashboard.needs.ranking` (values) and `dashboard.needs.ranking_layout` (layout); callbacks:
-`dashboard.needs.callbacks`.
+Builders: `dashboard.ranking.view` (values) and `dashboard.ranking.layout` (layout); callbacks:
+`dashboard.ranking.callbacks`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import dash
 
 from dashboard.core import routes
 from dashboard.core.perimeter import of_region
-from dashboard.needs.ranking_layout import page
+from dashboard.ranking.layout import page
 
 dash.register_page(
     __name__,

@@ -71,7 +71,7 @@ def add_slide(_clicks: int | None, form: dict[str, Any], state: dict[str, Any] |
 
 
 @callback(
-    output={"actions": Output(presentation_ids.PRES_MAP_ACTIONS, "children")},
+    output={"actions": Output(map_ids.MAP_PRESENTATION_ACTIONS, "children")},
     inputs={"query": Input(map_ids.MAP_QUERY, "data")},
 )
 def update_map_actions(query: str | None) -> dict[str, Any]:

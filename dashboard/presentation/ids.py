@@ -26,6 +26,5 @@ PRES_FORM_ADD = "presentation-ajouter"
 PRES_FORM_ERROR = "presentation-erreur"
 PRES_ADD_FROM_MAP = "presentation-ajouter-carte"  # « ajouter à la présentation » on the map page
 PRES_EXPORT_FROM_MAP = "presentation-image-carte"  # PNG of the map view (legend and source in the image)
-PRES_MAP_ACTIONS = "presentation-actions-carte"  # where the map page shows the two links above
 PRES_ADD_FROM_FICHE = "presentation-ajouter-fiche"  # « ajouter à la présentation » on the territory page
 PRES_ADD_FROM_RANKING = "presentation-ajouter-classement"  # « ajouter à la présentation » on /classement

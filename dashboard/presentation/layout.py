@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from dashboard.core import routes
 from dashboard.core.store import Store, current_store
-from dashboard.exports import media as exports_media
+from dashboard.presentation import export_links as export_addresses
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.form import add_form
 from dashboard.presentation.request import (
@@ -88,14 +88,14 @@ def added_block(added: tuple[SlideSpec, ...], choices: DeckChoices) -> html.Div 
 def export_links(spec: SlideSpec) -> html.Span | None:
     if spec.kind == KIND_TERRITORY:
         link = html.A(
-            "fiche PDF", href=exports_media.fiche_pdf_href(spec.code or ""), className="deck-export", download=""
+            "fiche PDF", href=export_addresses.fiche_pdf_href(spec.code or ""), className="deck-export", download=""
         )
         return html.Span(["Export : ", link], className="deck-exports")
     if spec.kind not in IMAGE_KINDS:
         return None
     links = [
-        html.A(label, href=exports_media.image_href(spec, fmt, size), className="deck-export", download="")
-        for fmt, size, label in exports_media.IMAGE_LINKS
+        html.A(label, href=export_addresses.image_href(spec, fmt, size), className="deck-export", download="")
+        for fmt, size, label in export_addresses.IMAGE_LINKS
     ]
     return html.Span(["Image : ", *_joined(links)], className="deck-exports")
 
@@ -154,7 +154,7 @@ def toolbar(slides: list[SlideSpec]) -> html.Div:
             html.A(
                 "Télécharger le PDF (une diapositive par page, A4 paysage)",
                 id=presentation_ids.PRES_PDF,
-                href=exports_media.deck_pdf_href(slides),
+                href=export_addresses.deck_pdf_href(slides),
                 className="button button-secondary",
                 download="",
             ),

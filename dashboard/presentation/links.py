@@ -10,8 +10,8 @@ from dash import html
 
 from dashboard.core import routes
 from dashboard.core.store import Store
-from dashboard.exports import media as exports_media
 from dashboard.map import state as map_state
+from dashboard.presentation import export_links
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.request import add_href
@@ -24,11 +24,11 @@ def map_links(store: Store, query: str | None) -> tuple[str, str]:
     spec = map_spec(state)
     if spec is None:
         return routes.PRESENTATION, routes.PRESENTATION
-    return add_href(spec), exports_media.image_href(spec, "png", exports_media.SIZE_PROJECTOR)
+    return add_href(spec), export_links.image_href(spec, "png", export_links.SIZE_PROJECTOR)
 
 
 def map_actions(store: Store, query: str | None) -> list[Any]:
-    """The two links, for the map page's `presentation_ids.PRES_MAP_ACTIONS`."""
+    """The two links, for the map page's `map_ids.MAP_PRESENTATION_ACTIONS`."""
     add, image = map_links(store, query)
     return [
         add_link(add, presentation_ids.PRES_ADD_FROM_MAP, KIND_MAP),

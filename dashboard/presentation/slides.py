@@ -12,17 +12,18 @@ from typing import Any
 import pandas as pd
 
 from dashboard.core import catalogue, formatting
-from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for
+from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for, territory_row
 from dashboard.core.levels import LEVEL_BY, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_REGION, LEVELS
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
-from dashboard.map.panel import indicator_figure, territory_row
+from dashboard.map.panel import indicator_figure
 from dashboard.map.view import MapView, map_view
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
 from dashboard.needs import views as needs_views
 from dashboard.needs.arguments import Argument
+from dashboard.needs.fiche import fiche_data
 from dashboard.presentation.specs import (
     DEFAULT_TOP,
     EXAMPLE_MAP_INDICATORS,
@@ -36,7 +37,6 @@ from dashboard.presentation.specs import (
     SlideSpec,
     default_weights,
 )
-from dashboard.territory.data import fiche_data
 
 logger = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from flask import Blueprint, Flask, Response, current_app
 
 from dashboard.api.blueprint import CACHE_EXTENSION
 from dashboard.core import routes
+from dashboard.core.release import app_version, code_fingerprint
 from dashboard.core.store import COVERAGE_FILE, StoreError, StoreMissing, current_store
-from dashboard.server.release import app_version, code_fingerprint
 from dashboard.settings import Settings
 
 SETTINGS_KEY = "HEALTH_SETTINGS"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard.tables.columns import Column
 from dashboard.tables.files import records, slug
 from dashboard.tables.state import Sort
-from dashboard.tables.views import Column, View
+from dashboard.tables.views import View
 
 MISSING_LABEL = "n.d."
 # French number display in the grid: narrow no-break space between thousands, decimal comma.

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -12,14 +12,9 @@ from dashboard.core.catalogue import ROLE_TERRITORIES, dataset_id_for, geometry_
 from dashboard.core.formatting import format_count, format_number, with_unit
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
+from dashboard.tables.columns import Column
 from dashboard.tables.indicators import indicator_specs, territory_names
 from dashboard.tables.state import LEVEL_PLURAL, Sort, TableState, Threshold
-
-if TYPE_CHECKING:
-    from dashboard.tables.views import Column
-
-# Contours written in the GeoJSON and GeoPackage files, per level (datasets of the catalogue).
-
 
 # --- Sources ---------------------------------------------------------------------------------------------
 

@@ -15,8 +15,9 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from dashboard.tables.columns import Column
 from dashboard.tables.files import ExportContext, neutralise, safe_frame
-from dashboard.tables.views import Column, View
+from dashboard.tables.views import View
 
 
 def to_csv(view: View, *, excel: bool = False) -> bytes:

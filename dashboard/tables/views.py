@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard.core.store import Store
 from dashboard.tables import provenance
+from dashboard.tables.columns import Column
 from dashboard.tables.indicators import (
     indicator_citations,
     indicator_specs,
@@ -25,7 +26,6 @@ from dashboard.tables.indicators import (
     partially_covered,
     territories_in_region,
     territory_names,
-    unit_header,
 )
 from dashboard.tables.state import (
     BASE_COLUMNS,
@@ -41,40 +41,6 @@ INTEGER_UNITS = frozenset({"€ par an"})
 DECIMALS = 2
 COORDINATE_COLUMNS = ("longitude", "latitude")
 COVERAGE_DECIMALS = 1
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a view: its id (GeoJSON property, grid field), French label, unit and role."""
-
-    id: str
-    label: str
-    unit: str | None = None
-    kind: str = "text"  # "text", "integer" or "decimal"
-    decimals: int = 0
-    indicator: str | None = None
-    role: str = "base"  # "base", "indicator" or "coverage"
-    theme: str | None = None
-    approximation: bool = False
-    source: str | None = None
-    vintage: str | None = None
-    definition: str | None = None
-
-    @property
-    def header(self) -> str:
-        """Label with its unit (and « approximation »): header of the grid and of the XLSX."""
-        return unit_header(self.label, self.unit, self.approximation)
-
-    @property
-    def csv_header(self) -> str:
-        """The header plus source and vintage for indicator columns (CSV has no other place for them)."""
-        if self.role != "indicator":
-            return self.header
-        return f"{self.header} [source : {self.source} ; millésime : {self.vintage}]"
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind != "text"
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ import shapely
 
 from dashboard.core.levels import FAMILY_HEBERGEMENT, FAMILY_RESIDENCE
 from dashboard.core.store import DISPLAY_DECIMALS, Store
-from dashboard.map.figure import BORDER_COLOUR, FONT_FAMILY
+from dashboard.map.figure import BORDER_COLOUR
 from dashboard.map.palette import HEBERGEMENT_COLOUR, HEBERGEMENT_SYMBOLS, RESIDENCE_STYLES
+from dashboard.ui.theme import FONT_FAMILY
 
 FICHE_MAP_HEIGHT = 420
 COMMUNE_FILL = "#eef0fb"

@@ -8,20 +8,23 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard.content import typo
 from dashboard.core import catalogue, routes
-from dashboard.core.catalogue import citation_for, geometry_role
+from dashboard.core.catalogue import citation_for, geometry_role, territory_row
+from dashboard.core.formatting import typo
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI
 from dashboard.core.store import Store, current_store
-from dashboard.exports import media as exports_media
 from dashboard.map import ids as map_ids
 from dashboard.map.figure import graph_config
 from dashboard.map.geometry import topojson_url
-from dashboard.map.panel import territory_row
 from dashboard.needs import state as needs_state
+from dashboard.needs.fiche import FicheData, fiche_data, map_href
+from dashboard.presentation import ids as presentation_ids
+from dashboard.presentation.buttons import add_link
+from dashboard.presentation.export_links import fiche_pdf_href
+from dashboard.presentation.request import add_href
+from dashboard.presentation.specs import KIND_TERRITORY, SlideSpec
 from dashboard.territory import ids as territory_ids
 from dashboard.territory import sections
-from dashboard.territory.data import FicheData, fiche_data, map_href
 from dashboard.territory.map_figure import fiche_map_figure
 from dashboard.ui.components import ignored_parameters, requires_store
 
@@ -132,7 +135,7 @@ def header(data: FicheData) -> html.Div:
                 className="fiche-actions",
             ),
             # « Ajouter à la présentation » and the fiche as a PDF (issue 7, dashboard/exports_media.py).
-            exports_media.fiche_actions(ident.code),
+            fiche_actions(ident.code),
         ],
         className="fiche-header",
     )
@@ -208,4 +211,25 @@ def page(code_siren: Any = None, **query: Any) -> html.Div:
             html.Div(id=f"{territory_ids.FICHE_PRINT}-sortie", hidden=True),
         ],
         className="territory-page fiche-page",
+    )
+
+
+def fiche_actions(siren: str) -> html.P:
+    """The territory page's links: add the territory to the deck in progress, download its fiche as a PDF."""
+    return html.P(
+        [
+            add_link(
+                add_href(SlideSpec(KIND_TERRITORY, codes=(siren,))),
+                presentation_ids.PRES_ADD_FROM_FICHE,
+                KIND_TERRITORY,
+            ),
+            html.A(
+                "Télécharger la fiche en PDF",
+                href=fiche_pdf_href(siren),
+                id=territory_ids.EXPORT_FICHE_PDF,
+                className="button button-secondary",
+                download="",
+            ),
+        ],
+        className="deck-fiche-actions no-print",
     )

@@ -1,4 +1,4 @@
-"""Territory fiche sections: each `*_section` turns the fiche's data (`dashboard.territory.data`) into its
+"""Territory fiche sections: each `*_section` turns the fiche's data (`dashboard.needs.fiche`) into its
 part of the page; the needs analysis's shared charts and tables come from `dashboard.needs.views`.
 """
 
@@ -10,18 +10,17 @@ from typing import Any
 import numpy as np
 from dash import dcc, html
 
-from dashboard.content import typo
 from dashboard.core import catalogue, formatting, routes
-from dashboard.core.formatting import format_weight
+from dashboard.core.formatting import format_weight, typo
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.needs import arguments, figures
 from dashboard.needs import model as needs
 from dashboard.needs import views as needs_views
 from dashboard.needs.analysis import Value, lookup, source_of
+from dashboard.needs.fiche import FicheData, Identity, lookup_value
 from dashboard.needs.state import serialise_needs
 from dashboard.territory import ids as territory_ids
-from dashboard.territory.data import FicheData, Identity, lookup_value
 from dashboard.ui.components import sources_line
 
 

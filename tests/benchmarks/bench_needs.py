@@ -79,8 +79,8 @@ def random_controls(generator: np.random.Generator) -> needs_state.Controls:
 
 def server(rounds: int) -> None:
     app = create_app()
-    from dashboard.needs import ranking
     from dashboard.pages import territoire  # pages register themselves once the app exists
+    from dashboard.ranking import view as ranking
 
     generator = np.random.default_rng(1)
     with app.server.test_request_context("/"):

@@ -9,15 +9,15 @@ from playwright.sync_api import Page, expect
 
 from dashboard.core import routes
 from dashboard.map import ids as map_ids
-from dashboard.needs import ids as needs_ids
 from dashboard.presentation import ids as presentation_ids
+from dashboard.ranking import ids as ranking_ids
 from tests.browser.conftest import watch_requests_leaving
 
 pytestmark = pytest.mark.browser
 
-ROWS = f"#{needs_ids.RANK_TABLE} tr"
-CHART_BARS = f"#{needs_ids.RANK_CHART} .barlayer .trace"
-SCATTER = f"#{needs_ids.RANK_NEED_SUPPLY} .scatterlayer .trace"
+ROWS = f"#{ranking_ids.RANK_TABLE} tr"
+CHART_BARS = f"#{ranking_ids.RANK_CHART} .barlayer .trace"
+SCATTER = f"#{ranking_ids.RANK_NEED_SUPPLY} .scatterlayer .trace"
 
 
 def open_ranking(page: Page, url: str) -> None:
@@ -28,7 +28,7 @@ def open_ranking(page: Page, url: str) -> None:
 
 def weight_slider(page: Page, indicator: str):
     """The slider of one indicator's weight, next to its label `poids-<indicator>` (an id of the page module,
-    not of dashboard.needs.ids)."""
+    not of dashboard.ranking.ids)."""
     return page.locator(f"#poids-{indicator} + div [role='slider']")
 
 
@@ -39,7 +39,9 @@ def first_names(page: Page, count: int = 5) -> list[str]:
 def test_ranking_pairs_need_and_supply_with_intervals_gap_and_sources(page: Page, app_url: str, screenshot):
     outside = watch_requests_leaving(page, app_url)
     open_ranking(page, app_url + routes.RANKING)
-    expect(page.locator(f"#{needs_ids.RANK_TITLE}")).to_have_text("Où manque-t-il des places en résidences sociales ?")
+    expect(page.locator(f"#{ranking_ids.RANK_TITLE}")).to_have_text(
+        "Où manque-t-il des places en résidences sociales ?"
+    )
     expect(page.locator(ROWS)).to_have_count(92)
     first = page.locator(ROWS).first
     expect(first.locator("td").first).to_have_text("1er")
@@ -47,15 +49,15 @@ def test_ranking_pairs_need_and_supply_with_intervals_gap_and_sources(page: Page
     expect(first).to_contain_text(re.compile(r"top 10 : \d+\u202f% des tirages"))
     expect(page.locator(CHART_BARS)).to_have_count(10)  # one trace per indicator with a default weight
     expect(page.locator(SCATTER)).to_have_count(2)  # the other EPCI and the 10 first
-    summary = page.locator(f"#{needs_ids.RANK_SUMMARY}")
+    summary = page.locator(f"#{ranking_ids.RANK_SUMMARY}")
     expect(summary).to_contain_text(re.compile(r"il manquerait environ [\d\u202f]+ places"))
     expect(summary).to_contain_text("Dans les 10 premiers pour au moins 95 %")
-    expect(page.locator(f"#{needs_ids.RANK_SOURCES}")).to_contain_text("Insee, Filosofi 2019")
-    expect(page.locator(f"#{needs_ids.RANK_TABLE}-entete")).to_contain_text("Écart au taux national")
+    expect(page.locator(f"#{ranking_ids.RANK_SOURCES}")).to_contain_text("Insee, Filosofi 2019")
+    expect(page.locator(f"#{ranking_ids.RANK_TABLE}-entete")).to_contain_text("Écart au taux national")
     # A first-ten territory above the reference says why it is there.
     expect(page.locator(".cell-explanation").first).to_be_visible()
     assert (
-        page.locator(f"#{needs_ids.RANK_PERMALINK}")
+        page.locator(f"#{ranking_ids.RANK_PERMALINK}")
         .input_value()
         .startswith(app_url + routes.RANKING + "?poids=part_minima_sociaux_2019:1.5")
     )
@@ -74,14 +76,14 @@ def test_weight_sliders_change_the_ranking_and_the_address(page: Page, app_url: 
     unemployment = weight_slider(page, "taux_chomage")
     unemployment.focus()
     page.keyboard.press("End")
-    expect(page.locator(f"#{needs_ids.RANK_PERMALINK}")).to_have_value(re.compile(r"taux_chomage:3"))
+    expect(page.locator(f"#{ranking_ids.RANK_PERMALINK}")).to_have_value(re.compile(r"taux_chomage:3"))
     assert "loyer_appartement" not in page.url.split("poids=")[1].split("&")[0]
     after = first_names(page)
     assert after != before, "a change of weights must change the ranking"
     screenshot("classement-poids")
     page.get_by_role("button", name="Rétablir les réglages par défaut").click()
     expect(page.locator(CHART_BARS)).to_have_count(10)
-    expect(page.locator(f"#{needs_ids.RANK_PERMALINK}")).to_have_value(re.compile(r"loyer_appartement:1"))
+    expect(page.locator(f"#{ranking_ids.RANK_PERMALINK}")).to_have_value(re.compile(r"loyer_appartement:1"))
 
 
 def test_permalink_restores_weights_reference_order_and_filters(page: Page, app_url: str, screenshot):
@@ -91,20 +93,20 @@ def test_permalink_restores_weights_reference_order_and_filters(page: Page, app_
     )
     open_ranking(page, app_url + query)
     expect(page.locator(CHART_BARS)).to_have_count(2)
-    expect(page.locator(f"#{needs_ids.RANK_NORMALISATION} input[value='z_robuste']")).to_be_checked()
-    expect(page.locator(f"#{needs_ids.RANK_REFERENCE} input[value='cible']")).to_be_checked()
-    expect(page.locator(f"#{needs_ids.RANK_ORDER} input[value='pour_10000']")).to_be_checked()
-    expect(page.locator(f"#{needs_ids.RANK_TARGET}")).to_have_value("20")
-    expect(page.locator(f"#{needs_ids.RANK_DEPARTEMENTS} input[value='62']")).to_be_checked()
+    expect(page.locator(f"#{ranking_ids.RANK_NORMALISATION} input[value='z_robuste']")).to_be_checked()
+    expect(page.locator(f"#{ranking_ids.RANK_REFERENCE} input[value='cible']")).to_be_checked()
+    expect(page.locator(f"#{ranking_ids.RANK_ORDER} input[value='pour_10000']")).to_be_checked()
+    expect(page.locator(f"#{ranking_ids.RANK_TARGET}")).to_have_value("20")
+    expect(page.locator(f"#{ranking_ids.RANK_DEPARTEMENTS} input[value='62']")).to_be_checked()
     rows = page.locator(ROWS)
     expect(rows).not_to_have_count(92)
     details = rows.locator("th .cell-detail").all_inner_texts()
     assert details and all(re.match(r"Pas-de-Calais · (CA|CU) · ", text) for text in details if "·" in text)
-    expect(page.locator(f"#{needs_ids.RANK_COUNT}")).to_contain_text("filtres actifs")
-    expect(page.locator(f"#{needs_ids.RANK_SUMMARY}")).to_contain_text(
+    expect(page.locator(f"#{ranking_ids.RANK_COUNT}")).to_contain_text("filtres actifs")
+    expect(page.locator(f"#{ranking_ids.RANK_SUMMARY}")).to_contain_text(
         "objectif saisi (20,0 places pour 10 000 habitants"
     )
-    assert page.locator(f"#{needs_ids.RANK_PERMALINK}").input_value() == app_url + query
+    assert page.locator(f"#{ranking_ids.RANK_PERMALINK}").input_value() == app_url + query
     expect(page.locator(f"#{presentation_ids.PRES_ADD_FROM_RANKING}")).to_have_attribute(
         "href", re.compile(r"ajouter=classement:10:part_minima_sociaux_2019:2,taux_chomage:1$")
     )
@@ -119,7 +121,7 @@ def test_bad_parameters_give_notices_and_defaults(page: Page, app_url: str, scre
     open_ranking(
         page, app_url + routes.RANKING + "?poids=inconnu:2,loyer_appartement:9&reference=lune&cible=-4&taille=geante"
     )
-    notices = page.locator(f"#{needs_ids.RANK_NOTICES}")
+    notices = page.locator(f"#{ranking_ids.RANK_NOTICES}")
     expect(notices).to_contain_text("Indicateur « inconnu » inconnu")
     expect(notices).to_contain_text("Poids « 9 » invalide")
     expect(notices).to_contain_text("Valeur « lune » inconnue pour « reference »")

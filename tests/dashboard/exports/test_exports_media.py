@@ -17,10 +17,12 @@ from dashboard.core.store import Store, load_store
 from dashboard.exports import engine as export_engine
 from dashboard.exports import figures as export_figures
 from dashboard.exports import media as exports_media
+from dashboard.presentation import export_links
 from dashboard.presentation.parsing import parse_slide
 from dashboard.presentation.slides import Slide, build_slide
 from dashboard.presentation.specs import SlideSpec, choices_from_store
 from dashboard.settings import Settings
+from dashboard.territory.page import fiche_actions
 
 EXPORTED = datetime(2026, 3, 20, 10, 0)
 AMIENS, LILLE = "248000531", "200093201"
@@ -239,10 +241,10 @@ def test_the_engine_reports_why_it_cannot_run():
 
 def test_links_of_the_editor_and_of_the_territory_page():
     spec = SlideSpec("carte", indicator="taux_pauvrete")
-    assert exports_media.image_href(spec, "svg", "impression") == (
+    assert export_links.image_href(spec, "svg", "impression") == (
         "/export/diapositive.svg?diapo=carte:taux_pauvrete&taille=impression"
     )
-    actions = exports_media.fiche_actions(AMIENS)
+    actions = fiche_actions(AMIENS)
     add, pdf = actions.children
     assert add.href == f"/presentation?ajouter=territoire:{AMIENS}" and getattr(add, "data-deck-add") == "territoire"
     assert pdf.href == f"/export/territoire/{AMIENS}.pdf"

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.content import typo
+from dashboard.core.formatting import typo
 from dashboard.needs import arguments
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import Analysis, Parameters, Reference, Value, analyse

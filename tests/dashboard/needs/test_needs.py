@@ -327,7 +327,7 @@ def test_gaps_per_family_add_up_and_ranges_contain_them(default):
 
 
 def test_sentences_carry_source_coverage_and_honest_precision(store: Store):
-    from dashboard.territory.data import fiche_data
+    from dashboard.needs.fiche import fiche_data
 
     for code in (LENS, MEL, PICARDIE_VERTE, *STRADDLING):
         data = fiche_data(store, code, needs_state.default_state())
@@ -345,7 +345,7 @@ def test_sentences_carry_source_coverage_and_honest_precision(store: Store):
 
 
 def test_a_figure_under_half_coverage_says_so(store: Store):
-    from dashboard.territory.data import fiche_data
+    from dashboard.needs.fiche import fiche_data
 
     weights = tuple((key, 1.0 if key == "taux_pauvrete" else value) for key, value in needs.default_weights())
     state = needs_state.NeedsState(weights=weights)

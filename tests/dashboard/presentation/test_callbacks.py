@@ -67,12 +67,12 @@ def test_an_incomplete_form_says_why(client: FlaskClient):
 
 def test_the_map_page_links_follow_its_view(client: FlaskClient):
     payload = {
-        "output": f"..{presentation_ids.PRES_MAP_ACTIONS}.children..",
-        "outputs": [{"id": presentation_ids.PRES_MAP_ACTIONS, "property": "children"}],
+        "output": f"..{map_ids.MAP_PRESENTATION_ACTIONS}.children..",
+        "outputs": [{"id": map_ids.MAP_PRESENTATION_ACTIONS, "property": "children"}],
         "inputs": [{"id": map_ids.MAP_QUERY, "property": "data", "value": "?indicateur=taux_chomage&niveau=commune"}],
         "changedPropIds": [f"{map_ids.MAP_QUERY}.data"],
         "state": [],
     }
     response = client.post(UPDATE, json=payload, headers={"Referer": "http://x/"})
-    links = response.get_json()["response"][presentation_ids.PRES_MAP_ACTIONS]["children"]
+    links = response.get_json()["response"][map_ids.MAP_PRESENTATION_ACTIONS]["children"]
     assert links[0]["props"]["href"] == "/presentation?ajouter=carte:taux_chomage:commune"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.app import create_app
-from dashboard.server.release import app_version, code_fingerprint
+from dashboard.core.release import app_version, code_fingerprint
 from dashboard.settings import Settings
 from tests.dashboard_data import write_tiny_store
 from tests.load.server import REPO_ROOT, gunicorn

@@ -28,6 +28,7 @@ from dashboard.tables import geodata, provenance, spreadsheets
 from dashboard.tables import grid as table_grid
 from dashboard.tables import indicators as table_indicators
 from dashboard.tables import views as table_views
+from dashboard.tables.columns import Column
 from dashboard.tables.state import RESIDENCE_COLUMNS, Sort, TableState, Threshold
 
 EXPORTED_AT = datetime(2026, 3, 15, 10, 30, tzinfo=UTC)
@@ -281,15 +282,15 @@ def test_unit_header():
 
 
 def test_column_headers_and_kinds():
-    column = table_views.Column("taux", "Taux", "%", "decimal", 2, role="indicator", source="Insee", vintage="2021")
+    column = Column("taux", "Taux", "%", "decimal", 2, role="indicator", source="Insee", vintage="2021")
     assert column.header == "Taux (%)"
     assert column.csv_header == "Taux (%) [source : Insee ; millésime : 2021]"
     assert column.numeric
-    base = table_views.Column("nom", "Nom", source="ignorée")
+    base = Column("nom", "Nom", source="ignorée")
     assert base.csv_header == "Nom" and not base.numeric
-    coverage = table_views.Column("couverture_taux", "Taux : couverture", "%", "decimal", 1, role="coverage")
+    coverage = Column("couverture_taux", "Taux : couverture", "%", "decimal", 1, role="coverage")
     assert coverage.csv_header == "Taux : couverture (%)"
-    assert table_views.Column("n", "N", kind="integer").numeric
+    assert Column("n", "N", kind="integer").numeric
     view = epci_view()
     assert view.column("taux_pauvrete").label == "Taux de pauvreté"
     assert view.headers == [column.header for column in view.columns]
@@ -655,8 +656,8 @@ def test_sources_of_a_territory_view():
 
 
 def test_coverage_text_gives_the_smallest_and_largest_share_of_the_rows_with_a_value():
-    column = table_views.Column("taux", "Taux", "%", "decimal", 2, role="indicator")
-    coverage = table_views.Column("couverture_taux", "Taux : couverture", "% de la population", "decimal", 1)
+    column = Column("taux", "Taux", "%", "decimal", 2, role="indicator")
+    coverage = Column("couverture_taux", "Taux : couverture", "% de la population", "decimal", 1)
     frame = pd.DataFrame({"taux": [10.0, np.nan, 12.0, 14.0], "couverture_taux": [40.0, 0.0, 90.0, 100.0]})
     assert provenance.coverage_text(frame, column, coverage) == (
         f"valeurs renseignées : 3 sur 4 lignes ; part de la population couverte : de 40{NNBSP}% à 100{NNBSP}% "
@@ -891,7 +892,7 @@ def test_safe_frame_neutralises_text_only_and_keeps_missing_values():
     assert frame["nom"].tolist() == ["'=Pension", "Foyer A", "Résidence B", "Sans point"]
     assert frame["ouverture"].isna().tolist() == [True, False, False, True]
     assert view.frame["nom"].iloc[0] == "=Pension"  # the view is untouched
-    negative = table_views.View("territoires", "epci", pd.DataFrame({"v": [-1.5]}), (table_views.Column("v", "V", kind="decimal"),), gpd.GeoSeries([None]))  # fmt: skip
+    negative = table_views.View("territoires", "epci", pd.DataFrame({"v": [-1.5]}), (Column("v", "V", kind="decimal"),), gpd.GeoSeries([None]))  # fmt: skip
     assert table_files.safe_frame(negative)["v"].tolist() == [-1.5]
 
 
@@ -933,10 +934,10 @@ def test_csv_quotes_a_text_holding_a_line_break():
 
 
 def test_number_formats():
-    assert spreadsheets.number_format(table_views.Column("a", "A", kind="integer", decimals=3)) == "#,##0"
-    assert spreadsheets.number_format(table_views.Column("a", "A", kind="decimal", decimals=2)) == "#,##0.00"
-    assert spreadsheets.number_format(table_views.Column("a", "A", kind="decimal", decimals=6)) == "#,##0.000000"
-    assert spreadsheets.number_format(table_views.Column("a", "A", kind="decimal", decimals=0)) == "#,##0"
+    assert spreadsheets.number_format(Column("a", "A", kind="integer", decimals=3)) == "#,##0"
+    assert spreadsheets.number_format(Column("a", "A", kind="decimal", decimals=2)) == "#,##0.00"
+    assert spreadsheets.number_format(Column("a", "A", kind="decimal", decimals=6)) == "#,##0.000000"
+    assert spreadsheets.number_format(Column("a", "A", kind="decimal", decimals=0)) == "#,##0"
 
 
 def xlsx_parts(content: bytes) -> dict[str, str]:
@@ -1089,9 +1090,9 @@ def test_data_rows_xml():
         }
     )
     columns = (
-        table_views.Column("t", "T"),
-        table_views.Column("n", "N", kind="integer"),
-        table_views.Column("d", "D", kind="decimal", decimals=2),
+        Column("t", "T"),
+        Column("n", "N", kind="integer"),
+        Column("d", "D", kind="decimal", decimals=2),
     )
     view = table_views.View("territoires", None, frame, columns, gpd.GeoSeries([None] * 4))
     # Missing texts (None, NaN, NA) and numbers leave no cell; integers are written without « .0 ».
@@ -1214,7 +1215,7 @@ def test_geopackage_layers(tmp_path: Path):
         "territoires",
         "epci",
         pd.DataFrame({"n": pd.array([3, None], dtype="Int64")}),
-        (table_views.Column("n", "N", kind="integer"),),
+        (Column("n", "N", kind="integer"),),
         gpd.GeoSeries(residences.geometry.iloc[:2].to_numpy(), crs="EPSG:4326"),
         sources=view.sources,
         layer="entiers",
@@ -1338,9 +1339,9 @@ def test_grid_leaves():
         "cellDataType": "text",
         "width": 130,
     }
-    undefined = table_views.Column("x", "X", "u", "decimal", 1, role="indicator", source="S", vintage="V")
+    undefined = Column("x", "X", "u", "decimal", 1, role="indicator", source="S", vintage="V")
     assert table_grid._grid_leaf(undefined, None)["headerTooltip"] == "None Source : S (millésime V)."
-    blank = table_views.Column("x", "X", "u", "decimal", 1, role="indicator", source="S", vintage="V", definition="")
+    blank = Column("x", "X", "u", "decimal", 1, role="indicator", source="S", vintage="V", definition="")
     assert table_grid._grid_leaf(blank, None)["headerTooltip"] == "Source : S (millésime V)."
 
 

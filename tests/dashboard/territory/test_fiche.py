@@ -20,10 +20,10 @@ from dashboard.needs import method as needs_method
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
 from dashboard.needs.analysis import SCORE_INDICATOR, needs_inputs
-from dashboard.needs.ranking import filtered_codes
+from dashboard.needs.fiche import fiche_data
+from dashboard.ranking.view import filtered_codes
 from dashboard.settings import Settings
 from dashboard.territory import sections
-from dashboard.territory.data import fiche_data
 from dashboard.territory.map_figure import fiche_map_figure
 from dashboard.territory.page import search_results
 

@@ -11,11 +11,10 @@ import numpy as np
 import pandas as pd
 
 from dashboard.core import routes
-from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for
+from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for, territory_row
 from dashboard.core.levels import EPCI_KINDS, LEVEL_EPCI
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
-from dashboard.map.panel import territory_row
 from dashboard.needs import arguments
 from dashboard.needs.analysis import Analysis, Value, analyse, source_of
 from dashboard.needs.arguments import Argument

@@ -1,5 +1,5 @@
 """The ranking page's layout (/classement): its controls (weights, reference, order, filters), permalink and
-actions, charts and table, filled from `dashboard.needs.ranking.view`; callbacks: `dashboard.needs.callbacks`.
+actions, charts and table, filled from `dashboard.ranking.view.view`; callbacks: `dashboard.ranking.callbacks`.
 """
 
 from __future__ import annotations
@@ -9,21 +9,21 @@ from typing import Any
 
 from dash import dcc, html
 
-from dashboard.content import typo
 from dashboard.core import catalogue, routes
+from dashboard.core.formatting import typo
 from dashboard.core.levels import LEVEL_DEPARTEMENT
 from dashboard.core.store import Store
 from dashboard.map import ids as map_ids
 from dashboard.needs import figures
-from dashboard.needs import ids as needs_ids
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
 from dashboard.needs.analysis import needs_inputs, reference, supply_of
-from dashboard.needs.ranking import view
 from dashboard.needs.state import NeedsState
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.specs import KIND_RANKING
+from dashboard.ranking import ids as ranking_ids
+from dashboard.ranking.view import view
 from dashboard.ui.components import ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
@@ -63,7 +63,7 @@ def weight_controls(entries: Mapping[str, Mapping], state: NeedsState) -> list[A
                         ),
                         html.Div(
                             dcc.Slider(
-                                id={"type": needs_ids.RANK_WEIGHT, "indicator": candidate.indicator},
+                                id={"type": ranking_ids.RANK_WEIGHT, "indicator": candidate.indicator},
                                 min=0,
                                 max=needs.WEIGHT_MAX,
                                 step=0.25,
@@ -99,7 +99,7 @@ def index_controls(store: Store, state: NeedsState) -> list[Any]:
         ),
         *weight_controls(entries, state),
         dcc.Checklist(
-            id=needs_ids.RANK_PARTIAL,
+            id=ranking_ids.RANK_PARTIAL,
             options=[
                 {
                     "label": typo(
@@ -126,7 +126,7 @@ def index_controls(store: Store, state: NeedsState) -> list[Any]:
         field(
             "Normalisation",
             dcc.RadioItems(
-                id=needs_ids.RANK_NORMALISATION,
+                id=ranking_ids.RANK_NORMALISATION,
                 options=[
                     {"label": "Rang dans la région (par défaut)", "value": "rang"},
                     {"label": "Écart robuste à la médiane", "value": "z_robuste"},
@@ -135,7 +135,7 @@ def index_controls(store: Store, state: NeedsState) -> list[Any]:
                 className="radio-list",
             ),
         ),
-        html.Button("Rétablir les réglages par défaut", id=needs_ids.RANK_RESET, className="button", type="button"),
+        html.Button("Rétablir les réglages par défaut", id=ranking_ids.RANK_RESET, className="button", type="button"),
     ]
 
 
@@ -148,7 +148,7 @@ def reference_controls(store: Store, state: NeedsState) -> list[Any]:
         field(
             "Taux de référence (places en résidences sociales pour 10 000 habitants)",
             dcc.RadioItems(
-                id=needs_ids.RANK_REFERENCE,
+                id=ranking_ids.RANK_REFERENCE,
                 options=[
                     {
                         "label": typo(references["france"].label.capitalize() + " (par défaut)"),
@@ -160,9 +160,9 @@ def reference_controls(store: Store, state: NeedsState) -> list[Any]:
                 value=state.reference,
                 className="radio-list",
             ),
-            html.Label("Objectif (places pour 10 000 habitants)", htmlFor=needs_ids.RANK_TARGET),
+            html.Label("Objectif (places pour 10 000 habitants)", htmlFor=ranking_ids.RANK_TARGET),
             dcc.Input(
-                id=needs_ids.RANK_TARGET,
+                id=ranking_ids.RANK_TARGET,
                 type="number",
                 min=0,
                 max=needs_state.MAX_TARGET,
@@ -183,7 +183,7 @@ def order_controls(state: NeedsState) -> list[Any]:
         field(
             "Classer par",
             dcc.RadioItems(
-                id=needs_ids.RANK_ORDER,
+                id=ranking_ids.RANK_ORDER,
                 options=[
                     {"label": label + (" (par défaut)" if key == "places" else ""), "value": key}
                     for key, label in needs.ORDERS.items()
@@ -210,7 +210,7 @@ def filter_controls(store: Store, state: NeedsState) -> list[Any]:
         field(
             "Départements",
             dcc.Checklist(
-                id=needs_ids.RANK_DEPARTEMENTS,
+                id=ranking_ids.RANK_DEPARTEMENTS,
                 options=[{"label": f"{name} ({code})", "value": code} for code, name in codes_names],
                 value=list(state.departements),
                 className="layer-list",
@@ -219,7 +219,7 @@ def filter_controls(store: Store, state: NeedsState) -> list[Any]:
         field(
             "Nature de l'EPCI",
             dcc.Checklist(
-                id=needs_ids.RANK_KINDS,
+                id=ranking_ids.RANK_KINDS,
                 options=[{"label": label, "value": key} for key, label in needs_state.KINDS.items()],
                 value=list(state.kinds),
                 className="layer-list",
@@ -228,7 +228,7 @@ def filter_controls(store: Store, state: NeedsState) -> list[Any]:
         field(
             "Population",
             dcc.RadioItems(
-                id=needs_ids.RANK_BAND,
+                id=ranking_ids.RANK_BAND,
                 options=[{"label": "Toutes tailles", "value": ""}, *bands],
                 value=state.band or "",
                 className="radio-list",
@@ -254,9 +254,9 @@ def permalink(map_href: str, add_href: str) -> html.Div:
     """« Lien vers ce classement », then the actions: add the ranking to the deck, see the index on the map."""
     return permalink_field(
         "Lien vers ce classement",
-        needs_ids.RANK_PERMALINK,
-        needs_ids.RANK_COPY,
-        needs_ids.RANK_COPY_STATUS,
+        ranking_ids.RANK_PERMALINK,
+        ranking_ids.RANK_COPY,
+        ranking_ids.RANK_COPY_STATUS,
         "",
         html.P(
             [
@@ -269,7 +269,7 @@ def permalink(map_href: str, add_href: str) -> html.Div:
                 dcc.Link(
                     "Voir l'indice de besoin sur la carte",
                     href=map_href,
-                    id=needs_ids.RANK_MAP_LINK,
+                    id=ranking_ids.RANK_MAP_LINK,
                     className="map-definition-link",
                 ),
             ],
@@ -299,14 +299,14 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
     return html.Section(
         [
             html.H2("Tableau du classement"),
-            html.P(shown["count"], id=needs_ids.RANK_COUNT, role="status"),
+            html.P(shown["count"], id=ranking_ids.RANK_COUNT, role="status"),
             html.P(
                 typo(
                     "Manque au regard du besoin = offre attendue (référence ajustée à "
                     "l'indice de besoin) − offre existante ; écart = référence − offre "
                     "existante. Places estimées, arrondies à 5 ; + = places manquantes."
                 ),
-                id=needs_ids.RANK_GAP_NOTE,
+                id=ranking_ids.RANK_GAP_NOTE,
                 className="map-hint",
             ),
             html.Div(
@@ -317,14 +317,14 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
                             "places manquantes au regard du besoin. Cliquez sur un nom "
                             "pour ouvrir sa fiche."
                         ),
-                        html.Thead(shown["header"], id=f"{needs_ids.RANK_TABLE}-entete"),
-                        html.Tbody(shown["rows"], id=needs_ids.RANK_TABLE),
+                        html.Thead(shown["header"], id=f"{ranking_ids.RANK_TABLE}-entete"),
+                        html.Tbody(shown["rows"], id=ranking_ids.RANK_TABLE),
                     ],
                     className="data-table rank-table",
                 ),
                 className="table-scroll",
             ),
-            html.P(shown["sources"], id=needs_ids.RANK_SOURCES, className="figure-source"),
+            html.P(shown["sources"], id=ranking_ids.RANK_SOURCES, className="figure-source"),
             html.P(
                 [
                     typo("Indice, offre, priorité et écarts sont des estimations : "),
@@ -344,18 +344,18 @@ def results(shown: Mapping[str, Any]) -> dcc.Loading:
             [
                 html.Section(
                     shown["summary"],
-                    id=needs_ids.RANK_SUMMARY,
+                    id=ranking_ids.RANK_SUMMARY,
                     className="panel rank-summary",
                     **{"aria-live": "polite"},
                 ),
                 permalink(shown["map_href"], shown["add_href"]),
                 chart_section(
-                    "Besoin et offre", needs_ids.RANK_NEED_SUPPLY, shown["need_supply"], shown["need_supply_caption"]
+                    "Besoin et offre", ranking_ids.RANK_NEED_SUPPLY, shown["need_supply"], shown["need_supply_caption"]
                 ),
                 table_section(shown),
                 chart_section(
                     "Ce qui fait l'indice de besoin des premiers",
-                    needs_ids.RANK_CHART,
+                    ranking_ids.RANK_CHART,
                     shown["contributions"],
                     shown["contributions_caption"],
                 ),
@@ -377,9 +377,9 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
     shown = view(store, state)
     return html.Div(
         [
-            html.Div(notices_block(notices), id=needs_ids.RANK_NOTICES),
+            html.Div(notices_block(notices), id=ranking_ids.RANK_NOTICES),
             html.Div([controls(store, state), results(shown)], className="rank-layout"),
-            dcc.Store(id=needs_ids.RANK_QUERY, data=shown["query"]),
+            dcc.Store(id=ranking_ids.RANK_QUERY, data=shown["query"]),
         ]
     )
 
@@ -388,7 +388,7 @@ def page(**query: Any) -> html.Div:
     """The whole page: title, lead, then the content (or how to build the data)."""
     return html.Div(
         [
-            html.H1(HEADING, id=needs_ids.RANK_TITLE),
+            html.H1(HEADING, id=ranking_ids.RANK_TITLE),
             html.P(
                 typo(
                     "Classement des 92 EPCI de la région (estimation). L'indice de besoin réunit des indicateurs de la "

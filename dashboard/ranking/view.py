@@ -11,9 +11,8 @@ import numpy as np
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.content import typo
 from dashboard.core import formatting, routes
-from dashboard.core.formatting import format_weight
+from dashboard.core.formatting import format_weight, typo
 from dashboard.core.store import Store
 from dashboard.needs import arguments, figures
 from dashboard.needs import model as needs
@@ -21,10 +20,10 @@ from dashboard.needs import state as needs_state
 from dashboard.needs import views as needs_views
 from dashboard.needs.analysis import Analysis, analyse, source_of
 from dashboard.needs.arguments import places_text, range_text
+from dashboard.needs.fiche import fiche_href
 from dashboard.needs.state import NeedsState
 from dashboard.presentation.request import add_href
 from dashboard.presentation.specs import ranking_spec
-from dashboard.territory.data import fiche_href
 
 #: EPCIs in the contributions chart.
 CHART_TOP = 15
