@@ -23,6 +23,7 @@ from flask import Response, request, send_file
 from werkzeug.exceptions import NotFound
 
 from dashboard.api.blueprint import init_api
+from dashboard.commune.page import known_commune
 from dashboard.core.levels import LEVEL_EPCI
 from dashboard.core.perimeter import Perimeter, app_title, perimeter
 from dashboard.core.store import CONFIG_KEY, Store, StoreError, current_store, load_store
@@ -38,6 +39,7 @@ from dashboard.ui.components import footer, header
 
 NOT_FOUND_MODULE = "not_found_404"
 TERRITORY_MODULE = "dashboard.pages.territoire"
+COMMUNE_MODULE = "dashboard.pages.commune"
 FAVICON = ASSETS_DIR / "favicon.ico"
 SITE_FILES_MAX_AGE_S = 86400
 # Crawlers: every page may be indexed. Downloads, exports (PDF, images through Chromium) and the API are
@@ -290,9 +292,10 @@ def create_app(config: Settings | None = None) -> dash.Dash:
     init_health(app.server, settings)
     init_security(app, settings)
     # Which fiches exist: their other addresses get a 404 status and stay out of the page cache.
-    territory = dash.page_registry.get(TERRITORY_MODULE)
-    if territory is not None:
-        territory.setdefault(VALID_PATH, _known_territory)
+    for module, known in ((TERRITORY_MODULE, _known_territory), (COMMUNE_MODULE, known_commune)):
+        fiche = dash.page_registry.get(module)
+        if fiche is not None:
+            fiche.setdefault(VALID_PATH, known)
     init_site_routes(app)
     init_page_cache(app)
     return app

@@ -90,6 +90,8 @@ class Indicator:
     note: str = ""
     #: Values are rounded to a multiple of this (estimates never given to the unit), or None.
     rounding: int | None = None
+    #: The publisher withholds the values of small territories (secret statistique): a missing value says so.
+    withheld_small_areas: bool = False
     #: For a value published as is (`method="publie"`): the column of its dataset the build reads it from.
     source_column: str | None = None
 
@@ -472,6 +474,7 @@ INDICATORS: tuple[Indicator, ...] = (
         datasets=FILOSOFI,
         vintage="Filosofi 2021",
         note="Secret statistique pour la plupart des petites communes.",
+        withheld_small_areas=True,
     ),
     Indicator(
         id="revenu_median",
@@ -484,6 +487,7 @@ INDICATORS: tuple[Indicator, ...] = (
         method="approximation",
         datasets=FILOSOFI,
         vintage="Filosofi 2021",
+        withheld_small_areas=True,
     ),
     Indicator(
         id="taux_chomage",
@@ -510,6 +514,7 @@ INDICATORS: tuple[Indicator, ...] = (
         datasets=FILOSOFI,
         vintage="Filosofi 2021",
         numerator="fiscal_households",
+        withheld_small_areas=True,
     ),
     Indicator(
         id="niveau_vie_median_2019",

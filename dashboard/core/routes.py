@@ -13,6 +13,8 @@ HOME = "/"
 RANKING = "/classement"
 TERRITORY_PREFIX = "/territoire"
 TERRITORY_TEMPLATE = f"{TERRITORY_PREFIX}/<code_siren>"
+COMMUNE_PREFIX = "/commune"
+COMMUNE_TEMPLATE = f"{COMMUNE_PREFIX}/<code_insee>"
 TABLES = "/tableaux"
 PRESENTATION = "/presentation"
 SOURCES = "/sources"
@@ -44,6 +46,11 @@ _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")
 def territory_path(siren: str) -> str:
     """The fiche of one EPCI: /territoire/<siren>."""
     return f"{TERRITORY_PREFIX}/{siren}"
+
+
+def commune_path(code: str) -> str:
+    """The fiche of one commune: /commune/<code Insee>."""
+    return f"{COMMUNE_PREFIX}/{code}"
 
 
 def dataset_anchor(dataset_id: str) -> str:

@@ -249,6 +249,15 @@ def fiche_link(summary: TerritorySummary) -> dcc.Link | None:
     return dcc.Link(text, href=routes.territory_path(summary.fiche_code), className="button-link panel-fiche")
 
 
+def commune_link(summary: TerritorySummary) -> dcc.Link | None:
+    """At the commune level, the link to the commune's own fiche (/commune/<code Insee>)."""
+    if summary.level != LEVEL_COMMUNE:
+        return None
+    return dcc.Link(
+        "Ouvrir la fiche de la commune", href=routes.commune_path(summary.code), className="button-link panel-fiche"
+    )
+
+
 def panel_component(store: Store, summary: TerritorySummary | None) -> list[Any]:
     """The side panel: a selected territory's key figures and the link to its page, or how to select one."""
     if summary is None:
@@ -268,6 +277,7 @@ def panel_component(store: Store, summary: TerritorySummary | None) -> list[Any]
             [summary.kind, " — ", f"population municipale : {summary.population} habitants"], className="panel-kind"
         ),
         html.P(territory_source, className="figure-source") if territory_source else None,
+        commune_link(summary),
         fiche_link(summary),
         html.Dl([key_figure_item(figure) for figure in summary.figures], className="panel-figures"),
     ]
