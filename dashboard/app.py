@@ -24,6 +24,7 @@ from werkzeug.exceptions import NotFound
 
 from dashboard.api.blueprint import init_api
 from dashboard.commune.page import known_commune
+from dashboard.commune.redirects import init_commune_redirects
 from dashboard.core.levels import LEVEL_EPCI
 from dashboard.core.perimeter import Perimeter, app_title, perimeter
 from dashboard.core.store import CONFIG_KEY, Store, StoreError, current_store, load_store
@@ -274,6 +275,8 @@ def create_app(config: Settings | None = None) -> dash.Dash:
     app.server.config[CONFIG_KEY] = store
     # Read-only API (/api/v1), downloads of the tables page (/telecharger) and their cache.
     init_api(app.server, settings)
+    # A former commune's fiche address leads to its current commune (/commune/<former code>).
+    init_commune_redirects(app.server)
     # GeoJSON of the map explorer (/carte/geometrie/<level>-<token>.json), cached by browsers.
     init_map_routes(app.server)
     # Image and PDF exports of the presentation mode and of the territory page (/export/...).

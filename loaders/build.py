@@ -749,9 +749,19 @@ DATASET_ROLES = {
 }
 
 
+def _former_commune_codes(state: BuildState) -> dict[str, str]:
+    """Former Insee code → current commune of the scope (communes nouvelles, delegated communes): the commune
+    fiche redirects a former code to its current commune."""
+    former = state.parts["admin"].former_codes
+    current = set(state.parts["scope"].communes["code"])
+    kept = former[former["current_code"].isin(current) & ~former["former_code"].isin(current)]
+    return dict(zip(kept["former_code"], kept["current_code"], strict=True))
+
+
 def _catalogue_payload(state: BuildState) -> dict:
     return {
         "dataset_roles": DATASET_ROLES,
+        "former_commune_codes": _former_commune_codes(state),
         "datasets": [
             {
                 "id": dataset.id,

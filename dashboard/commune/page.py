@@ -19,6 +19,7 @@ from dashboard.commune.data import (
     indicator_lines,
     nearest_residences,
 )
+from dashboard.commune.redirects import PARAM_FORMER, current_code
 from dashboard.core import catalogue, routes
 from dashboard.core.formatting import format_count, format_number, typo
 from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE
@@ -26,6 +27,7 @@ from dashboard.core.perimeter import APP_NAME, perimeter
 from dashboard.core.store import Store, current_store
 from dashboard.map import state as map_state
 from dashboard.needs.views import table
+from dashboard.territory.page import search_block
 from dashboard.territory.sections import value_cell
 from dashboard.ui.components import requires_store, sources_line
 
@@ -58,16 +60,24 @@ def not_found(code: str | None) -> html.Div:
         [
             html.P("Erreur 404", className="eyebrow"),
             html.H1("Commune introuvable", id=commune_ids.COMMUNE_TITLE),
-            html.P(
-                typo(f"Aucune commune de la région ne porte le code Insee « {(code or '')[:12]} »."),
-                id=commune_ids.COMMUNE_NOTICE,
-            ),
-            html.P(
+            html.Div(
                 [
-                    "Choisissez une commune sur la ",
-                    dcc.Link("carte des communes", href=f"{routes.HOME}?niveau={LEVEL_COMMUNE}"),
-                    " : son panneau ouvre sa fiche.",
-                ]
+                    html.P(
+                        typo(f"Aucune commune de la région ne porte le code Insee « {(code or '')[:12]} »."),
+                        id=commune_ids.COMMUNE_NOTICE,
+                    ),
+                    *search_block(),
+                    html.P(
+                        [
+                            "Ou choisissez une commune sur la ",
+                            dcc.Link(
+                                "carte des communes", href=f"{routes.HOME}?{map_state.PARAM_LEVEL}={LEVEL_COMMUNE}"
+                            ),
+                            " : son panneau ouvre sa fiche.",
+                        ]
+                    ),
+                ],
+                className="notice notice-warning fiche-not-found",
             ),
         ],
         className="not-found",
@@ -229,14 +239,30 @@ def nearest_section(store: Store, identity: CommuneIdentity) -> html.Section:
     )
 
 
+def former_notice(store: Store, identity: CommuneIdentity, former: Any) -> html.P | None:
+    """« Le code 80xxx était celui d'une ancienne commune… » when the visitor came from a former code."""
+    if not isinstance(former, str) or current_code(store, former) != identity.code:
+        return None
+    return html.P(
+        typo(
+            f"Le code Insee « {former} » est celui d'une ancienne commune, fusionnée depuis dans {identity.name} : "
+            "voici la fiche de la commune actuelle."
+        ),
+        id=commune_ids.COMMUNE_NOTICE,
+        className="notice notice-info",
+        role="status",
+    )
+
+
 @requires_store
-def content(store: Store, code: str | None) -> html.Div:
+def content(store: Store, code: str | None, former: Any = None) -> html.Div:
     """The fiche of the commune `code`, or « commune introuvable »."""
     identity = commune_identity(store, code) if code else None
     if identity is None:
         return not_found(code)
     return html.Div(
         [
+            former_notice(store, identity, former),
             identity_section(store, identity),
             figures_section(store, identity),
             establishments_section(store, identity),
@@ -245,9 +271,10 @@ def content(store: Store, code: str | None) -> html.Div:
     )
 
 
-def page(code_insee: Any = None, **_query: Any) -> html.Div:
+def page(code_insee: Any = None, **query: Any) -> html.Div:
     """The whole page."""
-    return html.Div(content(code=path_code(code_insee)), className="territory-page commune-page")
+    former = query.get(PARAM_FORMER)
+    return html.Div(content(code=path_code(code_insee), former=former), className="territory-page commune-page")
 
 
 def known_commune(code_insee: Any = None, **_: Any) -> bool:

@@ -121,3 +121,8 @@ FEATURED_SLIDE_COMPARISON = "diapositive_comparaison"
 def featured(store: Store, view: str) -> tuple[str, ...]:
     """The indicators `view` shows by default, in display order (none when the build declares none)."""
     return tuple((store.catalogue.get("featured") or {}).get(view, ()))
+
+
+def former_commune_codes(store: Store) -> dict[str, str]:
+    """Former Insee code → current commune (mergers), as the build read them from the administrative reference."""
+    return dict(store.catalogue.get("former_commune_codes") or {})

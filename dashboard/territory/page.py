@@ -49,30 +49,56 @@ def page_title(code_siren: Any = None, **_: Any) -> str:
     return f"Territoire introuvable — {TITLE_SUFFIX}"
 
 
+def _matches(store: Store, level: str, needle: str, digits: bool) -> list[tuple[str, str]]:
+    """(name, code) of the territories of `level` whose name contains `needle` (or whose code starts with it)."""
+    if level not in store.display:
+        return []
+    features = store.display[level].features
+    pairs = zip(features["name"].astype(str), features["code"].astype(str), strict=True)
+    found = [
+        (name, code)
+        for name, code in pairs
+        if (code.startswith(needle) if digits else needle in catalogue.normalise(name))
+    ]
+    return sorted(found, key=lambda item: catalogue.normalise(item[0]))
+
+
 def search_results(store: Store, text: str | None) -> list[Any]:
-    """Links to the fiches of the EPCIs whose name contains `text` (accents and case ignored)."""
+    """Links to the fiches of the EPCIs, then of the communes, whose name contains `text` (accents and case
+    ignored) or whose code (SIREN, Insee) starts with it."""
     needle = catalogue.normalise((text or "").strip())
     if not needle:
         return []
-    features = store.display[LEVEL_EPCI].features
-    matches = [
-        (name, code)
-        for name, code in zip(features["name"].astype(str), features["code"], strict=True)
-        if needle in catalogue.normalise(name)
+    digits = needle.isdigit()
+    links = [
+        (f"{name} ({code})", routes.territory_path(code)) for name, code in _matches(store, LEVEL_EPCI, needle, digits)
+    ] + [
+        (f"{name} (commune, {code})", routes.commune_path(code))
+        for name, code in _matches(store, LEVEL_COMMUNE, needle, digits)
     ]
-    matches.sort(key=lambda item: catalogue.normalise(item[0]))
-    if not matches:
-        return [html.P(typo(f"Aucun EPCI ne correspond à « {text.strip()} »."))]
+    if not links:
+        return [html.P(typo(f"Aucun EPCI ni aucune commune ne correspond à « {text.strip()[:40]} »."))]
     return [
-        html.Ul(
-            [
-                html.Li(dcc.Link(f"{name} ({code})", href=routes.territory_path(code)))
-                for name, code in matches[:SEARCH_LIMIT]
-            ]
-        ),
-        html.P(f"{len(matches) - SEARCH_LIMIT} autres résultats : précisez la recherche.")
-        if len(matches) > SEARCH_LIMIT
+        html.Ul([html.Li(dcc.Link(label, href=href)) for label, href in links[:SEARCH_LIMIT]]),
+        html.P(f"{len(links) - SEARCH_LIMIT} autres résultats : précisez la recherche.")
+        if len(links) > SEARCH_LIMIT
         else None,
+    ]
+
+
+def search_block() -> list[Any]:
+    """The search of the EPCIs and communes by name or code, with its results (announced as they change)."""
+    return [
+        html.Label("Rechercher un EPCI ou une commune (nom ou code)", htmlFor=territory_ids.FICHE_SEARCH),
+        dcc.Input(
+            id=territory_ids.FICHE_SEARCH,
+            type="search",
+            debounce=0.3,
+            autoComplete="off",
+            placeholder="Par exemple : Amiens, Flandre, Thiérache, 80021…",
+            className="fiche-search-input",
+        ),
+        html.Div(id=territory_ids.FICHE_SEARCH_RESULTS, role="status", **{"aria-live": "polite"}),
     ]
 
 
@@ -88,16 +114,7 @@ def not_found(siren: str | None) -> html.Div:
                         typo(f"Aucun EPCI de la région ne porte le numéro SIREN « {siren or ''} »."),
                         id=territory_ids.TERRITORY_NOTICE,
                     ),
-                    html.Label("Rechercher un EPCI par son nom", htmlFor=territory_ids.FICHE_SEARCH),
-                    dcc.Input(
-                        id=territory_ids.FICHE_SEARCH,
-                        type="search",
-                        debounce=0.3,
-                        autoComplete="off",
-                        placeholder="Par exemple : Amiens, Flandre, Thiérache…",
-                        className="fiche-search-input",
-                    ),
-                    html.Div(id=territory_ids.FICHE_SEARCH_RESULTS, role="status", **{"aria-live": "polite"}),
+                    *search_block(),
                     html.P(
                         [
                             dcc.Link("Voir le classement des EPCI", href=routes.RANKING),

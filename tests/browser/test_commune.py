@@ -16,6 +16,8 @@ from tests.browser.conftest import not_found_error, watch_requests_leaving
 pytestmark = pytest.mark.browser
 
 AMIENS = "80021"
+#: A commune merged into a commune nouvelle (administrative reference): 80007 → 80436.
+MERGED, CURRENT = "80007", "80436"
 TITLE = f"#{commune_ids.COMMUNE_TITLE}"
 
 
@@ -57,3 +59,16 @@ def test_an_unknown_code_gives_a_french_404(page: Page, app_url: str, expected_e
     assert response is not None and response.status == 404
     expect(page.locator(TITLE)).to_have_text("Commune introuvable")
     expect(page.locator(f"#{commune_ids.COMMUNE_NOTICE}")).to_contain_text("99999")
+    search = page.get_by_label("Rechercher un EPCI ou une commune (nom ou code)")
+    search.fill("abbev")
+    link = page.locator(f"#{territory_ids.FICHE_SEARCH_RESULTS}").get_by_role("link", name="Abbeville (commune, 80001)")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.locator(TITLE)).to_have_text("Abbeville")
+
+
+def test_a_former_commune_code_leads_to_the_current_commune(page: Page, app_url: str):
+    page.goto(app_url + routes.commune_path(MERGED))
+    expect(page).to_have_url(re.compile(rf"{routes.commune_path(CURRENT)}\?ancien={MERGED}$"))
+    expect(page.locator(f"#{commune_ids.COMMUNE_NOTICE}")).to_contain_text(f"« {MERGED} »")
+    expect(page.locator(TITLE)).not_to_have_text("Commune introuvable")

@@ -92,7 +92,7 @@ def test_unknown_siren_gives_a_404_page_with_a_search(page: Page, app_url: str, 
     assert response is not None and response.status == 404
     expect(page.locator(TITLE)).to_have_text("Territoire introuvable")
     expect(page.locator(f"#{territory_ids.TERRITORY_NOTICE}")).to_contain_text("123456789")
-    search = page.get_by_label("Rechercher un EPCI par son nom")
+    search = page.get_by_label("Rechercher un EPCI ou une commune (nom ou code)")
     search.fill("thierache")
     results = page.locator(f"#{territory_ids.FICHE_SEARCH_RESULTS} a")
     expect(results.first).to_be_visible()

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.app import create_app
-from dashboard.commune import data
+from dashboard.commune import data, redirects
+from dashboard.commune.page import former_notice
 from dashboard.core import catalogue, routes
 from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE
 from dashboard.core.store import Store, load_store
@@ -70,3 +71,21 @@ def test_the_page_and_its_not_found_status(built_data_dir: Path) -> None:
     assert client.get(routes.commune_path(AMIENS)).status_code == 200
     missing = client.get(routes.commune_path("99999"))
     assert missing.status_code == 404 and "Commune introuvable" in missing.get_data(as_text=True)
+
+
+def test_a_former_code_leads_to_its_current_commune_with_a_notice(store: Store, built_data_dir: Path) -> None:
+    mapped = set(store.display[LEVEL_COMMUNE].codes)
+    former = catalogue.former_commune_codes(store)
+    assert len(former) > 100  # mergers into communes of the région's scope
+    old, current = next((old, new) for old, new in former.items() if new in mapped)
+    outside = next((old for old, new in former.items() if new not in mapped), None)
+    assert outside is None or redirects.current_code(store, outside) is None  # no fiche: no redirect
+    client = create_app(Settings(data_dir=built_data_dir)).server.test_client()
+    response = client.get(routes.commune_path(old))
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"{routes.commune_path(current)}?ancien={old}"
+    assert client.get(response.headers["Location"]).status_code == 200
+    identity = data.commune_identity(store, current)
+    notice = former_notice(store, identity, old)
+    assert notice is not None and old in notice.children and identity.name in notice.children
+    assert former_notice(store, identity, "99999") is None  # a made-up « ancien » says nothing

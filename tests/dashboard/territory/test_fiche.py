@@ -163,7 +163,11 @@ def test_pages_handle_bad_input(app: dash.Dash):
 def test_search_and_filters(store: Store):
     results = texts(search_results(store, "THIERACHE"))
     assert "Thiérache" in results and "/territoire/" in results
-    assert "Aucun EPCI" in texts(search_results(store, "zzz"))
+    assert "Aucun EPCI ni aucune commune" in texts(search_results(store, "zzz"))
+    communes = texts(search_results(store, "abbevil"))
+    assert "Abbeville (commune, 80001)" in communes and "/commune/80001" in communes
+    by_code = texts(search_results(store, "80021"))
+    assert "Amiens (commune, 80021)" in by_code and "/commune/80021" in by_code
     inputs = needs_inputs(store)
     state = needs_state.NeedsState(
         weights=needs.default_weights(), departements=("80",), kinds=("CC",), band="moins-de-20000"
