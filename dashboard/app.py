@@ -227,6 +227,7 @@ CALLBACK_MODULES = (
     "dashboard.presentation.callbacks",
     "dashboard.calculator.callbacks",
     "dashboard.content.callbacks",
+    "dashboard.comparison.callbacks",
 )
 
 

@@ -749,6 +749,14 @@ FEATURED: dict[str, tuple[str, ...]] = {
         "lda_relogements_pour_10000",
         "lda_atteinte_cible",
     ),
+    "comparaison": (
+        "population",
+        "taux_pauvrete",
+        "part_minima_sociaux_2019",
+        "taux_chomage",
+        "residence_sociale_pour_10000",
+        "places_residence_sociale_pour_10000",
+    ),
     "diapositive_carte": ("part_minima_sociaux_2019",),
     "diapositive_comparaison": (
         "part_minima_sociaux_2019",

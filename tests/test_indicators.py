@@ -451,6 +451,7 @@ def test_every_featured_indicator_is_declared_once_in_the_catalogue():
         "panneau_carte",
         "tableaux",
         "fiche",
+        "comparaison",
         "diapositive_carte",
         "diapositive_comparaison",
     }

@@ -20,15 +20,15 @@ from dashboard.commune.data import (
     nearest_residences,
 )
 from dashboard.commune.redirects import PARAM_FORMER, current_code
+from dashboard.comparison.state import compare_href
 from dashboard.core import catalogue, routes
 from dashboard.core.formatting import format_count, format_number, typo
 from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE
 from dashboard.core.perimeter import APP_NAME, perimeter
 from dashboard.core.store import Store, current_store
 from dashboard.map import state as map_state
-from dashboard.needs.views import table
+from dashboard.needs.views import table, value_cell
 from dashboard.territory.page import search_block
-from dashboard.territory.sections import value_cell
 from dashboard.ui.components import requires_store, sources_line
 
 WITHHELD_LABEL = "secret statistique"
@@ -108,6 +108,7 @@ def identity_section(store: Store, identity: CommuneIdentity) -> html.Div:
                     dcc.Link("Fiche de l'EPCI", href=routes.territory_path(identity.epci_code))
                     if identity.epci_code
                     else None,
+                    dcc.Link("Comparer avec…", href=compare_href(identity.code)),
                 ],
                 className="fiche-actions",
             ),

@@ -114,6 +114,7 @@ FEATURED_MAP = "carte"
 FEATURED_MAP_PANEL = "panneau_carte"
 FEATURED_TABLES = "tableaux"
 FEATURED_FICHE = "fiche"
+FEATURED_COMPARISON = "comparaison"
 FEATURED_SLIDE_MAP = "diapositive_carte"
 FEATURED_SLIDE_COMPARISON = "diapositive_comparaison"
 

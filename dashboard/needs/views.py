@@ -6,6 +6,7 @@ places computation), the cells and explanations of a rank, and the need index as
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from dashboard.core import formatting, routes
 from dashboard.core.formatting import format_weight, typo
 from dashboard.core.store import Store
 from dashboard.core.values import LevelValues, ranks_of
+from dashboard.needs import arguments
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import (
     LEVEL_EPCI,
@@ -25,6 +27,7 @@ from dashboard.needs.analysis import (
     NeedsInputs,
     Parameters,
     Supply,
+    Value,
     masked_values,
     needs_inputs,
 )
@@ -44,6 +47,19 @@ def table(caption: str | None, head: Sequence[str], rows: list, numeric: Sequenc
         ),
         className="table-scroll",
     )
+
+
+def value_cell(value: Value, entry: Mapping[str, Any], straddled_region: str = "", detail: bool = True) -> list:
+    """A value with, below it, its coverage when partial and (`detail`) what it covers or how it was estimated."""
+    if value.value is None:
+        return [formatting.MISSING_LABEL]
+    notes = [
+        text for text in (arguments.coverage_text(value, straddled_region), value.detail if detail else "") if text
+    ]
+    return [
+        formatting.format_number(value.value, formatting.value_decimals(entry)),
+        html.Span(typo(" ; ".join(notes)), className="cell-detail") if notes else None,
+    ]
 
 
 def swatch(colour: str) -> html.Span:

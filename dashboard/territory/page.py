@@ -8,6 +8,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from dashboard.comparison.state import compare_href
 from dashboard.core import catalogue, routes
 from dashboard.core.catalogue import citation_for, geometry_role, territory_row
 from dashboard.core.formatting import typo
@@ -148,6 +149,7 @@ def header(data: FicheData) -> html.Div:
                     html.Button("Imprimer la fiche", id=territory_ids.FICHE_PRINT, className="button", type="button"),
                     dcc.Link("Voir sur la carte", href=map_href(ident.code, data.state)),
                     dcc.Link("Classement des EPCI", href=f"{routes.RANKING}{needs_state.serialise_needs(data.state)}"),
+                    dcc.Link("Comparer avec…", href=compare_href(ident.code)),
                 ],
                 className="fiche-actions",
             ),

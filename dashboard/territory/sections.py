@@ -17,9 +17,10 @@ from dashboard.core.store import Store
 from dashboard.needs import arguments, figures
 from dashboard.needs import model as needs
 from dashboard.needs import views as needs_views
-from dashboard.needs.analysis import Value, lookup, source_of
+from dashboard.needs.analysis import lookup, source_of
 from dashboard.needs.fiche import FicheData, Identity, lookup_value
 from dashboard.needs.state import serialise_needs
+from dashboard.needs.views import value_cell
 from dashboard.territory import ids as territory_ids
 from dashboard.ui.components import sources_line
 
@@ -109,19 +110,6 @@ def lda_section(store: Store, data: FicheData) -> html.Section:
         ],
         id=territory_ids.FICHE_LDA,
     )
-
-
-def value_cell(value: Value, entry: Mapping[str, Any], straddled_region: str = "", detail: bool = True) -> list:
-    """A value with, below it, its coverage when partial and (`detail`) what it covers or how it was estimated."""
-    if value.value is None:
-        return [formatting.MISSING_LABEL]
-    notes = [
-        text for text in (arguments.coverage_text(value, straddled_region), value.detail if detail else "") if text
-    ]
-    return [
-        formatting.format_number(value.value, formatting.value_decimals(entry)),
-        html.Span(typo(" ; ".join(notes)), className="cell-detail") if notes else None,
-    ]
 
 
 def supply_text(rate: float, places: float) -> str:

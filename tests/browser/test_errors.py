@@ -105,7 +105,7 @@ def test_the_fiche_of_an_unknown_siren_is_a_french_404_with_a_search(
     assert response is not None and response.status == 404
     expect(page.locator(f"#{territory_ids.TERRITORY_TITLE}")).to_have_text("Territoire introuvable")
     expect(page).to_have_title("Territoire introuvable — Résidences sociales")
-    page.get_by_label("Rechercher un EPCI par son nom").fill("Amiens")
+    page.get_by_label("Rechercher un EPCI ou une commune (nom ou code)").fill("Amiens")
     page.get_by_role("link", name=re.compile("Amiens")).first.click()
     expect(page.locator(f"#{territory_ids.TERRITORY_TITLE}")).to_contain_text("Amiens", timeout=20000)
     page.wait_for_load_state("networkidle")

@@ -1,0 +1,57 @@
+"""The comparison's table as data: for each chosen indicator, its value for each territory, the région and
+France, with source and coverage (`needs.analysis.lookup`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dashboard.comparison.state import CompareChoices, CompareState
+from dashboard.core import catalogue
+from dashboard.core.levels import LEVEL_NOUNS, LEVEL_REGION
+from dashboard.core.perimeter import perimeter
+from dashboard.core.store import Store
+from dashboard.needs.analysis import Value, lookup
+
+FRANCE = ("france", "FR")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the comparison: its heading, and the (level, code) its values are read at."""
+
+    heading: str
+    level: str
+    code: str
+
+
+@dataclass(frozen=True)
+class ComparisonLine:
+    indicator: str
+    entry: Mapping[str, Any]
+    values: tuple[Value, ...]  # one per column
+
+
+def columns(store: Store, choices: CompareChoices, state: CompareState) -> list[Column]:
+    """The chosen territories (named with their level), then the région and France."""
+    chosen = [
+        Column(f"{choices.territories[code][1]} ({LEVEL_NOUNS[choices.territories[code][0]][0]})", *_at(choices, code))
+        for code in state.territories
+    ]
+    region = perimeter(store)
+    return [*chosen, Column(region.name, LEVEL_REGION, region.code), Column("France", *FRANCE)]
+
+
+def _at(choices: CompareChoices, code: str) -> tuple[str, str]:
+    return choices.territories[code][0], code
+
+
+def comparison_lines(store: Store, shown: list[Column], indicators: tuple[str, ...]) -> list[ComparisonLine]:
+    """One line per indicator, its value in each column (missing stays missing)."""
+    entries = catalogue.indicator_entries(store)
+    return [
+        ComparisonLine(indicator, entries[indicator], tuple(lookup(store, indicator, c.level, c.code) for c in shown))
+        for indicator in indicators
+        if indicator in entries
+    ]

@@ -1,0 +1,12 @@
+"""Component ids of the comparison page (/comparer)."""
+
+COMPARE_TITLE = "comparer-titre"
+COMPARE_NOTICES = "comparer-avis"
+COMPARE_TERRITORIES = "comparer-territoires"
+COMPARE_INDICATORS = "comparer-indicateurs"
+COMPARE_TABLE = "comparer-tableau"
+COMPARE_QUERY = "comparer-requete"
+COMPARE_PERMALINK = "comparer-lien"
+COMPARE_COPY = "comparer-copier"
+COMPARE_COPY_STATUS = "comparer-copier-statut"
+COMPARE_ADD = "comparer-ajouter-presentation"
