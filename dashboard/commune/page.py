@@ -28,7 +28,7 @@ from dashboard.core.perimeter import APP_NAME, perimeter
 from dashboard.core.store import Store, current_store
 from dashboard.map import state as map_state
 from dashboard.needs.views import table, value_cell
-from dashboard.territory.page import search_block
+from dashboard.territory.page import not_found_page
 from dashboard.ui.components import requires_store, sources_line
 
 WITHHELD_LABEL = "secret statistique"
@@ -55,32 +55,19 @@ def map_href(store: Store, code: str) -> str:
 
 
 def not_found(code: str | None) -> html.Div:
-    """« Commune introuvable », with where to look instead."""
-    return html.Div(
+    """« Commune introuvable », with the search of the EPCIs and communes and the commune map."""
+    return not_found_page(
+        "Commune introuvable",
+        commune_ids.COMMUNE_TITLE,
+        html.P(
+            typo(f"Aucune commune de la région ne porte le code Insee « {(code or '')[:12]} »."),
+            id=commune_ids.COMMUNE_NOTICE,
+        ),
         [
-            html.P("Erreur 404", className="eyebrow"),
-            html.H1("Commune introuvable", id=commune_ids.COMMUNE_TITLE),
-            html.Div(
-                [
-                    html.P(
-                        typo(f"Aucune commune de la région ne porte le code Insee « {(code or '')[:12]} »."),
-                        id=commune_ids.COMMUNE_NOTICE,
-                    ),
-                    *search_block(),
-                    html.P(
-                        [
-                            "Ou choisissez une commune sur la ",
-                            dcc.Link(
-                                "carte des communes", href=f"{routes.HOME}?{map_state.PARAM_LEVEL}={LEVEL_COMMUNE}"
-                            ),
-                            " : son panneau ouvre sa fiche.",
-                        ]
-                    ),
-                ],
-                className="notice notice-warning fiche-not-found",
-            ),
+            "Ou choisissez une commune sur la ",
+            dcc.Link("carte des communes", href=f"{routes.HOME}?{map_state.PARAM_LEVEL}={LEVEL_COMMUNE}"),
+            " : son panneau ouvre sa fiche.",
         ],
-        className="not-found",
     )
 
 

@@ -28,7 +28,7 @@ from dashboard.needs.views import table, value_cell
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.request import add_href
 from dashboard.presentation.specs import KIND_COMPARISON, SlideSpec
-from dashboard.ui.components import ignored_parameters, requires_store, sources_line
+from dashboard.ui.components import DROPDOWN_LABELS, ignored_parameters, requires_store, sources_line
 from dashboard.ui.permalink import permalink_field
 
 TITLE = "Comparer des territoires"
@@ -125,6 +125,7 @@ def page(store: Store, query: dict[str, Any]) -> html.Div:
                         options=territory_options(choices),
                         value=list(state.territories),
                         multi=True,
+                        labels=DROPDOWN_LABELS,
                         placeholder="Nom ou code d'une commune, d'un EPCI ou d'un département…",
                     ),
                     html.Label("Indicateurs", htmlFor=compare_ids.COMPARE_INDICATORS),
@@ -133,6 +134,7 @@ def page(store: Store, query: dict[str, Any]) -> html.Div:
                         options=indicator_options(store, choices),
                         value=list(state.indicators),
                         multi=True,
+                        labels=DROPDOWN_LABELS,
                         placeholder="Choisissez les indicateurs…",
                     ),
                 ],

@@ -14,15 +14,10 @@ from dashboard.map import components as map_components
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation import specs
 from dashboard.presentation.specs import DeckChoices
+from dashboard.ui.components import DROPDOWN_LABELS
 
 #: The kind of slide the form proposes first.
 FIRST_KIND = specs.KIND_MAP
-DROPDOWN_LABELS = {
-    "search": "Rechercher",
-    "no_options_found": "Aucun résultat",
-    "clear_search": "Effacer la recherche",
-    "clear_selection": "Retirer la sélection",
-}
 
 
 def radio_field(legend: str, field_id: str, labels: dict[str, str], value: str, **props: Any) -> html.Fieldset:

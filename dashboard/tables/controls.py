@@ -12,17 +12,7 @@ from dashboard.core.store import Store
 from dashboard.tables import ids as tables_ids
 from dashboard.tables.indicators import indicator_specs, territories_in_region, territory_names, unit_header
 from dashboard.tables.state import LEVEL_LABELS, LEVELS, MAX_THRESHOLDS, TableChoices, TableState
-
-DROPDOWN_LABELS = {
-    "select_all": "Tout sélectionner",
-    "deselect_all": "Tout désélectionner",
-    "selected_count": "{num_selected} sélectionné(s)",
-    "search": "Rechercher",
-    "clear_search": "Effacer la recherche",
-    "clear_selection": "Effacer la sélection",
-    "no_options_found": "Aucun résultat",
-}
-
+from dashboard.ui.components import DROPDOWN_LABELS
 
 # --- Options ----------------------------------------------------------------------------------------------
 

@@ -103,31 +103,35 @@ def search_block() -> list[Any]:
     ]
 
 
-def not_found(siren: str | None) -> html.Div:
-    """« Territoire introuvable », with a search of the EPCIs by name."""
+def not_found_page(title: str, title_id: str, notice: html.P, elsewhere: list[Any]) -> html.Div:
+    """A fiche's « introuvable » page (404): why, the search of the EPCIs and communes, where else to look."""
     return html.Div(
         [
             html.P("Erreur 404", className="eyebrow"),
-            html.H1("Territoire introuvable", id=territory_ids.TERRITORY_TITLE),
+            html.H1(title, id=title_id),
             html.Div(
-                [
-                    html.P(
-                        typo(f"Aucun EPCI de la région ne porte le numéro SIREN « {siren or ''} »."),
-                        id=territory_ids.TERRITORY_NOTICE,
-                    ),
-                    *search_block(),
-                    html.P(
-                        [
-                            dcc.Link("Voir le classement des EPCI", href=routes.RANKING),
-                            " · ",
-                            dcc.Link("Retourner à la carte des territoires", href=routes.HOME),
-                        ]
-                    ),
-                ],
+                [notice, *search_block(), html.P(elsewhere)],
                 className="notice notice-warning fiche-not-found",
             ),
         ],
         className="not-found",
+    )
+
+
+def not_found(siren: str | None) -> html.Div:
+    """« Territoire introuvable », with a search of the EPCIs and communes."""
+    return not_found_page(
+        "Territoire introuvable",
+        territory_ids.TERRITORY_TITLE,
+        html.P(
+            typo(f"Aucun EPCI de la région ne porte le numéro SIREN « {siren or ''} »."),
+            id=territory_ids.TERRITORY_NOTICE,
+        ),
+        [
+            dcc.Link("Voir le classement des EPCI", href=routes.RANKING),
+            " · ",
+            dcc.Link("Retourner à la carte des territoires", href=routes.HOME),
+        ],
     )
 
 

@@ -30,6 +30,18 @@ def sources_line(citations: list[str]) -> str:
     return f"{'Source' if len(citations) == 1 else 'Sources'} : {' ; '.join(citations)}"
 
 
+#: French texts of Dash's dropdowns (counts, search, clearing), for every dcc.Dropdown of the app.
+DROPDOWN_LABELS = {
+    "select_all": "Tout sélectionner",
+    "deselect_all": "Tout désélectionner",
+    "selected_count": "{num_selected} sélectionné(s)",
+    "search": "Rechercher",
+    "clear_search": "Effacer la recherche",
+    "clear_selection": "Effacer la sélection",
+    "no_options_found": "Aucun résultat",
+}
+
+
 def header(pages: list[dict[str, Any]], region: str) -> html.Header:
     """Site header: name of the tool, its région (from the data) and one link per navigable page."""
     links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact")) for page in pages]
