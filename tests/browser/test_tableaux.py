@@ -70,6 +70,7 @@ def test_filter_sort_and_download_the_french_csv(page: Page, app_url: str, scree
 
     header = page.locator(".ag-header-cell[col-id='taux_pauvrete']")
     header.click()
+    expect(page).to_have_url(re.compile(r"tri=taux_pauvrete"))  # ascending first: wait before the second click
     header.click()
     expect(page).to_have_url(re.compile(r"tri=-taux_pauvrete"))
     expect(header).to_have_attribute("aria-sort", "descending")
