@@ -24,3 +24,4 @@ RANK_COPY_STATUS = "classement-copier-statut"
 RANK_QUERY = "classement-requete"
 RANK_GAP_NOTE = "classement-ecart-note"
 RANK_SOURCES = "classement-sources"
+RANK_WEIGHT_LABEL_PREFIX = "poids-"  # + indicator id: the label of its weight slider

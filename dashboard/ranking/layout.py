@@ -58,7 +58,7 @@ def weight_controls(entries: Mapping[str, Mapping], state: NeedsState) -> list[A
                                     else "Sens : une valeur plus élevée signale moins de besoin",
                                 ),
                             ],
-                            id=f"poids-{candidate.indicator}",
+                            id=f"{ranking_ids.RANK_WEIGHT_LABEL_PREFIX}{candidate.indicator}",
                             className="weight-label",
                         ),
                         html.Div(
@@ -73,7 +73,7 @@ def weight_controls(entries: Mapping[str, Mapping], state: NeedsState) -> list[A
                                 className="weight-slider",
                             ),
                             role="group",
-                            **{"aria-labelledby": f"poids-{candidate.indicator}"},
+                            **{"aria-labelledby": f"{ranking_ids.RANK_WEIGHT_LABEL_PREFIX}{candidate.indicator}"},
                         ),
                         html.P(typo(candidate.reason), className="weight-reason"),
                     ],

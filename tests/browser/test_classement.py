@@ -29,7 +29,7 @@ def open_ranking(page: Page, url: str) -> None:
 def weight_slider(page: Page, indicator: str):
     """The slider of one indicator's weight, next to its label `poids-<indicator>` (an id of the page module,
     not of dashboard.ranking.ids)."""
-    return page.locator(f"#poids-{indicator} + div [role='slider']")
+    return page.locator(f"#{ranking_ids.RANK_WEIGHT_LABEL_PREFIX}{indicator} + div [role='slider']")
 
 
 def first_names(page: Page, count: int = 5) -> list[str]:
