@@ -36,7 +36,6 @@ class CommuneIdentity:
     departement_code: str
     departement_name: str
     population: float | None
-    in_region: bool
 
 
 @dataclass(frozen=True)
@@ -61,9 +60,6 @@ def commune_identity(store: Store, code: str) -> CommuneIdentity | None:
     epci = catalogue.territory_row(store, LEVEL_EPCI, epci_code) if epci_code and LEVEL_EPCI in store.display else None
     departement_code = str(row.get("departement_code") or "")
     departements = dict(perimeter(store).departements)
-    territories = store.territories
-    member = territories[(territories["level"] == LEVEL_COMMUNE) & (territories["code"] == code)]
-    in_region = bool(member["in_region"].fillna(True).iloc[0]) if "in_region" in member and len(member) else True
     population = row.get("population")
     return CommuneIdentity(
         code=code,
@@ -73,7 +69,6 @@ def commune_identity(store: Store, code: str) -> CommuneIdentity | None:
         departement_code=departement_code,
         departement_name=departements.get(departement_code, departement_code),
         population=float(population) if pd.notna(population) else None,
-        in_region=in_region,
     )
 
 

@@ -35,16 +35,12 @@ class ComparisonLine:
 
 def columns(store: Store, choices: CompareChoices, state: CompareState) -> list[Column]:
     """The chosen territories (named with their level), then the région and France."""
-    chosen = [
-        Column(f"{choices.territories[code][1]} ({LEVEL_NOUNS[choices.territories[code][0]][0]})", *_at(choices, code))
-        for code in state.territories
-    ]
+    chosen = []
+    for code in state.territories:
+        level, name = choices.territories[code]
+        chosen.append(Column(f"{name} ({LEVEL_NOUNS[level][0]})", level, code))
     region = perimeter(store)
     return [*chosen, Column(region.name, LEVEL_REGION, region.code), Column("France", *FRANCE)]
-
-
-def _at(choices: CompareChoices, code: str) -> tuple[str, str]:
-    return choices.territories[code][0], code
 
 
 def comparison_lines(store: Store, shown: list[Column], indicators: tuple[str, ...]) -> list[ComparisonLine]:

@@ -34,6 +34,11 @@ class CompareState:
 
 
 def choices_from_store(store: Store) -> CompareChoices:
+    """The comparison's choices, read once per loaded store (every callback of the page needs them)."""
+    return store.derived("comparison_choices", _read_choices)
+
+
+def _read_choices(store: Store) -> CompareChoices:
     territories = {
         str(code): (level, str(name))
         for level in LEVELS

@@ -28,7 +28,7 @@ def test_identity_names_the_commune_its_epci_and_departement(store: Store) -> No
     identity = data.commune_identity(store, AMIENS)
     assert identity is not None
     assert (identity.name, identity.epci_code, identity.epci_name) == ("Amiens", "248000531", "CA Amiens Métropole")
-    assert (identity.departement_code, identity.departement_name, identity.in_region) == ("80", "Somme", True)
+    assert (identity.departement_code, identity.departement_name) == ("80", "Somme")
     assert identity.population and identity.population > 100_000
     assert data.commune_identity(store, "99999") is None
 
