@@ -228,6 +228,7 @@ CALLBACK_MODULES = (
     "dashboard.calculator.callbacks",
     "dashboard.content.callbacks",
     "dashboard.comparison.callbacks",
+    "dashboard.scenario.callbacks",
 )
 
 

@@ -83,15 +83,24 @@ ENDPOINTS: list[dict[str, Any]] = [
             ("reference", "france (par défaut), region ou cible"),
             ("cible", "objectif en places pour 10 000 habitants, avec reference=cible"),
             ("ordre", "places (par défaut), pour_10000, besoin ou offre"),
+            (
+                "projets",
+                "résidences envisagées (« Projet envisagé »), type:places:code commune séparés par | ; le type est "
+                "celui d'une résidence sociale dans le champ « type » de /residences (par exemple "
+                "pension_de_famille), de 1 à 500 places. Un projet invalide est ignoré et cité dans "
+                "« avertissements ».",
+            ),
             ("format", "json (par défaut) ou csv"),
         ],
-        "example": "/needs?reference=france&ordre=places",
+        "example": "/needs?reference=france&ordre=places&projets=pension_de_famille:25:80021",
         "returns": (
             "« parametres » (réglages retenus, taux de référence par famille), « avertissements » (valeurs refusées "
             "et remplacées par le réglage par défaut), « colonnes » (définition de chaque champ), « sources » et "
             "« territoires » : code, nom, priorite_rang, score_besoin, rang_min et rang_max (90 % des tirages), "
             "part_tirages_top10, offre_places, manque_places, ecart_places avec ecart_places_bas et "
-            "ecart_places_haut, ecart_par_famille. Places arrondies à 5. CSV : une colonne par écart de famille."
+            "ecart_places_haut, ecart_par_famille ; avec des projets, places_projetees et les valeurs sans projet "
+            "(priorite_rang_sans_projet, ecart_places_sans_projet, manque_places_sans_projet). Places arrondies "
+            "à 5. CSV : une colonne par écart de famille."
         ),
     },
     {

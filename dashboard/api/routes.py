@@ -11,9 +11,10 @@ from dashboard.api.responses import cached, csv_response, json_response
 from dashboard.core import routes
 from dashboard.core.perimeter import region_name
 from dashboard.core.store import Store
-from dashboard.needs import analysis as needs_store
 from dashboard.needs import export as needs_export
 from dashboard.needs import state as needs_state
+from dashboard.needs.projects import project_choices
+from dashboard.needs.scenario import what_if
 
 #: Example queries listed by the API's index (under routes.API_V1).
 EXAMPLES = (
@@ -101,18 +102,18 @@ def _residences_answer(store: Store, filters: dict[str, list[str]], output: str)
 
 
 def needs_analysis() -> Response:
-    check_parameters((*needs_state.ANALYSIS_PARAMS, needs_state.PARAM_FORMER_REFERENCE, "format"))
+    check_parameters((*needs_state.SCENARIO_PARAMS, needs_state.PARAM_FORMER_REFERENCE, "format"))
     store = store_or_refusal()
     output = output_format()
     query = {key: request.args.getlist(key) for key in request.args if key != "format"}
     query = {key: values[0] if len(values) == 1 else values for key, values in query.items()}
-    state, notices = needs_state.parse_needs(query, only=needs_state.ANALYSIS_PARAMS)
+    state, notices = needs_state.parse_needs(query, only=needs_state.SCENARIO_PARAMS, projects=project_choices(store))
 
     def answer() -> Response:
-        analysis = needs_store.analyse(store, state.parameters)
+        scenario = what_if(store, state.parameters)
         if output == "csv":
-            return csv_response(needs_export.frame(analysis), "besoins_epci")
-        return json_response(needs_export.payload(store, analysis, state, notices, payloads.meta(store)))
+            return csv_response(needs_export.frame(scenario), "besoins_epci")
+        return json_response(needs_export.payload(store, scenario, state, notices, payloads.meta(store)))
 
     # The parsed state (exact values) is the key; an answer with notices repeats the raw values refused:
     # it is computed each time rather than kept (any text would otherwise make a new entry).

@@ -237,4 +237,4 @@ class UrlState:
 
     def serialise(self, state: Any) -> str:
         """The query string, with its leading « ? », that `parse` reads back to `state`."""
-        return "?" + urlencode(self.pairs(state), safe=",:")
+        return "?" + urlencode(self.pairs(state), safe=",:|")

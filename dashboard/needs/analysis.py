@@ -18,6 +18,7 @@ from dashboard.core import catalogue, formatting
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.needs import model as needs
+from dashboard.needs.projects import Project, planned_places, project_choices
 
 LEVEL_EPCI = "epci"
 LEVEL_DEPARTEMENT = "departement"
@@ -311,6 +312,7 @@ class Parameters:
     target: float | None = None
     include_partial: bool = False
     order: str = "places"
+    projects: tuple[Project, ...] = ()  # planned residences (« Projet envisagé »)
 
 
 @dataclass(frozen=True)
@@ -328,6 +330,13 @@ class Analysis:
     total_gap: tuple[float, float, float]  # the région's gap: central, low, high (places)
     mean_need: float
     draws: int
+    #: Places of the planned residences per EPCI and family (0 without projects).
+    planned: pd.DataFrame | None = None
+
+    def family_supply(self, code: str, family: str) -> float:
+        """Estimated places of a family in an EPCI, planned residences included."""
+        planned = self.planned.at[code, family] if self.planned is not None else 0.0
+        return float(self.inputs.supply_places.at[code, family] + planned)
 
     @property
     def ranked(self) -> int:
@@ -356,10 +365,13 @@ class PlacesArrays:
     population: np.ndarray
     supply: np.ndarray  # estimated places
     rates: np.ndarray  # reference rate per family
+    planned: np.ndarray  # places of planned residences (exact)
 
 
-def places_arrays(inputs: NeedsInputs, index: needs.NeedIndex, ref: Reference) -> PlacesArrays:
-    """The arrays of the places computation for this index and reference."""
+def places_arrays(
+    inputs: NeedsInputs, index: needs.NeedIndex, ref: Reference, planned: np.ndarray | None = None
+) -> PlacesArrays:
+    """The arrays of the places computation for this index and reference (and planned places, (n, F))."""
     families = inputs.supply.keys
     population = inputs.territories["population"].astype(float).to_numpy()
     return PlacesArrays(
@@ -368,6 +380,7 @@ def places_arrays(inputs: NeedsInputs, index: needs.NeedIndex, ref: Reference) -
         population=population,
         supply=inputs.supply_places[families].to_numpy(dtype=float) if families else np.zeros((len(population), 0)),
         rates=np.array([ref.per_family.get(key, np.nan) for key in families], dtype=float),
+        planned=np.zeros((len(population), len(families))) if planned is None else planned,
     )
 
 
@@ -377,7 +390,8 @@ def gaps(
     """The gap to the reference: per EPCI (central, low, high: columns of the table), per family, for the région."""
     low, high = needs.size_range(spread)
     central, lower, upper = (
-        needs.gap(arrays.supply, arrays.population, arrays.rates, factor, ref.scales) for factor in (1.0, low, high)
+        needs.gap(arrays.supply, arrays.population, arrays.rates, factor, ref.scales, arrays.planned)
+        for factor in (1.0, low, high)
     )
     floor, ceiling = np.minimum(lower, upper), np.maximum(lower, upper)
     family_gaps = {
@@ -401,12 +415,15 @@ def places_table(
     table["need"] = arrays.need
     table["n_missing"] = index.missing.to_numpy()
     table["n_masked"] = masked.sum(axis=1).to_numpy()
-    table["supply_places"] = arrays.supply.sum(axis=1) if arrays.families else np.nan
+    table["planned_places"] = arrays.planned.sum(axis=1)
+    table["supply_places"] = (arrays.supply + arrays.planned).sum(axis=1) if arrays.families else np.nan
     table["supply_rate"] = table["supply_places"] / arrays.population * 10_000
     family_gaps: dict[str, pd.DataFrame] = {}
     total_gap = (float("nan"),) * 3
     if inputs.supply.available and ref.available:
-        missing = needs.shortfall(arrays.need, arrays.population, arrays.supply, arrays.rates, 1.0, ref.scales)
+        missing = needs.shortfall(
+            arrays.need, arrays.population, arrays.supply, arrays.rates, 1.0, ref.scales, arrays.planned
+        )
         table["shortfall_places"] = missing.sum(axis=1)
         table["expected_places"] = table["supply_places"] + table["shortfall_places"]
         columns, family_gaps, total_gap = gaps(arrays, ref, inputs.supply.spread, table.index)
@@ -431,7 +448,12 @@ def analyse(store: Store, parameters: Parameters, draws: int = needs.DRAWS, seed
     values[keys] = values[keys].mask(masked)
     index = needs.need_index(values, chosen, parameters.normalisation)
     ref = reference(store, inputs.supply, parameters.reference, parameters.target)
-    arrays = places_arrays(inputs, index, ref)
+    planned = (
+        planned_places(parameters.projects, project_choices(store), inputs.territories.index, inputs.supply.keys)
+        if parameters.projects
+        else None
+    )
+    arrays = places_arrays(inputs, index, ref, planned)
     table, family_gaps, total_gap = places_table(inputs, index, masked, ref, arrays)
     scenario = needs.Scenario(
         oriented=index.oriented.to_numpy(dtype=float),
@@ -442,6 +464,7 @@ def analyse(store: Store, parameters: Parameters, draws: int = needs.DRAWS, seed
         reference=arrays.rates,
         reference_scales=ref.scales,
         spread=inputs.supply.spread,
+        planned=arrays.planned,
     )
     summary = needs.rank_summary(needs.draws(scenario, parameters.order, draws, seed))
     table = table.join(summary.set_axis(table.index))
@@ -460,4 +483,5 @@ def analyse(store: Store, parameters: Parameters, draws: int = needs.DRAWS, seed
         total_gap=total_gap,
         mean_need=float(needs.population_mean(arrays.need, arrays.population)),
         draws=draws,
+        planned=pd.DataFrame(arrays.planned, index=table.index, columns=arrays.families),
     )

@@ -15,6 +15,7 @@ from dashboard.core.store import Store
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
 from dashboard.needs.analysis import Analysis, source_of
+from dashboard.needs.scenario import WhatIf
 from dashboard.needs.state import NeedsState
 
 COLUMNS = {
@@ -32,6 +33,13 @@ COLUMNS = {
     "ecart_places_haut": "haut de la fourchette de l'écart",
     "indicateurs_manquants": "indicateurs de l'indice sans valeur ou écartés (couverture < 80 %)",
 }
+#: Columns added when the request places planned residences (`projets=`).
+SCENARIO_COLUMNS = {
+    "places_projetees": "places des projets envisagés dans l'EPCI (comptées telles quelles, déjà dans offre_places)",
+    "priorite_rang_sans_projet": "rang de priorité sans les projets envisagés, mêmes paramètres",
+    "ecart_places_sans_projet": "écart à la référence sans les projets envisagés (arrondi à 5)",
+    "manque_places_sans_projet": "manque au regard du besoin sans les projets envisagés (arrondi à 5)",
+}
 
 
 def _rounded(value: float) -> float | None:
@@ -46,8 +54,20 @@ def _rank(value: float) -> int | None:
     return int(value) if np.isfinite(value) else None
 
 
-def territory_records(analysis: Analysis) -> list[dict[str, Any]]:
-    """One record per EPCI, by rank (unranked last)."""
+def scenario_fields(before: Analysis, after: Analysis, code: str) -> dict[str, Any]:
+    """The SCENARIO_COLUMNS of one EPCI."""
+    row, base = after.table.loc[code], before.table.loc[code]
+    return {
+        "places_projetees": int(row["planned_places"]),
+        "priorite_rang_sans_projet": _rank(base["rank"]),
+        "ecart_places_sans_projet": _rounded(base["gap_places"]),
+        "manque_places_sans_projet": _rounded(base["shortfall_places"]),
+    }
+
+
+def territory_records(analysis: Analysis, before: Analysis | None = None) -> list[dict[str, Any]]:
+    """One record per EPCI, by rank (unranked last); with `before` (the analysis without the planned residences),
+    the SCENARIO_COLUMNS too."""
     table = analysis.table.join(analysis.inputs.territories["name"])
     records = []
     for code in analysis.order(table.index):
@@ -73,11 +93,12 @@ def territory_records(analysis: Analysis) -> list[dict[str, Any]]:
                         "ecart_places": _rounded(gaps.at[code, "gap"]),
                         "ecart_places_bas": _rounded(gaps.at[code, "low"]),
                         "ecart_places_haut": _rounded(gaps.at[code, "high"]),
-                        "offre_places": _rounded(analysis.inputs.supply_places.at[code, key]),
+                        "offre_places": _rounded(analysis.family_supply(code, key)),
                     }
                     for key, gaps in analysis.family_gaps.items()
                 },
                 "indicateurs_manquants": int(row["n_missing"]),
+                **(scenario_fields(before, analysis, code) if before is not None else {}),
             }
         )
     return records
@@ -99,12 +120,16 @@ def parameters_record(analysis: Analysis, state: NeedsState) -> dict[str, Any]:
         },
         "indice_moyen_pondere": _number(analysis.mean_need, 2),
         "tirages": analysis.draws,
-        "requete": needs_state.serialise_needs(state, only=needs_state.ANALYSIS_PARAMS),
+        "projets": [
+            {"type": project.kind, "places": project.places, "commune": project.commune} for project in state.projects
+        ],
+        "requete": needs_state.serialise_needs(state, only=needs_state.SCENARIO_PARAMS),
     }
 
 
-def payload(store: Store, analysis: Analysis, state: NeedsState, notices: list[str], meta: dict) -> dict[str, Any]:
-    """The JSON answer of /api/v1/needs."""
+def payload(store: Store, scenario: WhatIf, state: NeedsState, notices: list[str], meta: dict) -> dict[str, Any]:
+    """The JSON answer of /api/v1/needs (with planned residences: each EPCI's figures without them too)."""
+    analysis = scenario.after
     sources = sorted(
         {analysis.inputs.sources[c.indicator] for c in analysis.components if analysis.inputs.sources.get(c.indicator)}
     )
@@ -114,20 +139,21 @@ def payload(store: Store, analysis: Analysis, state: NeedsState, notices: list[s
         "estimation": True,
         "methode": routes.METHOD,
         "familles": {family.key: family.label for family in analysis.inputs.supply.families},
-        "colonnes": COLUMNS,
+        "colonnes": COLUMNS | (SCENARIO_COLUMNS if state.projects else {}),
         "sources": {
             "indice_de_besoin": sources,
             "offre_en_places": source_of(store, "places_residence_sociale_pour_10000"),
         },
-        "territoires": territory_records(analysis),
+        "territoires": territory_records(analysis, scenario.before if state.projects else None),
         "meta": meta,
     }
 
 
-def frame(analysis: Analysis) -> pd.DataFrame:
+def frame(scenario: WhatIf) -> pd.DataFrame:
     """The same records as a flat table (CSV): one column per family gap."""
     rows = []
-    for record in territory_records(analysis):
+    planned = bool(scenario.projects)
+    for record in territory_records(scenario.after, scenario.before if planned else None):
         families = record.pop("ecart_par_famille")
         for key, values in families.items():
             for name, value in values.items():

@@ -5,7 +5,7 @@ the addresses of the fiche and of its map view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -137,7 +137,7 @@ def fiche_data(store: Store, siren: str, state: NeedsState) -> FicheData | None:
     ident = identity(store, siren)
     if ident is None:
         return None
-    analysis = analyse(store, state.parameters)
+    analysis = analyse(store, replace(state.parameters, projects=()))  # planned residences: the scenario block
     accelerated = accelerated_status(store, siren, ident.departement_code, ident.departement_name)
     return FicheData(
         identity=ident,

@@ -29,6 +29,13 @@ QUADRANTS = {
     "faible_faible": "Besoin sous la moyenne, offre sous la référence",
     "faible_offre": "Besoin sous la moyenne, offre au-dessus de la référence",
 }
+#: The same positions in two words (tables where the full label would not fit).
+QUADRANTS_SHORT = {
+    "priorite": "priorité",
+    "besoin_offre": "besoin et offre élevés",
+    "faible_faible": "besoin et offre faibles",
+    "faible_offre": "offre élevée, besoin faible",
+}
 
 
 def graph_config() -> dict[str, Any]:

@@ -269,6 +269,7 @@ def shortfall(
     reference: np.ndarray,
     size_factor: np.ndarray | float = 1.0,
     reference_scales: bool = True,
+    planned: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Places missing against the supply each territory would have if it followed its need.
 
@@ -277,20 +278,28 @@ def shortfall(
     regional averages). Expected places = reference × need ÷ (population-weighted mean need) × population ÷
     10,000: the région's expected total stays reference × population. Returns (…, n, F), positive = shortfall.
     `reference_scales`: the reference itself is counted in estimated places (France, région), so it moves with
-    the size factor; a typed target does not.
+    the size factor; a typed target does not. `planned`: (n, F) places of planned residences, known exactly (they
+    do not move with the size factor).
     """
     factor = need / population_mean(need, population)[..., None]
     size = _per_family(size_factor, reference)
     scaled_reference = reference * (size if reference_scales else np.ones_like(size))
     expected = scaled_reference[..., None, :] * factor[..., :, None] * population[:, None] / 10_000
-    return expected - supply * size[..., None, :]
+    return expected - supply * size[..., None, :] - planned
 
 
-def gap(supply: np.ndarray, population: np.ndarray, reference: np.ndarray, size_factor=1.0, reference_scales=True):
+def gap(
+    supply: np.ndarray,
+    population: np.ndarray,
+    reference: np.ndarray,
+    size_factor=1.0,
+    reference_scales=True,
+    planned: np.ndarray | float = 0.0,
+):
     """Places missing against the reference rate itself, (…, n, F); positive = shortfall, negative = surplus."""
     size = _per_family(size_factor, reference)
     scaled_reference = reference * (size if reference_scales else np.ones_like(size))
-    return scaled_reference[..., None, :] * population[:, None] / 10_000 - supply * size[..., None, :]
+    return scaled_reference[..., None, :] * population[:, None] / 10_000 - supply * size[..., None, :] - planned
 
 
 def size_range(spread: float | None) -> tuple[float, float]:
@@ -325,6 +334,7 @@ class Scenario:
     reference: np.ndarray  # (F,) places per 10,000
     reference_scales: bool
     spread: float | None
+    planned: np.ndarray | float = 0.0  # (n, F) places of planned residences (exact)
 
 
 def _metric(order: str, need: np.ndarray, places: np.ndarray, population: np.ndarray, supply_rate: np.ndarray):
@@ -369,9 +379,15 @@ def draws(scenario: Scenario, order: str, count: int = DRAWS, seed: int = SEED) 
     with np.errstate(invalid="ignore", divide="ignore"):
         need = (numerators / denominators.T) * 100
     missing = shortfall(
-        need, scenario.population, scenario.supply, scenario.reference, sizes, scenario.reference_scales
+        need,
+        scenario.population,
+        scenario.supply,
+        scenario.reference,
+        sizes,
+        scenario.reference_scales,
+        scenario.planned,
     ).sum(axis=-1)
-    supply_rate = scenario.supply.sum(axis=1) / scenario.population * 10_000
+    supply_rate = (scenario.supply + scenario.planned).sum(axis=1) / scenario.population * 10_000
     return _ranks(_metric(order, need, missing, scenario.population, supply_rate))
 
 

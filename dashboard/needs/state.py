@@ -11,6 +11,8 @@ Every parameter is optional; a bad value falls back to its default with a French
   (`comparaison` is read as its former name);
 - `cible`: the target when `reference=cible`, in places per 10,000 inhabitants;
 - `ordre`: `places` (default: shortfall in places against the need), `pour_10000`, `besoin`, `offre`;
+- `projets`: planned residences, `<type>:<places>:<code commune>` separated by `|` (fiche, map, API, slides:
+  see `dashboard.needs.projects`);
 - ranking page only: `dep` (départements, comma-separated), `nature` (EPCI kinds `CC,CA,CU,METRO`),
   `taille` (population band).
 """
@@ -25,6 +27,7 @@ from dashboard.core.formatting import format_weight, parse_number
 from dashboard.core.url_state import Invalid, Param, Reading, UrlState, codes, plain_decimal, quoted
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
+from dashboard.needs.projects import NO_CHOICES, Project, ProjectChoices, read_projects, write_projects
 
 PARAM_WEIGHTS = "poids"
 PARAM_NORMALISATION = "normalisation"
@@ -36,10 +39,13 @@ PARAM_ORDER = "ordre"
 PARAM_DEPARTEMENTS = "dep"
 PARAM_KINDS = "nature"
 PARAM_BAND = "taille"
+PARAM_PROJECTS = "projets"
 #: Parameters of the need index itself (also read by the map when it shows the index).
 INDEX_PARAMS = (PARAM_WEIGHTS, PARAM_NORMALISATION, PARAM_PARTIAL)
 #: Parameters of the whole analysis (index, reference, order): the fiche, the API.
 ANALYSIS_PARAMS = (*INDEX_PARAMS, PARAM_REFERENCE, PARAM_TARGET, PARAM_ORDER)
+#: The analysis with planned residences (« Projet envisagé »): the fiche, the API, the « Scénario » slide.
+SCENARIO_PARAMS = (*ANALYSIS_PARAMS, PARAM_PROJECTS)
 FILTER_PARAMS = (PARAM_DEPARTEMENTS, PARAM_KINDS, PARAM_BAND)
 PARAMS = ANALYSIS_PARAMS + FILTER_PARAMS
 #: Names accepted in a query (the former name of `reference` included).
@@ -73,6 +79,7 @@ class NeedsState:
     departements: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     band: str | None = None
+    projects: tuple[Project, ...] = ()
 
     @property
     def weight_map(self) -> dict[str, float]:
@@ -90,7 +97,16 @@ class NeedsState:
             target=self.target,
             include_partial=self.include_partial,
             order=self.order,
+            projects=self.projects,
         )
+
+
+@dataclass(frozen=True)
+class NeedsChoices:
+    """What the parameters may name: the région's départements and what a planned residence may be."""
+
+    departements: tuple[str, ...]
+    projects: ProjectChoices = NO_CHOICES
 
 
 def default_state() -> NeedsState:
@@ -209,9 +225,10 @@ NEEDS_URL = UrlState(
         ),
         Param(PARAM_TARGET, "target", read_target, lambda target: None if target is None else plain_decimal(target)),
         option(PARAM_ORDER, "order", {key: key for key in needs.ORDERS}, "le manque de places est utilisé"),
-        codes(PARAM_DEPARTEMENTS, "departements", lambda reading: reading.choices, "Département(s)"),
+        codes(PARAM_DEPARTEMENTS, "departements", lambda reading: reading.choices.departements, "Département(s)"),
         Param(PARAM_KINDS, "kinds", read_kinds, lambda kinds: ",".join(kinds) or None),
         Param(PARAM_BAND, "band", read_band, lambda band: band or None),
+        Param(PARAM_PROJECTS, "projects", read_projects, write_projects),
     )
 )
 
@@ -222,13 +239,15 @@ def parse_needs(
     only: Sequence[str] = PARAMS,
     *,
     strict: bool = False,
+    projects: ProjectChoices = NO_CHOICES,
 ) -> tuple[NeedsState, list[str]]:
     """The needs state a query asks for (parameters of `only`), and a notice for each value replaced.
 
     Parameters outside `only` are left to the caller (the map checks its own), unless `strict`: then each
-    gets a « Paramètre inconnu » notice.
+    gets a « Paramètre inconnu » notice. `projects` names the types and communes a planned residence may have.
     """
-    state, notices = NEEDS_URL.select(only).parse(query, default_state(), tuple(departements), strict=strict)
+    choices = NeedsChoices(tuple(departements), projects)
+    state, notices = NEEDS_URL.select(only).parse(query, default_state(), choices, strict=strict)
     if state.reference == "cible" and state.target is None:
         notices.append(NO_TARGET)
         state = replace(state, reference=needs_store.DEFAULT_REFERENCE)

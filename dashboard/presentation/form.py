@@ -148,7 +148,11 @@ def add_form(store: Store, choices: DeckChoices) -> html.Section:
                 className="map-hint",
             ),
             radio_field(
-                "Type de diapositive", presentation_ids.PRES_FORM_KIND, specs.KINDS, FIRST_KIND, className="radio-list"
+                "Type de diapositive",
+                presentation_ids.PRES_FORM_KIND,
+                specs.FORM_KINDS,
+                FIRST_KIND,
+                className="radio-list",
             ),
             map_fields(store, choices),
             ranking_fields(),

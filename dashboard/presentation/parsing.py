@@ -10,6 +10,7 @@ from dashboard.map.classification import DEFAULT_CLASSES, MAX_CLASSES, MIN_CLASS
 from dashboard.map.palette import REFERENCE_AUTO, REFERENCES
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import state as needs_state
+from dashboard.needs.projects import MAX_PROJECTS, PART_SEPARATOR, check_project
 from dashboard.presentation.specs import (
     DEFAULT_TOP,
     FIELD_SEPARATOR,
@@ -17,6 +18,7 @@ from dashboard.presentation.specs import (
     KIND_COMPARISON,
     KIND_MAP,
     KIND_RANKING,
+    KIND_SCENARIO,
     KIND_TERRITORY,
     KINDS,
     MAX_COMPARED,
@@ -25,6 +27,7 @@ from dashboard.presentation.specs import (
     MAX_TOP,
     MIN_COMPARED,
     MIN_TOP,
+    PROJECT_FIELD_SEPARATOR,
     SLIDE_SEPARATOR,
     DeckChoices,
     SlideSpec,
@@ -132,6 +135,24 @@ def _parse_territory(fields: list[str], choices: DeckChoices, notes: list[str]) 
     return SlideSpec(KIND_TERRITORY, codes=(code,))
 
 
+def _parse_scenario(fields: list[str], choices: DeckChoices, notes: list[str]) -> SlideSpec:
+    if len(fields) != 2 or not fields[1]:
+        raise SlideError("un EPCI et au moins un projet sont attendus (scenario:<siren>:<type>.<places>.<commune>,…)")
+    code = _parse_territory(fields[:1], choices, notes).code
+    projects = []
+    for item in _items(fields[1]):
+        project, problem = check_project(item.replace(PROJECT_FIELD_SEPARATOR, PART_SEPARATOR), choices.projects)
+        if problem:
+            notes.append(problem.rstrip("."))
+        if project is not None:
+            projects.append(project)
+    if not projects:
+        raise SlideError("aucun projet valide")
+    if len(projects) > MAX_PROJECTS:
+        notes.append(f"{MAX_PROJECTS} projets au plus : les suivants sont retirés")
+    return SlideSpec(KIND_SCENARIO, codes=(code,), projects=tuple(projects[:MAX_PROJECTS]))
+
+
 def _items(text: str) -> list[str]:
     return [item for item in (part.strip() for part in text.split(ITEM_SEPARATOR)) if item]
 
@@ -193,6 +214,7 @@ PARSERS = {
     KIND_RANKING: _parse_ranking,
     KIND_TERRITORY: _parse_territory,
     KIND_COMPARISON: _parse_comparison,
+    KIND_SCENARIO: _parse_scenario,
 }
 
 

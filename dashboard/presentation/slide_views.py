@@ -16,7 +16,7 @@ from dashboard.map.legend import LegendEntry
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.figures import bar_share, map_slide_figure, short_note
 from dashboard.presentation.slides import Slide
-from dashboard.presentation.specs import KIND_MAP, KIND_RANKING, KIND_TERRITORY
+from dashboard.presentation.specs import KIND_MAP, KIND_RANKING, KIND_SCENARIO, KIND_TERRITORY
 from dashboard.ui.components import format_date
 
 GRAPH_CONFIG = {"staticPlot": True, "displayModeBar": False, "responsive": True}
@@ -212,6 +212,47 @@ def comparison_body(slide: Slide) -> list[Any]:
     ]
 
 
+def scenario_body(slide: Slide) -> list[Any]:
+    """The planned residences, the before/after table (moved figures in bold) and the summary."""
+    rows = [
+        html.Tr(
+            [
+                html.Th(change.label, scope="row"),
+                html.Td(change.before),
+                html.Td(html.Strong(change.after) if change.moved else change.after),
+            ]
+        )
+        for change in slide.changes
+    ]
+    return [
+        html.Div(
+            [
+                html.H3("Projet(s) envisagé(s)", className="slide-subheading"),
+                html.Ul([html.Li(text) for text in slide.projects], className="slide-arguments"),
+                html.P(slide.score_text, className="slide-score"),
+            ],
+            className="slide-scenario-projects",
+        ),
+        html.Table(
+            [
+                html.Caption(slide.title, className="visually-hidden"),
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th("", scope="col"),
+                            html.Th("Sans projet", scope="col"),
+                            html.Th("Avec les projets", scope="col"),
+                        ]
+                    )
+                ),
+                html.Tbody(rows),
+            ],
+            className="slide-table slide-scenario-table",
+        ),
+        html.Div([html.P(note, className="slide-note") for note in slide.notes], className="slide-notes"),
+    ]
+
+
 def slide_body(store: Store, slide: Slide) -> list[Any]:
     kind = slide.spec.kind
     if slide.error:  # a slide that could not be built (build_slides)
@@ -222,6 +263,8 @@ def slide_body(store: Store, slide: Slide) -> list[Any]:
         return ranking_body(slide)
     if kind == KIND_TERRITORY:
         return territory_body(slide)
+    if kind == KIND_SCENARIO:
+        return scenario_body(slide)
     return comparison_body(slide)
 
 

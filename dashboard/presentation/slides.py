@@ -24,12 +24,15 @@ from dashboard.needs import state as needs_state
 from dashboard.needs import views as needs_views
 from dashboard.needs.arguments import Argument
 from dashboard.needs.fiche import fiche_data
+from dashboard.needs.projects import project_sentence
+from dashboard.needs.scenario import Change, changes, method_note, summary, what_if
 from dashboard.presentation.specs import (
     DEFAULT_TOP,
     EXAMPLE_MAP_INDICATORS,
     KIND_COMPARISON,
     KIND_MAP,
     KIND_RANKING,
+    KIND_SCENARIO,
     KIND_TERRITORY,
     MAX_ARGUMENTS,
     TERRITORY_FIGURES,
@@ -103,6 +106,9 @@ class Slide:
     arguments: tuple[Argument, ...] = ()
     territories: tuple[str, ...] = ()
     comparison: tuple[ComparisonRow, ...] = ()
+    #: A scenario slide: the planned residences, and the EPCI's figures before and after them.
+    projects: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()
     #: The région of the data (its name), for the lines that name it.
     region: str = ""
     #: Why the slide could not be built (set by the page when the data does not allow it), else "".
@@ -374,11 +380,37 @@ def comparison_slide(store: Store, spec: SlideSpec) -> Slide:
     )
 
 
+def scenario_slide(store: Store, spec: SlideSpec) -> Slide:
+    """An EPCI before and after planned residences (default parameters of the ranking, national reference)."""
+    code = spec.code or ""
+    parameters = replace(needs_state.default_state().parameters, projects=spec.projects)
+    scenario = what_if(store, parameters)
+    row = territory_row(store, LEVEL_EPCI, code)
+    sources, vintages = score_sources(store, [c.indicator for c in scenario.after.components])
+    supply_sources, supply_vintages = indicator_source(store, needs_store.SUPPLY_INDICATOR, LEVEL_EPCI)
+    return Slide(
+        spec=spec,
+        title=f"Scénario : {row['name'] if row else code}",
+        subtitle="Projet(s) envisagé(s) : offre, écart et rang de priorité avant et après (estimations)",
+        sources=_unique([*supply_sources, *sources]),
+        vintages=_unique([*supply_vintages, *vintages]),
+        notes=(method_note(scenario),),
+        score_text=summary(scenario, code),
+        projects=tuple(
+            project_sentence(project, scenario.choices)
+            + ("" if scenario.choices.epci_of.get(project.commune) == code else " (autre EPCI)")
+            for project in spec.projects
+        ),
+        changes=tuple(changes(scenario, code)),
+    )
+
+
 BUILDERS = {
     KIND_MAP: map_slide,
     KIND_RANKING: ranking_slide,
     KIND_TERRITORY: territory_slide,
     KIND_COMPARISON: comparison_slide,
+    KIND_SCENARIO: scenario_slide,
 }
 
 

@@ -11,7 +11,9 @@ by « : » and list items by « , »:
   `part_minima_sociaux_2019:2,loyer_appartement:1`, indicators left out weigh 0 — the weights come last
   because they contain « : »);
 - `territoire:<siren>`: an EPCI's key figures, priority and arguments;
-- `comparaison:<siren>,<siren>…:<indicator>,<indicator>…`: EPCI side by side on chosen indicators.
+- `comparaison:<siren>,<siren>…:<indicator>,<indicator>…`: EPCI side by side on chosen indicators;
+- `scenario:<siren>:<type>.<places>.<commune>,…`: an EPCI before and after planned residences (« Projet
+  envisagé », `dashboard.needs.projects`; in a deck the project's fields are separated by « . »).
 
 Example: `?d=carte:taux_pauvrete|classement:10|territoire:200093201|comparaison:200093201,248000531:taux_pauvrete`.
 Reading that text back is `dashboard.presentation.parsing`; the page's address, `dashboard.presentation.request`.
@@ -30,6 +32,7 @@ from dashboard.map.classification import DEFAULT_CLASSES, SCHEME_QUANTILES
 from dashboard.map.palette import REFERENCE_AUTO
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
+from dashboard.needs.projects import NO_CHOICES, PART_SEPARATOR, Project, ProjectChoices, project_choices
 
 SLIDE_SEPARATOR = "|"
 FIELD_SEPARATOR = ":"
@@ -39,12 +42,17 @@ KIND_MAP = "carte"
 KIND_RANKING = "classement"
 KIND_TERRITORY = "territoire"
 KIND_COMPARISON = "comparaison"
-KINDS = {
+KIND_SCENARIO = "scenario"
+#: The kinds the editor's form composes; a scenario is added from a fiche or the map (« Projet envisagé »).
+FORM_KINDS = {
     KIND_MAP: "Carte d'un indicateur",
     KIND_RANKING: "Classement par priorité (places manquantes)",
     KIND_TERRITORY: "Fiche d'un territoire",
     KIND_COMPARISON: "Comparaison de territoires",
 }
+KINDS = {**FORM_KINDS, KIND_SCENARIO: "Scénario : projet envisagé"}
+#: Separates the fields of one project inside a scenario slide (« : » separates the slide's fields).
+PROJECT_FIELD_SEPARATOR = "."
 #: Slides that have an image export (map and charts).
 IMAGE_KINDS = (KIND_MAP, KIND_RANKING, KIND_COMPARISON)
 
@@ -83,6 +91,7 @@ class SlideSpec:
     weights: Weights = ()
     codes: tuple[str, ...] = ()
     indicators: tuple[str, ...] = ()
+    projects: tuple[Project, ...] = ()
 
     @property
     def token(self) -> str:
@@ -104,6 +113,8 @@ class DeckChoices:
     #: The catalogue's featured indicators of a map slide and of a comparison slide.
     map_featured: tuple[str, ...] = ()
     compared_featured: tuple[str, ...] = ()
+    #: What a planned residence of a scenario slide may be.
+    projects: ProjectChoices = NO_CHOICES
 
     @property
     def epci_indicators(self) -> tuple[str, ...]:
@@ -138,6 +149,7 @@ def choices_from_store(store: Store) -> DeckChoices:
         epcis={} if epcis is None else dict(zip(epcis["code"], epcis["name"].astype(str), strict=True)),
         map_featured=catalogue.featured(store, catalogue.FEATURED_SLIDE_MAP),
         compared_featured=catalogue.featured(store, catalogue.FEATURED_SLIDE_COMPARISON),
+        projects=project_choices(store),
     )
 
 
@@ -177,11 +189,21 @@ def _comparison_token(spec: SlideSpec) -> list[str]:
     return [ITEM_SEPARATOR.join(spec.codes), ITEM_SEPARATOR.join(spec.indicators)]
 
 
+def project_token(project: Project) -> str:
+    """`pension_de_famille.25.80021`: a project as a scenario slide writes it."""
+    return project.text.replace(PART_SEPARATOR, PROJECT_FIELD_SEPARATOR)
+
+
+def _scenario_token(spec: SlideSpec) -> list[str]:
+    return [spec.code or "", ITEM_SEPARATOR.join(project_token(project) for project in spec.projects)]
+
+
 TOKEN_FIELDS = {
     KIND_MAP: _map_token,
     KIND_RANKING: _ranking_token,
     KIND_TERRITORY: _territory_token,
     KIND_COMPARISON: _comparison_token,
+    KIND_SCENARIO: _scenario_token,
 }
 
 
@@ -243,6 +265,12 @@ def describe(spec: SlideSpec, choices: DeckChoices) -> str:
         )
     if spec.kind == KIND_TERRITORY:
         return f"Territoire : {choices.epcis.get(spec.code or '', spec.code)}"
+    if spec.kind == KIND_SCENARIO:
+        places = sum(project.places for project in spec.projects)
+        return (
+            f"Scénario : {choices.epcis.get(spec.code or '', spec.code)} — {len(spec.projects)} projet(s), "
+            f"{places} places"
+        )
     names = ", ".join(choices.epcis.get(code, code) for code in spec.codes)
     indicators = ", ".join(choices.label(indicator) for indicator in spec.indicators)
     return f"Comparaison : {names} — {indicators}"

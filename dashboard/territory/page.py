@@ -19,11 +19,14 @@ from dashboard.map.figure import graph_config
 from dashboard.map.geometry import topojson_url
 from dashboard.needs import state as needs_state
 from dashboard.needs.fiche import FicheData, fiche_data, map_href
+from dashboard.needs.projects import project_choices
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.export_links import fiche_pdf_href
 from dashboard.presentation.request import add_href
 from dashboard.presentation.specs import KIND_TERRITORY, SlideSpec
+from dashboard.scenario import ids as scenario_ids
+from dashboard.scenario.layout import scenario_block
 from dashboard.territory import ids as territory_ids
 from dashboard.territory import sections
 from dashboard.territory.map_figure import fiche_map_figure
@@ -195,7 +198,9 @@ def map_section(store: Store, data: FicheData) -> html.Section:
 def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
     """The fiche of `siren` with the analysis parameters of `query`, or the « introuvable » page."""
     departements = list(store.display[LEVEL_DEPARTEMENT].codes) if LEVEL_DEPARTEMENT in store.display else []
-    state, notices = needs_state.parse_needs(query, departements, only=needs_state.ANALYSIS_PARAMS, strict=True)
+    state, notices = needs_state.parse_needs(
+        query, departements, only=needs_state.SCENARIO_PARAMS, strict=True, projects=project_choices(store)
+    )
     data = fiche_data(store, siren, state) if siren else None
     if data is None:
         return not_found(siren)
@@ -208,6 +213,7 @@ def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
                 className="fiche-top",
             ),
             sections.priority_section(data),
+            scenario_section(store, data),
             sections.arguments_section(data),
             sections.lda_section(store, data),
             sections.need_section(data),
@@ -223,6 +229,18 @@ def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
                 className="figure-source fiche-footnote",
             ),
         ]
+    )
+
+
+def scenario_section(store: Store, data: FicheData) -> html.Section:
+    """« Projet envisagé »: planned residences in the EPCI and their effect on its gap and rank."""
+    return html.Section(
+        [
+            html.H2("Projet envisagé : et si une résidence ouvrait ici ?", id=territory_ids.FICHE_SCENARIO),
+            scenario_block(store, data.identity.code, data.state, scenario_ids.SCOPE_FICHE),
+        ],
+        className="fiche-section fiche-scenario",
+        **{"aria-labelledby": territory_ids.FICHE_SCENARIO},
     )
 
 

@@ -1,0 +1,119 @@
+"""Callbacks of the « Projet envisagé » block, declared once per page that shows it (fiche, map): adding or
+removing a project redoes the analysis and rewrites the projects, the before/after table and the address."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from urllib.parse import parse_qsl
+
+from dash import ALL, Input, Output, State, callback, ctx
+from dash.exceptions import PreventUpdate
+
+from dashboard.core.formatting import parse_number
+from dashboard.core.store import store_for_callback
+from dashboard.needs import state as needs_state
+from dashboard.needs.projects import (
+    MAX_PLACES,
+    MAX_PROJECTS,
+    Project,
+    ProjectChoices,
+    check_project,
+    parse_projects,
+    project_choices,
+    write_projects,
+)
+from dashboard.needs.scenario import what_if
+from dashboard.scenario import ids
+from dashboard.scenario.layout import deck_href, projects_list, results
+from dashboard.ui.permalink import register_permalink
+
+
+def new_project(kind: Any, places: Any, commune: Any, choices: ProjectChoices) -> tuple[Project | None, str]:
+    """The project the form describes, or a French message saying what is missing."""
+    if not isinstance(kind, str) or kind not in choices.kinds:
+        return None, "Choisissez un type de résidence."
+    number = parse_number(places)
+    if number is None or number != int(number) or not 0 < number <= MAX_PLACES:
+        return None, f"Indiquez un nombre entier de places, de 1 à {MAX_PLACES}."
+    if not isinstance(commune, str) or commune not in choices.communes:
+        return None, "Choisissez la commune du projet."
+    project, problem = check_project(f"{kind}:{int(number)}:{commune}", choices)
+    return project, problem or ""
+
+
+def edited_projects(
+    projects: tuple[Project, ...], form: dict[str, Any], choices: ProjectChoices
+) -> tuple[tuple[Project, ...], str]:
+    """The projects after the click that triggered the callback, and the status line."""
+    trigger = ctx.triggered_id
+    if isinstance(trigger, dict):  # a « Retirer » button
+        index = trigger.get("index")
+        kept = tuple(project for at, project in enumerate(projects) if at != index)
+        return kept, "Projet retiré." if len(kept) < len(projects) else ""
+    if len(projects) >= MAX_PROJECTS:
+        return projects, f"{MAX_PROJECTS} projets au plus : retirez-en un pour en ajouter un autre."
+    project, message = new_project(form["kind"], form["places"], form["commune"], choices)
+    if project is None:
+        return projects, message
+    return (*projects, project), "Projet ajouté : l'effet est calculé ci-dessous."
+
+
+def register(scope: str) -> None:
+    """The callbacks of the block on the page `scope`."""
+
+    @callback(
+        output={
+            "projects": Output(ids.scoped(ids.PROJECTS, scope), "data"),
+            "listing": Output(ids.scoped(ids.LIST, scope), "children"),
+            "results": Output(ids.scoped(ids.RESULTS, scope), "children"),
+            "status": Output(ids.scoped(ids.STATUS, scope), "children"),
+            "query": Output(ids.scoped(ids.QUERY, scope), "data"),
+            "deck": Output(ids.scoped(ids.DECK, scope), "href"),
+            "share_hidden": Output(ids.scoped(f"{ids.DECK}-bloc", scope), "hidden"),
+        },
+        inputs={
+            "add": Input(ids.scoped(ids.ADD, scope), "n_clicks"),
+            "submit": Input(ids.scoped(ids.PLACES, scope), "n_submit"),
+            "removed": Input(ids.removal(scope, ALL), "n_clicks"),
+            "kind": State(ids.scoped(ids.KIND, scope), "value"),
+            "places": State(ids.scoped(ids.PLACES, scope), "value"),
+            "commune": State(ids.scoped(ids.COMMUNE, scope), "value"),
+            "current": State(ids.scoped(ids.PROJECTS, scope), "data"),
+            "context": State(ids.scoped(ids.CONTEXT, scope), "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def update_projects(add, submit, removed, kind, places, commune, current, context) -> dict[str, Any]:
+        """Add or remove one project, then redo the analysis with the page's parameters."""
+        if ctx.triggered_id is None or (isinstance(ctx.triggered_id, dict) and not any(removed or [])):
+            raise PreventUpdate  # the list was redrawn: its new buttons have no click yet
+        store = store_for_callback()
+        choices = project_choices(store)
+        projects, _ = parse_projects(current if isinstance(current, str) else "", choices)
+        projects, status = edited_projects(projects, {"kind": kind, "places": places, "commune": commune}, choices)
+        context = context if isinstance(context, dict) else {}
+        siren = str(context.get("epci") or "")
+        query = dict(parse_qsl(str(context.get("query") or "").lstrip("?")))
+        state, _ = needs_state.parse_needs(query, only=needs_state.ANALYSIS_PARAMS)
+        state = replace(state, projects=projects)
+        scenario = what_if(store, state.parameters)
+        return {
+            "projects": write_projects(projects) or "",
+            "listing": projects_list(scenario, siren, scope),
+            "results": results(scenario, siren),
+            "status": status,
+            "query": needs_state.serialise_needs(state, only=needs_state.SCENARIO_PARAMS),
+            "deck": deck_href(scenario, siren),
+            "share_hidden": not projects,
+        }
+
+
+register(ids.SCOPE_FICHE)
+
+register_permalink(
+    ids.scoped(ids.PERMALINK, ids.SCOPE_FICHE),
+    ids.scoped(ids.COPY, ids.SCOPE_FICHE),
+    ids.scoped(ids.COPY_STATUS, ids.SCOPE_FICHE),
+    query_id=ids.scoped(ids.QUERY, ids.SCOPE_FICHE),
+)

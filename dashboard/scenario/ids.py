@@ -1,0 +1,36 @@
+"""Component ids of the « Projet envisagé » block. The block appears on the fiche and on the map: each id ends
+with the page's scope, and the callbacks are declared once per scope."""
+
+from __future__ import annotations
+
+SCOPE_FICHE = "fiche"
+SCOPE_MAP = "carte"
+
+KIND = "scenario-type"
+PLACES = "scenario-places"
+COMMUNE = "scenario-commune"
+ADD = "scenario-ajouter"
+REMOVE = "scenario-retirer"
+STATUS = "scenario-statut"
+LIST = "scenario-liste"
+RESULTS = "scenario-resultats"
+PROJECTS = "scenario-projets"
+CONTEXT = "scenario-contexte"
+QUERY = "scenario-requete"
+DECK = "scenario-presentation"
+PERMALINK = "scenario-lien"
+COPY = "scenario-copier"
+COPY_STATUS = "scenario-copier-statut"
+
+
+SCOPES = (SCOPE_FICHE, SCOPE_MAP)
+
+
+def scoped(role: str, scope: str) -> str:
+    """The id of one part of the block on one page (« scenario-places-fiche »)."""
+    return f"{role}-{scope}"
+
+
+def removal(scope: str, index: int | object) -> dict[str, object]:
+    """The id of the « Retirer » button of the `index`-th project (`index` may be a Dash wildcard)."""
+    return {"type": scoped(REMOVE, scope), "index": index}
