@@ -7,6 +7,7 @@ estimates: places rounded to 5, ranks as whole ranks among the EPCIs of the rég
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from dash import html
@@ -113,6 +114,44 @@ def changes_table(scenario: WhatIf, code: str, caption: str) -> html.Div:
         for change in changes(scenario, code)
     ]
     return table(caption, ["", "Sans projet", "Avec les projets"], rows, numeric=(1, 2))
+
+
+def position_figure(scenario: WhatIf, code: str, height: int = 380) -> dict[str, Any]:
+    """The need × supply chart with the projects, the EPCI's point without them (hollow) and an arrow to it."""
+    figure = figures.need_supply_figure(scenario.after, highlight=code, height=height)
+    before, after = scenario.before.table.loc[code], scenario.after.table.loc[code]
+    if not (np.isfinite(before["supply_rate"]) and np.isfinite(after["need"])):
+        return figure
+    figure["data"].append(
+        {
+            "type": "scatter",
+            "x": [before["supply_rate"]],
+            "y": [before["need"]],
+            "mode": "markers",
+            "name": "Ce territoire sans les projets",
+            "marker": {"size": 14, "color": "rgba(0,0,0,0)", "line": {"color": figures.HIGHLIGHT_COLOUR, "width": 2}},
+            "hovertemplate": "Sans les projets : %{x:.1f} places pour 10 000 habitants<extra></extra>",
+        }
+    )
+    if after["supply_rate"] != before["supply_rate"]:
+        figure["layout"]["annotations"].append(
+            {
+                "x": after["supply_rate"],
+                "y": after["need"],
+                "ax": before["supply_rate"],
+                "ay": before["need"],
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "showarrow": True,
+                "arrowhead": 3,
+                "arrowwidth": 2,
+                "arrowcolor": figures.HIGHLIGHT_COLOUR,
+                "text": "",
+            }
+        )
+    return figure
 
 
 def method_note(scenario: WhatIf) -> str:

@@ -10,8 +10,9 @@ from dash import dcc, html
 from dashboard.core.formatting import typo
 from dashboard.core.store import Store
 from dashboard.needs import state as needs_state
+from dashboard.needs.figures import graph_config, need_supply_caption
 from dashboard.needs.projects import MAX_PLACES, ProjectChoices, project_choices, project_sentence, write_projects
-from dashboard.needs.scenario import WhatIf, changes_table, method_note, summary, what_if
+from dashboard.needs.scenario import WhatIf, changes_table, method_note, position_figure, summary, what_if
 from dashboard.needs.state import NeedsState
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.request import add_href
@@ -73,7 +74,29 @@ def results(scenario: WhatIf, siren: str) -> list[Any]:
         return [html.P("Ajoutez un projet pour voir l'offre, l'écart et le rang évoluer.", className="scenario-empty")]
     return [
         html.P(summary(scenario, siren), className="notice notice-info scenario-summary"),
-        changes_table(scenario, siren, "Avant et après les projets envisagés (estimations)"),
+        html.Div(
+            [
+                changes_table(scenario, siren, "Avant et après les projets envisagés (estimations)"),
+                html.Figure(
+                    [
+                        dcc.Graph(
+                            figure=position_figure(scenario, siren),
+                            config=graph_config(),
+                            className="scenario-graph",
+                        ),
+                        html.Figcaption(
+                            typo(
+                                "Position besoin × offre avec les projets : le cercle vide est ce territoire sans "
+                                "eux, la flèche montre le déplacement. " + need_supply_caption(scenario.after)
+                            ),
+                            className="figure-source",
+                        ),
+                    ],
+                    className="scenario-figure",
+                ),
+            ],
+            className="scenario-results",
+        ),
         html.P(method_note(scenario), className="figure-source"),
     ]
 
