@@ -36,10 +36,15 @@ class WhatIf:
         return self.after.parameters.projects
 
 
-def what_if(store: Store, parameters: Parameters) -> WhatIf:
-    """The analysis of `parameters` without its projects, then with them."""
-    after = analyse(store, parameters)
-    before = analyse(store, replace(parameters, projects=())) if parameters.projects else after
+#: The before/after of the fiche, the map and the slides shows ranks with the chosen parameters only (draw 0):
+#: the robustness draws would not change them, and the fiche gives the robustness of the situation without project.
+RANK_ONLY = 1
+
+
+def what_if(store: Store, parameters: Parameters, draws: int = needs.DRAWS) -> WhatIf:
+    """The analysis of `parameters` without its projects, then with them (`draws` robustness draws each)."""
+    after = analyse(store, parameters, draws)
+    before = analyse(store, replace(parameters, projects=()), draws) if parameters.projects else after
     return WhatIf(before, after, project_choices(store))
 
 
@@ -156,10 +161,14 @@ def position_figure(scenario: WhatIf, code: str, height: int = 380) -> dict[str,
 
 def method_note(scenario: WhatIf) -> str:
     """How the before/after is computed (shown under the table)."""
+    draws = (
+        f"{scenario.after.draws} tirages pour la robustesse"
+        if scenario.after.draws > RANK_ONLY
+        else "rang avec les réglages choisis, sans les tirages de robustesse"
+    )
     return typo(
         "Les places d'un projet s'ajoutent à l'offre estimée de sa famille dans l'EPCI de la commune choisie ; "
-        "l'écart, le manque au regard du besoin et le rang sont recalculés avec les mêmes paramètres "
-        f"({scenario.after.draws} tirages pour la robustesse). Places arrondies à "
-        f"{needs.PLACES_ROUNDING}. Estimations : l'offre existante est estimée (capacités moyennes DREES × "
-        "établissements FINESS), les places des projets sont comptées telles quelles."
+        f"l'écart, le manque au regard du besoin et le rang sont recalculés avec les mêmes paramètres ({draws}). "
+        f"Places arrondies à {needs.PLACES_ROUNDING}. Estimations : l'offre existante est estimée (capacités "
+        "moyennes DREES × établissements FINESS), les places des projets sont comptées telles quelles."
     )

@@ -25,7 +25,7 @@ from dashboard.needs import views as needs_views
 from dashboard.needs.arguments import Argument
 from dashboard.needs.fiche import fiche_data
 from dashboard.needs.projects import project_sentence
-from dashboard.needs.scenario import Change, changes, method_note, summary, what_if
+from dashboard.needs.scenario import RANK_ONLY, Change, changes, method_note, summary, what_if
 from dashboard.presentation.specs import (
     DEFAULT_TOP,
     EXAMPLE_MAP_INDICATORS,
@@ -384,7 +384,7 @@ def scenario_slide(store: Store, spec: SlideSpec) -> Slide:
     """An EPCI before and after planned residences (default parameters of the ranking, national reference)."""
     code = spec.code or ""
     parameters = replace(needs_state.default_state().parameters, projects=spec.projects)
-    scenario = what_if(store, parameters)
+    scenario = what_if(store, parameters, RANK_ONLY)
     row = territory_row(store, LEVEL_EPCI, code)
     sources, vintages = score_sources(store, [c.indicator for c in scenario.after.components])
     supply_sources, supply_vintages = indicator_source(store, needs_store.SUPPLY_INDICATOR, LEVEL_EPCI)

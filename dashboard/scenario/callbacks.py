@@ -23,9 +23,10 @@ from dashboard.needs.projects import (
     project_choices,
     write_projects,
 )
-from dashboard.needs.scenario import what_if
+from dashboard.needs.scenario import RANK_ONLY, position_figure, what_if
+from dashboard.needs.state import NeedsState
 from dashboard.scenario import ids
-from dashboard.scenario.layout import deck_href, projects_list, results
+from dashboard.scenario.layout import deck_href, figure_caption, projects_list, results
 from dashboard.ui.permalink import register_permalink
 
 
@@ -57,6 +58,14 @@ def edited_projects(
     if project is None:
         return projects, message
     return (*projects, project), "Projet ajouté : l'effet est calculé ci-dessous."
+
+
+def context_state(context: Any, projects: tuple[Project, ...]) -> tuple[str, NeedsState]:
+    """The EPCI and the analysis parameters of the page (context store), with `projects`."""
+    context = context if isinstance(context, dict) else {}
+    query = dict(parse_qsl(str(context.get("query") or "").lstrip("?")))
+    state, _ = needs_state.parse_needs(query, only=needs_state.ANALYSIS_PARAMS)
+    return str(context.get("epci") or ""), replace(state, projects=projects)
 
 
 def register(scope: str) -> None:
@@ -92,12 +101,8 @@ def register(scope: str) -> None:
         choices = project_choices(store)
         projects, _ = parse_projects(current if isinstance(current, str) else "", choices)
         projects, status = edited_projects(projects, {"kind": kind, "places": places, "commune": commune}, choices)
-        context = context if isinstance(context, dict) else {}
-        siren = str(context.get("epci") or "")
-        query = dict(parse_qsl(str(context.get("query") or "").lstrip("?")))
-        state, _ = needs_state.parse_needs(query, only=needs_state.ANALYSIS_PARAMS)
-        state = replace(state, projects=projects)
-        scenario = what_if(store, state.parameters)
+        siren, state = context_state(context, projects)
+        scenario = what_if(store, state.parameters, RANK_ONLY)
         return {
             "projects": write_projects(projects) or "",
             "listing": projects_list(scenario, siren, scope),
@@ -106,6 +111,32 @@ def register(scope: str) -> None:
             "query": needs_state.serialise_needs(state, only=needs_state.SCENARIO_PARAMS),
             "deck": deck_href(scenario, siren),
             "share_hidden": not projects,
+        }
+
+    @callback(
+        output={
+            "figure": Output(ids.scoped(ids.FIGURE, scope), "figure"),
+            "caption": Output(ids.scoped(ids.CAPTION, scope), "children"),
+            "hidden": Output(ids.scoped(ids.FIGURE_BLOCK, scope), "hidden"),
+        },
+        inputs={
+            "current": Input(ids.scoped(ids.PROJECTS, scope), "data"),
+            "context": State(ids.scoped(ids.CONTEXT, scope), "data"),
+        },
+        prevent_initial_call=True,
+    )
+    def redraw_position(current: Any, context: Any) -> dict[str, Any]:
+        """The need × supply chart once the table is shown (drawn apart so that the table comes first)."""
+        store = store_for_callback()
+        projects, _ = parse_projects(current if isinstance(current, str) else "", project_choices(store))
+        siren, state = context_state(context, projects)
+        if not projects:
+            return {"figure": {}, "caption": "", "hidden": True}
+        scenario = what_if(store, state.parameters, RANK_ONLY)
+        return {
+            "figure": position_figure(scenario, siren),
+            "caption": figure_caption(scenario),
+            "hidden": False,
         }
 
 

@@ -12,7 +12,7 @@ from dashboard.core.store import Store
 from dashboard.needs import state as needs_state
 from dashboard.needs.figures import graph_config, need_supply_caption
 from dashboard.needs.projects import MAX_PLACES, ProjectChoices, project_choices, project_sentence, write_projects
-from dashboard.needs.scenario import WhatIf, changes_table, method_note, position_figure, summary, what_if
+from dashboard.needs.scenario import RANK_ONLY, WhatIf, changes_table, method_note, position_figure, summary, what_if
 from dashboard.needs.state import NeedsState
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.request import add_href
@@ -74,31 +74,35 @@ def results(scenario: WhatIf, siren: str) -> list[Any]:
         return [html.P("Ajoutez un projet pour voir l'offre, l'écart et le rang évoluer.", className="scenario-empty")]
     return [
         html.P(summary(scenario, siren), className="notice notice-info scenario-summary"),
-        html.Div(
-            [
-                changes_table(scenario, siren, "Avant et après les projets envisagés (estimations)"),
-                html.Figure(
-                    [
-                        dcc.Graph(
-                            figure=position_figure(scenario, siren),
-                            config=graph_config(),
-                            className="scenario-graph",
-                        ),
-                        html.Figcaption(
-                            typo(
-                                "Position besoin × offre avec les projets : le cercle vide est ce territoire sans "
-                                "eux, la flèche montre le déplacement. " + need_supply_caption(scenario.after)
-                            ),
-                            className="figure-source",
-                        ),
-                    ],
-                    className="scenario-figure",
-                ),
-            ],
-            className="scenario-results",
-        ),
+        changes_table(scenario, siren, "Avant et après les projets envisagés (estimations)"),
         html.P(method_note(scenario), className="figure-source"),
     ]
+
+
+def figure_caption(scenario: WhatIf) -> str:
+    """What the position chart shows (the outliers beyond its axis included)."""
+    return typo(
+        "Position besoin × offre avec les projets : le cercle vide est ce territoire sans eux, la flèche montre le "
+        "déplacement. " + need_supply_caption(scenario.after)
+    )
+
+
+def position_block(scenario: WhatIf, siren: str, scope: str) -> html.Figure:
+    """The need × supply chart with the EPCI before and after (hidden without project; redrawn on its own)."""
+    return html.Figure(
+        [
+            dcc.Graph(
+                id=ids.scoped(ids.FIGURE, scope),
+                figure=position_figure(scenario, siren) if scenario.projects else {},
+                config=graph_config(),
+                className="scenario-graph",
+            ),
+            html.Figcaption(figure_caption(scenario), id=ids.scoped(ids.CAPTION, scope), className="figure-source"),
+        ],
+        id=ids.scoped(ids.FIGURE_BLOCK, scope),
+        className="scenario-figure",
+        hidden=not scenario.projects,
+    )
 
 
 def deck_href(scenario: WhatIf, siren: str) -> str:
@@ -166,7 +170,7 @@ def form(choices: ProjectChoices, siren: str | None, scope: str) -> html.Div:
 def scenario_block(store: Store, siren: str | None, state: NeedsState, scope: str) -> html.Div:
     """The whole block for the EPCI `siren` (None on the map before a territory is chosen)."""
     choices = project_choices(store)
-    scenario = what_if(store, state.parameters)
+    scenario = what_if(store, state.parameters, RANK_ONLY)
     shared = [
         permalink_field(
             "Lien vers ce scénario",
@@ -189,10 +193,16 @@ def scenario_block(store: Store, siren: str | None, state: NeedsState, scope: st
             form(choices, siren, scope),
             html.Div(projects_list(scenario, siren or "", scope), id=ids.scoped(ids.LIST, scope)),
             html.Div(
-                results(scenario, siren or ""),
-                id=ids.scoped(ids.RESULTS, scope),
-                role="region",
-                **{"aria-live": "polite", "aria-label": "Effet des projets envisagés"},
+                [
+                    html.Div(
+                        results(scenario, siren or ""),
+                        id=ids.scoped(ids.RESULTS, scope),
+                        role="region",
+                        **{"aria-live": "polite", "aria-label": "Effet des projets envisagés"},
+                    ),
+                    position_block(scenario, siren or "", scope),
+                ],
+                className="scenario-results",
             ),
             html.Div(
                 shared,

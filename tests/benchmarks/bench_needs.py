@@ -125,7 +125,7 @@ def browser(rounds: int) -> None:
 
     data_dir = Path(os.environ.get("DATA_DIR", REPO_ROOT / "data")).resolve()
     log = Path("/tmp/bench-needs-gunicorn.log")
-    with serve(data_dir, log, ("-c", str(REPO_ROOT / "gunicorn.conf.py"))) as url, sync_playwright() as playwright:
+    with serve(data_dir, log) as url, sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = chromium.new_page(viewport={"width": 1440, "height": 900})
         round_trips: list[float] = []
