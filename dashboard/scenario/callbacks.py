@@ -70,6 +70,12 @@ def context_state(context: Any, projects: tuple[Project, ...]) -> tuple[str, Nee
 
 def register(scope: str) -> None:
     """The callbacks of the block on the page `scope`."""
+    register_edits(scope)
+    register_position(scope)
+
+
+def register_edits(scope: str) -> None:
+    """Adding or removing a project: projects, list, before/after table, status, address and slide link."""
 
     @callback(
         output={
@@ -112,6 +118,10 @@ def register(scope: str) -> None:
             "deck": deck_href(scenario, siren),
             "share_hidden": not projects,
         }
+
+
+def register_position(scope: str) -> None:
+    """The need × supply chart, redrawn once the projects changed."""
 
     @callback(
         output={
