@@ -64,7 +64,14 @@ def _matches(store: Store, level: str, needle: str, digits: bool) -> list[tuple[
         for name, code in pairs
         if (code.startswith(needle) if digits else needle in catalogue.normalise(name))
     ]
-    return sorted(found, key=lambda item: catalogue.normalise(item[0]))
+    return sorted(
+        found,
+        key=lambda item: (
+            catalogue.normalise(item[0]) != needle,  # « Lens » before « Courcelles-lès-Lens »
+            not catalogue.normalise(item[0]).startswith(needle),
+            catalogue.normalise(item[0]),
+        ),
+    )
 
 
 def search_results(store: Store, text: str | None) -> list[Any]:
@@ -90,8 +97,9 @@ def search_results(store: Store, text: str | None) -> list[Any]:
     ]
 
 
-def search_block() -> list[Any]:
-    """The search of the EPCIs and communes by name or code, with its results (announced as they change)."""
+def search_block(text: str = "", results: list[Any] | None = None) -> list[Any]:
+    """The search of the EPCIs and communes by name or code, with its results (announced as they change);
+    `text` and `results`: what the page was opened with."""
     return [
         html.Label("Rechercher un EPCI ou une commune (nom ou code)", htmlFor=territory_ids.FICHE_SEARCH),
         dcc.Input(
@@ -101,9 +109,30 @@ def search_block() -> list[Any]:
             autoComplete="off",
             placeholder="Par exemple : Amiens, Flandre, Thiérache, 80021…",
             className="fiche-search-input",
+            value=text,
         ),
-        html.Div(id=territory_ids.FICHE_SEARCH_RESULTS, role="status", **{"aria-live": "polite"}),
+        html.Div(results or [], id=territory_ids.FICHE_SEARCH_RESULTS, role="status", **{"aria-live": "polite"}),
     ]
+
+
+@requires_store
+def search_page(store: Store, text: Any) -> html.Div:
+    """/recherche?q=…: the EPCIs and communes whose name or code matches, and the same search to refine it."""
+    text = text if isinstance(text, str) else ""
+    return html.Div(
+        [
+            html.H1("Rechercher une commune ou un EPCI", id=territory_ids.SEARCH_TITLE),
+            html.P(
+                typo(
+                    "Tapez le nom ou le code d'une commune (code Insee) ou d'une intercommunalité (SIREN) : chaque "
+                    "résultat ouvre sa fiche, avec ses indicateurs, ses sources et ses comparaisons."
+                ),
+                className="intro",
+            ),
+            html.Div(search_block(text[:80], search_results(store, text[:80])), className="search-page-block"),
+        ],
+        className="search-page",
+    )
 
 
 def not_found_page(title: str, title_id: str, notice: html.P, elsewhere: list[Any]) -> html.Div:

@@ -46,24 +46,52 @@ def header(pages: list[dict[str, Any]], region: str) -> html.Header:
     """Site header: name of the tool, its région (from the data) and one link per navigable page."""
     links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact")) for page in pages]
     return html.Header(
-        html.Div(
-            [
-                dcc.Link(
-                    [
-                        html.Span(APP_NAME, className="brand-name"),
-                        html.Span(region, className="brand-region"),
-                    ],
-                    href="/",
-                    className="brand",
-                ),
+        [
+            html.Div(
+                [
+                    dcc.Link(
+                        [
+                            html.Span(APP_NAME, className="brand-name"),
+                            html.Span(region, className="brand-region"),
+                        ],
+                        href="/",
+                        className="brand",
+                    ),
+                    header_search(),
+                ],
+                className="container header-inner",
+            ),
+            html.Div(
                 html.Nav(
                     dbc.Nav(links, className="site-nav"), id=ui_ids.NAV, **{"aria-label": "Navigation principale"}
                 ),
-            ],
-            className="container header-inner",
-        ),
+                className="container header-nav",
+            ),
+        ],
         id=ui_ids.HEADER,
         className="site-header",
+    )
+
+
+def header_search() -> html.Form:
+    """« Rechercher une commune ou un EPCI », on every page: a plain form (works before the scripts load)."""
+    return html.Form(
+        [
+            html.Label("Commune ou EPCI", htmlFor=ui_ids.HEADER_SEARCH, className="visually-hidden"),
+            dcc.Input(
+                id=ui_ids.HEADER_SEARCH,
+                name=routes.SEARCH_PARAM,
+                type="search",
+                placeholder="Commune ou EPCI…",
+                autoComplete="off",
+                className="header-search-input",
+            ),
+            html.Button("Rechercher", type="submit", className="button button-small"),
+        ],
+        action=routes.SEARCH,
+        method="get",
+        role="search",
+        className="header-search",
     )
 
 

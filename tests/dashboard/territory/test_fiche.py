@@ -197,3 +197,19 @@ def test_the_map_accepts_the_score_and_keeps_its_weights(store: Store):
     assert view.values is not None and view.heading == "Indice de besoin (estimation) par EPCI"
     communes = map_view_for(store, parse_state({"indicateur": "score_besoin", "niveau": "commune"}, choices)[0])
     assert communes.values is None and communes.suggested_level == LEVEL_EPCI
+
+
+def test_the_search_page_lists_exact_names_first_and_survives_odd_queries(app: dash.Dash):
+    from dashboard.pages import recherche
+
+    with app.server.test_request_context("/"):
+        page = texts(recherche.layout(q="lens"))
+        repeated = texts(recherche.layout(q=["lens", "amiens"]))
+        empty = texts(recherche.layout())
+        long_text = texts(recherche.layout(q="x" * 5000))
+    assert "Rechercher une commune ou un EPCI" in page
+    assert page.index("Lens (commune, 62498)") < page.index("Courcelles-lès-Lens (commune, 62249)")
+    assert "CA de Lens - Liévin (246200364)" in page and "/commune/62498" in page
+    assert "Lens (commune" not in repeated and "fiche-recherche" in repeated
+    assert "Aucun EPCI" not in empty
+    assert "Aucun EPCI ni aucune commune" in long_text and "x" * 81 not in long_text
