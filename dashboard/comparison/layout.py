@@ -28,6 +28,8 @@ from dashboard.needs.views import table, value_cell
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.request import add_href
 from dashboard.presentation.specs import KIND_COMPARISON, SlideSpec
+from dashboard.trends.compare import Place
+from dashboard.trends.sections import comparison_section
 from dashboard.ui.components import DROPDOWN_LABELS, ignored_parameters, requires_store, sources_line
 from dashboard.ui.permalink import permalink_field
 
@@ -86,6 +88,7 @@ def comparison_table(store: Store, choices: CompareChoices, state: CompareState)
                 ),
                 className="figure-source",
             ),
+            comparison_section(store, [Place(c.heading, c.level, c.code) for c in shown[: len(state.territories)]]),
         ]
     )
 
