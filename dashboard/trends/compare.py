@@ -183,6 +183,7 @@ def compare_population(store: Store, chosen: Sequence[Place]) -> Trend:
         decimals=1,
         citations=citations(store, POPULATION),
         notes=tuple(note for note in notes if note),
+        from_zero=False,
     )
 
 

@@ -51,6 +51,8 @@ class Trend:
     notes: tuple[str, ...] = field(default=())
     #: Step lines (cumulative counts).
     steps: bool = False
+    #: Whether the value axis starts at 0 (counts); an index is drawn around its values.
+    from_zero: bool = True
 
     @property
     def drawable(self) -> bool:

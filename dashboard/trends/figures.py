@@ -60,7 +60,7 @@ def trend_figure(trend: Trend) -> dict[str, Any]:
         "yaxis": {
             "title": {"text": trend.unit},
             "gridcolor": GRID_COLOUR,
-            "rangemode": "tozero",
+            "rangemode": "tozero" if trend.from_zero else "normal",
             "tickformat": f",.{max(0, trend.decimals - 1)}f" if trend.decimals else ",d",
             "automargin": True,
         },

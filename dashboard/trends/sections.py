@@ -41,7 +41,7 @@ def summary_sentence(trend: Trend) -> str:
                 f"{line.name} : {_value(first[1], trend.decimals)} en {first[0]}, "
                 f"{_value(last[1], trend.decimals)} en {last[0]}"
             )
-    return typo(f"{' ; '.join(parts)} — {trend.unit}.")
+    return typo(f"{' ; '.join(parts)} — {trend.unit.removesuffix('.')}.")
 
 
 def values_table(trend: Trend) -> html.Div:
