@@ -35,6 +35,8 @@ from dashboard.trends.data import (
 
 FRANCE = ("france", "FR", "France")
 PER = 10_000
+#: Column of the establishments holding a territory's code, by level.
+RESIDENCE_COLUMNS = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
 
 
 @dataclass(frozen=True)
@@ -192,8 +194,7 @@ def compare_openings(store: Store, chosen: Sequence[Place]) -> Trend:
     (population 2023), for the chosen territories and the région."""
     region = perimeter(store)
     places = [*chosen, Place(region.name, LEVEL_REGION, region.code)]
-    columns = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
-    frames = [openings(store, columns.get(place.level), place.code) for place in places]
+    frames = [openings(store, RESIDENCE_COLUMNS.get(place.level), place.code) for place in places]
     span = openings_span(store, frames)
     lines = [
         Line(

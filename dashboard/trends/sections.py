@@ -14,7 +14,7 @@ from dashboard.core.store import Store
 from dashboard.needs.figures import graph_config
 from dashboard.needs.views import table
 from dashboard.trends import ids as trend_ids
-from dashboard.trends.compare import Place, comparison_trends
+from dashboard.trends.compare import RESIDENCE_COLUMNS, Place, comparison_trends
 from dashboard.trends.data import Trend, lda_trend, lovac_trend, openings_trend, population_trend
 from dashboard.trends.figures import trend_figure
 from dashboard.ui.components import sources_line
@@ -131,50 +131,36 @@ LEAD = (
 )
 
 
-def epci_trends(store: Store, code: str, name: str, departement: tuple[str, str]) -> html.Section:
-    """The trends of an EPCI fiche: its population and résidences by opening year, its département's Logement
-    d'abord and private vacancy."""
-    section = trend_ids.EPCI_TRENDS
-    population = population_trend(store, LEVEL_EPCI, code, name)
+def fiche_trends(
+    store: Store, section: str, level: str, code: str, name: str, departement: tuple[str, str]
+) -> html.Section:
+    """The trends of a fiche: the territory's population and résidences by opening year (or a sentence when it
+    has none), its département's Logement d'abord and private vacancy."""
+    population = population_trend(store, level, code, name)
+    nothing = (
+        "Aucune résidence sociale n'est recensée dans la commune (extrait FINESS) : pas de graphique."
+        if level == LEVEL_COMMUNE
+        else "Aucune résidence sociale de cet EPCI n'est recensée dans FINESS (extrait utilisé) : pas de graphique."
+    )
     return trends_section(
         section,
         LEAD,
         [
             trend_block(population, trend_ids.graph_id(section, population.key)),
-            openings_block(
-                store,
-                section,
-                "epci_code",
-                code,
-                name,
-                "Aucune résidence sociale de cet EPCI n'est recensée dans FINESS.",
-            ),
+            openings_block(store, section, RESIDENCE_COLUMNS[level], code, name, nothing),
             *departement_blocks(store, section, departement),
         ],
     )
+
+
+def epci_trends(store: Store, code: str, name: str, departement: tuple[str, str]) -> html.Section:
+    """The trends of an EPCI fiche."""
+    return fiche_trends(store, trend_ids.EPCI_TRENDS, LEVEL_EPCI, code, name, departement)
 
 
 def commune_trends(store: Store, code: str, name: str, departement: tuple[str, str]) -> html.Section:
-    """The trends of a commune fiche: its population and résidences by opening year (or a sentence), its
-    département's Logement d'abord and private vacancy."""
-    section = trend_ids.COMMUNE_TRENDS
-    population = population_trend(store, LEVEL_COMMUNE, code, name)
-    return trends_section(
-        section,
-        LEAD,
-        [
-            trend_block(population, trend_ids.graph_id(section, population.key)),
-            openings_block(
-                store,
-                section,
-                "commune_code",
-                code,
-                name,
-                "Aucune résidence sociale n'est recensée dans la commune (extrait FINESS) : pas de graphique.",
-            ),
-            *departement_blocks(store, section, departement),
-        ],
-    )
+    """The trends of a commune fiche."""
+    return fiche_trends(store, trend_ids.COMMUNE_TRENDS, LEVEL_COMMUNE, code, name, departement)
 
 
 def comparison_section(store: Store, chosen: Sequence[Place]) -> html.Section:
