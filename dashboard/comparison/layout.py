@@ -88,9 +88,16 @@ def comparison_table(store: Store, choices: CompareChoices, state: CompareState)
                 ),
                 className="figure-source",
             ),
-            comparison_section(store, [Place(c.heading, c.level, c.code) for c in shown[: len(state.territories)]]),
         ]
     )
+
+
+def comparison_trends(store: Store, choices: CompareChoices, state: CompareState) -> html.Section | None:
+    """The trends of the chosen territories (none until 2 are chosen)."""
+    if len(state.territories) < MIN_TERRITORIES:
+        return None
+    shown = columns(store, choices, state)[: len(state.territories)]
+    return comparison_section(store, [Place(column.heading, column.level, column.code) for column in shown])
 
 
 def add_to_deck(choices: CompareChoices, state: CompareState) -> tuple[str, bool]:
@@ -144,6 +151,7 @@ def page(store: Store, query: dict[str, Any]) -> html.Div:
                 className="map-controls compare-controls",
             ),
             dcc.Loading(html.Div(comparison_table(store, choices, state), id=compare_ids.COMPARE_TABLE)),
+            html.Div(comparison_trends(store, choices, state), id=compare_ids.COMPARE_TRENDS),
             permalink_field(
                 "Lien vers cette comparaison",
                 compare_ids.COMPARE_PERMALINK,

@@ -53,11 +53,11 @@ class Store:
     territories: gpd.GeoDataFrame
     indicators: pd.DataFrame
     residences: pd.DataFrame
-    #: Dated series of the trend charts (series, level, code, year, value, coverage, months).
-    series: pd.DataFrame
     coverage: dict[str, Any]
     catalogue: dict[str, Any]
     built_at: datetime
+    #: Dated series of the trend charts (series, level, code, year, value, coverage, months).
+    series: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(REQUIRED_COLUMNS[SERIES_FILE])))
     #: Map display geometry per level (see DisplayGeometry), derived once in load_store.
     display: Mapping[str, DisplayGeometry] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False

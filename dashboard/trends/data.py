@@ -69,7 +69,7 @@ def year_label(year: int, months: float | None) -> str:
 def series_rows(store: Store, series: str, level: str, code: str) -> pd.DataFrame:
     """The rows of one series for one territory, indexed by year (empty when the store has none)."""
     table = store.series
-    rows = table[(table["series"] == series) & (table["level"] == level) & (table["code"] == code)]
+    rows = table[(table["code"] == code) & (table["series"] == series) & (table["level"] == level)]
     return rows.set_index("year").sort_index()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from dashboard.comparison import ids as compare_ids
 from dashboard.core import routes
 from dashboard.trends import ids as trend_ids
 from tests.browser.conftest import ARTIFACTS
@@ -71,13 +72,19 @@ def test_commune_without_residence_says_so_instead_of_an_empty_chart(page: Page,
 
 
 def test_comparison_draws_one_chart_per_trend_for_the_chosen_territories(page: Page, app_url: str):
-    page.goto(f"{app_url}{routes.COMPARE}?territoires={AMIENS_COMMUNE},{AMIENS_EPCI},59")
+    page.goto(f"{app_url}{routes.COMPARE}?territoires={AMIENS_COMMUNE},{AMIENS_EPCI}")
     section = page.locator(f"#{trend_ids.COMPARE_TRENDS}")
+    expect_drawn_trends(section, 4)
+    population = section.locator(f"#{trend_ids.graph_id(trend_ids.COMPARE_TRENDS, 'population')}")
+    expect(population.locator(".legendtext")).to_have_count(3)  # two territories and the région
+    page.locator(f"#{compare_ids.COMPARE_TERRITORIES}").click()  # the picker redraws the trends
+    page.keyboard.type("Nord (dép")
+    page.get_by_role("option", name="Nord (département, 59)", exact=True).click()
+    page.keyboard.press("Escape")
+    expect(population.locator(".legendtext")).to_have_count(4)
     expect_drawn_trends(section, 4)
     expect(section).to_contain_text("valeurs des départements")
     expect(section).to_contain_text("Amiens (commune) → Somme")
-    population = section.locator(f"#{trend_ids.graph_id(trend_ids.COMPARE_TRENDS, 'population')}")
-    expect(population.locator(".legendtext")).to_have_count(4)  # three territories and the région
     lda = section.locator(f"#{trend_ids.graph_id(trend_ids.COMPARE_TRENDS, 'lda')}")
     expect(lda.locator(".legendtext")).to_have_count(4)  # Somme, Nord, the région, France
     for width, height in ((1440, 900), (1920, 1080)):
