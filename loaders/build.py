@@ -42,6 +42,7 @@ from loaders import (
     populations,
     reference_figures,
     rpls,
+    series,
 )
 from loaders.errors import SourceError
 from loaders.store import write_atomically, write_json
@@ -531,6 +532,7 @@ def _step_shapes(state: BuildState) -> None:
 
 def _step_lovac(state: BuildState) -> None:
     frame = lovac.load()
+    state.parts["lovac"] = frame
     year = frame[frame["year"] == 2024].set_index("departement_code")
     region_departements = list(state.parts["scope"].departements["code"])
     variables = {
@@ -551,7 +553,7 @@ def _step_lovac(state: BuildState) -> None:
         rows_kept=len(region_departements),
         rows_joined=int(year.index.isin(region_departements).sum()),
         unmatched=sorted(set(region_departements) - set(year.index)),
-        detail={"annee": 2024, "france": "somme des 101 départements"},
+        detail={"annee": 2024, "series": "2020–2025", "france": "somme des 101 départements"},
     )
 
 
@@ -585,6 +587,27 @@ def _step_barometre(state: BuildState) -> None:
 def _barometre_scope(state: BuildState) -> set[tuple[str, str]]:
     departements = state.parts["scope"].departements["code"]
     return {("departement", code) for code in departements} | {("region", state.region_code), ("france", "FR")}
+
+
+def _step_series(state: BuildState) -> None:
+    """The dated series of the trend charts (`loaders.series`), checked against the scope's territories."""
+    scope = state.parts["scope"]
+    departements = list(scope.departements["code"])
+    frame = series.assemble(
+        [
+            series.barometre_rows(state.parts["barometre_series"]),
+            series.lovac_rows(state.parts["lovac"], departements, state.region_code),
+            series.population_rows(pd.concat(state.base, ignore_index=True)),
+        ]
+    )
+    expected = {
+        "commune": scope.communes["code"],
+        "epci": scope.epci["code"],
+        "departement": departements,
+        "region": [state.region_code],
+        "france": ["FR"],
+    }
+    state.parts["series"] = series.validate(frame, expected)
 
 
 def _step_reference(state: BuildState) -> None:
@@ -655,6 +678,7 @@ STEPS: tuple[tuple[str, Callable[[BuildState], None]], ...] = (
     ("Baromètre Logement d'abord", _step_barometre),
     ("Chiffres de référence", _step_reference),
     ("Places estimées (DREES × FINESS)", _step_places),
+    ("Séries datées (tendances)", _step_series),
 )
 
 
@@ -702,6 +726,7 @@ def _write_store(folder: Path, state: BuildState, table: pd.DataFrame, coverage:
     territories.to_store_frame(state.parts["scope"], state.parts["shapes"]).to_parquet(folder / "territories.parquet")
     table.to_parquet(folder / "indicators.parquet", index=False)
     _residences_frame(state).to_parquet(folder / "residences.parquet")
+    state.parts["series"].to_parquet(folder / series.FILE, index=False)
     write_json(folder / "coverage.json", coverage)
     write_json(folder / "catalogue.json", _catalogue_payload(state))
 
@@ -792,7 +817,7 @@ def _catalogue_payload(state: BuildState) -> dict:
             "rule": finess_common.TYPOLOGY_RULE,
         },
         "supply_places": state.parts["places"],
-        "barometre_series": state.parts["barometre_series"].to_dict(orient="records"),
+        "series": [declared.as_record() for declared in series.SERIES],
         "reference_figures": state.parts["reference_figures"].to_dict(orient="records"),
         "accelerated_territories": state.parts["accelerated"].to_dict(orient="records"),
     }

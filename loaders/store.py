@@ -23,7 +23,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-STORE_FILES = ("territories.parquet", "indicators.parquet", "residences.parquet", "coverage.json", "catalogue.json")
+STORE_FILES = (
+    "territories.parquet",
+    "indicators.parquet",
+    "residences.parquet",
+    "series.parquet",
+    "coverage.json",
+    "catalogue.json",
+)
 #: Folder of the builds, beside the store's link.
 BUILDS = "builds"
 #: Builds kept: the current one and the previous one.

@@ -82,6 +82,17 @@ def write_tiny_store(data_dir: Path) -> Path:
             "source": [FINESS_CITATION] * 5,
         }
     ).to_parquet(processed / "residences.parquet")
+    pd.DataFrame(
+        {
+            "series": ["population"] * 2,
+            "level": ["epci"] * 2,
+            "code": ["200000001"] * 2,
+            "year": [2018, 2023],
+            "value": [1150.0, 1200.0],
+            "coverage": [1.0, 1.0],
+            "months": pd.array([None, None], dtype="Int64"),
+        }
+    ).to_parquet(processed / "series.parquet")
     (processed / "coverage.json").write_text(json.dumps({"built_at": "2026-03-15T09:30:00+00:00"}), encoding="utf-8")
     catalogue = {
         "datasets": DATASETS,

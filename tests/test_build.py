@@ -664,3 +664,93 @@ def test_a_coverage_drop_fails_the_build_unless_it_is_accepted(
     # Compared with the accepted build, the same sources no longer drop: a plain build succeeds.
     assert main(["build", "--output", str(previous), "--quiet"]) == 0
     assert capsys.readouterr().out.startswith("Construction réussie en ")
+
+
+# --- Dated series of the trends (loaders/series.py) -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dated_series(store: Path) -> pd.DataFrame:
+    return pd.read_parquet(store / "series.parquet")
+
+
+def test_dated_series_have_one_row_per_territory_and_declared_year(dated_series, territories, store: Path):
+    from loaders import series
+
+    counts = dated_series.groupby(["series", "level"]).size().to_dict()
+    communes = int((territories["level"] == "commune").sum())
+    for declared in series.SERIES:
+        years = len(declared.years)
+        assert counts[(declared.id, "departement")] == 5 * years
+        assert counts[(declared.id, "region")] == years
+    assert counts[("population", "commune")] == communes * 3 and counts[("population", "epci")] == 92 * 3
+    assert counts[("lda_relogements", "france")] == 6 and ("population", "france") not in counts
+    declared = {entry["id"]: entry for entry in json.loads((store / "catalogue.json").read_text())["series"]}
+    assert declared["population"]["datasets"] == {
+        "2013": "insee-comparateur-territoires-com-ed2021",
+        "2018": "insee-comparateur-territoires-com-ed2021",
+        "2023": "insee-populations-legales-com-2023",
+    }
+    assert declared["lovac_parc_prive"]["unpublished"] == [2025]
+
+
+def test_dated_series_equal_the_sources(dated_series):
+    def value(series: str, level: str, code: str, year: int) -> float:
+        rows = dated_series[
+            (dated_series["series"] == series)
+            & (dated_series["level"] == level)
+            & (dated_series["code"] == code)
+            & (dated_series["year"] == year)
+        ]
+        return rows["value"].iloc[0]
+
+    # Barometer PROVENANCE (Somme, région 32, France), 2022 is January–November.
+    assert [value("lda_relogements", "departement", "80", year) for year in range(2017, 2023)] == [
+        378, 473, 497, 526, 869, 783,
+    ]  # fmt: skip
+    assert value("lda_relogements", "region", "32", 2022) == 5_741
+    assert value("lda_relogements", "france", "FR", 2021) == 60_733
+    months = dated_series[dated_series["series"] == "lda_relogements"].groupby("year")["months"].unique()
+    assert list(months[2022]) == [11] and list(months[2021]) == [12]
+    # LOVAC PROVENANCE: 2025 vacancy, 2024 stock; the 2025 stock is not published and stays missing.
+    assert value("lovac_vacants", "departement", "59", 2025) == 67_672
+    assert value("lovac_vacants_plus_2ans", "departement", "02", 2025) == 12_136
+    assert value("lovac_parc_prive", "departement", "62", 2024) == 587_299
+    assert pd.isna(value("lovac_parc_prive", "region", "32", 2025))
+    assert value("lovac_vacants", "region", "32", 2025) == 20_433 + 67_672 + 19_643 + 36_878 + 20_323
+
+
+def test_population_series_say_their_coverage_and_keep_missing_communes_missing(dated_series, table):
+    population = dated_series[dated_series["series"] == "population"].set_index(["level", "code", "year"])
+    # A straddling EPCI: the census file of the région covers its communes of the région only.
+    assert population.loc[("epci", "200069722", 2013), "coverage"] == pytest.approx(0.2014, abs=1e-3)
+    assert population.loc[("epci", "200069722", 2023), "coverage"] == 1.0
+    # 60054 (COG 2021) covers two current communes: neither has a census value of its own.
+    assert pd.isna(population.loc[("commune", "60054", 2013), "value"])
+    assert pd.isna(population.loc[("commune", "60054", 2013), "coverage"])
+    # 2023 is the legal population of the indicators table; 2018 the numerator of the census growth.
+    legal = values(table, "population", "epci")
+    assert population.loc[("epci", "248000531", 2023), "value"] == legal["248000531"]
+
+
+def test_a_series_missing_a_territory_fails_naming_its_dataset_and_file(dated_series):
+    from loaders import series
+
+    expected = {
+        "commune": dated_series.loc[dated_series["level"] == "commune", "code"].unique(),
+        "epci": dated_series.loc[dated_series["level"] == "epci", "code"].unique(),
+        "departement": HDF_DEPARTEMENTS,
+        "region": ["32"],
+        "france": ["FR"],
+    }
+    assert series.validate(dated_series, expected) is dated_series
+    damaged = dated_series.drop(
+        dated_series.index[(dated_series["series"] == "lovac_vacants") & (dated_series["code"] == "80")][:1]
+    )
+    with pytest.raises(SourceError) as error:
+        series.validate(damaged, expected)
+    assert error.value.dataset_id == "cerema-lovac-dep-2020-2025" and error.value.file == "lovac_opendata_dep.csv"
+    assert "manquants : 80" in str(error.value)
+    zero = dated_series.assign(value=dated_series["value"].where(dated_series["series"] != "lda_relogements", -1.0))
+    with pytest.raises(SourceError, match="barometre-logement-dabord-dihal"):
+        series.validate(zero, expected)

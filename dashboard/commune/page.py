@@ -29,6 +29,7 @@ from dashboard.core.store import Store, current_store
 from dashboard.map import state as map_state
 from dashboard.needs.views import table, value_cell
 from dashboard.territory.page import not_found_page
+from dashboard.trends.sections import commune_trends
 from dashboard.ui.components import requires_store, sources_line
 
 WITHHELD_LABEL = "secret statistique"
@@ -253,6 +254,7 @@ def content(store: Store, code: str | None, former: Any = None) -> html.Div:
             former_notice(store, identity, former),
             identity_section(store, identity),
             figures_section(store, identity),
+            commune_trends(store, identity.code, identity.name, (identity.departement_code, identity.departement_name)),
             establishments_section(store, identity),
             nearest_section(store, identity),
         ]

@@ -1,4 +1,4 @@
-"""The comparison page's callbacks: the pickers redraw the table and rewrite the address."""
+"""The comparison page's callbacks: the pickers redraw the table and the trends and rewrite the address."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from dash import Input, Output, callback
 
 from dashboard.comparison import ids as compare_ids
-from dashboard.comparison.layout import add_to_deck, comparison_table
+from dashboard.comparison.layout import add_to_deck, comparison_table, comparison_trends
 from dashboard.comparison.state import (
     PARAM_INDICATORS,
     PARAM_TERRITORIES,
@@ -26,6 +26,7 @@ def _joined(values: Any) -> str:
 @callback(
     output={
         "table": Output(compare_ids.COMPARE_TABLE, "children"),
+        "trends": Output(compare_ids.COMPARE_TRENDS, "children"),
         "query": Output(compare_ids.COMPARE_QUERY, "data"),
         "add_href": Output(compare_ids.COMPARE_ADD, "href"),
         "add_hidden": Output(f"{compare_ids.COMPARE_ADD}-bloc", "hidden"),
@@ -45,6 +46,7 @@ def update_comparison(territories: Any, indicators: Any) -> dict[str, Any]:
     href, hidden = add_to_deck(choices, state)
     return {
         "table": comparison_table(store, choices, state),
+        "trends": comparison_trends(store, choices, state),
         "query": serialise_state(state),
         "add_href": href,
         "add_hidden": hidden,

@@ -28,6 +28,8 @@ from dashboard.needs.views import table, value_cell
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.request import add_href
 from dashboard.presentation.specs import KIND_COMPARISON, SlideSpec
+from dashboard.trends.compare import Place
+from dashboard.trends.sections import comparison_section
 from dashboard.ui.components import DROPDOWN_LABELS, ignored_parameters, requires_store, sources_line
 from dashboard.ui.permalink import permalink_field
 
@@ -90,6 +92,14 @@ def comparison_table(store: Store, choices: CompareChoices, state: CompareState)
     )
 
 
+def comparison_trends(store: Store, choices: CompareChoices, state: CompareState) -> html.Section | None:
+    """The trends of the chosen territories (none until 2 are chosen)."""
+    if len(state.territories) < MIN_TERRITORIES:
+        return None
+    shown = columns(store, choices, state)[: len(state.territories)]
+    return comparison_section(store, [Place(column.heading, column.level, column.code) for column in shown])
+
+
 def add_to_deck(choices: CompareChoices, state: CompareState) -> tuple[str, bool]:
     """(href, hidden) of « Ajouter à la présentation »: the presentation compares EPCIs only."""
     epcis = all(choices.territories[code][0] == LEVEL_EPCI for code in state.territories)
@@ -141,6 +151,7 @@ def page(store: Store, query: dict[str, Any]) -> html.Div:
                 className="map-controls compare-controls",
             ),
             dcc.Loading(html.Div(comparison_table(store, choices, state), id=compare_ids.COMPARE_TABLE)),
+            html.Div(comparison_trends(store, choices, state), id=compare_ids.COMPARE_TRENDS),
             permalink_field(
                 "Lien vers cette comparaison",
                 compare_ids.COMPARE_PERMALINK,

@@ -75,6 +75,24 @@ class Perimeter:
         return f"de {word} {self.name}" if word else f"de {self.name}"
 
 
+#: Département names whose article the rules of `of_departement` would get wrong (masculine ending in « e »).
+_MASCULINE = ("Rhône", "Finistère", "Puy-de-Dôme", "Vaucluse", "Val-", "Territoire de Belfort")
+_PLURAL = ("Hautes-", "Hauts-", "Alpes", "Pyrénées", "Bouches-", "Côtes-", "Deux-", "Yvelines", "Vosges", "Landes")
+_PLURAL += ("Ardennes",)
+
+
+def of_departement(name: str) -> str:
+    """« du département de la Somme », « du Nord », « de l'Aisne », « des Hautes-Alpes »: the département named
+    with its article."""
+    if name.startswith(_PLURAL):
+        return f"du département des {name}"
+    if name.startswith(_VOWELS) or (name.startswith("Hé")):
+        return f"du département de l'{name}"
+    if name.startswith(_MASCULINE) or not name.endswith("e"):
+        return f"du département du {name}"
+    return f"du département de la {name}"
+
+
 def _read(store: Store) -> Perimeter:
     territories = store.territories
     region = territories[territories["level"] == LEVEL_REGION]

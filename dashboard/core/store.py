@@ -23,14 +23,16 @@ BUILD_COMMAND = "python -m loaders build"
 TERRITORIES_FILE = "territories.parquet"
 INDICATORS_FILE = "indicators.parquet"
 RESIDENCES_FILE = "residences.parquet"
+SERIES_FILE = "series.parquet"
 COVERAGE_FILE = "coverage.json"
 CATALOGUE_FILE = "catalogue.json"
-PROCESSED_FILES = (TERRITORIES_FILE, INDICATORS_FILE, RESIDENCES_FILE, COVERAGE_FILE, CATALOGUE_FILE)
+PROCESSED_FILES = (TERRITORIES_FILE, INDICATORS_FILE, RESIDENCES_FILE, SERIES_FILE, COVERAGE_FILE, CATALOGUE_FILE)
 
 REQUIRED_COLUMNS = {
     TERRITORIES_FILE: ("level", "code", "name", "geometry"),
     INDICATORS_FILE: ("level", "code", "indicator", "value", "source", "vintage", "coverage"),
     RESIDENCES_FILE: ("type", "family", "source"),
+    SERIES_FILE: ("series", "level", "code", "year", "value", "coverage", "months"),
 }
 REQUIRED_KEYS = {COVERAGE_FILE: ("built_at",), CATALOGUE_FILE: ("datasets", "residence_types")}
 CONFIG_KEY = "STORE"
@@ -54,6 +56,8 @@ class Store:
     coverage: dict[str, Any]
     catalogue: dict[str, Any]
     built_at: datetime
+    #: Dated series of the trend charts (series, level, code, year, value, coverage, months).
+    series: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(REQUIRED_COLUMNS[SERIES_FILE])))
     #: Map display geometry per level (see DisplayGeometry), derived once in load_store.
     display: Mapping[str, DisplayGeometry] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False
@@ -153,6 +157,7 @@ def load_store(data_dir: Path) -> Store:
         territories=frames[TERRITORIES_FILE],
         indicators=frames[INDICATORS_FILE],
         residences=frames[RESIDENCES_FILE],
+        series=frames[SERIES_FILE],
         coverage=coverage,
         catalogue=catalogue,
         built_at=built_at,

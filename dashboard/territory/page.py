@@ -30,6 +30,7 @@ from dashboard.scenario.layout import scenario_block
 from dashboard.territory import ids as territory_ids
 from dashboard.territory import sections
 from dashboard.territory.map_figure import fiche_map_figure
+from dashboard.trends.sections import epci_trends
 from dashboard.ui.components import ignored_parameters, requires_store
 
 TITLE_SUFFIX = "Résidences sociales"
@@ -248,6 +249,12 @@ def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
             sections.need_section(data),
             sections.supply_section(store, data),
             sections.figures_section(store, data),
+            epci_trends(
+                store,
+                data.identity.code,
+                data.identity.name,
+                (data.identity.departement_code, data.identity.departement_name),
+            ),
             sections.establishments_section(store, data),
             html.P(
                 typo(

@@ -1,0 +1,76 @@
+"""A trend as a small Plotly figure (plain dict): one line per territory or measure over the years, French
+number format, the unit on the y axis; missing values leave a gap, never a 0."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.core.formatting import NNBSP
+from dashboard.trends.data import Trend
+from dashboard.ui.theme import FONT_FAMILY
+
+#: Colour-blind safe (Okabe–Ito), the first the app's blue.
+COLOURS = ("#000091", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#0072B2", "#999999")
+TARGET_COLOUR = "#3a3a3a"
+GRID_COLOUR = "#e5e5e5"
+HEIGHT = 300
+
+
+def tick_labels(trend: Trend) -> list[str]:
+    """The years as the axis writes them: a partial year's months on a second line."""
+    return [label.replace(" (", "<br>(") for label in trend.labels]
+
+
+def _trace(trend: Trend, index: int) -> dict[str, Any]:
+    line = trend.lines[index]
+    number = f"%{{y:,.{trend.decimals}f}}"
+    trace: dict[str, Any] = {
+        "type": "scatter",
+        "name": line.name,
+        "x": tick_labels(trend),
+        "y": [None if value is None else round(value, trend.decimals + 2) for value in line.values],
+        "hovertemplate": f"%{{x}} : {number} {trend.unit}<extra>{line.name}</extra>",
+    }
+    if line.marker_only:
+        trace |= {"mode": "markers", "marker": {"symbol": "diamond", "size": 11, "color": TARGET_COLOUR}}
+    else:
+        colour = COLOURS[index % len(COLOURS)]
+        trace |= {
+            "mode": "lines+markers",
+            "line": {"color": colour, "width": 2, "shape": "hv" if trend.steps else "linear"},
+            "marker": {"size": 4 if trend.steps else 7, "color": colour},
+        }
+    return trace
+
+
+def trend_figure(trend: Trend) -> dict[str, Any]:
+    """The trend's chart: years across (a category axis: the labels say a partial year), values up (unit in the
+    axis title), legend below."""
+    many_years = len(trend.years) > 12
+    layout = {
+        "height": HEIGHT,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "xaxis": {
+            "type": "category",
+            "gridcolor": GRID_COLOUR,
+            "automargin": True,
+            "nticks": 10 if many_years else None,
+            "tickangle": 0,
+        },
+        "yaxis": {
+            "title": {"text": trend.unit},
+            "gridcolor": GRID_COLOUR,
+            "rangemode": "tozero" if trend.from_zero else "normal",
+            "tickformat": f",.{max(0, trend.decimals - 1)}f" if trend.decimals else ",d",
+            "automargin": True,
+        },
+        "showlegend": len(trend.lines) > 1,
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 12}},
+        "hovermode": "x unified" if len(trend.lines) > 1 else "closest",
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "font": {"family": FONT_FAMILY, "size": 13},
+        "separators": f",{NNBSP}",
+    }
+    layout["xaxis"] = {key: value for key, value in layout["xaxis"].items() if value is not None}
+    return {"data": [_trace(trend, index) for index in range(len(trend.lines))], "layout": layout}
