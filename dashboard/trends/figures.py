@@ -43,6 +43,15 @@ def _trace(trend: Trend, index: int) -> dict[str, Any]:
     return trace
 
 
+SMALL_COUNT = 10
+
+
+def small_counts(trend: Trend) -> bool:
+    """Whether every value is a count under SMALL_COUNT (then the axis ticks every unit)."""
+    values = [value for line in trend.lines for value in line.values if value is not None]
+    return bool(values) and max(values) <= SMALL_COUNT
+
+
 def trend_figure(trend: Trend) -> dict[str, Any]:
     """The trend's chart: years across (a category axis: the labels say a partial year), values up (unit in the
     axis title), legend below."""
@@ -62,6 +71,8 @@ def trend_figure(trend: Trend) -> dict[str, Any]:
             "gridcolor": GRID_COLOUR,
             "rangemode": "tozero" if trend.from_zero else "normal",
             "tickformat": f",.{max(0, trend.decimals - 1)}f" if trend.decimals else ",d",
+            # Whole counts (establishments): never a tick between two integers (« 1, 1, 2, 2 »).
+            "dtick": None if trend.decimals or not small_counts(trend) else 1,
             "automargin": True,
         },
         "showlegend": len(trend.lines) > 1,
@@ -72,5 +83,6 @@ def trend_figure(trend: Trend) -> dict[str, Any]:
         "font": {"family": FONT_FAMILY, "size": 13},
         "separators": f",{NNBSP}",
     }
-    layout["xaxis"] = {key: value for key, value in layout["xaxis"].items() if value is not None}
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {key: value for key, value in layout[axis].items() if value is not None}
     return {"data": [_trace(trend, index) for index in range(len(trend.lines))], "layout": layout}
