@@ -33,6 +33,7 @@ from dashboard.map.geometry import init_map_routes
 from dashboard.server.health import init_health
 from dashboard.server.page_cache import VALID_PATH, init_page_cache, match_page
 from dashboard.server.security import callback_error, error_banner, init_security, wants_json
+from dashboard.server.compression import compressing_server
 from dashboard.server.static_compression import init_static_compression
 from dashboard.settings import ASSETS_DIR, PACKAGE_DIR, Settings
 from dashboard.ui import ids as ui_ids
@@ -256,6 +257,7 @@ def create_app(config: Settings | None = None) -> dash.Dash:
     register_callbacks()
     app = DashboardApp(
         __package__,
+        server=compressing_server(__package__),  # flask-compress also compresses CSV, GeoJSON, GeoPackage
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),
         assets_folder=str(ASSETS_DIR),
