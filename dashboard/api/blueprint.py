@@ -15,8 +15,10 @@ from flask import Flask, Response, request
 from flask_caching import Cache
 
 from dashboard.api.cache import CACHE_EXTENSION, TolerantRedisCache, cache_config, check_redis_memory
+from dashboard.api.documentation import api_page
 from dashboard.api.downloads import PUBLIC_URL_KEY, downloads_blueprint
 from dashboard.api.routes import api_blueprint
+from dashboard.core import routes
 from dashboard.core.release import code_fingerprint
 from dashboard.core.store import CONFIG_KEY, Store
 from dashboard.settings import Settings
@@ -48,4 +50,5 @@ def init_api(server: Flask, settings: Settings) -> None:
         logger.warning("PUBLIC_URL is not set: links written into downloads and PDFs point to %s", settings.link_base)
     server.after_request(relative_redirects)
     server.register_blueprint(api_blueprint())
+    server.add_url_rule(routes.API_DOC, "api_page", api_page, methods=["GET"])
     server.register_blueprint(downloads_blueprint())

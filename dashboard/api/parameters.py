@@ -1,4 +1,5 @@
-"""The checks of the API's query parameters: anything unknown is refused with a French message (`ApiError`)."""
+"""The checks of the API's query parameters against their declarations (`dashboard.api.spec`): anything unknown
+is refused with a French message (`ApiError`); the generic parameters of `spec.IGNORED` (`_=`) are ignored."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from typing import Any
 from flask import Response, request
 
 from dashboard.api.responses import json_response
+from dashboard.api.spec import FORMAT, IGNORED, LIMIT, MAX_LIMIT, START, Endpoint, Parameter
 from dashboard.core.store import Store, StoreError, current_store
-
-FORMATS = ("json", "csv")
 
 
 class ApiError(Exception):
@@ -40,8 +40,10 @@ def store_or_refusal() -> Store:
     return store
 
 
-def check_parameters(allowed: Sequence[str]) -> None:
-    unknown = [key for key in request.args if key not in allowed]
+def check_parameters(endpoint: Endpoint) -> None:
+    """Refuse any parameter the endpoint does not declare (the generic ones of IGNORED aside)."""
+    allowed = endpoint.names
+    unknown = [key for key in request.args if key not in allowed and key not in IGNORED]
     if unknown:
         raise ApiError(
             f"Paramètre inconnu : « {unknown[0]} ». Paramètres acceptés : {', '.join(allowed)}.",
@@ -88,6 +90,31 @@ def subset(name: str, allowed: Sequence[str], what: str, show_allowed: bool = Tr
     return values
 
 
+def choice(parameter: Parameter) -> str:
+    """The one value of a declared parameter with a closed list of values."""
+    return one_of(parameter.name, parameter.values, parameter.default)
+
+
 def output_format() -> str:
     """The `format` parameter: json (default) or csv."""
-    return one_of("format", FORMATS, default="json")
+    return choice(FORMAT)
+
+
+def whole_number(parameter: Parameter, lowest: int, highest: int) -> int | None:
+    """A declared integer parameter within [lowest, highest], None when absent."""
+    values = listed(parameter.name)
+    if not values:
+        return None
+    if len(values) > 1 or not values[0].isdigit() or not lowest <= int(values[0]) <= highest:
+        raise ApiError(
+            f"Valeur invalide pour « {parameter.name} » : « {','.join(values)} ». "
+            f"Attendu : un nombre entier de {lowest} à {highest}.",
+            parameter=parameter.name,
+        )
+    return int(values[0])
+
+
+def page_bounds() -> tuple[int, int | None]:
+    """`debut` and `limite` of a paginated answer (0 and None: every row)."""
+    start = whole_number(START, 0, 10**9) or 0
+    return start, whole_number(LIMIT, 1, MAX_LIMIT)

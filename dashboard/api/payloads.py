@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 from flask import current_app, has_app_context
 
+from dashboard.api.spec import API_LEVELS
 from dashboard.core import routes
 from dashboard.core.catalogue import ROLE_TERRITORIES, dataset_for
 from dashboard.core.store import Store
@@ -15,11 +16,11 @@ from dashboard.tables.files import records
 from dashboard.tables.indicators import indicator_citations, indicator_specs, is_approximation, level_indicators
 
 LOOKUPS_EXTENSION = "dashboard_api_lookups"
-API_LEVELS = ("commune", "epci", "departement", "region", "france")
-TERRITORY_LEVELS = ("commune", "epci", "departement", "region")
 FRANCE_CODE = "FR"
 LICENCE = "Licence Ouverte / Open Licence 2.0 (Etalab), sauf mention contraire dans les sources"
 MISSING = "null (JSON) ou vide (CSV) : valeur manquante, jamais 0"
+#: Coverage is a share of the population in %, with one decimal, as in the downloaded files.
+COVERAGE_DECIMALS = 1
 
 
 def meta(store: Store) -> dict[str, Any]:
@@ -98,11 +99,27 @@ def _territory_names(store: Store, level: str) -> dict[str, str]:
     return dict(zip(territories["code"], territories["name"], strict=True))
 
 
-def indicators_payload(store: Store, level: str, indicators: Sequence[str], codes: Sequence[str]) -> dict:
-    """Long table of the values, with the catalogue entry, source and vintage of each indicator."""
+def code_field(level: str) -> str:
+    """`code_<niveau>`: the one name of a territory's code, in the API and in the files."""
+    return f"code_{level}"
+
+
+def name_field(level: str) -> str:
+    """`nom_<niveau>`: the one name of a territory's name, in the API and in the files."""
+    return f"nom_{level}"
+
+
+def indicators_json_frame(store: Store, level: str, indicators: Sequence[str], codes: Sequence[str]) -> pd.DataFrame:
+    """The rows of the JSON answer: territory, indicator, value and coverage (in %)."""
+    frame = indicator_rows(store, level, indicators, codes)
+    return frame[[code_field(level), name_field(level), "indicateur", "valeur", "couverture"]]
+
+
+def indicators_payload(store: Store, level: str, indicators: Sequence[str], frame: pd.DataFrame) -> dict:
+    """Long table of the values (`frame`: the rows of the page), with the catalogue entry, source and vintage
+    of each indicator."""
     specs = indicator_specs(store)
     citations = indicator_citations(store, level)
-    frame = indicator_rows(store, level, indicators, codes)
     described = []
     for indicator in indicators:
         spec = specs[indicator]
@@ -120,7 +137,7 @@ def indicators_payload(store: Store, level: str, indicators: Sequence[str], code
         "niveau": level,
         "nombre": len(frame),
         "indicateurs": described,
-        "donnees": records(frame[["code", "nom", "indicateur", "valeur", "couverture"]]),
+        "donnees": records(frame),
         "meta": meta(store),
     }
 
@@ -135,11 +152,11 @@ def indicator_rows(store: Store, level: str, indicators: Sequence[str], codes: S
     return pd.DataFrame(
         {
             "niveau": level,
-            "code": rows["code"].astype("str"),
-            "nom": rows["code"].map(names(store, level)).astype("str"),
+            code_field(level): rows["code"].astype("str"),
+            name_field(level): rows["code"].map(names(store, level)).astype("str"),
             "indicateur": rows["indicator"].astype("str"),
             "valeur": rows["value"].astype("float64"),
-            "couverture": rows["coverage"].astype("float64"),
+            "couverture": rows["coverage"].astype("float64").mul(100).round(COVERAGE_DECIMALS),
             "source": rows["source"].astype("str"),
             "millesime": rows["vintage"].astype("str"),
         }
@@ -147,14 +164,18 @@ def indicator_rows(store: Store, level: str, indicators: Sequence[str], codes: S
 
 
 TERRITORY_FIELDS = {
-    "code": "code",
-    "name": "nom",
+    "code": "code_<niveau>",
+    "name": "nom_<niveau>",
     "kind": "nature",
-    "departement_code": "departement",
-    "epci_code": "epci",
+    "departement_code": "code_departement",
+    "epci_code": "code_epci",
+    "epci_name": "nom_epci",
     "population": "population",
     "in_region": "dans_la_region",
 }
+#: The attachments given at each level (the territories above it).
+ATTACHMENT_FIELDS = ("kind", "departement_code", "epci_code", "epci_name")
+ATTACHMENTS = {"commune": ("departement_code", "epci_code", "epci_name"), "epci": ("kind", "departement_code")}
 
 
 def territories_frame(store: Store, level: str, departements: Sequence[str], epcis: Sequence[str]) -> pd.DataFrame:
@@ -165,22 +186,26 @@ def territories_frame(store: Store, level: str, departements: Sequence[str], epc
     if epcis:
         column = "code" if level == "epci" else "epci_code"
         territories = territories.loc[territories[column].isin(list(epcis))]
-    fields = [field for field in TERRITORY_FIELDS if field in territories]
-    frame = pd.DataFrame(territories[fields]).rename(columns=TERRITORY_FIELDS)
+    territories = territories.assign(epci_name=territories["epci_code"].map(names(store, "epci")))
+    attached = ATTACHMENTS.get(level, ())
+    fields = [field for field in TERRITORY_FIELDS if field in territories and field not in ATTACHMENT_FIELDS or field in attached]
+    renames = {field: name.replace("<niveau>", level) for field, name in TERRITORY_FIELDS.items()}
+    frame = pd.DataFrame(territories[fields]).rename(columns=renames)
     frame.insert(0, "niveau", level)
-    return frame.sort_values("code", kind="stable").reset_index(drop=True)
+    return frame.sort_values(code_field(level), kind="stable").reset_index(drop=True)
 
 
 RESIDENCE_FIELDS = {
     "finess": "finess",
-    "name": "nom",
+    "name": "nom_etablissement",
     "type": "type",
     "type_label": "type_libelle",
     "family": "famille",
-    "commune_code": "commune",
-    "commune_name": "commune_nom",
-    "epci_code": "epci",
-    "departement_code": "departement",
+    "commune_code": "code_commune",
+    "commune_name": "nom_commune",
+    "epci_code": "code_epci",
+    "epci_name": "nom_epci",
+    "departement_code": "code_departement",
     "postal_code": "code_postal",
     "opening_date": "ouverture",
     "source": "source",
@@ -193,6 +218,8 @@ def residences_frame(store: Store, filters: Mapping[str, Sequence[str]]) -> pd.D
         if values:
             kept = residences[field].isin(list(values)) if field in residences else False
             residences = residences.loc[kept]
+    if "epci_code" in residences:
+        residences = residences.assign(epci_name=residences["epci_code"].map(names(store, "epci")))
     fields = [field for field in RESIDENCE_FIELDS if field in residences]
     frame = pd.DataFrame(residences[fields]).rename(columns=RESIDENCE_FIELDS)
     if hasattr(residences, "geometry"):

@@ -1,13 +1,20 @@
-"""The read-only JSON/CSV API (/api/v1/...): each route checks its parameters, then answers from the cache
-or from `dashboard.api.payloads`; errors are JSON with a French message (`ApiError`)."""
+"""The read-only JSON/CSV API (/api/v1/...): each route checks its parameters against their declarations
+(`dashboard.api.spec`), then answers from the cache or from `dashboard.api.payloads`; errors are JSON with a
+French message (`ApiError`). Every answer is readable from another site (CORS) and carries validators."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
 from flask import Blueprint, Response, request
 
-from dashboard.api import payloads
-from dashboard.api.parameters import ApiError, check_parameters, one_of, output_format, store_or_refusal, subset
-from dashboard.api.responses import cached, csv_response, json_response
+from dashboard.api import payloads, spec
+from dashboard.api.openapi import openapi_document
+from dashboard.api.paging import Page, read_page
+from dashboard.api.parameters import ApiError, check_parameters, choice, output_format, store_or_refusal, subset
+from dashboard.api.responses import cached, conditional, csv_response, json_response
 from dashboard.core import routes
 from dashboard.core.perimeter import region_name
 from dashboard.core.store import Store
@@ -16,14 +23,9 @@ from dashboard.needs import state as needs_state
 from dashboard.needs.projects import project_choices
 from dashboard.needs.scenario import what_if
 
-#: Example queries listed by the API's index (under routes.API_V1).
-EXAMPLES = (
-    "/indicators?level=epci&indicator=population,taux_pauvrete&format=json",
-    "/territories?level=commune&epci=248000531",
-    "/residences?epci=248000531",
-    "/sources",
-    "/needs?reference=france&format=json",
-)
+OPENAPI_PATH = "/openapi.json"
+#: Headers a script on another site may read (CORS), besides the simple ones.
+EXPOSED_HEADERS = "ETag, Last-Modified, Link, X-Total-Count, X-Cache, Content-Disposition"
 
 
 def index() -> Response:
@@ -31,35 +33,58 @@ def index() -> Response:
         {
             "description": f"API en lecture seule du tableau de bord des résidences sociales ({region_name()}).",
             "documentation": routes.API_DOC,
-            "points_d_acces": [f"{routes.API_V1}{example}" for example in EXAMPLES],
+            "openapi": f"{routes.API_V1}{OPENAPI_PATH}",
+            "points_d_acces": [f"{routes.API_V1}{endpoint.example}" for endpoint in spec.ENDPOINTS],
         }
     )
 
 
+def openapi() -> Response:
+    """The OpenAPI 3.1 description, written from the declarations the routes check requests with."""
+    return conditional(f"openapi:{routes.API_V1}", lambda: json_response(openapi_document(region_name())))
+
+
+def tabular(frame: pd.DataFrame, output: str, name: str, page: Page, payload: Callable[[pd.DataFrame], dict]) -> Response:
+    """A page of rows as CSV, or as JSON (`payload` of the rows, plus the page's envelope); Link header."""
+    total = len(frame)
+    rows = page.cut(frame)
+    if output == "csv":
+        response = csv_response(rows, name)
+    else:
+        response = json_response({**payload(rows), **page.envelope(total, len(rows))})
+    response.headers.update(page.headers(total))
+    return response
+
+
 def indicators() -> Response:
-    check_parameters(("level", "indicator", "code", "format"))
+    check_parameters(spec.INDICATORS)
     store = store_or_refusal()
-    level = one_of("level", payloads.API_LEVELS)
+    level = choice(spec.INDICATORS.parameter("level"))
     available = payloads.available(store, level)
     # The order of the indicators orders the answer; the codes only filter it.
     chosen = subset("indicator", available, f"Indicateur (au niveau {level})") or list(available)
     known = list(payloads.names(store, level))
     codes = sorted(subset("code", known, f"Code (au niveau {level})", show_allowed=False))
     output = output_format()
-    parameters = {"level": level, "indicator": chosen, "code": codes, "format": output}
-    return cached(parameters, lambda: _indicators_answer(store, level, chosen, codes, output))
+    page = read_page()
+    parameters = {"level": level, "indicator": chosen, "code": codes, "format": output, **page.key()}
+    return cached(parameters, lambda: _indicators_answer(store, level, chosen, codes, output, page))
 
 
-def _indicators_answer(store: Store, level: str, chosen: list[str], codes: list[str], output: str) -> Response:
+def _indicators_answer(store: Store, level: str, chosen: list[str], codes: list[str], output: str, page: Page) -> Response:
     if output == "csv":
-        return csv_response(payloads.indicators_csv_frame(store, level, chosen, codes), f"indicateurs_{level}")
-    return json_response(payloads.indicators_payload(store, level, chosen, codes))
+        frame = payloads.indicators_csv_frame(store, level, chosen, codes)
+    else:
+        frame = payloads.indicators_json_frame(store, level, chosen, codes)
+    return tabular(
+        frame, output, f"indicateurs_{level}", page, lambda rows: payloads.indicators_payload(store, level, chosen, rows)
+    )
 
 
 def territories() -> Response:
-    check_parameters(("level", "departement", "epci", "format"))
+    check_parameters(spec.TERRITORIES)
     store = store_or_refusal()
-    level = one_of("level", payloads.TERRITORY_LEVELS)
+    level = choice(spec.TERRITORIES.parameter("level"))
     departements = sorted(
         subset("departement", list(payloads.names(store, "departement")), "Département", show_allowed=True)
     )
@@ -67,19 +92,20 @@ def territories() -> Response:
     if epcis and level in ("departement", "region"):
         raise ApiError(f"Le filtre « epci » ne s'applique pas au niveau {level}.", parameter="epci")
     output = output_format()
-    parameters = {"level": level, "departement": departements, "epci": epcis, "format": output}
-    return cached(parameters, lambda: _territories_answer(store, level, departements, epcis, output))
+    page = read_page()
+    parameters = {"level": level, "departement": departements, "epci": epcis, "format": output, **page.key()}
 
+    def answer() -> Response:
+        frame = payloads.territories_frame(store, level, departements, epcis)
+        return tabular(
+            frame, output, f"territoires_{level}", page, lambda rows: payloads.territories_payload(store, level, rows)
+        )
 
-def _territories_answer(store: Store, level: str, departements: list[str], epcis: list[str], output: str) -> Response:
-    frame = payloads.territories_frame(store, level, departements, epcis)
-    if output == "csv":
-        return csv_response(frame, f"territoires_{level}")
-    return json_response(payloads.territories_payload(store, level, frame))
+    return cached(parameters, answer)
 
 
 def residences() -> Response:
-    check_parameters(("epci", "departement", "commune", "type", "family", "format"))
+    check_parameters(spec.RESIDENCES)
     store = store_or_refusal()
     types = store.catalogue.get("residence_types", {})
     filters = {
@@ -91,21 +117,20 @@ def residences() -> Response:
     }
     filters = {field: sorted(values) for field, values in filters.items()}  # filters: order irrelevant
     output = output_format()
-    return cached({**filters, "format": output}, lambda: _residences_answer(store, filters, output))
+    page = read_page()
 
+    def answer() -> Response:
+        frame = payloads.residences_frame(store, filters)
+        return tabular(frame, output, "etablissements", page, lambda rows: payloads.residences_payload(store, rows))
 
-def _residences_answer(store: Store, filters: dict[str, list[str]], output: str) -> Response:
-    frame = payloads.residences_frame(store, filters)
-    if output == "csv":
-        return csv_response(frame, "etablissements")
-    return json_response(payloads.residences_payload(store, frame))
+    return cached({**filters, "format": output, **page.key()}, answer)
 
 
 def needs_analysis() -> Response:
-    check_parameters((*needs_state.SCENARIO_PARAMS, needs_state.PARAM_FORMER_REFERENCE, "format"))
+    check_parameters(spec.NEEDS)
     store = store_or_refusal()
     output = output_format()
-    query = {key: request.args.getlist(key) for key in request.args if key != "format"}
+    query = {key: request.args.getlist(key) for key in request.args if key not in ("format", *spec.IGNORED)}
     query = {key: values[0] if len(values) == 1 else values for key, values in query.items()}
     state, notices = needs_state.parse_needs(query, only=needs_state.SCENARIO_PARAMS, projects=project_choices(store))
 
@@ -117,13 +142,14 @@ def needs_analysis() -> Response:
 
     # The parsed state (exact values) is the key; an answer with notices repeats the raw values refused:
     # it is computed each time rather than kept (any text would otherwise make a new entry).
-    return cached({"state": repr(state), "format": output}, answer, cacheable=not notices)
+    parameters: dict[str, Any] = {"state": repr(state), "format": output, "avertissements": notices}
+    return cached(parameters, answer, cacheable=not notices)
 
 
 def sources() -> Response:
-    check_parameters(("format",))
+    check_parameters(spec.SOURCES)
     store = store_or_refusal()
-    one_of("format", ("json",), default="json")
+    choice(spec.SOURCES.parameter("format"))
     return cached({"format": "json"}, lambda: json_response(payloads.sources_payload(store)))
 
 
@@ -134,21 +160,37 @@ def not_found(unknown: str) -> Response:
 
 
 def refused(error: ApiError) -> Response:
-    return error.response()
+    response = error.response()
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def open_to_other_sites(response: Response) -> Response:
+    """CORS: public open data without cookies, readable by a script of any site (an EPCI's observatory)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    if request.method == "OPTIONS":  # preflight of a script sending If-None-Match itself
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
 
 
 def api_blueprint() -> Blueprint:
     """The API's routes under routes.API_V1."""
     blueprint = Blueprint("api_v1", __name__, url_prefix=routes.API_V1)
     blueprint.register_error_handler(ApiError, refused)
-    for path, view in (
-        ("/", index),
-        ("/indicators", indicators),
-        ("/territories", territories),
-        ("/residences", residences),
-        ("/needs", needs_analysis),
-        ("/sources", sources),
-        ("/<path:unknown>", not_found),
-    ):
+    blueprint.after_request(open_to_other_sites)
+    views = {
+        "/": index,
+        OPENAPI_PATH: openapi,
+        spec.INDICATORS.path: indicators,
+        spec.TERRITORIES.path: territories,
+        spec.RESIDENCES.path: residences,
+        spec.NEEDS.path: needs_analysis,
+        spec.SOURCES.path: sources,
+        "/<path:unknown>": not_found,
+    }
+    for path, view in views.items():
         blueprint.add_url_rule(path, view_func=view, methods=["GET"])
     return blueprint

@@ -24,7 +24,8 @@ SOURCES = "/sources"
 COMPRENDRE = "/comprendre"
 PROJECT = f"{COMPRENDRE}/monter-un-projet"
 CALCULATOR = "/calculateur"
-API_DOC = "/api"
+API_DOC = "/api"  # a static page (no script), served by dashboard.api.blueprint
+REUSE = "/reutiliser-les-donnees"
 ABOUT = "/a-propos"
 NOT_FOUND = "/404"
 

@@ -74,8 +74,8 @@ def territory_records(analysis: Analysis, before: Analysis | None = None) -> lis
         row = table.loc[code]
         records.append(
             {
-                "code": code,
-                "nom": str(row["name"]),
+                "code_epci": code,
+                "nom_epci": str(row["name"]),
                 "priorite_rang": _rank(row["rank"]),
                 "score_besoin": _number(row["need"], 1),
                 "rang_min": _rank(row["rank_low"]),

@@ -225,7 +225,7 @@ def _permalink(query_string: str) -> html.P:
                 "Lien permanent vers cette vue", href=f"{routes.TABLES}?{query_string}", id=tables_ids.TABLE_PERMALINK
             ),
             " · Les mêmes données sont disponibles par l'",
-            dcc.Link("API en lecture seule", href=routes.API_DOC),
+            html.A("API en lecture seule", href=routes.API_DOC),
             " (JSON ou CSV).",
         ],
         className="permalink",

@@ -106,7 +106,10 @@ def footer(built_at: datetime | None) -> html.Footer:
                         "Tableau de bord construit uniquement à partir de données publiques ouvertes. ",
                         dcc.Link("Sources, millésimes et licences", href=routes.SOURCES, id=ui_ids.FOOTER_SOURCES_LINK),
                         " · ",
-                        dcc.Link("API en lecture seule", href=routes.API_DOC, id=ui_ids.FOOTER_API_LINK),
+                        # A static page served by Flask, not by Dash's router: a plain link loads it.
+                        html.A("API en lecture seule", href=routes.API_DOC, id=ui_ids.FOOTER_API_LINK),
+                        " · ",
+                        dcc.Link("Réutiliser les données", href=routes.REUSE, id=ui_ids.FOOTER_REUSE_LINK),
                         ".",
                     ]
                 ),
