@@ -14,7 +14,7 @@ from dashboard.exports.responses import error_page
 from dashboard.tables.files import ExportContext
 from dashboard.tables.formats import FORMATS, filename, write
 from dashboard.tables.indicators import table_choices
-from dashboard.tables.state import parse_query, to_query
+from dashboard.tables.state import LEVELS, PARAM_LEVEL, PARAM_TAB, TABS, parse_query, to_query
 from dashboard.tables.views import view_of
 
 PUBLIC_URL_KEY = "PUBLIC_URL"
@@ -34,6 +34,20 @@ def permalink(query: str) -> str:
     return f"{public_url()}{routes.TABLES}?{query}"
 
 
+def file_choice_refused() -> Response | None:
+    """A French 400 page when `niveau` or `onglet` names no file (never another file than the one asked)."""
+    for name, accepted in ((PARAM_LEVEL, LEVELS), (PARAM_TAB, TABS)):
+        values = request.args.getlist(name)
+        if values and (len(values) > 1 or values[0] not in accepted):
+            return error_page(
+                400,
+                "Fichier inconnu",
+                f"Valeur inconnue pour « {name} » : « {','.join(values)} ». Valeurs acceptées : {', '.join(accepted)}.",
+                routes.TABLES,
+            )
+    return None
+
+
 def download(format_key: str) -> Response:
     """The file of the view named by the query string (a French error page for an unknown format)."""
     if format_key not in FORMATS:
@@ -43,6 +57,9 @@ def download(format_key: str) -> Response:
             f"Format « {format_key} » inconnu. Formats proposés : {', '.join(FORMATS)}.",
             routes.TABLES,
         )
+    refusal = file_choice_refused()
+    if refusal is not None:
+        return refusal
     store = current_store()
     if isinstance(store, StoreError):
         return error_page(503, "Données non construites", str(store), "/")

@@ -14,7 +14,7 @@ class Column:
     id: str
     label: str
     unit: str | None = None
-    kind: str = "text"  # "text", "integer" or "decimal"
+    kind: str = "text"  # "text", "integer", "decimal" or "date" (ISO text in the frame)
     decimals: int = 0
     indicator: str | None = None
     role: str = "base"  # "base", "indicator" or "coverage"
@@ -38,4 +38,4 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind != "text"
+        return self.kind in ("integer", "decimal")

@@ -1,7 +1,10 @@
 """Geographic files of a view for a GIS: GeoJSON (RFC 7946) and GeoPackage, both in WGS 84.
 
-The columns, sources and filters travel with the data: in the `metadata` member of the GeoJSON, in the
-`colonnes`, `sources` and `filtres` tables of the GeoPackage.
+One geometry type per layer (MultiPolygon for territories, Point for establishments), outer rings
+counter-clockwise (RFC 7946 §3.1.6), the same field types at every level, dates as dates in the GeoPackage
+(ISO text in GeoJSON, which has no date type). The GeoPackage is version 1.2, which GDAL 3.6 / QGIS 3.28 read
+without warning. The columns, sources and filters travel with the data: in the `metadata` member of the
+GeoJSON, in the `colonnes`, `sources` and `filtres` tables of the GeoPackage.
 """
 
 from __future__ import annotations
@@ -12,12 +15,36 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyogrio
 import shapely
 
 from dashboard.tables.files import ExportContext, field_name, records
 from dashboard.tables.views import View
+
+
+#: GeoPackage version written: 1.4 (GDAL's default since 3.9) makes GDAL 3.6 and QGIS 3.28 warn.
+GPKG_VERSION = "1.2"
+
+
+def rfc7946_geometries(geometry: gpd.GeoSeries) -> np.ndarray:
+    """The geometries with counter-clockwise outer rings (clockwise holes), every polygon a MultiPolygon."""
+    values = shapely.orient_polygons(np.asarray(geometry.to_numpy(), dtype=object), exterior_cw=False)
+    single = shapely.get_type_id(values) == shapely.GeometryType.POLYGON
+    values[single] = [shapely.MultiPolygon([polygon]) for polygon in values[single]]
+    return values
+
+
+def gpkg_column(series: pd.Series, kind: str) -> pd.Series:
+    """A column typed for the GeoPackage: nullable integers, dates (DATE fields), others unchanged."""
+    if kind == "integer":
+        return series.astype("Int64")
+    if kind == "date":
+        days = pd.to_datetime(series, errors="coerce", format="%Y-%m-%d").dt.date
+        return pd.Series(pd.array(days.where(days.notna(), None), dtype=pd.ArrowDtype(pa.date32())), index=series.index)
+    return series
 
 
 def metadata(view: View, context: ExportContext) -> dict[str, Any]:
@@ -42,7 +69,7 @@ def metadata(view: View, context: ExportContext) -> dict[str, Any]:
 
 def to_geojson(view: View, context: ExportContext) -> bytes:
     """GeoJSON FeatureCollection (RFC 7946, WGS 84) of the view, with a `metadata` foreign member."""
-    geometries = shapely.to_geojson(view.geometry.to_numpy(), indent=None)
+    geometries = shapely.to_geojson(rfc7946_geometries(view.geometry), indent=None)
     features = []
     for properties, geometry in zip(records(view.frame), geometries.tolist(), strict=True):
         features.append(
@@ -59,10 +86,11 @@ def to_geojson(view: View, context: ExportContext) -> bytes:
 
 def to_gpkg(view: View, context: ExportContext) -> bytes:
     """GeoPackage: the view as a layer (EPSG:4326), plus the `sources` and `filtres` attribute tables."""
-    layer = gpd.GeoDataFrame(view.frame.copy(), geometry=view.geometry.to_numpy(), crs="EPSG:4326")
-    for column in view.columns:
-        if column.kind == "integer":
-            layer[column.id] = layer[column.id].astype("Int64")
+    layer = gpd.GeoDataFrame(
+        {column.id: gpkg_column(view.frame[column.id], column.kind) for column in view.columns},
+        geometry=rfc7946_geometries(view.geometry),
+        crs="EPSG:4326",
+    )
     sources = pd.DataFrame(list(view.sources))
     sources.columns = [field_name(column) for column in sources.columns]
     filters = pd.DataFrame(context.filter_rows(view), columns=["filtre", "valeur"])
@@ -76,8 +104,21 @@ def to_gpkg(view: View, context: ExportContext) -> bytes:
     )
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "export.gpkg"
-        polygons = bool(layer.geom_type.isin(["Polygon", "MultiPolygon"]).any())
-        pyogrio.write_dataframe(layer, path, layer=view.layer, driver="GPKG", promote_to_multi=polygons)
+        pyogrio.write_dataframe(
+            layer,
+            path,
+            layer=view.layer,
+            driver="GPKG",
+            use_arrow=True,  # Arrow dates become DATE fields
+            dataset_options={"VERSION": GPKG_VERSION},
+            geometry_type=_layer_type(layer),
+        )
         for name, table in (("colonnes", headers), ("sources", sources), ("filtres", filters)):
             pyogrio.write_dataframe(table, path, layer=name, driver="GPKG", append=False)
         return path.read_bytes()
+
+
+def _layer_type(layer: gpd.GeoDataFrame) -> str:
+    """The one geometry type of a layer: MultiPolygon (territories) or Point (establishments)."""
+    kinds = set(layer.geom_type.dropna())
+    return "MultiPolygon" if kinds & {"Polygon", "MultiPolygon"} else "Point"

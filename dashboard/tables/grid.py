@@ -15,10 +15,18 @@ GRID_NUMBER_FORMAT = (
     "params.value == null ? '" + MISSING_LABEL + "' : d3.formatLocale({decimal: ',', thousands: '\u202f', "
     "grouping: [3], currency: ['', '']}).format(',.%df')(params.value)"
 )
-TEXT_WIDTHS = {"nom": 260, "epci": 240, "type": 210, "famille": 210, "commune": 170, "ouverture": 130}
+TEXT_WIDTHS = {
+    "nom_etablissement": 260,
+    "nom_commune": 200,
+    "nom_epci": 240,
+    "nom_departement": 200,
+    "type": 210,
+    "famille": 210,
+    "ouverture": 130,
+}
 
 
-def _grid_leaf(column: Column, sort: Sort | None) -> dict[str, Any]:
+def _grid_leaf(column: Column, sort: Sort | None, pinned: bool = False) -> dict[str, Any]:
     leaf: dict[str, Any] = {
         "field": column.id,
         "colId": column.id,
@@ -45,8 +53,8 @@ def _grid_leaf(column: Column, sort: Sort | None) -> dict[str, Any]:
         leaf["headerTooltip"] = tooltip.strip()
     elif column.role == "coverage":
         leaf["headerTooltip"] = "Part de la population du territoire couverte par les données de l'indicateur."
-    if column.id == "nom":
-        leaf["pinned"] = "left"
+    if pinned:
+        leaf["pinned"] = "left"  # the first column (the name): pinned, it stays first, as in the files
     return leaf
 
 
@@ -54,8 +62,8 @@ def grid_column_defs(view: View, sort: Sort | None) -> list[dict[str, Any]]:
     """Column definitions: base columns, then indicators (and coverage) grouped by theme."""
     defs: list[dict[str, Any]] = []
     group: dict[str, Any] | None = None
-    for column in view.columns:
-        leaf = _grid_leaf(column, sort)
+    for position, column in enumerate(view.columns):
+        leaf = _grid_leaf(column, sort, pinned=position == 0)
         if column.theme is None:
             defs.append(leaf)
             group = None

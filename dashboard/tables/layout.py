@@ -147,6 +147,10 @@ def grid_style(rows: int) -> dict[str, str]:
     return {"height": f"{height}px", "width": "100%"}
 
 
+#: Row id of the territories grid, whatever its level (code_commune, code_epci or code_departement).
+ROW_ID = "code_commune || params.data.code_epci || params.data.code_departement"
+
+
 def _grid(grid_id: str, view: View, sort: Any, row_id: str) -> dag.AgGrid:
     return dag.AgGrid(
         id=grid_id,
@@ -181,7 +185,7 @@ def territories_tab(store: Store, choices: TableChoices, state: TableState, view
         controls.level_and_thresholds(store, state),
         controls.indicator_picker(store, choices, state),
         _result_bar(tables_ids.TABLE_COUNT, count_text(view), download_links(state, TAB_TERRITORIES)),
-        _grid(tables_ids.TABLE_GRID, view, state.sort, "code"),
+        _grid(tables_ids.TABLE_GRID, view, state.sort, ROW_ID),
         html.Div(sources_block(view), id=tables_ids.TABLE_SOURCES, className="table-sources"),
     ]
 

@@ -12,6 +12,7 @@ import re
 import zipfile
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -43,7 +44,14 @@ def csv_standard(view: View, _context: ExportContext) -> bytes:
     return to_csv(view)
 
 
+#: Excel's day 0 (its serial dates count days from here).
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+DATE_FORMAT = "dd/mm/yyyy"
+
+
 def number_format(column: Column) -> str:
+    if column.kind == "date":
+        return DATE_FORMAT
     if column.kind == "integer":
         return "#,##0"
     return "#,##0." + "0" * column.decimals if column.decimals else "#,##0"
@@ -92,13 +100,13 @@ def _data_rows_xml(view: View, frame: pd.DataFrame, styles: list[str]) -> str:
         letter = _column_letter(position)
         style = f' s="{styles[position]}"' if styles[position] else ""
         series = frame[column.id]
-        if column.numeric:
-            numbers = series.astype("float64").to_numpy()
+        if column.numeric or column.kind == "date":
+            numbers = _serial_dates(series) if column.kind == "date" else series.astype("float64").to_numpy()
             cells = [
                 "" if number != number else f'<c r="{letter}{row}"{style}><v>{number!r}</v></c>'
                 for row, number in zip(rows, numbers.tolist(), strict=True)
             ]
-            if column.kind == "integer":
+            if column.kind in ("integer", "date"):
                 cells = [cell.replace(".0</v>", "</v>") for cell in cells]
         else:
             texts = series.to_numpy(dtype=object)
@@ -114,6 +122,12 @@ def _data_rows_xml(view: View, frame: pd.DataFrame, styles: list[str]) -> str:
         f'<row r="{row}">' + "".join(cells) + "</row>"
         for row, cells in zip(rows, zip(*cells_by_column, strict=True), strict=True)
     )
+
+
+def _serial_dates(series: pd.Series) -> np.ndarray:
+    """ISO dates as Excel serial numbers (days since 1899-12-30); NaN when missing or unreadable."""
+    dates = pd.to_datetime(series, errors="coerce", format="%Y-%m-%d")
+    return ((dates - EXCEL_EPOCH).dt.days).astype("float64").to_numpy()
 
 
 def _fill_data_sheet(workbook_bytes: bytes, view: View, frame: pd.DataFrame) -> bytes:
@@ -163,10 +177,11 @@ def to_xlsx(view: View, context: ExportContext) -> bytes:
     text_format = workbook.add_format({})
     data.set_row(0, 60)
     for col, column in enumerate(view.columns):
-        data.set_column(col, col, 14 if column.numeric else (34 if column.id in ("nom", "epci") else 12))
+        data.set_column(col, col, 14 if column.numeric else (34 if column.id.startswith("nom_") else 12))
         data.write_string(0, col, column.header, header_format)
         # Template cell (a number, so the shared strings hold only real texts): it carries the style.
-        cell_format = workbook.add_format({"num_format": number_format(column)}) if column.numeric else text_format
+        typed = column.numeric or column.kind == "date"
+        cell_format = workbook.add_format({"num_format": number_format(column)}) if typed else text_format
         data.write_number(1, col, 0, cell_format)
     data.freeze_panes(1, 2)
     data.autofilter(0, 0, max(len(view.frame), 1), len(view.columns) - 1)

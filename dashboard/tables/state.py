@@ -42,39 +42,47 @@ DEFAULT_LEVEL = LEVEL_EPCI
 # Shown when the URL names no indicator (ids of the catalogue, kept only when available at the level).
 MAX_THRESHOLDS = 3
 
-# Columns of the territories table before the indicators, per level: (id, French label).
+# Columns of the territories table before the indicators, per level: (id, French label). The ids are the
+# API's (`code_<niveau>`, `nom_<niveau>`); the name comes first, as on screen (where it is pinned left).
 BASE_COLUMNS = {
     LEVEL_COMMUNE: (
-        ("code", "Code commune"),
-        ("nom", "Commune"),
-        ("departement", "Département"),
+        ("nom_commune", "Commune"),
+        ("code_commune", "Code commune"),
+        ("code_departement", "Département"),
         ("code_epci", "Code EPCI"),
-        ("epci", "EPCI"),
+        ("nom_epci", "EPCI"),
     ),
     LEVEL_EPCI: (
-        ("code", "Code EPCI (SIREN)"),
-        ("nom", "EPCI"),
+        ("nom_epci", "EPCI"),
+        ("code_epci", "Code EPCI (SIREN)"),
         ("nature", "Nature"),
-        ("departement", "Département principal"),
+        ("code_departement", "Département principal"),
     ),
     LEVEL_DEPARTEMENT: (
-        ("code", "Code département"),
-        ("nom", "Département"),
+        ("nom_departement", "Département"),
+        ("code_departement", "Code département"),
     ),
+}
+#: Column ids before issue 19, still read in a sort of an old link (`tri=-nom`): level → old id → new id.
+FORMER_COLUMNS = {
+    LEVEL_COMMUNE: {"code": "code_commune", "nom": "nom_commune", "departement": "code_departement", "epci": "nom_epci"},
+    LEVEL_EPCI: {"code": "code_epci", "nom": "nom_epci", "departement": "code_departement"},
+    LEVEL_DEPARTEMENT: {"code": "code_departement", "nom": "nom_departement"},
+    TAB_RESIDENCES: {"nom": "nom_etablissement", "commune": "nom_commune", "epci": "nom_epci", "departement": "code_departement"},
 }
 COVERAGE_PREFIX = "couverture_"
 
 # Columns of the residences list: (id, French label).
 RESIDENCE_COLUMNS = (
+    ("nom_etablissement", "Nom de l'établissement"),
     ("finess", "N° FINESS"),
-    ("nom", "Nom de l'établissement"),
     ("type", "Type"),
     ("famille", "Famille"),
     ("code_commune", "Code commune"),
-    ("commune", "Commune"),
+    ("nom_commune", "Commune"),
     ("code_epci", "Code EPCI"),
-    ("epci", "EPCI"),
-    ("departement", "Département"),
+    ("nom_epci", "EPCI"),
+    ("code_departement", "Département"),
     ("ouverture", "Date d'ouverture"),
     ("longitude", "Longitude"),
     ("latitude", "Latitude"),
@@ -209,14 +217,18 @@ def _known(allowed: Callable[[TableChoices], Sequence[str]], what: str) -> Calla
     return read
 
 
-def _sort_reader(columns: Callable[[TableState], Sequence[str]]) -> Callable[[str, Reading], Sort | None]:
-    """Reader of a sort ('column' or '-column') on one of `columns(state)`."""
+def _sort_reader(
+    columns: Callable[[TableState], Sequence[str]], former: Callable[[TableState], Mapping[str, str]]
+) -> Callable[[str, Reading], Sort | None]:
+    """Reader of a sort ('column' or '-column') on one of `columns(state)` (a former column id is read as its
+    new one)."""
 
     def read(text: str, reading: Reading) -> Sort | None:
         raw = _first(text)
         if not raw:
             return None
         column = raw.lstrip("-")
+        column = former(reading.state).get(column, column)
         if column not in columns(reading.state):
             raise Invalid(f"Tri « {raw} » impossible : cette colonne n'est pas dans le tableau, ordre par défaut.")
         return Sort(column, raw.startswith("-"))
@@ -256,11 +268,16 @@ EPCIS = Param(PARAM_EPCIS, "epcis", _known(lambda choices: choices.epcis, "EPCI"
 TYPES = Param(
     PARAM_TYPES, "residence_types", _known(lambda choices: choices.residence_types, "Type d'établissement"), _joined
 )
-SORT = Param(PARAM_SORT, "sort", _sort_reader(lambda state: sort_columns(state.level, state.indicators)), _sort_text)
+SORT = Param(
+    PARAM_SORT,
+    "sort",
+    _sort_reader(lambda state: sort_columns(state.level, state.indicators), lambda state: FORMER_COLUMNS[state.level]),
+    _sort_text,
+)
 RESIDENCE_SORT = Param(
     PARAM_RESIDENCE_SORT,
     "residence_sort",
-    _sort_reader(lambda _state: [column for column, _label in RESIDENCE_COLUMNS]),
+    _sort_reader(lambda _state: [column for column, _label in RESIDENCE_COLUMNS], lambda _state: FORMER_COLUMNS[TAB_RESIDENCES]),
     _sort_text,
 )
 #: Read before the thresholds (which depend on the level), then after them (the sort depends on the columns).

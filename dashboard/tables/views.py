@@ -40,6 +40,8 @@ COUNT_METHODS = frozenset({"somme"})
 INTEGER_UNITS = frozenset({"€ par an"})
 DECIMALS = 2
 COORDINATE_COLUMNS = ("longitude", "latitude")
+#: Dates, as ISO text (AAAA-MM-JJ) in the frame, the grid, CSV and GeoJSON; dates in XLSX and GeoPackage.
+DATE_COLUMNS = ("ouverture",)
 COVERAGE_DECIMALS = 1
 
 
@@ -66,12 +68,13 @@ class View:
 
 
 def indicator_kind(spec: dict[str, Any], values: pd.Series) -> tuple[str, int]:
-    """Counts, euros and indicators published as whole numbers at this level are integers."""
+    """Counts and euros are integers; every other indicator is a decimal at every level (one field type in a
+    GIS whatever the level), shown without decimals where the level publishes whole numbers."""
+    if spec.get("method") in COUNT_METHODS or spec.get("unit") in INTEGER_UNITS:
+        return "integer", 0
     present = values.dropna()
     whole = bool(len(present)) and bool((present == present.round(0)).all())
-    if spec.get("method") in COUNT_METHODS or spec.get("unit") in INTEGER_UNITS or whole:
-        return "integer", 0
-    return "decimal", DECIMALS
+    return "decimal", 0 if whole else DECIMALS
 
 
 def _wide(store: Store, level: str, indicators: Sequence[str], codes: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -111,15 +114,15 @@ def text_column(frame: pd.DataFrame, column: str) -> pd.Series:
 def _territory_base(store: Store, level: str, territories: gpd.GeoDataFrame) -> pd.DataFrame:
     """Codes, names and attachments of the territories of a level (the base columns)."""
     frame = pd.DataFrame(index=territories.index)
-    frame["code"] = text_column(territories, "code")
-    frame["nom"] = text_column(territories, "name")
+    frame[f"nom_{level}"] = text_column(territories, "name")
+    frame[f"code_{level}"] = text_column(territories, "code")
     if level == "commune":
-        frame["departement"] = text_column(territories, "departement_code")
+        frame["code_departement"] = text_column(territories, "departement_code")
         frame["code_epci"] = text_column(territories, "epci_code")
-        frame["epci"] = frame["code_epci"].map(territory_names(store, "epci")).astype("str")
+        frame["nom_epci"] = frame["code_epci"].map(territory_names(store, "epci")).astype("str")
     elif level == "epci":
         frame["nature"] = text_column(territories, "kind")
-        frame["departement"] = text_column(territories, "departement_code")
+        frame["code_departement"] = text_column(territories, "departement_code")
     return frame
 
 
@@ -180,9 +183,9 @@ def _territory_rows(frame: pd.DataFrame, state: TableState) -> pd.Series:
     """The rows of the territories table kept by the state's perimeter and thresholds."""
     keep = pd.Series(True, index=frame.index)
     if state.departements:
-        keep &= frame["code" if state.level == "departement" else "departement"].isin(state.departements)
+        keep &= frame["code_departement"].isin(state.departements)
     if state.epcis and state.uses_epci_filter:
-        keep &= frame["code_epci" if state.level == "commune" else "code"].isin(state.epcis)
+        keep &= frame["code_epci"].isin(state.epcis)
     for threshold in state.thresholds:
         if threshold.indicator not in frame:
             continue
@@ -225,17 +228,17 @@ def _residence_frame(store: Store) -> tuple[pd.DataFrame, gpd.GeoSeries]:
     residences = store.residences
     frame = pd.DataFrame(index=residences.index)
     for column_id, store_column in (
+        ("nom_etablissement", "name"),
         ("finess", "finess"),
-        ("nom", "name"),
         ("type", "type_label"),
         ("famille", "family_label"),
         ("code_commune", "commune_code"),
-        ("commune", "commune_name"),
+        ("nom_commune", "commune_name"),
         ("code_epci", "epci_code"),
     ):
         frame[column_id] = text_column(residences, store_column)
-    frame["epci"] = frame["code_epci"].map(territory_names(store, "epci")).astype("str")
-    frame["departement"] = text_column(residences, "departement_code")
+    frame["nom_epci"] = frame["code_epci"].map(territory_names(store, "epci")).astype("str")
+    frame["code_departement"] = text_column(residences, "departement_code")
     frame["ouverture"] = text_column(residences, "opening_date")
     geometry = residences.geometry if isinstance(residences, gpd.GeoDataFrame) else gpd.GeoSeries(index=frame.index)
     points = geometry.where(geometry.geom_type == "Point")
@@ -247,7 +250,7 @@ def _residence_frame(store: Store) -> tuple[pd.DataFrame, gpd.GeoSeries]:
 def _residence_rows(store: Store, frame: pd.DataFrame, state: TableState) -> pd.Series:
     keep = pd.Series(True, index=frame.index)
     if state.departements:
-        keep &= frame["departement"].isin(state.departements)
+        keep &= frame["code_departement"].isin(state.departements)
     if state.epcis:
         keep &= frame["code_epci"].isin(state.epcis)
     if state.residence_types and "type" in store.residences:
@@ -261,10 +264,10 @@ def residence_view(store: Store, state: TableState) -> View:
     columns = [
         Column(column_id, label, "degrés, WGS 84", "decimal", 6)
         if column_id in COORDINATE_COLUMNS
-        else Column(column_id, label)
+        else Column(column_id, label, kind="date" if column_id in DATE_COLUMNS else "text")
         for column_id, label in RESIDENCE_COLUMNS
     ]
-    frame = frame.sort_values(["departement", "commune", "nom"], kind="stable")
+    frame = frame.sort_values(["code_departement", "nom_commune", "nom_etablissement"], kind="stable")
     total = len(frame)
     frame = sorted_like_grid(frame.loc[_residence_rows(store, frame, state)], state.residence_sort)
     geometry = gpd.GeoSeries(geometry, crs=getattr(geometry, "crs", None)).loc[frame.index]
