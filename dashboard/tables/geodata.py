@@ -30,9 +30,14 @@ GPKG_VERSION = "1.2"
 
 
 def rfc7946_geometries(geometry: gpd.GeoSeries) -> np.ndarray:
-    """The geometries with counter-clockwise outer rings (clockwise holes), every polygon a MultiPolygon."""
+    """One geometry type: counter-clockwise outer rings (clockwise holes), every polygon a MultiPolygon; in a
+    layer of points (establishments), a geometry that is no point is left empty (its position is unknown)."""
     values = shapely.orient_polygons(np.asarray(geometry.to_numpy(), dtype=object), exterior_cw=False)
-    single = shapely.get_type_id(values) == shapely.GeometryType.POLYGON
+    types = shapely.get_type_id(values)
+    if (types == shapely.GeometryType.POINT).any():
+        values[types != shapely.GeometryType.POINT] = None
+        return values
+    single = types == shapely.GeometryType.POLYGON
     values[single] = [shapely.MultiPolygon([polygon]) for polygon in values[single]]
     return values
 
@@ -120,5 +125,4 @@ def to_gpkg(view: View, context: ExportContext) -> bytes:
 
 def _layer_type(layer: gpd.GeoDataFrame) -> str:
     """The one geometry type of a layer: MultiPolygon (territories) or Point (establishments)."""
-    kinds = set(layer.geom_type.dropna())
-    return "MultiPolygon" if kinds & {"Polygon", "MultiPolygon"} else "Point"
+    return "MultiPolygon" if "MultiPolygon" in set(layer.geom_type.dropna()) else "Point"

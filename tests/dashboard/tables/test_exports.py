@@ -190,9 +190,9 @@ def test_epci_view_filters_sorts_and_keeps_missing_values(store: Store, choices:
     expected_codes = [
         code for code in epci.index if epci.at[code, "departement_code"] in ("59", "62") and population[code] >= 50000
     ]
-    assert sorted(frame["code"]) == sorted(expected_codes)
+    assert sorted(frame["code_epci"]) == sorted(expected_codes)
     assert frame["population"].is_monotonic_decreasing
-    assert frame["population"].tolist() == [int(population[code]) for code in frame["code"]]
+    assert frame["population"].tolist() == [int(population[code]) for code in frame["code_epci"]]
     assert view.total == store.count_territories("epci")
     # Taux de pauvreté is an approximation above the commune: flagged, with its coverage next to it.
     assert [c.id for c in view.columns][-3:] == ["population", "taux_pauvrete", "couverture_taux_pauvrete"]
@@ -201,7 +201,7 @@ def test_epci_view_filters_sorts_and_keeps_missing_values(store: Store, choices:
     coverage = store.indicators.loc[
         (store.indicators["level"] == "epci") & (store.indicators["indicator"] == "taux_pauvrete")
     ].set_index("code")["coverage"]
-    assert np.allclose(frame["couverture_taux_pauvrete"], (coverage[frame["code"]] * 100).round(1).to_numpy())
+    assert np.allclose(frame["couverture_taux_pauvrete"], (coverage[frame["code_epci"]] * 100).round(1).to_numpy())
 
 
 def test_commune_view_never_turns_missing_into_zero(store: Store, choices: TableChoices):
@@ -209,7 +209,7 @@ def test_commune_view_never_turns_missing_into_zero(store: Store, choices: Table
     values = expected_values(store, "commune", "taux_pauvrete")
     missing = values[values.isna()].index
     assert len(missing) > 0
-    shown = view.frame.set_index("code")["taux_pauvrete"]
+    shown = view.frame.set_index("code_commune")["taux_pauvrete"]
     in_view = [code for code in missing if code in shown.index]
     assert in_view and shown[in_view].isna().all()
     assert not view.column("taux_pauvrete").approximation  # published as is for communes
@@ -350,7 +350,7 @@ def test_every_format_of_a_residences_view(store: Store, choices: TableChoices, 
             assert np.allclose(read.geometry.x, view.frame["longitude"], atol=1e-6)
         elif key == table_formats.FORMAT_XLSX:
             rows = list(openpyxl.load_workbook(path)["Données"].iter_rows(values_only=True))
-            assert [row[0] for row in rows[1:]] == view.frame["finess"].tolist()
+            assert [row[1] for row in rows[1:]] == view.frame["finess"].tolist()
         else:
             options = {"sep": ";", "decimal": ","} if key == table_formats.FORMAT_CSV_EXCEL else {}
             read = pd.read_csv(path, dtype=str, encoding="utf-8-sig", **options)
@@ -381,7 +381,7 @@ def test_grid_columns_follow_the_view_and_its_sort(epci_view: table_views.View):
     assert groups == ["Logement", "Précarité", "Hébergement et logement accompagné"]
     rows = table_grid.grid_rows(epci_view)
     json.dumps(rows, allow_nan=False)  # missing values are null, never NaN
-    assert rows[0]["code"] == epci_view.frame["code"].iloc[0]
+    assert rows[0]["code_epci"] == epci_view.frame["code_epci"].iloc[0]
 
 
 # --- Formula injection ----------------------------------------------------------------------------------
@@ -473,7 +473,7 @@ def test_csv_and_xlsx_neutralise_text_but_keep_numbers():
     choices = table_indicators.table_choices(store)
     state, _ = parse_query({"niveau": "commune", "indicateurs": "evolution_population"}, choices)
     view = table_views.territory_view(store, state)
-    assert view.frame["nom"].tolist() == HOSTILE_NAMES  # the view itself is untouched
+    assert view.frame["nom_commune"].tolist() == HOSTILE_NAMES  # the view itself is untouched
     expected_names = [table_files.neutralise(name) for name in HOSTILE_NAMES]
 
     for excel, options in ((True, {"sep": ";", "decimal": ","}), (False, {})):
@@ -488,7 +488,7 @@ def test_csv_and_xlsx_neutralise_text_but_keep_numbers():
         assert values.tolist()[:4] == [-1.25, -0.5, 0.0, 1.5] and np.isnan(values.iloc[4])
 
     sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx(view, context())))["Données"]
-    names = [sheet.cell(row=row, column=2) for row in range(2, 2 + len(HOSTILE_NAMES))]
+    names = [sheet.cell(row=row, column=1) for row in range(2, 2 + len(HOSTILE_NAMES))]
     # XLSX stores a carriage return as the escape _x000D_ (Excel decodes it; openpyxl does not).
     assert [cell.value.replace("_x000D_", "\r") for cell in names] == expected_names
     assert all(cell.data_type == "s" for cell in names)

@@ -299,7 +299,8 @@ def test_column_headers_and_kinds():
 def test_indicator_kind():
     whole = pd.Series([1.0, 2.0, np.nan])
     decimal = pd.Series([1.5, np.nan])
-    assert table_views.indicator_kind({}, whole) == ("integer", 0)
+    # A whole-number indicator stays a decimal field (one type at every level), shown without decimals.
+    assert table_views.indicator_kind({}, whole) == ("decimal", 0)
     assert table_views.indicator_kind({}, decimal) == ("decimal", 2)
     assert table_views.indicator_kind({"method": "somme"}, decimal) == ("integer", 0)
     assert table_views.indicator_kind({"unit": "€ par an"}, decimal) == ("integer", 0)
@@ -321,10 +322,10 @@ def test_as_kind_rounds_and_keeps_missing_values():
 def test_epci_view_columns_values_and_coverage():
     view = epci_view()
     assert [(c.id, c.header, c.kind, c.decimals, c.role, c.theme) for c in view.columns] == [
-        ("code", "Code EPCI (SIREN)", "text", 0, "base", None),
-        ("nom", "EPCI", "text", 0, "base", None),
+        ("nom_epci", "EPCI", "text", 0, "base", None),
+        ("code_epci", "Code EPCI (SIREN)", "text", 0, "base", None),
         ("nature", "Nature", "text", 0, "base", None),
-        ("departement", "Département principal", "text", 0, "base", None),
+        ("code_departement", "Département principal", "text", 0, "base", None),
         ("population", "Population municipale (habitants)", "integer", 0, "indicator", "Démographie"),
         ("taux_pauvrete", "Taux de pauvreté (%, approximation)", "decimal", 2, "indicator", "precarite"),
         (
@@ -355,11 +356,11 @@ def test_epci_view_columns_values_and_coverage():
     assert view.column("couverture_taux_pauvrete").indicator == "taux_pauvrete"
     assert view.column("evolution_population").vintage == "2013-2023"
     assert rows_of(view.frame) == [
-        {"code": "200000001", "nom": "CC Une", "nature": "CC", "departement": "02", "population": 1200,
+        {"code_epci": "200000001", "nom_epci": "CC Une", "nature": "CC", "code_departement": "02", "population": 1200,
          "taux_pauvrete": 12.35, "couverture_taux_pauvrete": 50.0, "evolution_population": -0.5},
-        {"code": "200000002", "nom": "CA Deux", "nature": "CA", "departement": "59", "population": 45000,
+        {"code_epci": "200000002", "nom_epci": "CA Deux", "nature": "CA", "code_departement": "59", "population": 45000,
          "taux_pauvrete": None, "couverture_taux_pauvrete": 0.0, "evolution_population": 0.25},
-        {"code": "200000003", "nom": "CC Trois", "nature": "CC", "departement": "59", "population": 8000,
+        {"code_epci": "200000003", "nom_epci": "CC Trois", "nature": "CC", "code_departement": "59", "population": 8000,
          "taux_pauvrete": 20.0, "couverture_taux_pauvrete": 87.5, "evolution_population": 1.0},
     ]  # fmt: skip
     assert str(view.frame["population"].dtype) == "Int64"
@@ -490,9 +491,9 @@ def test_commune_view_with_filters_thresholds_and_sort():
     )
     view = table_views.territory_view(STORE, state)
     assert rows_of(view.frame) == [
-        {"code": "59002", "nom": "Dune", "departement": "59", "code_epci": "200000003", "epci": "CC Trois",
+        {"code_commune": "59002", "nom_commune": "Dune", "code_departement": "59", "code_epci": "200000003", "nom_epci": "CC Trois",
          "population": 8000, "taux_pauvrete": 20.0},
-        {"code": "02002", "nom": "Bourg", "departement": "02", "code_epci": "200000001", "epci": "CC Une",
+        {"code_commune": "02002", "nom_commune": "Bourg", "code_departement": "02", "code_epci": "200000001", "nom_epci": "CC Une",
          "population": 800, "taux_pauvrete": 12.35},
     ]  # fmt: skip
     assert view.total == 4  # the commune outside the région is not counted
@@ -520,17 +521,17 @@ def test_commune_view_with_filters_thresholds_and_sort():
 
 def test_threshold_bounds_are_inclusive():
     view = epci_view(thresholds=(Threshold("population", 8000, 45000),))
-    assert view.frame["code"].tolist() == ["200000002", "200000003"]
-    assert epci_view(thresholds=(Threshold("population", 8000.5, None),)).frame["code"].tolist() == ["200000002"]
-    assert epci_view(thresholds=(Threshold("population", None, 7999.5),)).frame["code"].tolist() == ["200000001"]
+    assert view.frame["code_epci"].tolist() == ["200000002", "200000003"]
+    assert epci_view(thresholds=(Threshold("population", 8000.5, None),)).frame["code_epci"].tolist() == ["200000002"]
+    assert epci_view(thresholds=(Threshold("population", None, 7999.5),)).frame["code_epci"].tolist() == ["200000001"]
 
 
 def test_a_missing_value_never_passes_a_threshold():
-    assert epci_view(thresholds=(Threshold("taux_pauvrete", None, 100),)).frame["code"].tolist() == [
+    assert epci_view(thresholds=(Threshold("taux_pauvrete", None, 100),)).frame["code_epci"].tolist() == [
         "200000001",
         "200000003",
     ]
-    assert epci_view(thresholds=(Threshold("taux_pauvrete", 0, None),)).frame["code"].tolist() == [
+    assert epci_view(thresholds=(Threshold("taux_pauvrete", 0, None),)).frame["code_epci"].tolist() == [
         "200000001",
         "200000003",
     ]
@@ -543,15 +544,15 @@ def test_every_threshold_applies():
         thresholds=(Threshold("evolution_population", 0, None), Threshold("population", None, 10000)),
     )
     view = table_views.territory_view(STORE, state)
-    assert view.frame["code"].tolist() == ["200000003"]
+    assert view.frame["code_epci"].tolist() == ["200000003"]
     assert dict(view.filters)["Seuils"] == (
         "Évolution annuelle de la population (% par an) ≥ 0 ; Population municipale (habitants) ≤ 10\u202f000"
     )
 
 
 def test_missing_values_come_first_ascending_and_last_descending():
-    assert epci_view(sort=Sort("taux_pauvrete")).frame["code"].tolist() == ["200000002", "200000001", "200000003"]
-    assert epci_view(sort=Sort("taux_pauvrete", True)).frame["code"].tolist() == [
+    assert epci_view(sort=Sort("taux_pauvrete")).frame["code_epci"].tolist() == ["200000002", "200000001", "200000003"]
+    assert epci_view(sort=Sort("taux_pauvrete", True)).frame["code_epci"].tolist() == [
         "200000003",
         "200000001",
         "200000002",
@@ -563,9 +564,9 @@ def test_missing_values_come_first_ascending_and_last_descending():
 
 def test_sort_is_stable_and_ignores_an_unknown_column():
     # Ties keep the code order, in both directions.
-    assert epci_view(sort=Sort("nature")).frame["code"].tolist() == ["200000002", "200000001", "200000003"]
-    assert epci_view(sort=Sort("nature", True)).frame["code"].tolist() == ["200000001", "200000003", "200000002"]
-    assert epci_view(sort=Sort("absente", True)).frame["code"].tolist() == ["200000001", "200000002", "200000003"]
+    assert epci_view(sort=Sort("nature")).frame["code_epci"].tolist() == ["200000002", "200000001", "200000003"]
+    assert epci_view(sort=Sort("nature", True)).frame["code_epci"].tolist() == ["200000001", "200000003", "200000002"]
+    assert epci_view(sort=Sort("absente", True)).frame["code_epci"].tolist() == ["200000001", "200000002", "200000003"]
     assert dict(epci_view(sort=Sort("absente", True)).filters)["Tri"] == "par code"
     many = pd.DataFrame({"k": [i % 3 for i in range(300)], "i": range(300)})
     for descending in (False, True):
@@ -581,7 +582,7 @@ def test_sort_is_stable_and_ignores_an_unknown_column():
 def test_departement_view_filters_on_its_own_code_and_has_no_epci_filter():
     state = TableState(level="departement", departements=("59",), epcis=("200000001",))
     view = table_views.territory_view(STORE, state)
-    assert rows_of(view.frame) == [{"code": "59", "nom": "Nord"}]
+    assert rows_of(view.frame) == [{"nom_departement": "Nord", "code_departement": "59"}]
     assert view.total == 2
     assert [key for key, _ in view.filters] == ["Tableau", "Départements", "Seuils", "Indicateurs", "Tri", "Lignes"]
     assert dict(view.filters)["Lignes"] == "1 sur 2 départements"
@@ -590,7 +591,7 @@ def test_departement_view_filters_on_its_own_code_and_has_no_epci_filter():
 
 def test_epci_view_filters_on_departement_and_epci():
     view = epci_view(departements=("59",), epcis=("200000001", "200000002"))
-    assert view.frame["code"].tolist() == ["200000002"]
+    assert view.frame["code_epci"].tolist() == ["200000002"]
     assert dict(view.filters)["EPCI"] == "CC Une (200000001), CA Deux (200000002)"
     assert dict(view.filters)["Lignes"] == "1 sur 3 EPCI"
 
@@ -599,7 +600,7 @@ def test_sources_of_a_territory_view():
     view = epci_view(thresholds=(Threshold("population", 1000, 10000),))
     sources = list(view.sources)
     assert sources[0] == {
-        "Colonne": "Code EPCI (SIREN), EPCI, Nature, Département principal",
+        "Colonne": "EPCI, Code EPCI (SIREN), Nature, Département principal",
         "Donnée": "Codes, noms et rattachements : EPCI",
         "Unité": "",
         "Définition": "",
@@ -738,21 +739,21 @@ def test_missing_text_columns_read_as_missing():
 def test_residence_view_lists_every_establishment_by_departement_commune_and_name():
     view = table_views.residence_view(STORE, TableState(tab="residences"))
     assert rows_of(view.frame) == [
-        {"finess": "020000001", "nom": "=Pension", "type": "Pension de famille", "famille": "Résidences sociales",
-         "code_commune": "02001", "commune": "Aval", "code_epci": "200000001", "epci": "CC Une", "departement": "02",
+        {"finess": "020000001", "nom_etablissement": "=Pension", "type": "Pension de famille", "famille": "Résidences sociales",
+         "code_commune": "02001", "nom_commune": "Aval", "code_epci": "200000001", "nom_epci": "CC Une", "code_departement": "02",
          "ouverture": None, "longitude": 0.25, "latitude": 0.75},
-        {"finess": "590000001", "nom": "Foyer A", "type": "Foyer de jeunes travailleurs",
-         "famille": "Résidences sociales", "code_commune": "59001", "commune": "Cité", "code_epci": "200000002",
-         "epci": "CA Deux", "departement": "59", "ouverture": "1999-01-01", "longitude": 2.123457, "latitude": 0.5},
-        {"finess": "590000002", "nom": "Résidence B", "type": "Résidence sociale généraliste",
-         "famille": "Résidences sociales", "code_commune": "59001", "commune": "Cité", "code_epci": "200000002",
-         "epci": "CA Deux", "departement": "59", "ouverture": "2001-05-01", "longitude": 2.5, "latitude": 0.5},
-        {"finess": "590000003", "nom": "Sans point", "type": "Foyer de jeunes travailleurs",
-         "famille": "Résidences sociales", "code_commune": "59002", "commune": "Dune", "code_epci": "200000003",
-         "epci": "CC Trois", "departement": "59", "ouverture": None, "longitude": None, "latitude": None},
+        {"finess": "590000001", "nom_etablissement": "Foyer A", "type": "Foyer de jeunes travailleurs",
+         "famille": "Résidences sociales", "code_commune": "59001", "nom_commune": "Cité", "code_epci": "200000002",
+         "nom_epci": "CA Deux", "code_departement": "59", "ouverture": "1999-01-01", "longitude": 2.123457, "latitude": 0.5},
+        {"finess": "590000002", "nom_etablissement": "Résidence B", "type": "Résidence sociale généraliste",
+         "famille": "Résidences sociales", "code_commune": "59001", "nom_commune": "Cité", "code_epci": "200000002",
+         "nom_epci": "CA Deux", "code_departement": "59", "ouverture": "2001-05-01", "longitude": 2.5, "latitude": 0.5},
+        {"finess": "590000003", "nom_etablissement": "Sans point", "type": "Foyer de jeunes travailleurs",
+         "famille": "Résidences sociales", "code_commune": "59002", "nom_commune": "Dune", "code_epci": "200000003",
+         "nom_epci": "CC Trois", "code_departement": "59", "ouverture": None, "longitude": None, "latitude": None},
     ]  # fmt: skip
     assert [(c.id, c.header, c.kind, c.decimals) for c in view.columns][-3:] == [
-        ("ouverture", "Date d'ouverture", "text", 0),
+        ("ouverture", "Date d'ouverture", "date", 0),
         ("longitude", "Longitude (degrés, WGS 84)", "decimal", 6),
         ("latitude", "Latitude (degrés, WGS 84)", "decimal", 6),
     ]
@@ -769,7 +770,7 @@ def test_residence_view_sources_prefer_the_france_housing_extract():
     view = table_views.residence_view(STORE, TableState(tab="residences", departements=("59",)))
     assert list(view.sources) == [
         {
-            "Colonne": "N° FINESS, Nom de l'établissement, Type, Famille, Code commune, Commune, Code EPCI, EPCI, "
+            "Colonne": "Nom de l'établissement, N° FINESS, Type, Famille, Code commune, Commune, Code EPCI, EPCI, "
             "Département, Date d'ouverture, Longitude (degrés, WGS 84), Latitude (degrés, WGS 84)",
             "Donnée": "Établissements de logement accompagné et d'hébergement",
             "Unité": "",
@@ -811,7 +812,7 @@ def test_residence_view_filters_and_sort():
         departements=("59",),
         epcis=("200000002", "200000003"),
         residence_types=("fjt", "chrs"),
-        residence_sort=Sort("nom", True),
+        residence_sort=Sort("nom_etablissement", True),
     )
     view = table_views.residence_view(STORE, state)
     assert view.frame["finess"].tolist() == ["590000003", "590000001"]
@@ -889,9 +890,9 @@ def test_export_context_rows():
 def test_safe_frame_neutralises_text_only_and_keeps_missing_values():
     view = table_views.residence_view(STORE, TableState(tab="residences"))
     frame = table_files.safe_frame(view)
-    assert frame["nom"].tolist() == ["'=Pension", "Foyer A", "Résidence B", "Sans point"]
+    assert frame["nom_etablissement"].tolist() == ["'=Pension", "Foyer A", "Résidence B", "Sans point"]
     assert frame["ouverture"].isna().tolist() == [True, False, False, True]
-    assert view.frame["nom"].iloc[0] == "=Pension"  # the view is untouched
+    assert view.frame["nom_etablissement"].iloc[0] == "=Pension"  # the view is untouched
     negative = table_views.View("territoires", "epci", pd.DataFrame({"v": [-1.5]}), (Column("v", "V", kind="decimal"),), gpd.GeoSeries([None]))  # fmt: skip
     assert table_files.safe_frame(negative)["v"].tolist() == [-1.5]
 
@@ -901,25 +902,25 @@ def test_csv_files_byte_for_byte():
         STORE, TableState(level="epci", indicators=("population", "taux_pauvrete"), departements=("59",))
     )
     header = (
-        "Code EPCI (SIREN),EPCI,Nature,Département principal,"
+        "EPCI,Code EPCI (SIREN),Nature,Département principal,"
         '"Population municipale (habitants) [source : Insee, populations 2023 ; millésime : 2023]",'
         '"Taux de pauvreté (%, approximation) [source : Insee, Filosofi 2021 ; millésime : 2021]",'
         "Taux de pauvreté : couverture (% de la population)"
     )
     assert (
         spreadsheets.to_csv(view)
-        == (f"{header}\r\n200000002,CA Deux,CA,59,45000,,0.0\r\n200000003,CC Trois,CC,59,8000,20.0,87.5\r\n").encode()
+        == (f"{header}\r\nCA Deux,200000002,CA,59,45000,,0.0\r\nCC Trois,200000003,CC,59,8000,20.0,87.5\r\n").encode()
     )
     assert spreadsheets.to_csv(view) == spreadsheets.to_csv(view)
     excel = spreadsheets.to_csv(view, excel=True)
     assert (
         excel
         == (
-            "\ufeffCode EPCI (SIREN);EPCI;Nature;Département principal;"
+            "\ufeffEPCI;Code EPCI (SIREN);Nature;Département principal;"
             '"Population municipale (habitants) [source : Insee, populations 2023 ; millésime : 2023]";'
             '"Taux de pauvreté (%, approximation) [source : Insee, Filosofi 2021 ; millésime : 2021]";'
             "Taux de pauvreté : couverture (% de la population)"
-            "\r\n200000002;CA Deux;CA;59;45000;;0,0\r\n200000003;CC Trois;CC;59;8000;20,0;87,5\r\n"
+            "\r\nCA Deux;200000002;CA;59;45000;;0,0\r\nCC Trois;200000003;CC;59;8000;20,0;87,5\r\n"
         ).encode()
     )
 
@@ -929,8 +930,8 @@ def test_csv_quotes_a_text_holding_a_line_break():
     residences.loc[0, "name"] = "Résidence\nB; bis"
     view = table_views.residence_view(tiny_store(residences=residences), TableState(tab="residences"))
     lines = spreadsheets.to_csv(view, excel=True).decode("utf-8-sig").split("\r\n")
-    assert lines[3].startswith('590000002;"Résidence\nB; bis";')
-    assert lines[1].startswith("020000001;'=Pension;Pension de famille;")
+    assert lines[3].startswith('"Résidence\nB; bis";590000002;')
+    assert lines[1].startswith("'=Pension;020000001;Pension de famille;")
 
 
 def test_number_formats():
@@ -960,7 +961,7 @@ def test_xlsx_data_sheet_layout():
     sheet = parts[spreadsheets.DATA_SHEET_PATH]
     assert '<dimension ref="A1:H4"/>' in sheet and '<autoFilter ref="A1:H4"/>' in sheet
     # xlsxwriter stores a width w as w + 0.7109375: texts 12, names 34, numbers 14.
-    assert column_widths(sheet) == [12.7109375, 34.7109375, 12.7109375, 12.7109375] + [14.7109375] * 4
+    assert column_widths(sheet) == [34.7109375, 12.7109375, 12.7109375, 12.7109375] + [14.7109375] * 4
     assert '<c r="E2" s="3"><v>1200</v></c>' in sheet  # an integer column holds integers
     assert '<c r="F3"' not in sheet  # a missing value is an empty cell, never 0
     assert "<dc:title>Résidences sociales — Hauts-de-France</dc:title>" in parts["docProps/core.xml"]
@@ -972,14 +973,14 @@ def test_xlsx_data_sheet_layout():
     data = workbook["Données"]
     assert data.freeze_panes == "C2" and data.row_dimensions[1].height == 60
     header = data["A1"]
-    assert header.value == "Code EPCI (SIREN)" and header.font.b and header.alignment.wrap_text
+    assert header.value == "EPCI" and header.font.b and header.alignment.wrap_text
     assert header.alignment.vertical == "top" and header.fill.fgColor.rgb == "FFE3E3FD"
     assert header.border.bottom.style == "thin"
     assert [cell.value for cell in data[1]] == view.headers
     assert [[cell.value for cell in row] for row in data.iter_rows(min_row=2)] == [
-        ["200000001", "CC Une", "CC", "02", 1200, 12.35, 50, -0.5],
-        ["200000002", "CA Deux", "CA", "59", 45000, None, 0, 0.25],
-        ["200000003", "CC Trois", "CC", "59", 8000, 20, 87.5, 1],
+        ["CC Une", "200000001", "CC", "02", 1200, 12.35, 50, -0.5],
+        ["CA Deux", "200000002", "CA", "59", 45000, None, 0, 0.25],
+        ["CC Trois", "200000003", "CC", "59", 8000, 20, 87.5, 1],
     ]
     assert [type(cell.value) for cell in data[2]][4:6] == [int, float]
     assert [cell.number_format for cell in data[2]] == ["General"] * 4 + ["#,##0", "#,##0.00", "#,##0.0", "#,##0.00"]
@@ -989,8 +990,9 @@ def test_xlsx_data_sheet_layout():
 def test_xlsx_column_widths_of_a_residences_view():
     view = table_views.residence_view(STORE, TableState(tab="residences"))
     sheet = xlsx_parts(spreadsheets.to_xlsx(view, context()))[spreadsheets.DATA_SHEET_PATH]
-    # finess, nom, type, famille, code_commune, commune, code_epci, epci, departement, ouverture, longitude, latitude
-    assert column_widths(sheet) == [w + 0.7109375 for w in (12, 34, 12, 12, 12, 12, 12, 34, 12, 12, 14, 14)]
+    # nom_etablissement, finess, type, famille, code_commune, nom_commune, code_epci, nom_epci, code_departement,
+    # ouverture, longitude, latitude: names 34
+    assert column_widths(sheet) == [w + 0.7109375 for w in (34, 12, 12, 12, 12, 34, 12, 34, 12, 12, 14, 14)]
 
 
 def test_xlsx_sources_and_filters_sheets_are_neutralised():
@@ -1013,7 +1015,7 @@ def test_xlsx_sources_and_filters_sheets_are_neutralised():
     assert filters["Lien vers cette vue"] == "'@lien"
     assert filters["Lignes"] == "1 sur 3 EPCI"
     assert next(workbook["Filtres"].iter_rows(values_only=True)) == ("Filtre", "Valeur")
-    assert workbook["Données"]["B2"].value == "'+CC Une"
+    assert workbook["Données"]["A2"].value == "'+CC Une"
 
 
 def test_xlsx_sources_and_filters_sheets_layout():
@@ -1063,7 +1065,7 @@ def test_xlsx_cells_escape_xml_and_drop_illegal_characters():
     residences.loc[0, "name"] = "A & B <C>\x01\r\nD"
     view = table_views.residence_view(tiny_store(residences=residences), TableState(tab="residences"))
     sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx(view, context())))["Données"]
-    assert sheet["B3"].value == "A & B <C>_x000D_\nD"
+    assert sheet["A3"].value == "A & B <C>_x000D_\nD"
     assert spreadsheets._xml_text("a<b>&\x0b\ufffe\r") == "a&lt;b&gt;&amp;_x000D_"
 
 
@@ -1164,7 +1166,7 @@ def test_metadata_of_a_view():
             "approximation": False,
         },
     ]
-    assert meta["colonnes"][0]["id"] == "code" and len(meta["colonnes"]) == 6
+    assert meta["colonnes"][0]["id"] == "nom_epci" and len(meta["colonnes"]) == 6
     assert meta["sources"] == list(view.sources)
     assert meta["filtres"] == dict(context().filter_rows(view))
 
@@ -1178,20 +1180,20 @@ def test_geojson_document():
     assert [feature["type"] for feature in document["features"]] == ["Feature"] * 3
     assert document["features"][0]["properties"] == {
         "finess": "590000001",
-        "nom": "Foyer A",
+        "nom_etablissement": "Foyer A",
         "type": "Foyer de jeunes travailleurs",
         "famille": "Résidences sociales",
         "code_commune": "59001",
-        "commune": "Cité",
+        "nom_commune": "Cité",
         "code_epci": "200000002",
-        "epci": "CA Deux",
-        "departement": "59",
+        "nom_epci": "CA Deux",
+        "code_departement": "59",
         "ouverture": "1999-01-01",
         "longitude": 2.123457,
         "latitude": 0.5,
     }
     assert document["features"][0]["geometry"] == {"type": "Point", "coordinates": [2.123456789, 0.5]}
-    assert document["features"][2]["geometry"]["type"] == "Polygon"
+    assert document["features"][2]["geometry"] is None  # no point: no position in a layer of points
     assert document["features"][2]["properties"]["longitude"] is None
     text = geodata.to_geojson(view, context()).decode("utf-8")  # UTF-8, not \u escapes
     assert '"famille": "Résidences sociales"' in text and '"titre": "Résidences sociales — Hauts-de-France"' in text
@@ -1232,8 +1234,8 @@ def test_geopackage_layers(tmp_path: Path):
         "millesime": "2023",
     }
     assert columns.to_dict("records")[0] == {
-        "colonne": "code",
-        "libelle": "Code EPCI (SIREN)",
+        "colonne": "nom_epci",
+        "libelle": "EPCI",
         "source": "",
         "millesime": "",
     }
@@ -1317,21 +1319,21 @@ def test_grid_leaves():
     assert table_grid._grid_leaf(view.column("couverture_taux_pauvrete"), None)["headerTooltip"] == (
         "Part de la population du territoire couverte par les données de l'indicateur."
     )
-    assert table_grid._grid_leaf(view.column("nom"), Sort("code")) == {
-        "field": "nom",
-        "colId": "nom",
+    assert table_grid._grid_leaf(view.column("nom_epci"), Sort("code_epci"), pinned=True) == {
+        "field": "nom_epci",
+        "colId": "nom_epci",
         "headerName": "EPCI",
         "sort": None,
         "wrapHeaderText": True,
         "autoHeaderHeight": True,
         "cellDataType": "text",
-        "width": 260,
-        "tooltipField": "nom",
+        "width": 240,
+        "tooltipField": "nom_epci",
         "pinned": "left",
     }
-    assert table_grid._grid_leaf(view.column("code"), None) == {
-        "field": "code",
-        "colId": "code",
+    assert table_grid._grid_leaf(view.column("code_epci"), None) == {
+        "field": "code_epci",
+        "colId": "code_epci",
         "headerName": "Code EPCI (SIREN)",
         "sort": None,
         "wrapHeaderText": True,
@@ -1348,7 +1350,8 @@ def test_grid_leaves():
 def test_grid_groups_consecutive_columns_of_a_theme():
     view = epci_view()
     defs = table_grid.grid_column_defs(view, Sort("population"))
-    assert [item.get("field") for item in defs[:4]] == ["code", "nom", "nature", "departement"]
+    assert [item.get("field") for item in defs[:4]] == ["nom_epci", "code_epci", "nature", "code_departement"]
+    assert [item.get("pinned") for item in defs[:2]] == ["left", None]  # the first column only: order kept
     groups = [(item["headerName"], item["groupId"], [leaf["field"] for leaf in item["children"]]) for item in defs[4:]]
     assert groups == [
         ("Démographie", "theme-4-demographie", ["population"]),
@@ -1356,11 +1359,11 @@ def test_grid_groups_consecutive_columns_of_a_theme():
         ("Démographie", "theme-6-demographie", ["evolution_population"]),
     ]
     assert defs[4]["children"][0]["sort"] == "asc"
-    columns = (view.column("population"), view.column("code"), view.column("evolution_population"))
+    columns = (view.column("population"), view.column("code_epci"), view.column("evolution_population"))
     shuffled = table_views.View("territoires", "epci", view.frame, columns, view.geometry)
     assert [item.get("groupId", item.get("field")) for item in table_grid.grid_column_defs(shuffled, None)] == [
         "theme-0-demographie",
-        "code",
+        "code_epci",
         "theme-2-demographie",
     ]
 
