@@ -186,9 +186,14 @@ def territories_frame(store: Store, level: str, departements: Sequence[str], epc
     if epcis:
         column = "code" if level == "epci" else "epci_code"
         territories = territories.loc[territories[column].isin(list(epcis))]
-    territories = territories.assign(epci_name=territories["epci_code"].map(names(store, "epci")))
+    if "epci_code" in territories:
+        territories = territories.assign(epci_name=territories["epci_code"].map(names(store, "epci")))
     attached = ATTACHMENTS.get(level, ())
-    fields = [field for field in TERRITORY_FIELDS if field in territories and field not in ATTACHMENT_FIELDS or field in attached]
+    fields = [
+        field
+        for field in TERRITORY_FIELDS
+        if field in territories and (field not in ATTACHMENT_FIELDS or field in attached)
+    ]
     renames = {field: name.replace("<niveau>", level) for field, name in TERRITORY_FIELDS.items()}
     frame = pd.DataFrame(territories[fields]).rename(columns=renames)
     frame.insert(0, "niveau", level)

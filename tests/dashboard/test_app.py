@@ -180,7 +180,7 @@ def test_an_unknown_api_address_answers_a_french_json_404(tiny_client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/sources", "/tableaux", "/a-propos", "/api", "/territoire/200000001", "/sources/", "/?indicateur=x"]
+    "path", ["/", "/sources", "/tableaux", "/a-propos", "/territoire/200000001", "/sources/", "/?indicateur=x"]
 )
 def test_pages_answer_200(tiny_client, path: str):
     response = tiny_client.get(path)

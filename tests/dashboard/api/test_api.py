@@ -68,9 +68,10 @@ def test_indicators_in_json_carry_source_and_vintage(client: FlaskClient, store:
     long = store.indicators
     expected = long.loc[(long["level"] == "epci") & (long["code"] == epci)].set_index("indicator")
     for row in body["donnees"]:
-        assert row["code"] == epci
+        assert row["code_epci"] == epci and row["nom_epci"]
         assert row["valeur"] == pytest.approx(expected.at[row["indicateur"], "value"])
-        assert row["couverture"] == pytest.approx(expected.at[row["indicateur"], "coverage"])
+        # Coverage in % of the population, as in the downloaded files.
+        assert row["couverture"] == pytest.approx(expected.at[row["indicateur"], "coverage"] * 100, abs=0.05)
     assert body["meta"]["documentation"] == "/api" and body["meta"]["donnees_construites_le"]
 
 
@@ -82,15 +83,16 @@ def test_missing_values_are_null_in_json_and_empty_in_csv(client: FlaskClient, s
     assert body["donnees"][0]["valeur"] is None
     response = client.get(f"/api/v1/indicators?level=commune&indicator=taux_pauvrete,population&code={code}&format=csv")
     assert response.mimetype == "text/csv"
-    read = pd.read_csv(io.BytesIO(response.data), dtype={"code": str})
+    read = pd.read_csv(io.BytesIO(response.data), dtype={"code_commune": str})
     assert list(read.columns) == [
-        "niveau", "code", "nom", "indicateur", "libelle", "unite", "valeur", "couverture", "source", "millesime",
+        "niveau", "code_commune", "nom_commune", "indicateur", "libelle", "unite", "valeur", "couverture", "source", "millesime",
         "approximation",
     ]  # fmt: skip
     by_indicator = read.set_index("indicateur")
     assert pd.isna(by_indicator.at["taux_pauvrete", "valeur"])
     assert by_indicator.at["population", "valeur"] > 0
     assert by_indicator.at["population", "source"] == "Insee, populations légales 2023"
+    assert set(read["approximation"]) == {"non"}  # booleans: oui / non in CSV
 
 
 def test_every_level_of_the_api_answers(client: FlaskClient):
@@ -98,7 +100,7 @@ def test_every_level_of_the_api_answers(client: FlaskClient):
         body = client.get(f"/api/v1/indicators?level={level}&indicator=population").get_json()
         assert body["nombre"] > 0, level
     france = client.get("/api/v1/indicators?level=france&indicator=population").get_json()
-    assert france["donnees"][0]["code"] == "FR"
+    assert france["donnees"][0]["code_france"] == "FR"
 
 
 @pytest.mark.parametrize(
@@ -148,7 +150,9 @@ def test_territories_and_residences(client: FlaskClient, store: Store):
     epci = store.territories.loc[store.territories["level"] == "epci"]
     assert body["nombre"] == int((epci["departement_code"] == "80").sum())
     assert body["source"] == catalogue.citation_for(store, catalogue.ROLE_TERRITORIES)
-    assert {"code", "nom", "nature", "population"} <= set(body["territoires"][0])
+    assert {"code_epci", "nom_epci", "nature", "code_departement", "population"} <= set(body["territoires"][0])
+    communes = client.get("/api/v1/territories?level=commune&departement=80").get_json()["territoires"]
+    assert {"code_commune", "nom_commune", "code_epci", "nom_epci", "code_departement"} <= set(communes[0])
 
     residences = store.residences
     code = residences["epci_code"].value_counts().index[0]
@@ -156,7 +160,9 @@ def test_territories_and_residences(client: FlaskClient, store: Store):
     expected = residences.loc[(residences["epci_code"] == code) & (residences["family"] == "residence_sociale")]
     assert sorted(row["finess"] for row in body["etablissements"]) == sorted(expected["finess"])
     assert body["source"] == "FINESS (DREES), extraction du 08/01/2021"
-    assert {"longitude", "latitude", "source"} <= set(body["etablissements"][0])
+    assert {"longitude", "latitude", "source", "nom_etablissement", "code_commune", "nom_commune", "code_epci"} <= set(
+        body["etablissements"][0]
+    )
 
 
 def test_sources_list_datasets_and_indicators(client: FlaskClient, store: Store):
@@ -185,7 +191,8 @@ def test_download_route_serves_exactly_the_view(client: FlaskClient, store: Stor
     read = pd.read_csv(io.BytesIO(response.data), sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
     state, _ = parse_query(query, table_indicators.table_choices(store))
     view = table_views.territory_view(store, state)
-    assert read["Code commune"].tolist() == view.frame["code"].tolist()
+    assert read["Code commune"].tolist() == view.frame["code_commune"].tolist()
+    assert list(read.columns[:2]) == ["Commune", "Code commune"]  # the screen's order: the name first (pinned)
 
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/telecharger/xlsx?{urlencode(query)}").data))
     filters = dict(workbook["Filtres"].iter_rows(min_row=2, values_only=True))
@@ -199,7 +206,7 @@ def test_pages_are_registered_and_render(app: dash.Dash):
     assert "Tableaux" in names and "API" not in names
     tables = dash.page_registry["dashboard.pages.tableaux"]
     assert tables["path"] == "/tableaux" and tables["order"] == 5
-    assert dash.page_registry["dashboard.pages.api_doc"]["path"] == "/api"
+    assert not any(page["path"] == "/api" for page in dash.page_registry.values())  # a static page, no script
     client = app.server.test_client()
     for path in ("/tableaux", "/api", "/tableaux?niveau=zzz"):
         assert client.get(path).status_code == 200
@@ -237,8 +244,8 @@ def test_needs_api_gives_the_priority_of_every_epci(client: FlaskClient):
     assert len(territories) == 92 and [item["priorite_rang"] for item in territories[:3]] == [1, 2, 3]
     first = territories[0]
     assert set(first) >= {
-        "code",
-        "nom",
+        "code_epci",
+        "nom_epci",
         "priorite_rang",
         "score_besoin",
         "rang_min",
@@ -266,8 +273,8 @@ def test_needs_api_follows_the_ranking_page_parameters_and_gives_csv(client: Fla
     assert scores == sorted(scores, reverse=True)
     csv = client.get("/api/v1/needs?format=csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
-    frame = pd.read_csv(io.StringIO(csv.get_data(as_text=True)), dtype={"code": str})
-    assert len(frame) == 92 and "ecart_places_pension_famille" in frame and frame["code"].str.len().eq(9).all()
+    frame = pd.read_csv(io.StringIO(csv.get_data(as_text=True)), dtype={"code_epci": str})
+    assert len(frame) == 92 and "ecart_places_pension_famille" in frame and frame["code_epci"].str.len().eq(9).all()
 
 
 @pytest.mark.parametrize(
@@ -317,7 +324,7 @@ def test_api_cache_keys_are_canonical(client: FlaskClient, store: Store):
 def test_refused_requests_add_nothing_to_the_cache(app: dash.Dash, client: FlaskClient):
     backend = cache_backend(app)
     before = len(backend._cache)
-    for url in ("/api/v1/territories?level=epci&_=123", "/api/v1/territories?level=epci&_=124", "/api/v1/needs?x=1"):
+    for url in ("/api/v1/territories?level=epci&x=123", "/api/v1/territories?level=epci&_=124&y=1", "/api/v1/needs?x=1"):
         assert client.get(url).status_code == 400
     assert len(backend._cache) == before
 

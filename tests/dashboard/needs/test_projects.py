@@ -186,7 +186,7 @@ def test_the_api_answers_with_and_without_the_projects(app):
     assert answer["avertissements"] == [
         f"Projet « fjt:0:{LENS} » ignoré : le nombre de places doit être un entier de 1 à 500."
     ]
-    row = next(record for record in answer["territoires"] if record["code"] == LENS_LIEVIN)
+    row = next(record for record in answer["territoires"] if record["code_epci"] == LENS_LIEVIN)
     assert row["places_projetees"] == 25 and row["priorite_rang_sans_projet"] == 1
     assert row["ecart_places_sans_projet"] - row["ecart_places"] == 25
     assert "places_projetees" in answer["colonnes"]
