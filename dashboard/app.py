@@ -30,10 +30,10 @@ from dashboard.core.perimeter import Perimeter, app_title, perimeter
 from dashboard.core.store import CONFIG_KEY, Store, StoreError, current_store, load_store
 from dashboard.exports.media import init_exports
 from dashboard.map.geometry import init_map_routes
+from dashboard.server.compression import compressing_server
 from dashboard.server.health import init_health
 from dashboard.server.page_cache import VALID_PATH, init_page_cache, match_page
 from dashboard.server.security import callback_error, error_banner, init_security, wants_json
-from dashboard.server.compression import compressing_server
 from dashboard.server.static_compression import init_static_compression
 from dashboard.settings import ASSETS_DIR, PACKAGE_DIR, Settings
 from dashboard.ui import ids as ui_ids

@@ -86,8 +86,14 @@ def responses(endpoint: Endpoint) -> dict[str, Any]:
         "Access-Control-Allow-Origin": {"schema": {"type": "string", "const": "*"}},
     }
     if endpoint.paginated:
-        headers["Link"] = {"schema": {"type": "string"}, "description": 'pages suivante et précédente (rel="next", "prev")'}
-        headers["X-Total-Count"] = {"schema": {"type": "integer"}, "description": "nombre de lignes de la réponse entière"}
+        headers["Link"] = {
+            "schema": {"type": "string"},
+            "description": 'pages suivante et précédente (rel="next", "prev")',
+        }
+        headers["X-Total-Count"] = {
+            "schema": {"type": "integer"},
+            "description": "nombre de lignes de la réponse entière",
+        }
     error = {"application/json": {"schema": ERROR_SCHEMA}}
     return {
         "200": {"description": endpoint.returns, "headers": headers, "content": content},

@@ -69,7 +69,9 @@ class Page:
     def headers(self, total: int) -> dict[str, str]:
         """`X-Total-Count` and an RFC 8288 `Link` header (next, prev) for JSON and CSV alike."""
         links = self.links(total)
-        relations = [f'<{url}>; rel="{rel}"' for rel, url in (("next", links["suivant"]), ("prev", links["precedent"])) if url]
+        relations = [
+            f'<{url}>; rel="{rel}"' for rel, url in (("next", links["suivant"]), ("prev", links["precedent"])) if url
+        ]
         return {"X-Total-Count": str(total), **({"Link": ", ".join(relations)} if relations else {})}
 
 
@@ -77,4 +79,3 @@ def read_page() -> Page:
     """The page asked for by the request (checked: a French 400 for a bad `limite` or `debut`)."""
     start, limit = page_bounds()
     return Page(start, limit, tuple(listed(FIELDS.name)))
-

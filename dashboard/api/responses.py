@@ -20,7 +20,6 @@ from dashboard.core.store import Store, current_store
 from dashboard.tables.files import neutralise
 from dashboard.tables.formats import FORMAT_CSV, FORMATS
 
-
 #: Booleans in CSV: words a French spreadsheet and a script read alike (JSON keeps true / false).
 BOOLEAN_TEXT = {True: "oui", False: "non"}
 

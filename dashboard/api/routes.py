@@ -44,7 +44,9 @@ def openapi() -> Response:
     return conditional(f"openapi:{routes.API_V1}", lambda: json_response(openapi_document(region_name())))
 
 
-def tabular(frame: pd.DataFrame, output: str, name: str, page: Page, payload: Callable[[pd.DataFrame], dict]) -> Response:
+def tabular(
+    frame: pd.DataFrame, output: str, name: str, page: Page, payload: Callable[[pd.DataFrame], dict]
+) -> Response:
     """A page of rows as CSV, or as JSON (`payload` of the rows, plus the page's envelope); Link header."""
     total = len(frame)
     rows = page.cut(frame)
@@ -71,13 +73,19 @@ def indicators() -> Response:
     return cached(parameters, lambda: _indicators_answer(store, level, chosen, codes, output, page))
 
 
-def _indicators_answer(store: Store, level: str, chosen: list[str], codes: list[str], output: str, page: Page) -> Response:
+def _indicators_answer(
+    store: Store, level: str, chosen: list[str], codes: list[str], output: str, page: Page
+) -> Response:
     if output == "csv":
         frame = payloads.indicators_csv_frame(store, level, chosen, codes)
     else:
         frame = payloads.indicators_json_frame(store, level, chosen, codes)
     return tabular(
-        frame, output, f"indicateurs_{level}", page, lambda rows: payloads.indicators_payload(store, level, chosen, rows)
+        frame,
+        output,
+        f"indicateurs_{level}",
+        page,
+        lambda rows: payloads.indicators_payload(store, level, chosen, rows),
     )
 
 

@@ -64,7 +64,9 @@ class Endpoint:
         return next(parameter for parameter in self.parameters if parameter.name == name)
 
 
-FORMAT = Parameter("format", "json (par défaut) ou csv (UTF-8, séparateur virgule, point décimal).", FORMATS, default="json")
+FORMAT = Parameter(
+    "format", "json (par défaut) ou csv (UTF-8, séparateur virgule, point décimal).", FORMATS, default="json"
+)
 LIMIT = Parameter(
     "limite",
     f"nombre de lignes par page, de 1 à {MAX_LIMIT:,} (par défaut : toutes les lignes).".replace(",", "\u202f"),
@@ -99,7 +101,9 @@ INDICATORS = Endpoint(
             multiple=True,
             example="population,taux_pauvrete",
         ),
-        Parameter("code", "codes Insee ou SIREN des territoires (par défaut : tous).", multiple=True, example=EXAMPLE_EPCI),
+        Parameter(
+            "code", "codes Insee ou SIREN des territoires (par défaut : tous).", multiple=True, example=EXAMPLE_EPCI
+        ),
         FORMAT,
         *PAGING,
     ),
@@ -252,7 +256,12 @@ NEEDS = Endpoint(
         Field("rang_max", "rang le moins bon sur 90 % des tirages", "integer"),
         Field("offre_places", "offre existante estimée", "number", "places"),
         Field("manque_places", "places manquantes au regard du besoin", "number", "places"),
-        Field("ecart_places", "écart à la référence (bas et haut : ecart_places_bas, ecart_places_haut)", "number", "places"),
+        Field(
+            "ecart_places",
+            "écart à la référence (bas et haut : ecart_places_bas, ecart_places_haut)",
+            "number",
+            "places",
+        ),
         Field("places_projetees", "places des projets envisagés (avec projets)", "number", "places"),
     ),
 )

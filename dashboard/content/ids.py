@@ -30,3 +30,5 @@ SOURCES_SCROLL = "sources-defilement"
 SOURCES_DATASET_PREFIX = "jeu-"  # + dataset anchor: /sources#jeu-<id>
 SOURCES_INDICATOR_PREFIX = "indicateur-"  # + indicator anchor: /sources#indicateur-<id>
 ABOUT_TITLE = "a-propos-titre"
+REUSE_TITLE = "reutiliser-titre"
+REUSE_EXAMPLES = "reutiliser-exemples"

@@ -24,7 +24,6 @@ import shapely
 from dashboard.tables.files import ExportContext, field_name, records
 from dashboard.tables.views import View
 
-
 #: GeoPackage version written: 1.4 (GDAL's default since 3.9) makes GDAL 3.6 and QGIS 3.28 warn.
 GPKG_VERSION = "1.2"
 

@@ -65,10 +65,20 @@ BASE_COLUMNS = {
 }
 #: Column ids before issue 19, still read in a sort of an old link (`tri=-nom`): level → old id → new id.
 FORMER_COLUMNS = {
-    LEVEL_COMMUNE: {"code": "code_commune", "nom": "nom_commune", "departement": "code_departement", "epci": "nom_epci"},
+    LEVEL_COMMUNE: {
+        "code": "code_commune",
+        "nom": "nom_commune",
+        "departement": "code_departement",
+        "epci": "nom_epci",
+    },
     LEVEL_EPCI: {"code": "code_epci", "nom": "nom_epci", "departement": "code_departement"},
     LEVEL_DEPARTEMENT: {"code": "code_departement", "nom": "nom_departement"},
-    TAB_RESIDENCES: {"nom": "nom_etablissement", "commune": "nom_commune", "epci": "nom_epci", "departement": "code_departement"},
+    TAB_RESIDENCES: {
+        "nom": "nom_etablissement",
+        "commune": "nom_commune",
+        "epci": "nom_epci",
+        "departement": "code_departement",
+    },
 }
 COVERAGE_PREFIX = "couverture_"
 
@@ -277,7 +287,9 @@ SORT = Param(
 RESIDENCE_SORT = Param(
     PARAM_RESIDENCE_SORT,
     "residence_sort",
-    _sort_reader(lambda _state: [column for column, _label in RESIDENCE_COLUMNS], lambda _state: FORMER_COLUMNS[TAB_RESIDENCES]),
+    _sort_reader(
+        lambda _state: [column for column, _label in RESIDENCE_COLUMNS], lambda _state: FORMER_COLUMNS[TAB_RESIDENCES]
+    ),
     _sort_text,
 )
 #: Read before the thresholds (which depend on the level), then after them (the sort depends on the columns).

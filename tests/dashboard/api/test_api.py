@@ -324,7 +324,11 @@ def test_api_cache_keys_are_canonical(client: FlaskClient, store: Store):
 def test_refused_requests_add_nothing_to_the_cache(app: dash.Dash, client: FlaskClient):
     backend = cache_backend(app)
     before = len(backend._cache)
-    for url in ("/api/v1/territories?level=epci&x=123", "/api/v1/territories?level=epci&_=124&y=1", "/api/v1/needs?x=1"):
+    for url in (
+        "/api/v1/territories?level=epci&x=123",
+        "/api/v1/territories?level=epci&_=124&y=1",
+        "/api/v1/needs?x=1",
+    ):
         assert client.get(url).status_code == 400
     assert len(backend._cache) == before
 
