@@ -74,13 +74,15 @@ def test_filter_sort_and_download_the_french_csv(page: Page, app_url: str, scree
     header.click()
     expect(page).to_have_url(re.compile(r"tri=-taux_pauvrete"))
     expect(header).to_have_attribute("aria-sort", "descending")
-    codes = shown_codes(page, GRID, "code")
+    codes = shown_codes(page, GRID, "code_epci")
     assert len(codes) == 16
 
     path, name = download(page, "CSV pour Excel (;)", "territoires", tmp_path)
     assert re.fullmatch(r"territoires_epci_\d{4}-\d{2}-\d{2}_dep-80_excel\.csv", name)
     read = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"Code EPCI (SIREN)": str})
     assert read["Code EPCI (SIREN)"].tolist() == codes
+    pinned = page.locator(f"{GRID} .ag-pinned-left-header .ag-header-cell-text").all_inner_texts()
+    assert pinned == ["EPCI"] and list(read.columns[:2]) == ["EPCI", "Code EPCI (SIREN)"]  # the screen's order
     poverty = read.filter(like="Taux de pauvreté (%, approximation)").iloc[:, 0]
     assert poverty.dtype == float and poverty.dropna().is_monotonic_decreasing
     assert poverty.isna().sum() == 0 or poverty.tail(poverty.isna().sum()).isna().all()  # missing values last
