@@ -262,7 +262,9 @@ def discover(fetch: Fetch) -> Site:
     epci_indicators = [entry["id"] for entry in sources if "epci" in entry.get("niveaux", [])]
     if not indicators or not territories or not epci_indicators:
         raise RuntimeError("the app has no indicator or no EPCI: is the data built?")
-    site = Site(callbacks, app_values, page_values, indicators, [row["code_epci"] for row in territories], epci_indicators)
+    site = Site(
+        callbacks, app_values, page_values, indicators, [row["code_epci"] for row in territories], epci_indicators
+    )
     for code in site.epci_codes[:3]:  # fiche pages, for their initial callbacks
         path = f"/territoire/{code}"
         routed = _json(fetch, "POST", routes.DASH_UPDATE, router_body(path))
