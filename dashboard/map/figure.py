@@ -39,10 +39,10 @@ BORDER_COLOUR = "#1e1e1e"
 SELECTION_COLOUR = "#000091"
 TRACE_TERRITORIES, TRACE_DEPARTEMENTS, TRACE_SELECTION, FIRST_RESIDENCE_TRACE = 0, 1, 2, 3
 #: Width / height of the explorer's map frame: wide enough to fill the page beside its controls.
-EXPLORER_ASPECT = 1.45
+EXPLORER_ASPECT = 1.8
 #: Zoom to a territory: the share of the map it takes at most, and the largest zoom factor.
-ZOOM_FILL = 0.6
-ZOOM_MAX = 12.0
+ZOOM_FILL = 0.35
+ZOOM_MAX = 10.0
 
 
 def discrete_colorscale(colours: Sequence[str]) -> list[list[Any]]:
