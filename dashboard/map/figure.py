@@ -42,7 +42,7 @@ TRACE_TERRITORIES, TRACE_DEPARTEMENTS, TRACE_SELECTION, FIRST_RESIDENCE_TRACE = 
 EXPLORER_ASPECT = 1.8
 #: Zoom to a territory: the share of the map it takes at most, and the largest zoom factor.
 ZOOM_FILL = 0.35
-ZOOM_MAX = 10.0
+ZOOM_MAX = 6.0
 
 
 def discrete_colorscale(colours: Sequence[str]) -> list[list[Any]]:

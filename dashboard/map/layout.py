@@ -82,7 +82,7 @@ def indicator_field(store: Store, state: MapState, view: MapView) -> html.Div:
 
 
 def toolbar(store: Store, state: MapState, view: MapView) -> html.Div:
-    """The two main choices, above the map: the indicator and the level."""
+    """The main choices, at the top of the controls column: the indicator, the level and the territory."""
     level = radio_field(
         "Niveau",
         map_ids.MAP_LEVEL,
@@ -91,7 +91,7 @@ def toolbar(store: Store, state: MapState, view: MapView) -> html.Div:
         inline=True,
         className="map-field map-level",
     )
-    return html.Div([indicator_field(store, state, view), level], className="map-toolbar")
+    return html.Div([indicator_field(store, state, view), level, territory_field(store, state)], className="map-toolbar")
 
 
 def layer_fields(store: Store, state: MapState) -> list[Any]:
@@ -147,7 +147,7 @@ def territory_field(store: Store, state: MapState) -> html.Div:
 
 
 def controls(store: Store, state: MapState) -> html.Div:
-    """The map's settings: classification, number of classes, colours, layers and territory."""
+    """The map's settings: classification, number of classes, colours and layers."""
     return html.Div(
         [
             html.H2("Réglages de la carte", className="visually-hidden"),
@@ -173,7 +173,6 @@ def controls(store: Store, state: MapState) -> html.Div:
                 inline=False,
             ),
             *layer_fields(store, state),
-            territory_field(store, state),
         ],
         className="map-controls",
     )
