@@ -290,6 +290,7 @@ clientside_callback(
     ClientsideFunction(namespace="carte", function_name="tableRows"),
     Output(map_ids.MAP_TABLE_BODY, "children"),
     Input(map_ids.MAP_TABLE_DATA, "data"),
+    State(map_ids.MAP_TABLE_BODY, "id"),
 )
 
 register_permalink(map_ids.MAP_PERMALINK, map_ids.MAP_COPY, map_ids.MAP_COPY_STATUS, query_id=map_ids.MAP_QUERY)
