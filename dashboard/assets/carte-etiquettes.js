@@ -52,10 +52,31 @@
             box.top >= frame.top && box.bottom <= frame.bottom;
     }
 
+    /* The view the names were last measured in: an indicator change redraws the map in the same view, so the
+       names keep their visibility without measuring them again (a measure forces a layout of every polygon). */
+    function viewKey(gd, count) {
+        var layout = gd._fullLayout || {};
+        var geo = layout.geo || {};
+        var centre = geo.center || {};
+        return [centre.lon, centre.lat, (geo.projection || {}).scale, layout.width, layout.height, count].join("|");
+    }
+
+    function apply(texts, shown) {
+        texts.forEach(function (text, i) {
+            text.style.display = shown[i] ? "" : "none";
+            text.setAttribute("data-etiquette", shown[i] ? "visible" : "masquee");
+        });
+    }
+
     function update(gd) {
         var texts = labelTexts(gd);
         var svg = gd.querySelector(".main-svg");
         if (!texts.length || !svg) {
+            return;
+        }
+        var key = viewKey(gd, texts.length);
+        if (gd.__carteEtiquettesVue === key && gd.__carteEtiquettesVisibles) {
+            apply(texts, gd.__carteEtiquettesVisibles);
             return;
         }
         var frame = svg.getBoundingClientRect();
@@ -64,10 +85,10 @@
             var box = text.getBoundingClientRect();
             return inside(box, frame) ? box : null;
         });
-        declutter(boxes, MARGIN).forEach(function (shown, i) {
-            texts[i].style.display = shown ? "" : "none";
-            texts[i].setAttribute("data-etiquette", shown ? "visible" : "masquee");
-        });
+        var shown = declutter(boxes, MARGIN);
+        gd.__carteEtiquettesVue = key;
+        gd.__carteEtiquettesVisibles = shown;
+        apply(texts, shown);
     }
 
     function hook() {
