@@ -189,17 +189,16 @@ def show_territory(code, indicator, level, click=None):
     store = store_for_callback()
     level = _drawn_level(level)
     summary = territory_summary(store, level, code, indicator) if code else None
+    panel = {"panel": panel_component(store, summary), "close_hidden": summary is None}
+    if ctx.triggered_id != map_ids.MAP_TERRITORY:  # a new indicator: same outline, no second redraw of the map
+        return {**panel, "figure": no_update}
     figure = Patch()
     figure["data"][TRACE_SELECTION]["locations"] = selection_locations(store, level, code)
-    zoom = (
-        territory_zoom(store, level, code, EXPLORER_ASPECT)
-        if code and ctx.triggered_id == map_ids.MAP_TERRITORY
-        else None
-    )
+    zoom = territory_zoom(store, level, code, EXPLORER_ASPECT) if code else None
     if zoom and code != clicked_location(click):
         figure["layout"]["geo"]["center"] = zoom["center"]
         figure["layout"]["geo"]["projection"]["scale"] = zoom["scale"]
-    return {"panel": panel_component(store, summary), "close_hidden": summary is None, "figure": figure}
+    return {**panel, "figure": figure}
 
 
 def clicked_location(click: Any) -> str | None:

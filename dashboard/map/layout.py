@@ -91,7 +91,9 @@ def toolbar(store: Store, state: MapState, view: MapView) -> html.Div:
         inline=True,
         className="map-field map-level",
     )
-    return html.Div([indicator_field(store, state, view), level, territory_field(store, state)], className="map-toolbar")
+    return html.Div(
+        [indicator_field(store, state, view), level, territory_field(store, state)], className="map-toolbar"
+    )
 
 
 def layer_fields(store: Store, state: MapState) -> list[Any]:

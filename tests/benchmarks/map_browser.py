@@ -29,15 +29,24 @@ FIRST_DRAWN_JS = f"""() => new Promise(resolve => {{
 }})"""
 
 #: Sets the indicator as a person would (Dash's set_props fires the same callbacks), then waits for plotly to
-#: redraw the graph and the browser to paint it: milliseconds, or -1 after 15 s.
+#: redraw the territories with the new indicator (their hover template names it; a redraw of something else
+#: does not count) and for the browser to paint them: milliseconds, or -1 after 15 s.
 SWITCH_JS = """([graph, dropdown, value]) => new Promise(resolve => {
     const gd = document.querySelector(graph);
+    const before = gd.data[0].hovertemplate;
     const start = performance.now();
     const timer = setTimeout(() => resolve(-1), 15000);
-    gd.once('plotly_afterplot', () => requestAnimationFrame(() => {
-        clearTimeout(timer);
-        resolve(performance.now() - start);
-    }));
+    const check = () => {
+        if (gd.data[0].hovertemplate === before) {
+            return;
+        }
+        gd.removeListener('plotly_afterplot', check);
+        requestAnimationFrame(() => {
+            clearTimeout(timer);
+            resolve(performance.now() - start);
+        });
+    };
+    gd.on('plotly_afterplot', check);
     window.dash_clientside.set_props(dropdown, {value: value});
 })"""
 
