@@ -7,7 +7,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.core import catalogue, formatting, routes
-from dashboard.core.catalogue import dataset_id_for, geometry_role
+from dashboard.core.catalogue import ROLE_LABEL_POINTS, dataset_id_for, geometry_role
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_NOUNS
 from dashboard.core.store import Store
 from dashboard.map.palette import layer_style
@@ -176,7 +176,8 @@ def map_source(store: Store, view: MapView) -> str:
     parts = []
     if view.values is not None:
         parts.append(view.values.source_line)
-    dataset_ids = {dataset_id_for(store, geometry_role(level)) for level in (view.level, LEVEL_DEPARTEMENT)}
+    roles = [geometry_role(view.level), geometry_role(LEVEL_DEPARTEMENT), ROLE_LABEL_POINTS]  # + town names
+    dataset_ids = {dataset_id_for(store, role) for role in roles}
     citations = sorted(
         dataset["citation"] for dataset in store.catalogue.get("datasets", []) if dataset["id"] in dataset_ids
     )
