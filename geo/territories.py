@@ -246,6 +246,18 @@ def to_store_frame(territories: Territories, shapes: dict[str, gpd.GeoDataFrame]
     return gpd.GeoDataFrame(store, geometry="geometry", crs=WEB_CRS)
 
 
+def with_labels(store: gpd.GeoDataFrame, labels: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The store frame with, on commune rows, `seat` ("prefecture", "sous-prefecture" or missing) and the
+    label point `label_lon`, `label_lat` (WGS84) of `labels` (code, seat, label_lon, label_lat)."""
+    codes = store["code"].where(store["level"] == "commune")
+    indexed = labels.set_index("code")
+    return store.assign(
+        seat=codes.map(indexed["seat"]).astype("str"),
+        label_lon=codes.map(indexed["label_lon"]).astype("float64"),
+        label_lat=codes.map(indexed["label_lat"]).astype("float64"),
+    )
+
+
 def simplify_coverage(gdf: gpd.GeoDataFrame, tolerance: float, decimals: int = 4) -> gpd.GeoDataFrame:
     """Simplify polygons for display, keeping shared borders identical.
 

@@ -38,6 +38,7 @@ from loaders import (
     indicators,
     lovac,
     loyers,
+    ngeofr,
     places,
     populations,
     reference_figures,
@@ -530,6 +531,47 @@ def _step_shapes(state: BuildState) -> None:
     )
 
 
+def _step_labels(state: BuildState) -> None:
+    """Where the map writes a commune's name (IGN centroid) and which communes are préfectures or
+    sous-préfectures: `state.parts["labels"]` (code, seat, label_lon, label_lat) for the région's communes."""
+    communes = state.parts["scope"].communes
+    in_region = communes.loc[communes["in_region"], "code"]
+    points = ngeofr.load_commune_centroids().to_crs(territories.WEB_CRS).set_index("code")
+    missing = sorted(set(in_region) - set(points.index))
+    if missing:
+        raise SourceError(ngeofr.DATASET_ID, None, f"communes sans centroïde : {', '.join(missing[:10])}")
+    seats = decoupage.load_seats().set_index("code")["seat"]
+    regional_seats = seats[seats.index.isin(in_region)]
+    departements = set(state.parts["scope"].departements["code"])
+    prefectures = regional_seats[regional_seats == decoupage.PREFECTURE]
+    if len(prefectures) != len(departements):
+        raise SourceError(
+            decoupage.DATASET_ID,
+            decoupage.ARRONDISSEMENTS_FILE,
+            f"{len(prefectures)} préfecture(s) dans la région pour {len(departements)} départements",
+        )
+    located = points.loc[list(in_region)].geometry
+    state.parts["labels"] = pd.DataFrame(
+        {
+            "code": list(in_region),
+            "seat": regional_seats.reindex(list(in_region)).to_numpy(),
+            "label_lon": located.x.round(5).to_numpy(),
+            "label_lat": located.y.round(5).to_numpy(),
+        }
+    )
+    state.record(
+        ngeofr.DATASET_ID,
+        rows_read=len(points),
+        rows_kept=len(in_region),
+        rows_joined=len(in_region),
+        unmatched=[],
+        detail={
+            "prefectures": len(prefectures),
+            "sous_prefectures": int((regional_seats == decoupage.SOUS_PREFECTURE).sum()),
+        },
+    )
+
+
 def _step_lovac(state: BuildState) -> None:
     frame = lovac.load()
     state.parts["lovac"] = frame
@@ -667,6 +709,7 @@ def _long(
 STEPS: tuple[tuple[str, Callable[[BuildState], None]], ...] = (
     ("Référentiel administratif (communes, EPCI)", _step_admin),
     ("Contours des territoires", _step_shapes),
+    ("Noms des villes sur la carte (centroïdes, chefs-lieux)", _step_labels),
     ("Populations légales", _step_population),
     ("Recensement (comparateur de territoires)", _step_census),
     ("Revenus et pauvreté (Filosofi)", _step_filosofi),
@@ -723,7 +766,8 @@ def build(
 
 
 def _write_store(folder: Path, state: BuildState, table: pd.DataFrame, coverage: dict) -> None:
-    territories.to_store_frame(state.parts["scope"], state.parts["shapes"]).to_parquet(folder / "territories.parquet")
+    frame = territories.to_store_frame(state.parts["scope"], state.parts["shapes"])
+    territories.with_labels(frame, state.parts["labels"]).to_parquet(folder / "territories.parquet")
     table.to_parquet(folder / "indicators.parquet", index=False)
     _residences_frame(state).to_parquet(folder / "residences.parquet")
     state.parts["series"].to_parquet(folder / series.FILE, index=False)
@@ -771,6 +815,7 @@ DATASET_ROLES = {
     "geometry_commune": communes_2018.DATASET_ID,
     "geometry_epci": contours.DATASET_ID,
     "geometry_departement": contours.DATASET_ID,
+    "label_points": ngeofr.DATASET_ID,
 }
 
 

@@ -112,6 +112,7 @@ DATASETS: tuple[Dataset, ...] = (
                 ("epci.json", "40758ace686311837c484da81c2a8ba00a9f356bc6210f3316c6b19daa4dc967"),
                 ("departements.json", "1ebe7e0ad0a49653c899087194344ec67f7115b728c4e1b98f741bd655b545e0"),
                 ("regions.json", "98cb7c781d09577634b9e104dfbb92e39a0d10ae0e1c6c20978a49a474e1dba5"),
+                ("arrondissements.json", "065cb02c593c7e9f070347e4e9dcdb6da4c2b746de1a9e066d5fd4bd5b94c71f"),
             )
         ),
         caveats=("Noms des communes au COG 2026, noms des membres d'EPCI en 2025 : jointures sur les codes.",),

@@ -26,6 +26,7 @@ COMMUNES_FILE = "communes.json"
 EPCI_FILE = "epci.json"
 DEPARTEMENTS_FILE = "departements.json"
 REGIONS_FILE = "regions.json"
+ARRONDISSEMENTS_FILE = "arrondissements.json"
 #: The région whose communes must each belong to exactly one EPCI (Hauts-de-France).
 HOME_REGION = "32"
 
@@ -37,6 +38,10 @@ EXPECTED_ROWS: Mapping[str, tuple[int, int]] = {
     "departements": (109, 109),
     "regions": (26, 26),
 }
+#: 333 arrondissements (overseas included), each with its chef-lieu (sous-préfecture, or the préfecture).
+ARRONDISSEMENT_ROWS = (333, 333)
+PREFECTURE = "prefecture"
+SOUS_PREFECTURE = "sous-prefecture"
 
 CURRENT = "commune-actuelle"
 #: Former communes still listed with the current commune they belong to (`chefLieu`).
@@ -303,3 +308,37 @@ def _regions(path: Path) -> pd.DataFrame:
         }
     )
     return readers.validate(DATASET_ID, path, frame, REGIONS_SCHEMA)
+
+
+SEATS_SCHEMA = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, pa.Check.str_matches(readers.COMMUNE_CODE), unique=True),
+        "seat": pa.Column(str, pa.Check.isin((PREFECTURE, SOUS_PREFECTURE))),
+        "departement_code": pa.Column(str, pa.Check.str_matches(DEPARTEMENT_OR_COLLECTIVITE)),
+    },
+    strict=True,
+    ordered=True,
+)
+
+
+def parse_seats(departements_path: Path, arrondissements_path: Path) -> pd.DataFrame:
+    """Communes that are the seat of a département (préfecture) or of an arrondissement (sous-préfecture):
+    code, seat (`PREFECTURE` or `SOUS_PREFECTURE`), departement_code (str). The arrondissement whose chef-lieu
+    is the préfecture counts once, as the préfecture."""
+    departements = _entries(departements_path, ("code", "chefLieu"))
+    arrondissements = _entries(arrondissements_path, ("code", "departement", "chefLieu"))
+    readers.check_count(DATASET_ID, arrondissements_path, len(arrondissements), *ARRONDISSEMENT_ROWS, "arrondissements")
+    prefectures = {entry["chefLieu"]: entry["code"] for entry in departements}
+    seats = [(code, PREFECTURE, departement) for code, departement in prefectures.items()]
+    seats += [
+        (entry["chefLieu"], SOUS_PREFECTURE, entry["departement"])
+        for entry in arrondissements
+        if entry["chefLieu"] not in prefectures
+    ]
+    frame = pd.DataFrame(seats, columns=["code", "seat", "departement_code"]).astype("str")
+    return readers.validate(DATASET_ID, arrondissements_path, frame, SEATS_SCHEMA)
+
+
+def load_seats() -> pd.DataFrame:
+    """Préfectures and sous-préfectures of France (`parse_seats`)."""
+    return parse_seats(fetch(DATASET_ID, DEPARTEMENTS_FILE), fetch(DATASET_ID, ARRONDISSEMENTS_FILE))

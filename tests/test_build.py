@@ -175,7 +175,8 @@ def test_report_prints_a_french_table_and_each_dataset_s_details(store: Path, ca
     header = next(line for line in printed.splitlines() if line.startswith("jeu de données"))
     assert header.split() == ["jeu", "de", "données", "lignes", "lues", "gardées", "rapportées", "non", "appariées"]
     assert re.search(r"^insee-filosofi-com-2021-geo2024 +3788 +3788 +3788 +0$", printed, re.MULTILINE)
-    assert "Jeux de données lus : 14 ; anomalies (codes ou points non appariés) : 0" in printed
+    assert re.search(r"^ngeofr-maps-cog2025 +34746 +3782 +3782 +0$", printed, re.MULTILINE)  # town label points
+    assert "Jeux de données lus : 15 ; anomalies (codes ou points non appariés) : 0" in printed
     assert "\ninsee-comparateur-territoires-com-ed2021 :\n" in printed
     assert '  communes non attribuables (code scindé) : ["60054", "60694"]' in printed
     assert "rows_outside_scope" not in printed and "codes_remapped" not in printed
@@ -191,7 +192,7 @@ def test_verdict_is_one_french_line_counting_datasets_and_anomalies(store: Path)
     line = verdict(coverage)
     assert "\n" not in line
     assert re.fullmatch(
-        r"Construction réussie en \d+ s : 14 jeux de données, 0 anomalie ; détails : python -m loaders report", line
+        r"Construction réussie en \d+ s : 15 jeux de données, 0 anomalie ; détails : python -m loaders report", line
     )
     coverage["datasets"]["insee-filosofi-com-2021-geo2024"]["unmatched"] = ["99999", "99998"]
     coverage["baisses_de_couverture_acceptees"] = ["indicateur taux_pauvrete (commune) : …"]
@@ -651,7 +652,7 @@ def test_a_coverage_drop_fails_the_build_unless_it_is_accepted(
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("Baisse de couverture acceptée : indicateur taux_pauvrete (commune)") for line in lines)
     assert re.fullmatch(
-        r"Construction réussie en \d+ s : 14 jeux de données, 0 anomalie, \d+ baisse\(s\) de couverture "
+        r"Construction réussie en \d+ s : 15 jeux de données, 0 anomalie, \d+ baisse\(s\) de couverture "
         r"acceptée\(s\) ; détails : python -m loaders report",
         lines[-1],
     )

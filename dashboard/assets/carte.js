@@ -43,32 +43,40 @@
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         carte: {
-            /* Rows of the values table from the compact data of maps.table_data (one element per cell). */
-            tableRows: function (data) {
-                if (!data || !data.rows) {
-                    return [];
+            /* Rows of the values table from the compact data of map.table, written straight into the table body:
+               plain DOM rows, not Dash components (hundreds of components slowed every update of the page). The body
+               has no Dash children, so React leaves these rows alone. */
+            tableRows: function (data, bodyId) {
+                var body = document.getElementById(bodyId);
+                if (!body) {
+                    return window.dash_clientside.no_update;
                 }
-                function cell(type, children, props) {
-                    return {
-                        type: type,
-                        namespace: "dash_html_components",
-                        props: Object.assign({children: children}, props || {})
-                    };
+                function cell(type, text, className) {
+                    var element = document.createElement(type);
+                    element.textContent = text == null ? "" : String(text);
+                    if (className) {
+                        element.className = className;
+                    }
+                    return element;
                 }
-                return data.rows.map(function (row) {
+                var rows = document.createDocumentFragment();
+                ((data && data.rows) || []).forEach(function (row) {
                     var known = row[3] >= 0 && row[3] < data.classes.length;
-                    var label = known ? data.classes[row[3]][0] : data.missing;
-                    var classCell = known
-                        ? cell("Td", label, {className: "cell-class", style: {"--swatch": data.classes[row[3]][1]}})
-                        : cell("Td", label, {className: "cell-class cell-missing"});
-                    return cell("Tr", [
-                        cell("Td", row[0], {className: "cell-number"}),
-                        cell("Th", row[1], {scope: "row"}),
-                        cell("Td", row[2], {className: "cell-number"}),
-                        classCell,
-                        cell("Td", row[4])
-                    ]);
+                    var tr = document.createElement("tr");
+                    var name = cell("th", row[1]);
+                    name.scope = "row";
+                    var classCell = cell(
+                        "td", known ? data.classes[row[3]][0] : data.missing, known ? "cell-class" : "cell-class cell-missing"
+                    );
+                    if (known) {
+                        classCell.style.setProperty("--swatch", data.classes[row[3]][1]);
+                    }
+                    tr.append(cell("td", row[0], "cell-number"), name, cell("td", row[2], "cell-number"), classCell,
+                        cell("td", row[4]));
+                    rows.appendChild(tr);
                 });
+                body.replaceChildren(rows);
+                return window.dash_clientside.no_update;
             },
             /* Write the view state in the address bar (no reload, no history entry); return the permalink. */
             syncUrl: function (query) {

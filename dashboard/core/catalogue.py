@@ -82,6 +82,7 @@ ROLE_CENSUS = "census"
 ROLE_ESTABLISHMENTS = "establishments"
 ROLE_REFERENCE_FIGURES = "reference_figures"
 ROLE_INCOME_2019 = "income_2019"
+ROLE_LABEL_POINTS = "label_points"
 
 
 def geometry_role(level: str) -> str:

@@ -17,10 +17,18 @@ from dashboard.core.levels import LEVEL_EPCI, LEVELS
 from dashboard.core.store import Store, store_for_callback
 from dashboard.map import components
 from dashboard.map import ids as map_ids
-from dashboard.map.figure import TRACE_SELECTION, TRACE_TERRITORIES, layer_visibility, map_figure, selection_locations
+from dashboard.map.figure import (
+    EXPLORER_ASPECT,
+    TRACE_SELECTION,
+    TRACE_TERRITORIES,
+    layer_visibility,
+    map_figure,
+    selection_locations,
+    territory_zoom,
+)
 from dashboard.map.geometry import geometry_urls
 from dashboard.map.need_index import map_view_for, score_state
-from dashboard.map.panel import territory_options, territory_summary
+from dashboard.map.panel import panel_component, territory_options, territory_summary
 from dashboard.map.state import MapState, choices_from_store, serialise_state, state_from_controls
 from dashboard.map.table import DEFAULT_SORT, SORT_NAME, SORT_RANK, table_props
 from dashboard.ui.permalink import register_permalink
@@ -87,7 +95,9 @@ def update_map(view, residence, hebergement, drawn_level, score=None):
         for key, value in shown.trace_values.items():
             figure["data"][TRACE_TERRITORIES][key] = value
     else:  # a new level: new polygons (by URL) and no selection
-        figure = map_figure(store, shown.level, geometry_urls(store), shown.trace_values, state.layers, None)
+        figure = map_figure(
+            store, shown.level, geometry_urls(store), shown.trace_values, state.layers, None, EXPLORER_ASPECT
+        )
     return {
         "figure": figure,
         "drawn_level": state.level,
@@ -170,17 +180,31 @@ def territory_picker(click, _close, search, level, selected):
         "figure": Output(map_ids.MAP_GRAPH, "figure", allow_duplicate=True),
     },
     inputs={"code": Input(map_ids.MAP_TERRITORY, "value"), "indicator": Input(map_ids.MAP_INDICATOR, "value")},
-    state={"level": State(map_ids.MAP_DRAWN_LEVEL, "data")},
+    state={"level": State(map_ids.MAP_DRAWN_LEVEL, "data"), "click": State(map_ids.MAP_GRAPH, "clickData")},
     prevent_initial_call=True,
 )
-def show_territory(code, indicator, level):
-    """The selected territory's panel and its outline on the map."""
+def show_territory(code, indicator, level, click=None):
+    """The selected territory's panel and its outline on the map; a territory chosen in the list (not the
+    one just clicked on the map) is also zoomed to."""
     store = store_for_callback()
     level = _drawn_level(level)
     summary = territory_summary(store, level, code, indicator) if code else None
+    panel = {"panel": panel_component(store, summary), "close_hidden": summary is None}
+    if ctx.triggered_id != map_ids.MAP_TERRITORY:  # a new indicator: same outline, no second redraw of the map
+        return {**panel, "figure": no_update}
     figure = Patch()
     figure["data"][TRACE_SELECTION]["locations"] = selection_locations(store, level, code)
-    return {"panel": components.panel_component(store, summary), "close_hidden": summary is None, "figure": figure}
+    zoom = territory_zoom(store, level, code, EXPLORER_ASPECT) if code else None
+    if zoom and code != clicked_location(click):
+        figure["layout"]["geo"]["center"] = zoom["center"]
+        figure["layout"]["geo"]["projection"]["scale"] = zoom["scale"]
+    return {**panel, "figure": figure}
+
+
+def clicked_location(click: Any) -> str | None:
+    """The territory code of the last click on the map, if any."""
+    points = (click or {}).get("points") or []
+    return points[0].get("location") if points else None
 
 
 # --- Table -------------------------------------------------------------------------------------------------
@@ -265,6 +289,7 @@ clientside_callback(
     ClientsideFunction(namespace="carte", function_name="tableRows"),
     Output(map_ids.MAP_TABLE_BODY, "children"),
     Input(map_ids.MAP_TABLE_DATA, "data"),
+    State(map_ids.MAP_TABLE_BODY, "id"),
 )
 
 register_permalink(map_ids.MAP_PERMALINK, map_ids.MAP_COPY, map_ids.MAP_COPY_STATUS, query_id=map_ids.MAP_QUERY)

@@ -7,15 +7,12 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.core import catalogue, formatting, routes
-from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for, dataset_id_for, geometry_role
+from dashboard.core.catalogue import ROLE_LABEL_POINTS, dataset_id_for, geometry_role
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_NOUNS
 from dashboard.core.store import Store
-from dashboard.map import ids as map_ids
 from dashboard.map.palette import layer_style
-from dashboard.map.panel import KeyFigure, TerritorySummary
 from dashboard.map.view import MapView
 from dashboard.needs import analysis as needs_store
-from dashboard.ui.components import sources_line
 
 GROUP_PREFIX = "__theme__"
 
@@ -179,7 +176,8 @@ def map_source(store: Store, view: MapView) -> str:
     parts = []
     if view.values is not None:
         parts.append(view.values.source_line)
-    dataset_ids = {dataset_id_for(store, geometry_role(level)) for level in (view.level, LEVEL_DEPARTEMENT)}
+    roles = [geometry_role(view.level), geometry_role(LEVEL_DEPARTEMENT), ROLE_LABEL_POINTS]  # + town names
+    dataset_ids = {dataset_id_for(store, role) for role in roles}
     citations = sorted(
         dataset["citation"] for dataset in store.catalogue.get("datasets", []) if dataset["id"] in dataset_ids
     )
@@ -219,78 +217,3 @@ def layer_options(store: Store, family: str) -> list[dict[str, Any]]:
         }
         for position, kind in enumerate(typology.get(family, []))
     ]
-
-
-def key_figure_item(figure: KeyFigure) -> html.Div:
-    """One figure of the territory panel: label, value, detail and source."""
-    return html.Div(
-        [
-            html.Dt(figure.label),
-            html.Dd(
-                [
-                    html.Span(figure.value, className="panel-value"),
-                    html.Span(figure.detail, className="panel-detail") if figure.detail else None,
-                    html.Span(figure.source, className="figure-source"),
-                ]
-            ),
-        ],
-        className="panel-figure",
-    )
-
-
-def fiche_link(summary: TerritorySummary) -> dcc.Link | None:
-    """The link to the page of the territory's EPCI (the territory itself, or a commune's EPCI)."""
-    if not summary.fiche_code:
-        return None
-    if summary.level == LEVEL_EPCI:
-        text = "Ouvrir la fiche du territoire"
-    else:
-        text = f"Ouvrir la fiche de l'EPCI : {summary.fiche_name}"
-    return dcc.Link(text, href=routes.territory_path(summary.fiche_code), className="button-link panel-fiche")
-
-
-def commune_link(summary: TerritorySummary) -> dcc.Link | None:
-    """At the commune level, the link to the commune's own fiche (/commune/<code Insee>)."""
-    if summary.level != LEVEL_COMMUNE:
-        return None
-    return dcc.Link(
-        "Ouvrir la fiche de la commune", href=routes.commune_path(summary.code), className="button-link panel-fiche"
-    )
-
-
-def panel_component(store: Store, summary: TerritorySummary | None) -> list[Any]:
-    """The side panel: a selected territory's key figures and the link to its page, or how to select one."""
-    if summary is None:
-        return [
-            html.H2("Territoire", className="panel-title"),
-            html.P(
-                "Cliquez sur un territoire de la carte, ou choisissez-le dans la liste « Territoire », pour "
-                "afficher ses chiffres clés.",
-                className="panel-hint",
-            ),
-        ]
-    citation = citation_for(store, ROLE_TERRITORIES)
-    territory_source = sources_line([citation]) if citation else ""
-    return [
-        html.H2(summary.name, className="panel-title"),
-        html.P(
-            [summary.kind, " — ", f"population municipale : {summary.population} habitants"], className="panel-kind"
-        ),
-        html.P(territory_source, className="figure-source") if territory_source else None,
-        commune_link(summary),
-        fiche_link(summary),
-        html.Dl([key_figure_item(figure) for figure in summary.figures], className="panel-figures"),
-    ]
-
-
-def close_button(hidden: bool) -> html.Button:
-    """Always in the layout (its callback needs it); hidden when no territory is selected."""
-    return html.Button(
-        "×",
-        id=map_ids.MAP_PANEL_CLOSE,
-        className="panel-close",
-        title="Fermer",
-        hidden=hidden,
-        type="button",
-        **{"aria-label": "Fermer le panneau du territoire"},
-    )

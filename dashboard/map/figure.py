@@ -1,11 +1,13 @@
 """The plotly figure of the map: territories (a choropleth), département borders, the selected
-territory's outline and one point trace per establishment type; and the dcc.Graph config.
+territory's outline, one point trace per establishment type and the names of the main towns; and the
+dcc.Graph config.
 
 The figure is a plotly `geo` subplot with no basemap (`visible=False`) and no tile server; its polygons
 come from GeoJSON served by the app (`geojson` is a URL, fetched once per level and cached by the
 browser), so changing the indicator or the classes only sends values and colours (`choropleth_values`,
 applied with a Dash `Patch`). Trace order, fixed: 0 territories, 1 département borders, 2 selected
-territory outline, 3… one trace of establishments per residence type.
+territory outline, 3… one trace of establishments per residence type, last the town names
+(`dashboard.map.labels`). The figure has no fixed height: it fills its container (the page sizes it).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dashboard.core.levels import (
 from dashboard.core.store import Store
 from dashboard.core.values import LevelValues, coverage_detail, most_common
 from dashboard.map.classification import Classification
+from dashboard.map.labels import labels_trace, town_labels
 from dashboard.map.palette import MISSING_COLOUR, layer_style
 from dashboard.ui.theme import FONT_FAMILY
 
@@ -35,7 +38,11 @@ TRANSPARENT = "rgba(0,0,0,0)"
 BORDER_COLOUR = "#1e1e1e"
 SELECTION_COLOUR = "#000091"
 TRACE_TERRITORIES, TRACE_DEPARTEMENTS, TRACE_SELECTION, FIRST_RESIDENCE_TRACE = 0, 1, 2, 3
-MAP_HEIGHT = 680
+#: Width / height of the explorer's map frame: wide enough to fill the page beside its controls.
+EXPLORER_ASPECT = 1.8
+#: Zoom to a territory: the share of the map it takes at most, and the largest zoom factor.
+ZOOM_FILL = 0.35
+ZOOM_MAX = 6.0
 
 
 def discrete_colorscale(colours: Sequence[str]) -> list[list[Any]]:
@@ -192,6 +199,31 @@ def map_bounds(store: Store, padding: float = 0.03) -> tuple[list[float], list[f
     return [west - dx, east + dx], [south - dy, north + dy]
 
 
+def mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def widened(bounds: tuple[list[float], list[float]], aspect: float) -> tuple[list[float], list[float]]:
+    """`bounds` (longitudes, latitudes) grown around their centre so that the Mercator frame they draw is
+    `aspect` times as wide as it is tall (never shrunk): the map then fills a wide container."""
+    (west, east), (south, north) = bounds
+    width = math.radians(east - west)
+    height = mercator_y(north) - mercator_y(south)
+    if width < aspect * height:
+        half = math.degrees(aspect * height) / 2
+        middle = (west + east) / 2
+        return [middle - half, middle + half], [south, north]
+    centre, half = (mercator_y(north) + mercator_y(south)) / 2, width / aspect / 2
+    to_lat = lambda y: math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)  # noqa: E731
+    return [west, east], [to_lat(centre - half), to_lat(centre + half)]
+
+
+def frame_bounds(store: Store, aspect: float | None) -> tuple[list[float], list[float]] | None:
+    """The map's frame: the région's extent, widened to `aspect` (width / height) when given."""
+    bounds = map_bounds(store)
+    return widened(bounds, aspect) if bounds and aspect else bounds
+
+
 def outline(geojson: str, locations: list[str], z: list[int], line: dict[str, Any], name: str) -> go.Choropleth:
     """A transparent trace that only draws the borders of some polygons (départements, the selection)."""
     return go.Choropleth(
@@ -207,10 +239,11 @@ def outline(geojson: str, locations: list[str], z: list[int], line: dict[str, An
     )
 
 
-def geo_layout(store: Store) -> dict[str, Any]:
-    """The map frame: no basemap, Mercator, the région's extent (else fitted to the polygons)."""
+def geo_layout(store: Store, aspect: float | None = None) -> dict[str, Any]:
+    """The map frame: no basemap, Mercator, the région's extent (widened to `aspect`; else fitted to the
+    polygons)."""
     geo: dict[str, Any] = {"visible": False, "projection": {"type": "mercator"}, "bgcolor": "rgba(0,0,0,0)"}
-    bounds = map_bounds(store)
+    bounds = frame_bounds(store, aspect)
     if bounds:  # the frame takes the région's shape; the map fills it
         geo["lonaxis"], geo["lataxis"] = {"range": bounds[0]}, {"range": bounds[1]}
     else:
@@ -225,11 +258,14 @@ def map_figure(
     trace_values: Mapping[str, Any],
     layers: Iterable[str] = (),
     selected: str | None = None,
+    aspect: float | None = None,
 ) -> go.Figure:
-    """The full map of a level: territories, département borders, selection outline, establishments.
+    """The full map of a level: territories, département borders, selection outline, establishments,
+    town names.
 
     `geometry_url` maps a level to the URL of its GeoJSON (`dashboard.map.geometry.geometry_urls`), so
-    the figure itself carries no polygon. Only the level changes this figure's geometry.
+    the figure itself carries no polygon. Only the level changes this figure's geometry. `aspect`: the
+    frame's width / height (the explorer's wide map); by default the région's own shape.
     """
     display = store.display[level]
     territories = go.Choropleth(
@@ -258,11 +294,12 @@ def map_figure(
         {"width": 3.5, "color": SELECTION_COLOUR},
         "sélection",
     )
-    figure = go.Figure(data=[territories, borders, selection, *residence_traces(store, layers)])
+    traces = [territories, borders, selection, *residence_traces(store, layers), labels_trace(town_labels(store))]
+    figure = go.Figure(data=traces)
     figure.update_layout(
-        geo=geo_layout(store),
+        geo=geo_layout(store, aspect),
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        height=MAP_HEIGHT,
+        autosize=True,
         showlegend=False,
         paper_bgcolor="#ffffff",
         hoverlabel={"font": {"family": FONT_FAMILY, "size": 13}, "align": "left"},
@@ -271,6 +308,24 @@ def map_figure(
         dragmode="pan",
     )
     return figure
+
+
+def territory_zoom(store: Store, level: str, code: str | None, aspect: float | None) -> dict[str, Any] | None:
+    """Centre and zoom factor of the map (plotly geo `center`, `projection.scale`) that frame a territory
+    within the map's frame (`frame_bounds`); None when the territory has no shape or the région no frame."""
+    bounds = frame_bounds(store, aspect)
+    territories = store.territories
+    shape = territories.geometry[(territories["level"] == level) & (territories["code"] == code)]
+    if bounds is None or shape.empty or shape.iloc[0] is None or shape.iloc[0].is_empty:
+        return None
+    west, south, east, north = shape.iloc[0].bounds
+    (frame_west, frame_east), (frame_south, frame_north) = bounds
+    spans = [(east - west) / (frame_east - frame_west), (north - south) / (frame_north - frame_south)]
+    scale = min(ZOOM_MAX, max(1.0, ZOOM_FILL / max(max(spans), 1e-6)))
+    return {
+        "center": {"lon": round((west + east) / 2, 5), "lat": round((south + north) / 2, 5)},
+        "scale": round(scale, 3),
+    }
 
 
 def graph_config(topojson_url: str) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Layout of the map explorer (the home page): toolbar, settings, map, legend, territory panel and the
-values table, built from the state the address asks for.
+"""Layout of the map explorer (the home page), built from the state the address asks for: the controls in
+a narrow column (indicator, level, settings, territory), the map beside them at the height of the window
+with its legend and the selected territory's panel over it, then the values table.
 
 The whole view (indicator, level, classes, layers, selected territory) comes from the query string and
 is written back to it, so an address restores the view; a bad parameter gives a notice, not an error.
@@ -19,11 +20,11 @@ from dashboard.core.store import BUILD_COMMAND, Store, current_store
 from dashboard.map import components
 from dashboard.map import ids as map_ids
 from dashboard.map.classification import MAX_CLASSES, MIN_CLASSES, SCHEMES
-from dashboard.map.figure import MAP_HEIGHT, graph_config, map_figure
+from dashboard.map.figure import EXPLORER_ASPECT, graph_config, map_figure, territory_zoom
 from dashboard.map.geometry import geometry_urls, topojson_url
 from dashboard.map.need_index import map_view_for, score_query
 from dashboard.map.palette import REFERENCES
-from dashboard.map.panel import territory_options, territory_summary
+from dashboard.map.panel import close_button, panel_component, territory_options, territory_summary
 from dashboard.map.state import MapState, choices_from_store, parse_state, serialise_state
 from dashboard.map.table import DEFAULT_SORT, table_props
 from dashboard.map.view import MapView
@@ -81,7 +82,7 @@ def indicator_field(store: Store, state: MapState, view: MapView) -> html.Div:
 
 
 def toolbar(store: Store, state: MapState, view: MapView) -> html.Div:
-    """The two main choices, above the map: the indicator and the level."""
+    """The main choices, at the top of the controls column: the indicator, the level and the territory."""
     level = radio_field(
         "Niveau",
         map_ids.MAP_LEVEL,
@@ -90,7 +91,9 @@ def toolbar(store: Store, state: MapState, view: MapView) -> html.Div:
         inline=True,
         className="map-field map-level",
     )
-    return html.Div([indicator_field(store, state, view), level], className="map-toolbar")
+    return html.Div(
+        [indicator_field(store, state, view), level, territory_field(store, state)], className="map-toolbar"
+    )
 
 
 def layer_fields(store: Store, state: MapState) -> list[Any]:
@@ -146,7 +149,7 @@ def territory_field(store: Store, state: MapState) -> html.Div:
 
 
 def controls(store: Store, state: MapState) -> html.Div:
-    """The map's settings: classification, number of classes, colours, layers and territory."""
+    """The map's settings: classification, number of classes, colours and layers."""
     return html.Div(
         [
             html.H2("Réglages de la carte", className="visually-hidden"),
@@ -172,7 +175,6 @@ def controls(store: Store, state: MapState) -> html.Div:
                 inline=False,
             ),
             *layer_fields(store, state),
-            territory_field(store, state),
         ],
         className="map-controls",
     )
@@ -202,13 +204,19 @@ def level_notice(view: MapView) -> html.Div:
 
 def map_graph(store: Store, state: MapState, view: MapView) -> dcc.Loading:
     """The map itself, with a loading veil while a new level's polygons arrive."""
-    figure = map_figure(store, view.level, geometry_urls(store), view.trace_values, list(state.layers), state.territory)
+    figure = map_figure(
+        store, view.level, geometry_urls(store), view.trace_values, list(state.layers), state.territory, EXPLORER_ASPECT
+    )
+    zoom = territory_zoom(store, view.level, state.territory, EXPLORER_ASPECT) if state.territory else None
+    if zoom:  # an address with a territory opens on it
+        figure.update_layout(geo_center=zoom["center"], geo_projection_scale=zoom["scale"])
     return dcc.Loading(
         dcc.Graph(
             id=map_ids.MAP_GRAPH,
             figure=figure,
             config=graph_config(topojson_url()),
-            style={"height": f"{MAP_HEIGHT}px"},
+            responsive=True,
+            className="map-graph",
         ),
         id=map_ids.MAP_LOADING,
         delay_show=250,
@@ -216,19 +224,25 @@ def map_graph(store: Store, state: MapState, view: MapView) -> dcc.Loading:
         target_components={map_ids.MAP_GRAPH: "figure"},
         type="circle",
         color="#000091",
+        parent_className="map-loading",
     )
 
 
 def map_area(store: Store, state: MapState, view: MapView) -> html.Section:
-    """The heading, the map, its source line, how to use it, its permalink and the presentation links."""
+    """The heading, the map with its legend and territory panel over it, its source line, how to use it,
+    its permalink and the presentation links."""
     return html.Section(
         [
             html.H2(view.heading, id=map_ids.MAP_HEADING, className="map-heading"),
-            html.Div([map_graph(store, state, view), level_notice(view)], className="map-frame"),
+            html.Div(
+                [map_graph(store, state, view), level_notice(view), *map_overlays(store, state, view)],
+                className="map-frame",
+            ),
             html.P(components.map_source(store, view), id=map_ids.MAP_SOURCE, className="figure-source"),
             html.P(
                 "Survolez un territoire pour lire sa valeur, cliquez pour afficher ses chiffres clés. "
-                "Boutons en haut à droite de la carte : zoom et téléchargement de l'image.",
+                "Boutons en haut à droite de la carte : zoom, retour à la vue de la région et téléchargement "
+                "de l'image.",
                 className="map-hint",
             ),
             permalink_field("Lien vers cette vue", map_ids.MAP_PERMALINK, map_ids.MAP_COPY, map_ids.MAP_COPY_STATUS),
@@ -240,29 +254,25 @@ def map_area(store: Store, state: MapState, view: MapView) -> html.Section:
     )
 
 
-def side_panels(store: Store, state: MapState, view: MapView) -> html.Div:
-    """The legend and the selected territory's panel, beside the map."""
+def map_overlays(store: Store, state: MapState, view: MapView) -> list[html.Section]:
+    """The legend (bottom left of the map) and the selected territory's panel (top right, shown once a
+    territory is selected; its « × » sits beside the name)."""
     summary = territory_summary(store, state.level, state.territory, state.indicator) if state.territory else None
-    return html.Div(
-        [
-            html.Section(
-                components.legend_component(view),
-                id=map_ids.MAP_LEGEND,
-                className="panel map-legend",
-                **{"aria-live": "polite"},
-            ),
-            html.Section(
-                [
-                    components.close_button(hidden=summary is None),
-                    html.Div(
-                        components.panel_component(store, summary), id=map_ids.MAP_PANEL, **{"aria-live": "polite"}
-                    ),
-                ],
-                className="panel map-panel",
-            ),
-        ],
-        className="map-side",
-    )
+    return [
+        html.Section(
+            components.legend_component(view),
+            id=map_ids.MAP_LEGEND,
+            className="panel map-legend",
+            **{"aria-live": "polite"},
+        ),
+        html.Section(
+            [
+                close_button(hidden=summary is None),
+                html.Div(panel_component(store, summary), id=map_ids.MAP_PANEL, **{"aria-live": "polite"}),
+            ],
+            className="panel map-panel",
+        ),
+    ]
 
 
 def table_head(props: dict[str, Any]) -> html.Thead:
@@ -381,9 +391,11 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
     return html.Div(
         [
             ignored_parameters(notices, map_ids.MAP_NOTICES, "map-notices"),
-            toolbar(store, state, view),
             html.Div(
-                [controls(store, state), map_area(store, state, view), side_panels(store, state, view)],
+                [
+                    html.Div([toolbar(store, state, view), controls(store, state)], className="map-aside"),
+                    map_area(store, state, view),
+                ],
                 className="map-explorer",
             ),
             table_section(view),

@@ -1,5 +1,9 @@
-"""The side panel of a selected territory: its key figures (value, rank in the région, notes, source)
-and the EPCI whose page to link; and the options of the territory picker."""
+"""The panel of a selected territory, over the map: its key figures (value, rank in the région, notes,
+source) and the links to its fiches (`territory_summary` computes, `panel_component` builds); and the
+options of the territory picker.
+
+`panel_component` is the one builder of the panel's content: a block added to the panel (e.g. a planned
+residence) is one more entry of its list."""
 
 from __future__ import annotations
 
@@ -8,9 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from dash import dcc, html
 
+from dashboard.core import routes
 from dashboard.core.catalogue import (
     FEATURED_MAP_PANEL,
+    ROLE_TERRITORIES,
+    citation_for,
     featured,
     indicator_entries,
     indicator_levels,
@@ -22,6 +30,8 @@ from dashboard.core.formatting import MISSING_LABEL, format_number, format_value
 from dashboard.core.levels import EPCI_KINDS, LEVEL_COMMUNE, LEVEL_EPCI
 from dashboard.core.store import Store
 from dashboard.core.values import coverage_detail, level_values
+from dashboard.map import ids as map_ids
+from dashboard.ui.components import sources_line
 
 
 @dataclass(frozen=True)
@@ -124,3 +134,81 @@ def territory_options(
     matching = [option for option in options if needle in normalise(option["label"])][:limit]
     current = [option for option in options if option["value"] == selected and option not in matching]
     return current + matching
+
+
+# --- The panel's components ---------------------------------------------------------------------------
+
+
+def key_figure_item(figure: KeyFigure) -> html.Div:
+    """One figure of the territory panel: label, value, detail and source."""
+    return html.Div(
+        [
+            html.Dt(figure.label),
+            html.Dd(
+                [
+                    html.Span(figure.value, className="panel-value"),
+                    html.Span(figure.detail, className="panel-detail") if figure.detail else None,
+                    html.Span(figure.source, className="figure-source"),
+                ]
+            ),
+        ],
+        className="panel-figure",
+    )
+
+
+def fiche_link(summary: TerritorySummary) -> dcc.Link | None:
+    """The link to the page of the territory's EPCI (the territory itself, or a commune's EPCI)."""
+    if not summary.fiche_code:
+        return None
+    if summary.level == LEVEL_EPCI:
+        text = "Ouvrir la fiche du territoire"
+    else:
+        text = f"Ouvrir la fiche de l'EPCI : {summary.fiche_name}"
+    return dcc.Link(text, href=routes.territory_path(summary.fiche_code), className="button-link panel-fiche")
+
+
+def commune_link(summary: TerritorySummary) -> dcc.Link | None:
+    """At the commune level, the link to the commune's own fiche (/commune/<code Insee>)."""
+    if summary.level != LEVEL_COMMUNE:
+        return None
+    return dcc.Link(
+        "Ouvrir la fiche de la commune", href=routes.commune_path(summary.code), className="button-link panel-fiche"
+    )
+
+
+def panel_component(store: Store, summary: TerritorySummary | None) -> list[Any]:
+    """The side panel: a selected territory's key figures and the link to its page, or how to select one."""
+    if summary is None:
+        return [
+            html.H2("Territoire", className="panel-title"),
+            html.P(
+                "Cliquez sur un territoire de la carte, ou choisissez-le dans la liste « Territoire », pour "
+                "afficher ses chiffres clés.",
+                className="panel-hint",
+            ),
+        ]
+    citation = citation_for(store, ROLE_TERRITORIES)
+    territory_source = sources_line([citation]) if citation else ""
+    return [
+        html.H2(summary.name, className="panel-title"),
+        html.P(
+            [summary.kind, " — ", f"population municipale : {summary.population} habitants"], className="panel-kind"
+        ),
+        html.P(territory_source, className="figure-source") if territory_source else None,
+        commune_link(summary),
+        fiche_link(summary),
+        html.Dl([key_figure_item(figure) for figure in summary.figures], className="panel-figures"),
+    ]
+
+
+def close_button(hidden: bool) -> html.Button:
+    """Always in the layout (its callback needs it); hidden when no territory is selected."""
+    return html.Button(
+        "×",
+        id=map_ids.MAP_PANEL_CLOSE,
+        className="panel-close",
+        title="Fermer",
+        hidden=hidden,
+        type="button",
+        **{"aria-label": "Fermer le panneau du territoire"},
+    )

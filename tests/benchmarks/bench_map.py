@@ -45,6 +45,8 @@ from dashboard.settings import Settings  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 #: Callbacks an indicator change fires on the server (the clientside URL sync is not a request).
+BASELINE_APP = "tests.benchmarks.baseline_map_app:server"
+BASELINE_LEVELS = (LEVEL_EPCI, LEVEL_COMMUNE)
 INDICATOR_CALLBACKS = ("update_map", "update_table", "show_territory", "update_query")
 
 
@@ -177,10 +179,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(data_dir: Path) -> tuple[subprocess.Popen, str, float]:
+def start_gunicorn(data_dir: Path, app: str = "dashboard.wsgi:server", env: dict[str, str] | None = None):
+    """gunicorn (1 worker, 4 threads) serving `app` on a free port: (process, url, seconds to the first answer)."""
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(data_dir), "DEBUG": "0"}
-    command = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--workers", "1", "--threads", "4"]
+    env = {**os.environ, "DATA_DIR": str(data_dir), "DEBUG": "0", **(env or {})}
+    command = [sys.executable, "-m", "gunicorn", app, "--workers", "1", "--threads", "4"]
     command += ["--preload", "--no-control-socket", "--bind", f"127.0.0.1:{port}"]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -227,10 +230,53 @@ def first_page_transfer(url: str) -> None:
         print(f"  {size / 1024:8.1f} KB  {urls.get(request_id, '?')[:110]}")
 
 
+def level_indicators(store: Any, level: str) -> list[str]:
+    """The mapped indicators that exist at `level` (the baseline app lists the same)."""
+    return [key for key in catalogue.available_indicators(store) if level in catalogue.indicator_levels(store, key)]
+
+
+def browser_timings(data_dir: Path, url: str, store: Any, runs: int, rounds: int) -> None:
+    """First map drawn and indicator switch → repaint, the app beside the one-callback baseline, same run."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.benchmarks import map_browser
+
+    baselines = {level: start_gunicorn(data_dir, BASELINE_APP, {"BASELINE_LEVEL": level}) for level in BASELINE_LEVELS}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=map_browser.CHROMIUM_ARGS)
+            print(f"\nIn headless Chromium at 1440×900, warm servers ({runs} page loads, {rounds} rounds of switches)")
+            print("First map drawn (from navigation start, empty browser cache):")
+            map_browser.report("app", map_browser.first_map_drawn(browser, url + "/", runs))
+            map_browser.report(
+                "baseline (one callback, inline GeoJSON)",
+                map_browser.first_map_drawn(browser, baselines[LEVEL_EPCI][1] + "/", runs),
+            )
+            for level in BASELINE_LEVELS:
+                indicators = level_indicators(store, level)
+                print(f"Indicator switch → map repainted, level {level}:")
+                app_url = f"{url}/?niveau={level}"
+                map_browser.report(
+                    "app", map_browser.switch_repaints(browser, app_url, map_ids.MAP_INDICATOR, indicators, rounds)
+                )
+                map_browser.report(
+                    "baseline (one callback, inline GeoJSON)",
+                    map_browser.switch_repaints(browser, baselines[level][1] + "/", "indicateur", indicators, rounds),
+                )
+            browser.close()
+    finally:
+        for process, _, _ in baselines.values():
+            process.terminate()
+            process.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--browser", action="store_true", help="also measure the first page transfer in Chromium")
+    parser.add_argument("--browser", action="store_true", help="also measure the map in Chromium (and the baseline)")
+    parser.add_argument("--runs", type=int, default=5, help="page loads timed in Chromium")
+    parser.add_argument("--browser-rounds", type=int, default=2, help="rounds of indicator switches in Chromium")
+    parser.add_argument("--browser-only", action="store_true", help="skip the server-side switch timings")
     args = parser.parse_args()
     data_dir = Path(os.environ.get("DATA_DIR", REPO_ROOT / "data"))
 
@@ -239,14 +285,16 @@ def main() -> None:
     print(f"create_app() with the data loaded: {time.perf_counter() - start:.2f} s")
     store = app.server.config["STORE"]
     client = DashClient(app)
-    bench_switch(client, store, LEVEL_EPCI, args.rounds)
-    bench_switch(client, store, LEVEL_COMMUNE, args.rounds)
+    if not args.browser_only:
+        bench_switch(client, store, LEVEL_EPCI, args.rounds)
+        bench_switch(client, store, LEVEL_COMMUNE, args.rounds)
 
     process, url, cold = start_gunicorn(data_dir)
     try:
         print(f"\nCold start: gunicorn launched → first answer of / in {cold:.2f} s")
         if args.browser:
             first_page_transfer(url)
+            browser_timings(data_dir, url, store, args.runs, args.browser_rounds)
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from dashboard.core import routes
 from dashboard.map import ids as map_ids
 from dashboard.territory import ids as territory_ids
-from tests.browser.conftest import watch_requests_leaving
+from tests.browser.conftest import save_screenshot, watch_requests_leaving
 
 pytestmark = pytest.mark.browser
 
@@ -199,3 +199,108 @@ def test_clicking_an_epci_opens_its_panel_and_its_page(page: Page, app_url: str,
     expect(page.locator(f"#{territory_ids.TERRITORY_TABLE} tbody tr")).not_to_have_count(0)
     expect(page.locator(f"#{territory_ids.TERRITORY_TABLE}")).to_contain_text("Source : Insee, Filosofi 2021")
     screenshot("territory-page")
+
+
+# --- Issue 17: a map worth looking at ----------------------------------------------------------------------
+
+FRAME = ".map-frame"
+LABELS = f"#{map_ids.MAP_GRAPH} text[data-etiquette]"
+VISIBLE_LABELS = f"#{map_ids.MAP_GRAPH} text[data-etiquette='visible']"
+DEPARTEMENT_BORDERS = f"#{map_ids.MAP_GRAPH} .choroplethlayer .trace.choropleth:nth-child(2) path.choroplethlocation"
+
+
+def rect(page: Page, selector: str) -> dict[str, float]:
+    return page.locator(selector).first.evaluate("element => element.getBoundingClientRect().toJSON()")
+
+
+def geo_view(page: Page) -> tuple[float, float, float]:
+    return page.evaluate(
+        f"""() => {{
+            const geo = document.querySelector('{GRAPH}')._fullLayout.geo;
+            return [geo.center.lon, geo.center.lat, geo.projection.scale];
+        }}"""
+    )
+
+
+def overlapping(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
+    return [
+        (i, j)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes[i + 1 :], start=i + 1)
+        if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+    ]
+
+
+def test_the_map_fills_the_window_beside_its_controls_with_towns_and_departements(page: Page, app_url: str):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    outside = watch_requests_leaving(page, app_url)
+    open_map(page, app_url + routes.HOME)
+    frame = rect(page, FRAME)
+    assert frame["width"] >= 0.6 * 1440, frame
+    assert frame["bottom"] <= 900 and frame["top"] > 0, frame
+    assert rect(page, ".map-aside")["right"] <= frame["left"]  # controls beside the map, not above it
+    # Town names: the préfectures and large towns are written on the map, with no two names overlapping.
+    expect(page.locator(VISIBLE_LABELS).filter(has_text=re.compile("^Amiens$"))).to_have_count(1)
+    expect(page.locator(VISIBLE_LABELS).filter(has_text=re.compile("^Lille$"))).to_have_count(1)
+    names = page.evaluate(
+        f"(() => {{ const data = document.querySelector('{GRAPH}').data; return data.at(-1).text; }})()"
+    )
+    assert page.locator(LABELS).count() == len(names) > 40 and names[:2] == ["Lille", "Amiens"]
+    hidden = page.locator(f"{LABELS}[data-etiquette='masquee']").count()
+    assert 0 < hidden < page.locator(LABELS).count()  # the crowded Lille area sheds names, not the whole map
+    boxes = page.locator(VISIBLE_LABELS).evaluate_all("texts => texts.map(t => t.getBoundingClientRect().toJSON())")
+    assert overlapping(boxes) == []
+    assert page.locator(VISIBLE_LABELS).first.evaluate("t => getComputedStyle(t).pointerEvents") == "none"
+    # Département outlines, drawn above the territories.
+    expect(page.locator(DEPARTEMENT_BORDERS)).to_have_count(5)
+    assert trace(page, 1, "marker")["line"]["width"] > trace(page, 0, "marker")["line"]["width"]
+    # The legend is next to the map (over its corner), inside the window.
+    legend = rect(page, LEGEND)
+    assert frame["left"] <= legend["left"] and legend["bottom"] <= min(frame["bottom"], 900)
+    assert outside == []
+    save_screenshot(page, "map-1440x900", full_page=False)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_timeout(400)  # plotly follows the new size
+    wide = rect(page, FRAME)
+    assert wide["width"] > frame["width"] + 300 and wide["bottom"] <= 1080
+    svg_width = page.locator(f"{GRAPH} .main-svg").first.evaluate("svg => svg.getBoundingClientRect().width")
+    assert svg_width > frame["width"] + 300  # the drawing grows with its frame
+    save_screenshot(page, "map-1920x1080", full_page=False)
+
+
+def test_a_clicked_territory_shows_its_panel_over_the_map_without_scrolling(
+    page: Page, app_url: str, built_data_dir: Path
+):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_map(page, app_url + routes.HOME + "?couches=aucune")
+    expect(page.locator(f"#{map_ids.MAP_PANEL_CLOSE}")).to_be_hidden()
+    click_location(page, *point_inside(built_data_dir, ARRAS))
+    title = page.locator(f"{PANEL} h2")
+    expect(title).to_have_text("CU d'Arras")
+    assert page.evaluate("window.scrollY") == 0
+    panel, frame, name = rect(page, ".map-panel"), rect(page, FRAME), rect(page, f"{PANEL} h2")
+    assert frame["left"] < panel["left"] and panel["right"] <= frame["right"] and panel["bottom"] <= 900
+    close = rect(page, f"#{map_ids.MAP_PANEL_CLOSE}")
+    assert close["left"] >= name["right"] or close["bottom"] <= name["top"], (close, name)  # « × » beside the name
+    save_screenshot(page, "map-1440x900-panel", full_page=False)
+    page.locator(f"#{map_ids.MAP_PANEL_CLOSE}").click()
+    expect(page.locator(".map-panel")).to_be_hidden()
+
+
+def test_choosing_a_territory_in_the_list_zooms_to_it_and_keeps_the_map_in_view(page: Page, app_url: str):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_map(page, app_url + routes.HOME + "?niveau=commune&couches=aucune")
+    *_, scale = geo_view(page)
+    before = page.evaluate("window.scrollY")
+    page.locator(f"#{map_ids.MAP_TERRITORY}").click()
+    page.keyboard.type("Amiens")
+    page.get_by_role("option", name="Amiens (80021)").click()
+    expect(page.locator(f"{PANEL} h2")).to_have_text("Amiens")
+    page.wait_for_function(f"() => document.querySelector('{GRAPH}')._fullLayout.geo.projection.scale > {scale}")
+    zoomed_lon, zoomed_lat, zoomed_scale = geo_view(page)
+    assert zoomed_scale > 2 * scale and abs(zoomed_lon - 2.29) < 0.1 and abs(zoomed_lat - 49.9) < 0.1
+    assert trace(page, 2, "locations") == ["80021"]
+    frame = rect(page, FRAME)
+    assert page.evaluate("window.scrollY") == before and frame["top"] >= 0 and frame["bottom"] <= 900
+    expect(page.locator(VISIBLE_LABELS).filter(has_text=re.compile("^Amiens$"))).to_have_count(1)
+    save_screenshot(page, "map-1440x900-commune-zoom", full_page=False)

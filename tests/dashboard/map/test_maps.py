@@ -324,7 +324,8 @@ def test_the_figure_carries_no_polygon():
     view = map_view(store, "taux_test", LEVEL_COMMUNE)
     figure = map_figure(store, LEVEL_COMMUNE, URLS, view.trace_values, ["fjt"], "80002")
     data = figure.to_plotly_json()["data"]
-    assert [trace["type"] for trace in data] == ["choropleth", "choropleth", "choropleth", "scattergeo"]
+    assert [trace["type"] for trace in data] == ["choropleth", "choropleth", "choropleth", "scattergeo", "scattergeo"]
+    assert data[-1]["name"] == "villes" and data[-1]["hoverinfo"] == "skip"  # town names, last
     assert data[0]["geojson"] == "/carte/geometrie/commune.json"
     assert data[1]["geojson"] == "/carte/geometrie/departement.json"
     assert list(data[0]["locations"]) == ["80001", "80002"]
