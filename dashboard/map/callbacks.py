@@ -47,10 +47,22 @@ def _layers(residence: list[str] | None, hebergement: list[str] | None) -> list[
     return [*(residence or []), *(hebergement or [])]
 
 
-def _state(store: Store, view: dict[str, Any], layers: list[str], territory: str | None, score: str | None) -> MapState:
+def _state(
+    store: Store,
+    view: dict[str, Any],
+    layers: list[str],
+    territory: str | None,
+    score: str | None,
+    projects: Any = None,
+) -> MapState:
     """The state of the page's controls (`view`: the values of VIEW_INPUTS), checked like the address."""
     return state_from_controls(
-        choices_from_store(store), **view, layers=layers, territory=territory, score=score_state(score)
+        choices_from_store(store),
+        **view,
+        layers=layers,
+        territory=territory,
+        score=score_state(score),
+        projects=projects if isinstance(projects, str) else None,
     )
 
 
@@ -274,14 +286,15 @@ def update_table(view, _rank, _name, _previous, _next, search, sort, page, score
         "residence": Input(map_ids.MAP_LAYERS_RESIDENCE, "value"),
         "hebergement": Input(map_ids.MAP_LAYERS_HEBERGEMENT, "value"),
         "territory": Input(map_ids.MAP_TERRITORY, "value"),
+        "projects": Input(map_ids.MAP_PROJECTS, "data"),
     },
     state={"score": State(map_ids.MAP_SCORE, "data")},
     prevent_initial_call=True,
 )
-def update_query(view, residence, hebergement, territory, score=None):
+def update_query(view, residence, hebergement, territory, projects, score=None):
     """The query string of the view (the permalink and the address bar follow it)."""
     store = store_for_callback()
-    state = _state(store, view, _layers(residence, hebergement), territory, score)
+    state = _state(store, view, _layers(residence, hebergement), territory, score, projects)
     return {"query": serialise_state(state)}
 
 

@@ -45,3 +45,7 @@ MAP_SCORE = "carte-score"  # dcc.Store: the need index's weights (query string) 
 MAP_PRESENTATION_ACTIONS = (
     "presentation-actions-carte"  # where the map page shows the presentation's links (add to the deck, PNG)
 )
+#: The planned residences of the address (« Projet envisagé »: projets=…), kept by the page.
+MAP_PROJECTS = "scenario-projets-carte"
+#: Where the « Projet envisagé » block of the selected territory goes, in the territory's panel.
+MAP_PANEL_PROJECT = "carte-projet-envisage"

@@ -28,6 +28,7 @@ from dashboard.map.panel import close_button, panel_component, territory_options
 from dashboard.map.state import MapState, choices_from_store, parse_state, serialise_state
 from dashboard.map.table import DEFAULT_SORT, table_props
 from dashboard.map.view import MapView
+from dashboard.needs.projects import write_projects
 from dashboard.ui.components import ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
@@ -269,6 +270,7 @@ def map_overlays(store: Store, state: MapState, view: MapView) -> list[html.Sect
             [
                 close_button(hidden=summary is None),
                 html.Div(panel_component(store, summary), id=map_ids.MAP_PANEL, **{"aria-live": "polite"}),
+                html.Div(id=map_ids.MAP_PANEL_PROJECT, className="map-panel-project"),
             ],
             className="panel map-panel",
         ),
@@ -403,6 +405,7 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
             dcc.Store(id=map_ids.MAP_QUERY, data=serialise_state(state)),
             # Weights of the needs score (issue 5), read by the map callbacks when the score is shown.
             dcc.Store(id=map_ids.MAP_SCORE, data=score_query(state)),
+            dcc.Store(id=map_ids.MAP_PROJECTS, data=write_projects(state.projects) or ""),
         ]
     )
 
@@ -421,6 +424,7 @@ PLACEHOLDER_TYPES = {
     map_ids.MAP_DRAWN_LEVEL: dcc.Store,
     map_ids.MAP_QUERY: dcc.Store,
     map_ids.MAP_SCORE: dcc.Store,
+    map_ids.MAP_PROJECTS: dcc.Store,
     map_ids.MAP_TABLE_DATA: dcc.Store,
     map_ids.MAP_TABLE_SORT: dcc.Store,
     map_ids.MAP_TABLE_PAGE: dcc.Store,

@@ -11,7 +11,8 @@ and passed in. Every parameter is optional; a bad value falls back to its defaul
 - `couches`: establishment types shown as points, separated by commas, or `aucune`;
 - `poids`, `normalisation`, `approximations`: the need index's settings, read and written by
   `dashboard.needs.state` (written only when the map shows the index);
-- `territoire`: code of the selected territory at the chosen level (SIREN for an EPCI).
+- `territoire`: code of the selected territory at the chosen level (SIREN for an EPCI);
+- `projets`: planned residences (« Projet envisagé », `dashboard.needs.projects`), shown in the panel.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ from dashboard.map.palette import REFERENCE_AUTO, REFERENCES
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
+from dashboard.needs.projects import (
+    NO_CHOICES,
+    Project,
+    ProjectChoices,
+    project_choices,
+    read_projects,
+    write_projects,
+)
 
 PARAM_INDICATOR = "indicateur"
 PARAM_LEVEL = "niveau"
@@ -52,6 +61,7 @@ class MapChoices:
     default_layers: tuple[str, ...] = ()
     codes: Mapping[str, frozenset[str]] = field(default_factory=dict)
     featured: tuple[str, ...] = ()  # the catalogue's featured indicators of the map, first one shown
+    projects: ProjectChoices = NO_CHOICES  # what a planned residence may be
 
     @property
     def default_indicator(self) -> str | None:
@@ -74,6 +84,7 @@ class MapState:
     territory: str | None = None
     #: Weights and normalisation of the needs score (used when `indicator` is the score).
     score: needs_state.NeedsState = field(default_factory=needs_state.default_state)
+    projects: tuple[Project, ...] = ()
 
 
 def choices_from_store(store: Store) -> MapChoices:
@@ -95,6 +106,7 @@ def choices_from_store(store: Store) -> MapChoices:
         default_layers=tuple(typology.get(FAMILY_RESIDENCE, [])),
         codes={level: frozenset(store.display[level].codes) for level in LEVELS if level in store.display},
         featured=featured(store, FEATURED_MAP),
+        projects=project_choices(store),
     )
 
 
@@ -187,8 +199,9 @@ VIEW = UrlState(
 )
 INDEX = UrlState(tuple(index_param(name) for name in needs_state.INDEX_PARAMS))
 TERRITORY = UrlState((Param(PARAM_TERRITORY, "territory", read_territory, lambda code: code or None),))
-#: Every parameter, in reading order: the territory last, as it depends on the level.
-MAP = VIEW + INDEX + TERRITORY
+PROJECTS = UrlState((Param(needs_state.PARAM_PROJECTS, "projects", read_projects, write_projects),))
+#: Every parameter, in reading order: the territory after the level it depends on.
+MAP = VIEW + INDEX + TERRITORY + PROJECTS
 PARAMS = MAP.names
 
 
@@ -204,7 +217,7 @@ def serialise_state(state: MapState) -> str:
     shown = VIEW + TERRITORY
     if state.indicator == needs_store.SCORE_INDICATOR:
         shown += INDEX
-    return shown.serialise(state)
+    return (shown + PROJECTS).serialise(state)
 
 
 def state_from_controls(
@@ -217,6 +230,7 @@ def state_from_controls(
     layers: Sequence[str] | None,
     territory: str | None,
     score: needs_state.NeedsState | None = None,
+    projects: str | None = None,
 ) -> MapState:
     """The state of the page's controls, each value checked like a URL parameter (bad → default)."""
     query: dict[str, str] = {}
@@ -227,6 +241,7 @@ def state_from_controls(
         (PARAM_CLASSES, classes),
         (PARAM_REFERENCE, reference),
         (PARAM_TERRITORY, territory),
+        (needs_state.PARAM_PROJECTS, projects),
     ):
         if value is not None:
             query[name] = str(value)

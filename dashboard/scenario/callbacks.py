@@ -7,11 +7,13 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl
 
-from dash import ALL, Input, Output, State, callback, ctx
+from dash import ALL, Input, Output, State, callback, ctx, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.core.formatting import parse_number
 from dashboard.core.store import store_for_callback
+from dashboard.map import ids as map_ids
+from dashboard.map.need_index import score_state
 from dashboard.needs import state as needs_state
 from dashboard.needs.projects import (
     MAX_PLACES,
@@ -26,7 +28,14 @@ from dashboard.needs.projects import (
 from dashboard.needs.scenario import RANK_ONLY, position_figure, what_if
 from dashboard.needs.state import NeedsState
 from dashboard.scenario import ids
-from dashboard.scenario.layout import deck_href, figure_caption, projects_list, results
+from dashboard.scenario.layout import (
+    deck_href,
+    epci_of_selection,
+    figure_caption,
+    projects_list,
+    results,
+    scenario_block,
+)
 from dashboard.ui.permalink import register_permalink
 
 
@@ -79,7 +88,7 @@ def register_edits(scope: str) -> None:
 
     @callback(
         output={
-            "projects": Output(ids.scoped(ids.PROJECTS, scope), "data"),
+            "projects": Output(ids.projects_store(scope), "data", allow_duplicate=True),
             "listing": Output(ids.scoped(ids.LIST, scope), "children"),
             "results": Output(ids.scoped(ids.RESULTS, scope), "children"),
             "status": Output(ids.scoped(ids.STATUS, scope), "children"),
@@ -94,15 +103,15 @@ def register_edits(scope: str) -> None:
             "kind": State(ids.scoped(ids.KIND, scope), "value"),
             "places": State(ids.scoped(ids.PLACES, scope), "value"),
             "commune": State(ids.scoped(ids.COMMUNE, scope), "value"),
-            "current": State(ids.scoped(ids.PROJECTS, scope), "data"),
+            "current": State(ids.projects_store(scope), "data"),
             "context": State(ids.scoped(ids.CONTEXT, scope), "data"),
         },
         prevent_initial_call=True,
     )
     def update_projects(add, submit, removed, kind, places, commune, current, context) -> dict[str, Any]:
         """Add or remove one project, then redo the analysis with the page's parameters."""
-        if ctx.triggered_id is None or (isinstance(ctx.triggered_id, dict) and not any(removed or [])):
-            raise PreventUpdate  # the list was redrawn: its new buttons have no click yet
+        if not any(trigger.get("value") for trigger in ctx.triggered):
+            raise PreventUpdate  # the block or its list was just drawn: no click yet
         store = store_for_callback()
         choices = project_choices(store)
         projects, _ = parse_projects(current if isinstance(current, str) else "", choices)
@@ -130,7 +139,7 @@ def register_position(scope: str) -> None:
             "hidden": Output(ids.scoped(ids.FIGURE_BLOCK, scope), "hidden"),
         },
         inputs={
-            "current": Input(ids.scoped(ids.PROJECTS, scope), "data"),
+            "current": Input(ids.projects_store(scope), "data"),
             "context": State(ids.scoped(ids.CONTEXT, scope), "data"),
         },
         prevent_initial_call=True,
@@ -151,6 +160,40 @@ def register_position(scope: str) -> None:
 
 
 register(ids.SCOPE_FICHE)
+register_edits(ids.SCOPE_MAP)
+
+
+@callback(
+    output={"block": Output(map_ids.MAP_PANEL_PROJECT, "children")},
+    inputs={"code": Input(map_ids.MAP_TERRITORY, "value")},
+    state={
+        "level": State(map_ids.MAP_DRAWN_LEVEL, "data"),
+        "score": State(map_ids.MAP_SCORE, "data"),
+        "projects": State(map_ids.MAP_PROJECTS, "data"),
+    },
+)
+def map_project_block(code: Any, level: Any, score: Any, projects: Any) -> dict[str, Any]:
+    """Under the selected territory's figures on the map: « Projet envisagé » for its EPCI (a commune's EPCI,
+    that commune preset), folded unless a project is already placed there."""
+    store = store_for_callback()
+    siren, commune = epci_of_selection(store, level, code)
+    if siren is None:
+        return {"block": None}
+    choices = project_choices(store)
+    planned, _ = parse_projects(projects if isinstance(projects, str) else "", choices)
+    state = replace(score_state(score if isinstance(score, str) else None), projects=planned)
+    here = any(choices.epci_of.get(project.commune) == siren for project in planned)
+    return {
+        "block": html.Details(
+            [
+                html.Summary("Projet envisagé : et si une résidence ouvrait ici ?", className="map-project-summary"),
+                scenario_block(store, siren, state, ids.SCOPE_MAP, commune),
+            ],
+            open=here,
+            className="map-project",
+        )
+    }
+
 
 register_permalink(
     ids.scoped(ids.PERMALINK, ids.SCOPE_FICHE),

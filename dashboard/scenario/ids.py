@@ -3,6 +3,8 @@ with the page's scope, and the callbacks are declared once per scope."""
 
 from __future__ import annotations
 
+from dashboard.map import ids as map_ids
+
 SCOPE_FICHE = "fiche"
 SCOPE_MAP = "carte"
 
@@ -32,6 +34,12 @@ SCOPES = (SCOPE_FICHE, SCOPE_MAP)
 def scoped(role: str, scope: str) -> str:
     """The id of one part of the block on one page (« scenario-places-fiche »)."""
     return f"{role}-{scope}"
+
+
+def projects_store(scope: str) -> str:
+    """The store of the projects (`projets=` text): in the block on the fiche; kept by the map page itself on
+    the map (the block there is redrawn with each territory, the projects stay)."""
+    return map_ids.MAP_PROJECTS if scope == SCOPE_MAP else scoped(PROJECTS, scope)
 
 
 def removal(scope: str, index: int | object) -> dict[str, object]:

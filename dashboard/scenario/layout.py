@@ -8,6 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.core.formatting import typo
+from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_EPCI
 from dashboard.core.store import Store
 from dashboard.needs import state as needs_state
 from dashboard.needs.figures import graph_config, need_supply_caption
@@ -21,6 +22,10 @@ from dashboard.scenario import ids
 from dashboard.ui.components import DROPDOWN_LABELS
 from dashboard.ui.permalink import permalink_field
 
+MAP_INTRODUCTION = (
+    "Placez une résidence envisagée dans une commune de l'EPCI : son offre, son écart et son rang de priorité sont "
+    "recalculés, avant et après (estimations). Les projets s'ajoutent à l'adresse de la carte."
+)
 DEFAULT_KIND = "pension_de_famille"
 DEFAULT_PLACES = 25
 INTRODUCTION = (
@@ -110,12 +115,24 @@ def deck_href(scenario: WhatIf, siren: str) -> str:
     return add_href(SlideSpec(KIND_SCENARIO, codes=(siren,), projects=scenario.projects))
 
 
+def epci_of_selection(store: Store, level: Any, code: Any) -> tuple[str | None, str | None]:
+    """(EPCI, commune) of a territory selected on the map: an EPCI itself, or a commune's EPCI and the commune."""
+    choices = project_choices(store)
+    if not isinstance(code, str):
+        return None, None
+    if level == LEVEL_EPCI and code in set(choices.epci_of.values()):
+        return code, None
+    if level == LEVEL_COMMUNE and code in choices.epci_of:
+        return choices.epci_of[code], code
+    return None, None
+
+
 def context_data(siren: str | None, state: NeedsState) -> dict[str, str | None]:
     """What the callbacks need to redo the analysis: the EPCI and the analysis parameters (without projects)."""
     return {"epci": siren, "query": needs_state.serialise_needs(state, only=needs_state.ANALYSIS_PARAMS)}
 
 
-def form(choices: ProjectChoices, siren: str | None, scope: str) -> html.Div:
+def form(choices: ProjectChoices, siren: str | None, scope: str, commune: str | None = None) -> html.Div:
     """Type, places and commune of a new project, and the « Ajouter » button."""
     return html.Div(
         [
@@ -154,6 +171,7 @@ def form(choices: ProjectChoices, siren: str | None, scope: str) -> html.Div:
                     dcc.Dropdown(
                         id=ids.scoped(ids.COMMUNE, scope),
                         options=commune_options(choices, siren),
+                        value=commune,
                         placeholder="Choisir une commune de l'EPCI",
                         labels=DROPDOWN_LABELS,
                     ),
@@ -167,11 +185,9 @@ def form(choices: ProjectChoices, siren: str | None, scope: str) -> html.Div:
     )
 
 
-def scenario_block(store: Store, siren: str | None, state: NeedsState, scope: str) -> html.Div:
-    """The whole block for the EPCI `siren` (None on the map before a territory is chosen)."""
-    choices = project_choices(store)
-    scenario = what_if(store, state.parameters, RANK_ONLY)
-    shared = [
+def share_block(scenario: WhatIf, siren: str, scope: str) -> html.Div:
+    """The scenario's address (fiche only: the map has its own) and « Ajouter le scénario à la présentation »."""
+    permalink = (
         permalink_field(
             "Lien vers ce scénario",
             ids.scoped(ids.PERMALINK, scope),
@@ -179,38 +195,50 @@ def scenario_block(store: Store, siren: str | None, state: NeedsState, scope: st
             ids.scoped(ids.COPY_STATUS, scope),
         )
         if scope == ids.SCOPE_FICHE
-        else None,
-        add_link(
-            deck_href(scenario, siren or ""),
-            ids.scoped(ids.DECK, scope),
-            KIND_SCENARIO,
-            "Ajouter le scénario à la présentation",
-        ),
-    ]
+        else None
+    )
     return html.Div(
         [
-            html.P(typo(INTRODUCTION)),
-            form(choices, siren, scope),
-            html.Div(projects_list(scenario, siren or "", scope), id=ids.scoped(ids.LIST, scope)),
+            permalink,
+            add_link(
+                deck_href(scenario, siren),
+                ids.scoped(ids.DECK, scope),
+                KIND_SCENARIO,
+                "Ajouter le scénario à la présentation",
+            ),
+        ],
+        className="scenario-share no-print",
+        hidden=not scenario.projects,
+        id=ids.scoped(f"{ids.DECK}-bloc", scope),
+    )
+
+
+def scenario_block(store: Store, siren: str, state: NeedsState, scope: str, commune: str | None = None) -> html.Div:
+    """The whole block for the EPCI `siren`, the form's commune preset to `commune`. On the fiche it keeps its
+    projects and draws the need × supply chart; on the map the page keeps the projects (ids.projects_store)."""
+    scenario = what_if(store, state.parameters, RANK_ONLY)
+    on_fiche = scope == ids.SCOPE_FICHE
+    return html.Div(
+        [
+            html.P(typo(INTRODUCTION if on_fiche else MAP_INTRODUCTION)),
+            form(project_choices(store), siren, scope, commune),
+            html.Div(projects_list(scenario, siren, scope), id=ids.scoped(ids.LIST, scope)),
             html.Div(
                 [
                     html.Div(
-                        results(scenario, siren or ""),
+                        results(scenario, siren),
                         id=ids.scoped(ids.RESULTS, scope),
                         role="region",
                         **{"aria-live": "polite", "aria-label": "Effet des projets envisagés"},
                     ),
-                    position_block(scenario, siren or "", scope),
+                    position_block(scenario, siren, scope) if on_fiche else None,
                 ],
                 className="scenario-results",
             ),
-            html.Div(
-                shared,
-                className="scenario-share no-print",
-                hidden=not scenario.projects,
-                id=ids.scoped(f"{ids.DECK}-bloc", scope),
-            ),
-            dcc.Store(id=ids.scoped(ids.PROJECTS, scope), data=write_projects(state.projects) or ""),
+            share_block(scenario, siren, scope),
+            dcc.Store(id=ids.scoped(ids.PROJECTS, scope), data=write_projects(state.projects) or "")
+            if on_fiche
+            else None,
             dcc.Store(id=ids.scoped(ids.CONTEXT, scope), data=context_data(siren, state)),
             dcc.Store(
                 id=ids.scoped(ids.QUERY, scope),

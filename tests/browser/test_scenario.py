@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard.core import routes
+from dashboard.map import ids as map_ids
 from dashboard.scenario import ids as scenario_ids
 
 pytestmark = pytest.mark.browser
@@ -67,4 +68,29 @@ def test_removing_the_project_and_invalid_form_values(page: Page, app_url: str):
     expect(page.locator(part(scenario_ids.STATUS))).to_have_text("Choisissez la commune du projet.")
     page.get_by_role("button", name=re.compile("Retirer : Pension de famille")).click()
     expect(page.locator(part(scenario_ids.LIST))).to_have_text("Aucun projet envisagé pour l'instant.")
+    expect(page).not_to_have_url(re.compile("projets="))
+
+
+def test_on_the_map_a_commune_s_panel_places_a_project_in_its_epci(page: Page, app_url: str, screenshot):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(app_url + f"{routes.HOME}?niveau=commune&territoire={LENS}")
+    block = page.locator(f"#{map_ids.MAP_PANEL_PROJECT}")
+    block.get_by_text("Projet envisagé : et si une résidence ouvrait ici ?").click()
+    expect(page.locator(f"#{scenario_ids.scoped(scenario_ids.COMMUNE, scenario_ids.SCOPE_MAP)}")).to_contain_text(
+        f"Lens ({LENS})"
+    )
+    page.locator(f"#{scenario_ids.scoped(scenario_ids.ADD, scenario_ids.SCOPE_MAP)}").click()
+    results = page.locator(f"#{scenario_ids.scoped(scenario_ids.RESULTS, scenario_ids.SCOPE_MAP)}")
+    expect(results).to_contain_text("l'écart au taux national passe de +220 à +195 places")
+    expect(page).to_have_url(re.compile(rf"territoire={LENS}&projets=pension_de_famille:25:{LENS}$"))
+    expect(page.locator(f"#{map_ids.MAP_PERMALINK}")).to_have_value(re.compile(f"projets=pension_de_famille:25:{LENS}"))
+    results.scroll_into_view_if_needed()
+    screenshot("scenario-carte")
+
+    # The address reopens the map with the project, folded open in the panel.
+    page.goto(page.url)
+    expect(page.locator(f"#{scenario_ids.scoped(scenario_ids.LIST, scenario_ids.SCOPE_MAP)}")).to_contain_text(
+        f"Pension de famille de 25 places à Lens ({LENS})"
+    )
+    page.get_by_role("button", name=re.compile("Retirer : Pension de famille")).click()
     expect(page).not_to_have_url(re.compile("projets="))
