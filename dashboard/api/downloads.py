@@ -10,12 +10,12 @@ from flask import Blueprint, Response, current_app, request
 from dashboard.core import routes
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import StoreError, current_store
-from dashboard.exports.responses import error_page
 from dashboard.tables.files import ExportContext
 from dashboard.tables.formats import FORMATS, filename, write
 from dashboard.tables.indicators import table_choices
 from dashboard.tables.state import LEVELS, PARAM_LEVEL, PARAM_TAB, TABS, parse_query, to_query
 from dashboard.tables.views import view_of
+from dashboard.ui.responses import error_page
 
 PUBLIC_URL_KEY = "PUBLIC_URL"
 

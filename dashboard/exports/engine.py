@@ -33,8 +33,9 @@ import plotly.graph_objects as go
 from flask import Flask
 
 from dashboard.core.perimeter import app_title, region_name
-from dashboard.exports.figures import ImageSize, escape
+from dashboard.exports.figures import ImageSize
 from dashboard.settings import ASSETS_DIR
+from dashboard.ui.responses import escape
 
 logger = logging.getLogger(__name__)
 

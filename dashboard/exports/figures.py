@@ -4,7 +4,6 @@ it: title, legend, source and dates) of a map, ranking or comparison slide, for 
 
 from __future__ import annotations
 
-import html as html_text
 import json
 import textwrap
 import unicodedata
@@ -24,6 +23,7 @@ from dashboard.presentation.figures import map_slide_figure, short_note
 from dashboard.presentation.slides import Slide
 from dashboard.presentation.specs import KIND_COMPARISON, KIND_MAP, KIND_RANKING
 from dashboard.ui.components import format_date
+from dashboard.ui.responses import escape
 from dashboard.ui.theme import FONT_FAMILY
 
 A4_PORTRAIT_PRINTABLE_PX = 703  # (210 - 2 × 12) mm at 96 px per inch
@@ -60,10 +60,6 @@ def slug(text: str, limit: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = "".join(char.lower() if char.isalnum() else " " for char in ascii_text).split()
     return "-".join(words)[:limit].strip("-") or "export"
-
-
-def escape(text: str) -> str:
-    return html_text.escape(text, quote=False)
 
 
 def wrap(text: str, width_px: float, font_px: float) -> list[str]:

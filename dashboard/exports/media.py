@@ -43,7 +43,6 @@ from dashboard.exports.engine import (
     pool_capacity,
 )
 from dashboard.exports.figures import SIZES, export_figure, slug
-from dashboard.exports.responses import error_page, file_response
 from dashboard.presentation.export_links import DECK_PDF_PATH, FICHE_PDF_PREFIX, PARAM_SIZE, PARAM_SLIDE, SIZE_PROJECTOR
 from dashboard.presentation.parsing import SlideError, parse_deck, parse_slide
 from dashboard.presentation.request import PARAM_DECK, PARAM_VIEW, VIEW_PRINT, deck_href
@@ -51,6 +50,7 @@ from dashboard.presentation.slides import build_slide
 from dashboard.presentation.specs import IMAGE_KINDS, SlideSpec, choices_from_store
 from dashboard.settings import Settings
 from dashboard.territory import ids as territory_ids
+from dashboard.ui.responses import error_page, file_response
 
 logger = logging.getLogger(__name__)
 

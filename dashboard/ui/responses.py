@@ -1,12 +1,19 @@
-"""The answers of the export routes besides the files: a small standalone French error page, and attachments."""
+"""Answers of the server routes (exports, downloads) besides their content: a small standalone French error page,
+and attachments."""
 
 from __future__ import annotations
+
+from html import escape as html_escape
 
 from flask import Response
 
 from dashboard.core import routes
 from dashboard.core.perimeter import APP_NAME
-from dashboard.exports.figures import escape
+
+
+def escape(text: str) -> str:
+    return html_escape(text, quote=False)
+
 
 ERROR_PAGE = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>{title} — {app}</title>
