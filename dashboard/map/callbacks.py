@@ -190,6 +190,7 @@ def territory_picker(click, _close, search, level, selected):
         "panel": Output(map_ids.MAP_PANEL, "children"),
         "close_hidden": Output(map_ids.MAP_PANEL_CLOSE, "hidden"),
         "figure": Output(map_ids.MAP_GRAPH, "figure", allow_duplicate=True),
+        "click": Output(map_ids.MAP_GRAPH, "clickData"),
     },
     inputs={"code": Input(map_ids.MAP_TERRITORY, "value"), "indicator": Input(map_ids.MAP_INDICATOR, "value")},
     state={"level": State(map_ids.MAP_DRAWN_LEVEL, "data"), "click": State(map_ids.MAP_GRAPH, "clickData")},
@@ -197,20 +198,22 @@ def territory_picker(click, _close, search, level, selected):
 )
 def show_territory(code, indicator, level, click=None):
     """The selected territory's panel and its outline on the map; a territory chosen in the list (not the
-    one just clicked on the map) is also zoomed to."""
+    one just clicked on the map) is also zoomed to, and the last click is forgotten (choosing that territory
+    in the list later zooms to it too)."""
     store = store_for_callback()
     level = _drawn_level(level)
     summary = territory_summary(store, level, code, indicator) if code else None
     panel = {"panel": panel_component(store, summary), "close_hidden": summary is None}
     if ctx.triggered_id != map_ids.MAP_TERRITORY:  # a new indicator: same outline, no second redraw of the map
-        return {**panel, "figure": no_update}
+        return {**panel, "figure": no_update, "click": no_update}
     figure = Patch()
     figure["data"][TRACE_SELECTION]["locations"] = selection_locations(store, level, code)
-    zoom = territory_zoom(store, level, code, EXPLORER_ASPECT) if code else None
-    if zoom and code != clicked_location(click):
+    from_list = code != clicked_location(click)
+    zoom = territory_zoom(store, level, code, EXPLORER_ASPECT) if code and from_list else None
+    if zoom:
         figure["layout"]["geo"]["center"] = zoom["center"]
         figure["layout"]["geo"]["projection"]["scale"] = zoom["scale"]
-    return {**panel, "figure": figure}
+    return {**panel, "figure": figure, "click": None if from_list and click else no_update}
 
 
 def clicked_location(click: Any) -> str | None:

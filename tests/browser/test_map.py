@@ -304,3 +304,20 @@ def test_choosing_a_territory_in_the_list_zooms_to_it_and_keeps_the_map_in_view(
     assert page.evaluate("window.scrollY") == before and frame["top"] >= 0 and frame["bottom"] <= 900
     expect(page.locator(VISIBLE_LABELS).filter(has_text=re.compile("^Amiens$"))).to_have_count(1)
     save_screenshot(page, "map-1440x900-commune-zoom", full_page=False)
+
+
+def test_a_territory_clicked_then_chosen_again_in_the_list_is_zoomed_to(page: Page, app_url: str, built_data_dir: Path):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_map(page, app_url + routes.HOME + "?couches=aucune")
+    click_location(page, *point_inside(built_data_dir, ARRAS))
+    expect(page.locator(f"{PANEL} h2")).to_have_text("CU d'Arras")
+    *_, unzoomed = geo_view(page)
+    for name in ("CA Amiens Métropole", "CU d'Arras"):
+        page.locator(f"#{map_ids.MAP_TERRITORY}").click()
+        page.keyboard.type(name)
+        page.get_by_role("option", name=re.compile(f"^{re.escape(name)} ")).click()
+        expect(page.locator(f"{PANEL} h2")).to_have_text(name)
+    page.wait_for_function(
+        f"() => Math.abs(document.querySelector('{GRAPH}')._fullLayout.geo.center.lon - 2.8) < 0.15"
+        f" && document.querySelector('{GRAPH}')._fullLayout.geo.projection.scale > {unzoomed}"
+    )
