@@ -153,9 +153,11 @@ def test_gunicorn_workers_share_the_cache(redis_url: str, data_dir: Path, tmp_pa
     with gunicorn(data_dir, log, workers=2, threads=2, env=env) as url:
         first = fetch(url + TERRITORIES)
         later: list[str] = []
-        with ThreadPoolExecutor(max_workers=6) as pool:  # concurrent requests reach both workers
-            for _ in range(20):
-                later += pool.map(fetch, [url + TERRITORIES] * 6)
+        # More concurrent requests than the 4 threads of the two workers: the second worker must accept some
+        # (with fewer, a fast cached answer lets one worker take every connection).
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            for _ in range(60):
+                later += pool.map(fetch, [url + TERRITORIES] * 16)
                 workers = set(re.findall(r"worker=<(\d+)> /api/v1/territories", log.read_text()))
                 if len(workers) == 2:
                     break
