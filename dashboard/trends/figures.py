@@ -70,7 +70,9 @@ def trend_figure(trend: Trend) -> dict[str, Any]:
             "title": {"text": trend.unit},
             "gridcolor": GRID_COLOUR,
             "rangemode": "tozero" if trend.from_zero else "normal",
-            "tickformat": f",.{max(0, trend.decimals - 1)}f" if trend.decimals else ",d",
+            # Counts as whole numbers; decimals chosen by plotly, which never writes two ticks alike (a fixed
+            # precision turned 100.5 and 101 into « 101, 101 »).
+            "tickformat": None if trend.decimals else ",d",
             # Whole counts (establishments): never a tick between two integers (« 1, 1, 2, 2 »).
             "dtick": None if trend.decimals or not small_counts(trend) else 1,
             "automargin": True,
