@@ -330,13 +330,11 @@ class Analysis:
     total_gap: tuple[float, float, float]  # the région's gap: central, low, high (places)
     mean_need: float
     draws: int
-    #: Places of the planned residences per EPCI and family (0 without projects).
-    planned: pd.DataFrame | None = None
+    planned: pd.DataFrame  # places of the planned residences per EPCI and family (0 without projects)
 
     def family_supply(self, code: str, family: str) -> float:
         """Estimated places of a family in an EPCI, planned residences included."""
-        planned = self.planned.at[code, family] if self.planned is not None else 0.0
-        return float(self.inputs.supply_places.at[code, family] + planned)
+        return float(self.inputs.supply_places.at[code, family] + self.planned.at[code, family])
 
     @property
     def ranked(self) -> int:

@@ -11,6 +11,7 @@ size uncertainty of the estimate (see `dashboard.needs.model.shortfall`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -92,13 +93,17 @@ def project_choices(store: Store) -> ProjectChoices:
     return store.derived("project_choices", read_choices)
 
 
-def _places(text: str) -> int | None:
-    """A whole number of places between 1 and MAX_PLACES, else None."""
-    text = text.strip()
-    if not text.isdigit() or len(text) > 4:
+def whole_places(value: object) -> int | None:
+    """A whole number of places from 1 to MAX_PLACES, written in digits (address) or given as a number (form),
+    else None."""
+    if isinstance(value, str):
+        text = value.strip()
+        number: float = int(text) if text.isdigit() and len(text) <= 4 else 0
+    elif isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        number = value
+    else:
         return None
-    places = int(text)
-    return places if 0 < places <= MAX_PLACES else None
+    return int(number) if number == int(number) and 0 < number <= MAX_PLACES else None
 
 
 def check_project(item: str, choices: ProjectChoices) -> tuple[Project | None, str | None]:
@@ -110,7 +115,7 @@ def check_project(item: str, choices: ProjectChoices) -> tuple[Project | None, s
     kind, places_text, code = parts
     if kind not in choices.kinds:
         return None, f"Projet « {shown} » ignoré : type inconnu (types possibles : {', '.join(choices.kinds)})."
-    places = _places(places_text)
+    places = whole_places(places_text)
     if places is None:
         return None, f"Projet « {shown} » ignoré : le nombre de places doit être un entier de 1 à {MAX_PLACES}."
     current = choices.former.get(code, code)

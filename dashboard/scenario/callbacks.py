@@ -10,7 +10,6 @@ from urllib.parse import parse_qsl
 from dash import ALL, Input, Output, State, callback, ctx, html
 from dash.exceptions import PreventUpdate
 
-from dashboard.core.formatting import parse_number
 from dashboard.core.store import store_for_callback
 from dashboard.map import ids as map_ids
 from dashboard.map.need_index import score_state
@@ -20,9 +19,9 @@ from dashboard.needs.projects import (
     MAX_PROJECTS,
     Project,
     ProjectChoices,
-    check_project,
     parse_projects,
     project_choices,
+    whole_places,
     write_projects,
 )
 from dashboard.needs.scenario import RANK_ONLY, position_figure, what_if
@@ -41,15 +40,14 @@ from dashboard.ui.permalink import register_permalink
 
 def new_project(kind: Any, places: Any, commune: Any, choices: ProjectChoices) -> tuple[Project | None, str]:
     """The project the form describes, or a French message saying what is missing."""
-    if not isinstance(kind, str) or kind not in choices.kinds:
+    number = whole_places(places)
+    if not isinstance(kind, str) or kind not in choices.kinds:  # a callback body may hold anything
         return None, "Choisissez un type de résidence."
-    number = parse_number(places)
-    if number is None or number != int(number) or not 0 < number <= MAX_PLACES:
+    if number is None:
         return None, f"Indiquez un nombre entier de places, de 1 à {MAX_PLACES}."
     if not isinstance(commune, str) or commune not in choices.communes:
         return None, "Choisissez la commune du projet."
-    project, problem = check_project(f"{kind}:{int(number)}:{commune}", choices)
-    return project, problem or ""
+    return Project(kind, number, commune), ""
 
 
 def edited_projects(

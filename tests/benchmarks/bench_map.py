@@ -42,8 +42,8 @@ from dashboard.map.state import choices_from_store, default_state  # noqa: E402
 from dashboard.map.table import SORT_RANK  # noqa: E402
 from dashboard.map.view import MapView, map_view  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 #: Callbacks an indicator change fires on the server (the clientside URL sync is not a request).
 BASELINE_APP = "tests.benchmarks.baseline_map_app:server"
 BASELINE_LEVELS = (LEVEL_EPCI, LEVEL_COMMUNE)
@@ -204,7 +204,7 @@ def first_page_transfer(url: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         session = page.context.new_cdp_session(page)
         session.send("Network.enable")
@@ -244,7 +244,7 @@ def browser_timings(data_dir: Path, url: str, store: Any, runs: int, rounds: int
     baselines = {level: start_gunicorn(data_dir, BASELINE_APP, {"BASELINE_LEVEL": level}) for level in BASELINE_LEVELS}
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=map_browser.CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             print(f"\nIn headless Chromium at 1440×900, warm servers ({runs} page loads, {rounds} rounds of switches)")
             print("First map drawn (from navigation start, empty browser cache):")
             map_browser.report("app", map_browser.first_map_drawn(browser, url + "/", runs))

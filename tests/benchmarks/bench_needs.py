@@ -34,19 +34,10 @@ from dashboard.core.store import current_store  # noqa: E402
 from dashboard.needs import model as needs  # noqa: E402
 from dashboard.needs import state as needs_state  # noqa: E402
 from dashboard.needs.analysis import analyse  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 ROUNDS = 40
 LENS = "246200364"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -59,6 +50,16 @@ def report(label: str, samples: list[float], unit: str = "ms") -> None:
         f"{label:<58} p50 {statistics.median(samples):7.1f} {unit}   p95 {percentile(samples, 0.95):7.1f} {unit}"
         f"   (n = {len(samples)})"
     )
+
+
+def healthz_round_trips(page, rounds: int) -> list[float]:
+    """Milliseconds of `rounds` fetches of /healthz from the page: the baseline of a browser round trip."""
+    return [
+        page.evaluate(
+            "async () => { const t = performance.now(); await fetch('/healthz'); return performance.now() - t; }"
+        )
+        for _ in range(rounds)
+    ]
 
 
 def random_controls(generator: np.random.Generator) -> needs_state.Controls:
@@ -153,12 +154,7 @@ def browser(rounds: int) -> None:
             )
             page.wait_for_load_state("networkidle")
             waits.append((time.perf_counter() - start) * 1000)
-        baseline = [
-            page.evaluate(
-                "async () => { const t = performance.now(); await fetch('/healthz'); return performance.now() - t; }"
-            )
-            for _ in range(rounds)
-        ]
+        baseline = healthz_round_trips(page, rounds)
         chromium.close()
     print("Browser (headless Chromium, gunicorn.conf.py with 1 worker × 4 threads, loopback):")
     report("slider key press → ranking and address updated", waits)

@@ -34,7 +34,8 @@ from dashboard.needs.projects import Project, project_choices
 from dashboard.needs.scenario import RANK_ONLY, what_if
 from dashboard.scenario import ids as scenario_ids
 from dashboard.scenario.layout import projects_list, results
-from tests.benchmarks.bench_needs import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, percentile, report
+from tests.benchmarks.bench_needs import REPO_ROOT, healthz_round_trips, percentile, report
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 ROUNDS = 40
 LENS_LIEVIN, LENS = "246200364", "62498"
@@ -110,12 +111,7 @@ def browser(rounds: int) -> list[float]:
                 page.evaluate(CLICK_TO_UPDATE, [f"#{scenario_ids.scoped(scenario_ids.RESULTS, fiche)}", button])
             )
             page.wait_for_load_state("networkidle")
-        baseline = [
-            page.evaluate(
-                "async () => { const t = performance.now(); await fetch('/healthz'); return performance.now() - t; }"
-            )
-            for _ in range(rounds)
-        ]
+        baseline = healthz_round_trips(page, rounds)
         chromium.close()
     print("Browser (headless Chromium, gunicorn.conf.py with 1 worker × 4 threads, loopback):")
     report("click « Ajouter » / « Retirer » → before/after table updated", waits)

@@ -23,19 +23,9 @@ from dashboard.tables import views as table_views
 from dashboard.tables.state import parse_query
 
 
-@pytest.fixture(scope="module")
-def app(built_data_dir: Path) -> dash.Dash:
-    return create_app(Settings(data_dir=built_data_dir))
-
-
 @pytest.fixture
 def client(app: dash.Dash) -> FlaskClient:
     return app.server.test_client()
-
-
-@pytest.fixture(scope="module")
-def store(app: dash.Dash) -> Store:
-    return app.server.config["STORE"]
 
 
 def refused(client: FlaskClient, url: str, status: int = 400) -> dict:

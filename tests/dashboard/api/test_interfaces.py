@@ -17,14 +17,7 @@ import shapely
 from flask.testing import FlaskClient
 
 from dashboard.api import spec
-from dashboard.app import create_app
 from dashboard.needs import state as needs_state
-from dashboard.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def app(built_data_dir: Path) -> dash.Dash:
-    return create_app(Settings(data_dir=built_data_dir))
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from pathlib import Path
 import dash
 import pytest
 
-from dashboard.app import create_app
 from dashboard.core.store import Store, load_store
 from dashboard.exports import engine as export_engine
 from dashboard.exports import figures as export_figures
@@ -21,7 +20,6 @@ from dashboard.presentation import export_links
 from dashboard.presentation.parsing import parse_slide
 from dashboard.presentation.slides import Slide, build_slide
 from dashboard.presentation.specs import SlideSpec, choices_from_store
-from dashboard.settings import Settings
 from dashboard.territory.page import fiche_actions
 
 EXPORTED = datetime(2026, 3, 20, 10, 0)
@@ -31,11 +29,6 @@ AMIENS, LILLE = "248000531", "200093201"
 @pytest.fixture(scope="module")
 def store(built_data_dir: Path) -> Store:
     return load_store(built_data_dir)
-
-
-@pytest.fixture(scope="module")
-def app(built_data_dir: Path) -> dash.Dash:
-    return create_app(Settings(data_dir=built_data_dir))
 
 
 def slide(store: Store, token: str) -> Slide:

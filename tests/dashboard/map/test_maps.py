@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from dashboard.app import create_app
 from dashboard.core import catalogue, formatting
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI
 from dashboard.core.store import Store, display_geometries, indicator_rows, load_store
@@ -35,7 +34,6 @@ from dashboard.map.palette import (
 from dashboard.map.panel import territory_options, territory_summary
 from dashboard.map.table import SORT_NAME, table_data, table_view
 from dashboard.map.view import map_view
-from dashboard.settings import Settings
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -427,11 +425,6 @@ def test_territory_options_are_searched_without_accents(store: Store):
 
 
 # --- App: GeoJSON route, page, callbacks -------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def app(built_data_dir: Path) -> dash.Dash:
-    return create_app(Settings(data_dir=built_data_dir))
 
 
 def test_geojson_route_serves_gzip_and_caches_forever(app: dash.Dash):

@@ -4,16 +4,12 @@ effect on the gap and the rank (the real build), and the same syntax in the addr
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
-import dash
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.app import create_app
-from dashboard.core.store import Store
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
 from dashboard.needs.projects import (
@@ -24,13 +20,13 @@ from dashboard.needs.projects import (
     parse_projects,
     planned_places,
     project_choices,
+    whole_places,
     write_projects,
 )
 from dashboard.needs.scenario import changes, summary, what_if
 from dashboard.presentation.parsing import parse_deck
 from dashboard.presentation.slides import build_slide
 from dashboard.presentation.specs import KIND_SCENARIO, choices_from_store, serialise_deck
-from dashboard.settings import Settings
 
 LENS_LIEVIN, LENS, AMIENS, AMIENS_EPCI = "246200364", "62498", "80021", "248000531"
 
@@ -41,16 +37,6 @@ CHOICES = ProjectChoices(
     epci_of={"80021": "E1", "80001": "E2", "62498": "E3"},
     former={"80625": "80021"},
 )
-
-
-@pytest.fixture(scope="module")
-def app(built_data_dir: Path) -> dash.Dash:
-    return create_app(Settings(data_dir=built_data_dir))
-
-
-@pytest.fixture(scope="module")
-def store(app: dash.Dash) -> Store:
-    return app.server.config["STORE"]
 
 
 # --- Syntax -------------------------------------------------------------------------------------------------
@@ -207,3 +193,35 @@ def test_a_scenario_slide_round_trips_and_shows_before_and_after(store):
     assert slide.sources and slide.vintages
     _, refused = parse_deck(f"scenario:{LENS_LIEVIN}:fjt.0.{LENS}", choices)
     assert refused and "aucun projet valide" in refused[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("25", 25),
+        (25, 25),
+        (25.0, 25),
+        ("500", 500),
+        ("0", None),
+        (501, None),
+        (25.5, None),
+        ("25.0", None),
+        (float("nan"), None),
+        (True, None),
+        (None, None),
+        ([25], None),
+        (" 7 ", 7),
+        ("12345", None),
+    ],
+)
+def test_whole_places_from_the_address_or_the_form(value, expected):
+    assert whole_places(value) == expected
+
+
+def test_the_form_says_what_is_missing_and_never_fails_on_odd_values():
+    from dashboard.scenario.callbacks import new_project
+
+    assert new_project("fjt", 30, "80021", CHOICES) == (Project("fjt", 30, "80021"), "")
+    assert new_project(["fjt"], 30, "80021", CHOICES) == (None, "Choisissez un type de résidence.")
+    assert new_project("fjt", 0, "80021", CHOICES) == (None, "Indiquez un nombre entier de places, de 1 à 500.")
+    assert new_project("fjt", 30, {"x": 1}, CHOICES) == (None, "Choisissez la commune du projet.")

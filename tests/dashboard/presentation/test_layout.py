@@ -8,11 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import dash
 import pytest
 
-from dashboard.app import create_app
 from dashboard.core.store import load_store
 from dashboard.presentation import parsing, specs
 from dashboard.presentation import slides as slide_content
-from dashboard.settings import Settings
 from tests.dashboard.presentation.test_deck import AMIENS, ISSUE_EXAMPLE
 from tests.dashboard.test_app import text_of
 
@@ -20,11 +18,6 @@ from tests.dashboard.test_app import text_of
 @pytest.fixture(scope="module")
 def choices(built_data_dir: Path) -> specs.DeckChoices:
     return specs.choices_from_store(load_store(built_data_dir))
-
-
-@pytest.fixture(scope="module")
-def app(built_data_dir: Path) -> dash.Dash:
-    return create_app(Settings(data_dir=built_data_dir))
 
 
 def render(app: dash.Dash, **query: str):

@@ -4,13 +4,11 @@ on the real build of the open-data mirror."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import dash
 import plotly
 import pytest
 
-from dashboard.app import create_app
 from dashboard.core import routes
 from dashboard.core.levels import LEVEL_EPCI
 from dashboard.core.store import Store
@@ -22,7 +20,6 @@ from dashboard.needs import state as needs_state
 from dashboard.needs.analysis import SCORE_INDICATOR, needs_inputs
 from dashboard.needs.fiche import fiche_data
 from dashboard.ranking.view import filtered_codes
-from dashboard.settings import Settings
 from dashboard.territory import sections
 from dashboard.territory.map_figure import fiche_map_figure
 from dashboard.territory.page import search_results
@@ -32,16 +29,6 @@ AMIENS = "248000531"
 MEL = "200093201"
 STRADDLING = "200069722"  # CC interrégionale Aumale - Blangy-sur-Bresle
 NNBSP = "\u202f"
-
-
-@pytest.fixture(scope="module")
-def app(built_data_dir: Path) -> dash.Dash:
-    return create_app(Settings(data_dir=built_data_dir))
-
-
-@pytest.fixture(scope="module")
-def store(app: dash.Dash) -> Store:
-    return app.server.config["STORE"]
 
 
 def texts(component) -> str:
