@@ -1,0 +1,77 @@
+"""Accessibility in the browser: an automated WCAG 2.1 AA audit (axe-core) of every page and state that
+matters, then the keyboard on the home page (every control reached, visible focus, the map's table link)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from dashboard.core import routes
+from tests.browser.axe import axe_script, blocking, describe, run_axe
+from tests.browser.conftest import LOCALE, VIEWPORT, not_found_error, watch_errors
+
+pytestmark = pytest.mark.browser
+
+AMIENS_EPCI, AMIENS_COMMUNE = "248000531", "80021"
+DECK = f"d=carte:taux_chomage|classement:5|territoire:{AMIENS_EPCI}"
+NOT_FOUND = "/adresse-inconnue"
+#: (name, address) of every page and state audited.
+PAGES = [
+    ("carte avec un territoire", f"{routes.HOME}?territoire={AMIENS_EPCI}"),
+    ("classement", routes.RANKING),
+    ("tableaux", routes.TABLES),
+    ("fiche EPCI", routes.territory_path(AMIENS_EPCI)),
+    ("fiche commune", routes.commune_path(AMIENS_COMMUNE)),
+    ("comparaison", f"{routes.COMPARE}?territoires={AMIENS_COMMUNE},{AMIENS_EPCI}"),
+    ("calculateur", routes.CALCULATOR),
+    ("sources", routes.SOURCES),
+    ("API", routes.API_DOC),
+    ("404", NOT_FOUND),
+    ("éditeur de présentation", f"{routes.PRESENTATION}?{DECK}"),
+]
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    """axe.min.js (downloaded once, integrity checked): a failure fails the audit, never skips it."""
+    return axe_script()
+
+
+@pytest.fixture
+def audit_page(browser: Browser, app_url: str) -> Iterator[Page]:
+    """A page whose context bypasses the app's CSP (to inject axe-core: the audit only); console errors fail."""
+    context = browser.new_context(viewport=VIEWPORT, locale=LOCALE, bypass_csp=True)
+    page = context.new_page()
+    errors = watch_errors(page)
+    yield page
+    context.close()
+    unexpected = [error for error in errors if error != not_found_error(app_url + NOT_FOUND)]
+    if unexpected:
+        pytest.fail("browser errors:\n" + "\n".join(unexpected))
+
+
+def settled(page: Page, url: str) -> None:
+    """Open `url` and wait until its heading is shown and no request is under way."""
+    page.goto(url)
+    expect(page.locator("h1").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+
+
+def test_every_page_passes_the_wcag_aa_audit(audit_page: Page, app_url: str, axe: str):
+    page = audit_page
+    found: list[str] = []
+    for name, path in PAGES:
+        settled(page, app_url + path)
+        found += [describe(name, blocking(run_axe(page, axe)))]
+    # A slide, shown full window; moving to the next one is announced.
+    page.get_by_role("button", name="Lancer la présentation").click()
+    status = page.locator(".deck:not(.deck-print) .deck-status")
+    expect(status).to_have_text(re.compile(r"^Diapositive 1 sur 3 : "))
+    found += [describe("diapositive", blocking(run_axe(page, axe)))]
+    page.keyboard.press("ArrowRight")
+    expect(status).to_have_text(re.compile(r"^Diapositive 2 sur 3 : Où manque-t-il le plus de places"))
+    problems = "\n".join(line for line in found if line)
+    assert not problems, "critical or serious WCAG 2.1 AA violations:\n" + problems
