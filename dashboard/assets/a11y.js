@@ -91,7 +91,7 @@
         if (!root.querySelectorAll) {
             return;
         }
-        root.querySelectorAll(".dash-options-list").forEach(repairOptionList);
+        root.querySelectorAll(".dash-options-list.dash-radioitems, .dash-options-list.dash-checklist").forEach(repairOptionList);
         root.querySelectorAll("input.dash-dropdown-focus-target[aria-hidden]").forEach(repairDropdown);
         root.querySelectorAll("[role='slider']:not([aria-labelledby]):not([aria-label])").forEach(repairSlider);
         root.querySelectorAll(".chart-described svg.main-svg:not([aria-hidden])").forEach(function (svg) {
@@ -102,6 +102,21 @@
             row.removeAttribute("tabindex");
         });
     }
+
+    /* A link with `data-focus` (« Voir ces valeurs en tableau ») moves the focus to its target, not only the
+       view: the next Tab goes on from there. */
+    document.addEventListener("click", function (event) {
+        var link = event.target instanceof Element ? event.target.closest("a[data-focus]") : null;
+        var target = link && document.getElementById(link.getAttribute("data-focus"));
+        if (target) {
+            event.preventDefault();
+            if (!target.hasAttribute("tabindex")) {
+                target.setAttribute("tabindex", "-1");
+            }
+            target.scrollIntoView({block: "start"});
+            target.focus({preventScroll: true});
+        }
+    });
 
     var pending = false;
 

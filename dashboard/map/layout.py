@@ -238,8 +238,11 @@ def map_area(store: Store, state: MapState, view: MapView) -> html.Section:
             html.Div(
                 [map_graph(store, state, view), level_notice(view), *map_overlays(store, state, view)],
                 className="map-frame",
+                role="figure",
+                **{"aria-labelledby": map_ids.MAP_HEADING, "aria-describedby": map_ids.MAP_SOURCE},
             ),
             html.P(components.map_source(store, view), id=map_ids.MAP_SOURCE, className="figure-source"),
+            html.P(table_link(), className="map-table-link"),
             html.P(
                 "Survolez un territoire pour lire sa valeur, cliquez pour afficher ses chiffres clés. "
                 "Boutons en haut à droite de la carte : zoom, retour à la vue de la région et téléchargement "
@@ -252,6 +255,16 @@ def map_area(store: Store, state: MapState, view: MapView) -> html.Section:
         ],
         className="map-main",
         **{"aria-labelledby": map_ids.MAP_HEADING},
+    )
+
+
+def table_link() -> html.A:
+    """« Voir ces valeurs en tableau »: to the values table, which takes the focus (a11y.js, `data-focus`)."""
+    return html.A(
+        "Voir ces valeurs en tableau",
+        id=map_ids.MAP_TABLE_LINK,
+        href=f"#{map_ids.MAP_TABLE_GRID}",
+        **{"data-focus": map_ids.MAP_TABLE_GRID},
     )
 
 
@@ -351,7 +364,9 @@ def table_section(view: MapView) -> html.Section:
                         table_head(props),
                         html.Tbody(id=map_ids.MAP_TABLE_BODY),
                     ],
+                    id=map_ids.MAP_TABLE_GRID,
                     className="data-table",
+                    tabIndex="-1",
                 ),
                 className="table-scroll",
             ),

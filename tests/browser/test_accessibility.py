@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard.core import routes
+from dashboard.map import ids as map_ids
 from tests.browser.axe import axe_script, blocking, describe, run_axe
-from tests.browser.conftest import LOCALE, VIEWPORT, not_found_error, watch_errors
+from tests.browser.conftest import LOCALE, VIEWPORT, not_found_error, save_screenshot, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -75,3 +76,56 @@ def test_every_page_passes_the_wcag_aa_audit(audit_page: Page, app_url: str, axe
     expect(status).to_have_text(re.compile(r"^Diapositive 2 sur 3 : Où manque-t-il le plus de places"))
     problems = "\n".join(line for line in found if line)
     assert not problems, "critical or serious WCAG 2.1 AA violations:\n" + problems
+
+
+FOCUSED = """() => {
+    const element = document.activeElement;
+    const style = getComputedStyle(element);
+    return {
+        id: element.id, name: element.getAttribute('name') || '', tag: element.tagName.toLowerCase(),
+        label: element.getAttribute('aria-label') || element.getAttribute('data-title') || '',
+        text: (element.textContent || '').trim().slice(0, 60),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        style: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
+    };
+}"""
+MAP_BUTTONS = {"Zoomer", "Dézoomer", "Recentrer la carte", "Télécharger la carte (PNG)"}
+
+
+def tab_through(page: Page, most: int) -> list[dict[str, object]]:
+    """The focused element after each Tab, until the values table's link has been passed (or `most` Tabs)."""
+    stops: list[dict[str, object]] = []
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+        if stops[-1]["id"] == map_ids.MAP_TABLE_LINK:
+            break
+    return stops
+
+
+def test_the_home_page_works_with_the_keyboard_and_shows_the_focus(page: Page, app_url: str):
+    page.goto(app_url + routes.HOME)
+    expect(page.locator(f"#{map_ids.MAP_GRAPH} path.choroplethlocation").first).to_be_attached()
+    page.wait_for_load_state("networkidle")
+    stops = tab_through(page, 150)
+    reached = {stop["id"] or stop["name"] or stop["label"] for stop in stops}
+    for control in (map_ids.MAP_INDICATOR, map_ids.MAP_LEVEL, map_ids.MAP_TERRITORY, map_ids.MAP_LAYERS_RESIDENCE):
+        assert control in reached, f"{control} is never reached with Tab: {reached}"
+    assert MAP_BUTTONS.issubset(reached), f"the map's buttons are not all reached with Tab: {reached}"
+    assert stops[-1]["id"] == map_ids.MAP_TABLE_LINK
+    hidden = [stop for stop in stops if not stop["outline"]]
+    assert not hidden, f"focus without a visible outline: {hidden}"
+
+    # On a map button, the focus shows (and the button, shown on hover only, shows too).
+    page.keyboard.press("Shift+Tab")
+    while page.evaluate(FOCUSED)["label"] not in MAP_BUTTONS:
+        page.keyboard.press("Shift+Tab")
+    expect(page.locator(".modebar-btn:focus")).to_be_visible()
+    assert page.locator(".modebar-btn:focus").evaluate("e => getComputedStyle(e.closest('.modebar')).opacity") == "1"
+    save_screenshot(page, "a11y-home-focus", full_page=False)
+
+    # « Voir ces valeurs en tableau » moves the focus to the table of the map's values.
+    page.locator(f"#{map_ids.MAP_TABLE_LINK}").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{map_ids.MAP_TABLE_GRID}")).to_be_focused()
+    expect(page.locator(f"#{map_ids.MAP_TABLE_GRID} tbody tr").first).to_be_in_viewport()
