@@ -23,7 +23,7 @@ from dashboard.map.classification import MAX_CLASSES, MIN_CLASSES, SCHEMES
 from dashboard.map.figure import EXPLORER_ASPECT, graph_config, map_figure, territory_zoom
 from dashboard.map.geometry import geometry_urls, topojson_url
 from dashboard.map.need_index import map_view_for, score_query
-from dashboard.map.palette import REFERENCES
+from dashboard.map.palette import PALETTE_LABELS, REFERENCES
 from dashboard.map.panel import close_button, panel_component, territory_options, territory_summary
 from dashboard.map.state import MapState, choices_from_store, parse_state, serialise_state
 from dashboard.map.table import DEFAULT_SORT, table_props
@@ -173,6 +173,13 @@ def controls(store: Store, state: MapState) -> html.Div:
                 map_ids.MAP_REFERENCE,
                 [{"label": label, "value": key} for key, label in REFERENCES.items()],
                 state.reference,
+                inline=False,
+            ),
+            radio_field(
+                "Palette",
+                map_ids.MAP_PALETTE,
+                [{"label": label, "value": key} for key, label in PALETTE_LABELS.items()],
+                state.palette,
                 inline=False,
             ),
             *layer_fields(store, state),
@@ -434,6 +441,7 @@ PLACEHOLDER_TYPES = {
     map_ids.MAP_SCHEME: dcc.RadioItems,
     map_ids.MAP_CLASSES: dcc.RadioItems,
     map_ids.MAP_REFERENCE: dcc.RadioItems,
+    map_ids.MAP_PALETTE: dcc.RadioItems,
     map_ids.MAP_LAYERS_RESIDENCE: dcc.Checklist,
     map_ids.MAP_LAYERS_HEBERGEMENT: dcc.Checklist,
     map_ids.MAP_DRAWN_LEVEL: dcc.Store,

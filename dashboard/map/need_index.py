@@ -19,7 +19,14 @@ def map_view_for(store: Store, state: MapState) -> MapView:
     if state.indicator == needs_store.SCORE_INDICATOR:
         computed = needs_views.index_level_values(store, state.score.parameters)
     return map_view(
-        store, state.indicator, state.level, state.scheme, state.classes, state.reference, computed=computed
+        store,
+        state.indicator,
+        state.level,
+        state.scheme,
+        state.classes,
+        state.reference,
+        computed=computed,
+        palette=state.palette,
     )
 
 

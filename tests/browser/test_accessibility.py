@@ -129,3 +129,21 @@ def test_the_home_page_works_with_the_keyboard_and_shows_the_focus(page: Page, a
     page.keyboard.press("Enter")
     expect(page.locator(f"#{map_ids.MAP_TABLE_GRID}")).to_be_focused()
     expect(page.locator(f"#{map_ids.MAP_TABLE_GRID} tbody tr").first).to_be_in_viewport()
+
+
+def test_the_map_palette_is_a_choice_kept_in_the_address(page: Page, app_url: str):
+    """A colour-blind-safe palette from the list: the map's legend follows, the address keeps it; an unknown
+    palette in the address gives the default with a notice."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(app_url + routes.HOME + "?palette=arc-en-ciel")
+    expect(page.locator(f"#{map_ids.MAP_NOTICES}")).to_contain_text(
+        "Palette « arc-en-ciel » inconnue : la palette par défaut est utilisée."
+    )
+    swatches = page.locator(f"#{map_ids.MAP_LEGEND} .legend-swatch:not(.legend-swatch-missing)")
+    expect(swatches.first).to_have_css("background-color", "rgb(239, 243, 255)")  # the first blue
+    page.get_by_label("Viridis, lisible par tous (écarts : orange et violet)").check()
+    expect(swatches.first).to_have_css("background-color", "rgb(253, 231, 37)")  # viridis' yellow
+    expect(page).to_have_url(re.compile(r"[?&]palette=viridis(&|$)"))
+    expect(page.locator(f"#{map_ids.MAP_GRAPH} path.choroplethlocation").first).to_be_attached()
+    page.locator(f"#{map_ids.MAP_PALETTE}").scroll_into_view_if_needed()
+    save_screenshot(page, "a11y-palette-viridis", full_page=False)
