@@ -92,12 +92,15 @@ DIVERGING_NEUTRAL = "#f7f7f7"
 @dataclass(frozen=True)
 class Palette:
     """Colours of the classes: a sequential ramp (light to dark) and the two sides of a diverging one
-    (`warm`: the side of more need, `cool`: the other), each by number of classes."""
+    (`warm`: the side of more need, `cool`: the other), each by number of classes, and the names of
+    the two sides' colours (the legend says which is which)."""
 
     label: str
     sequential: Mapping[int, list[str]]
     warm: Mapping[int, list[str]]
     cool: Mapping[int, list[str]]
+    warm_name: str = "rouge"
+    cool_name: str = "bleu"
 
 
 PALETTE_DEFAULT = "bleus"
@@ -105,10 +108,20 @@ PALETTE_DEFAULT = "bleus"
 PALETTES = {
     PALETTE_DEFAULT: Palette("Bleus (écarts : rouge et bleu)", SEQUENTIAL, DIVERGING_WARM, DIVERGING_COOL),
     "viridis": Palette(
-        "Viridis, lisible par tous (écarts : orange et violet)", VIRIDIS, DIVERGING_ORANGE, DIVERGING_PURPLE
+        "Viridis, lisible par tous (écarts : orange et violet)",
+        VIRIDIS,
+        DIVERGING_ORANGE,
+        DIVERGING_PURPLE,
+        "orange",
+        "violet",
     ),
     "cividis": Palette(
-        "Cividis, lisible par tous (écarts : orange et violet)", CIVIDIS, DIVERGING_ORANGE, DIVERGING_PURPLE
+        "Cividis, lisible par tous (écarts : orange et violet)",
+        CIVIDIS,
+        DIVERGING_ORANGE,
+        DIVERGING_PURPLE,
+        "orange",
+        "violet",
     ),
 }
 PALETTE_LABELS = {key: palette.label for key, palette in PALETTES.items()}

@@ -99,7 +99,7 @@ def map_view(
         values=values,
         classification=classification,
         colours=tuple(colours),
-        legend=build_legend(values, classification, colours, centre, ignored),
+        legend=build_legend(values, classification, colours, centre, ignored, palette),
         trace_values=choropleth_values(values, classification, colours),
         unavailable_message=None,
         suggested_level=None,

@@ -299,6 +299,7 @@ def test_a_palette_colours_the_map_its_legend_and_its_table(store):
     assert table_props(viridis, DEFAULT_SORT, 0, "")["data"]["classes"][0][1] == VIRIDIS[5][0]
     region = map_view(store, "part_minima_sociaux_2019", "epci", reference=REFERENCE_REGION, palette="cividis")
     assert set(region.colours) <= {DIVERGING_NEUTRAL, *DIVERGING_ORANGE[5], *DIVERGING_PURPLE[5]}
+    assert "orange au-dessus (besoin plus marqué), violet en dessous" in " ".join(region.legend.notes)
 
 
 def test_diverging_palette_darkens_away_from_the_reference():
