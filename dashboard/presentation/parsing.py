@@ -4,6 +4,7 @@ French notice (never an error), a fixable one kept with a note (see `dashboard.p
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from dashboard.core.levels import LEVEL_BY, LEVEL_EPCI, LEVELS
 from dashboard.map.classification import DEFAULT_CLASSES, MAX_CLASSES, MIN_CLASSES, SCHEME_QUANTILES, SCHEMES
@@ -125,16 +126,8 @@ def _parse_map(fields: list[str], choices: DeckChoices, notes: list[str]) -> Sli
     score = indicator == needs_store.SCORE_INDICATOR
     palette, rest = _map_palette(fields)
     weights = _weights(FIELD_SEPARATOR.join(rest), notes) if score else ()
-    return SlideSpec(
-        KIND_MAP,
-        indicator=indicator,
-        level=level,
-        scheme=scheme,
-        classes=classes,
-        reference=reference,
-        weights=weights,
-        palette=palette,
-    )
+    spec = SlideSpec(KIND_MAP, indicator=indicator, level=level, scheme=scheme, classes=classes, reference=reference)
+    return replace(spec, weights=weights, palette=palette)
 
 
 def _parse_ranking(fields: list[str], choices: DeckChoices, notes: list[str]) -> SlideSpec:

@@ -156,14 +156,7 @@ def map_slide(store: Store, spec: SlideSpec) -> Slide:
     if spec.indicator == needs_store.SCORE_INDICATOR:  # computed from the store with the slide's weights
         computed = needs_views.index_level_values(store, parameters)
     view = map_view(
-        store,
-        spec.indicator,
-        spec.level,
-        spec.scheme,
-        spec.classes,
-        spec.reference,
-        computed=computed,
-        palette=spec.palette,
+        store, spec.indicator, spec.level, spec.scheme, spec.classes, spec.reference, computed, spec.palette
     )
     entry = view.entry
     if computed is not None:
