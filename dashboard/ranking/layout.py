@@ -23,8 +23,8 @@ from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.specs import KIND_RANKING
 from dashboard.ranking import ids as ranking_ids
-from dashboard.ranking.view import view
-from dashboard.ui.components import ignored_parameters, requires_store
+from dashboard.ranking.view import COLUMNS_PLAIN, view
+from dashboard.ui.components import explained_option, ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
 HEADING = "Où manque-t-il des places en résidences sociales ?"
@@ -128,8 +128,11 @@ def index_controls(store: Store, state: NeedsState) -> list[Any]:
             dcc.RadioItems(
                 id=ranking_ids.RANK_NORMALISATION,
                 options=[
-                    {"label": "Rang dans la région (par défaut)", "value": "rang"},
-                    {"label": "Écart robuste à la médiane", "value": "z_robuste"},
+                    {"label": explained_option(label, needs.NORMALISATIONS_PLAIN[key]), "value": key}
+                    for key, label in (
+                        ("rang", "Rang dans la région (par défaut)"),
+                        ("z_robuste", "Écart robuste à la médiane"),
+                    )
                 ],
                 value=state.normalisation,
                 className="radio-list",
@@ -325,6 +328,17 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
                 className="table-scroll",
             ),
             html.P(shown["sources"], id=ranking_ids.RANK_SOURCES, className="figure-source"),
+            html.Details(
+                [
+                    html.Summary("Lire le tableau : que veut dire chaque colonne ?"),
+                    html.Dl(
+                        [part for header, text in COLUMNS_PLAIN for part in (html.Dt(header), html.Dd(typo(text)))],
+                        className="glossary-list",
+                    ),
+                ],
+                id=ranking_ids.RANK_GLOSSARY,
+                className="map-details",
+            ),
             html.P(
                 [
                     typo("Indice, offre, priorité et écarts sont des estimations : "),

@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.core import routes
+from dashboard.core.formatting import typo
 from dashboard.core.perimeter import APP_NAME
 from dashboard.core.store import BUILD_COMMAND, StoreError, current_store
 from dashboard.ui import ids as ui_ids
@@ -177,3 +178,8 @@ def ignored_parameters(notices: Sequence[str], component_id: str, class_name: st
         className=f"notice notice-warning {class_name}".strip(),
         role="status",
     )
+
+
+def explained_option(label: str, explanation: str) -> html.Span:
+    """A choice's label with its plain-French explanation on a line below (radio and check lists)."""
+    return html.Span([label, html.Span(typo(explanation), className="option-help")])
