@@ -87,11 +87,7 @@ def test_map_draws_the_92_epci_offline_with_legend_table_and_sources(page: Page,
     expect(page.locator(f"#{map_ids.MAP_SOURCE}")).to_contain_text("Fonds de carte : Etalab / IGN")
     expect(page.locator(TABLE_ROWS)).to_have_count(92)
     expect(page.locator(f"#{map_ids.MAP_TABLE_SOURCE}")).to_contain_text("Source")
-    assert (
-        page.locator(PERMALINK)
-        .input_value()
-        .startswith(app_url + routes.HOME + "?indicateur=score_besoin")
-    )
+    assert page.locator(PERMALINK).input_value().startswith(app_url + routes.HOME + "?indicateur=score_besoin")
     # The table is sortable from the keyboard.
     page.locator(f"#{map_ids.MAP_TABLE_SORT_NAME}").focus()
     page.keyboard.press("Enter")
