@@ -181,6 +181,17 @@ def controls(store: Store, state: MapState) -> html.Div:
     )
 
 
+def settings_button() -> html.Button:
+    """On a phone the map comes first and its controls are folded under this button (ecrans.js toggles it)."""
+    return html.Button(
+        "Indicateur et réglages de la carte",
+        id=map_ids.MAP_SETTINGS_BUTTON,
+        type="button",
+        className="button button-secondary disclosure-button map-settings-button",
+        **{"aria-expanded": "false", "aria-controls": map_ids.MAP_SETTINGS},
+    )
+
+
 def level_notice(view: MapView) -> html.Div:
     """Why the map is empty at this level, with a button to the level where the indicator exists."""
     props = components.level_notice_props(view)
@@ -395,7 +406,10 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
             ignored_parameters(notices, map_ids.MAP_NOTICES, "map-notices"),
             html.Div(
                 [
-                    html.Div([toolbar(store, state, view), controls(store, state)], className="map-aside"),
+                    settings_button(),
+                    html.Div(
+                        [toolbar(store, state, view), controls(store, state)], id=map_ids.MAP_SETTINGS, className="map-aside"
+                    ),
                     map_area(store, state, view),
                 ],
                 className="map-explorer",

@@ -322,7 +322,7 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
                     ],
                     className="data-table rank-table",
                 ),
-                className="table-scroll",
+                className="table-scroll rank-table-frame",
             ),
             html.P(shown["sources"], id=ranking_ids.RANK_SOURCES, className="figure-source"),
             html.P(

@@ -57,6 +57,7 @@ def header(pages: list[dict[str, Any]], region: str) -> html.Header:
                         href="/",
                         className="brand",
                     ),
+                    menu_button(),
                     header_search(),
                 ],
                 className="container header-inner",
@@ -70,6 +71,17 @@ def header(pages: list[dict[str, Any]], region: str) -> html.Header:
         ],
         id=ui_ids.HEADER,
         className="site-header",
+    )
+
+
+def menu_button() -> html.Button:
+    """« Menu », shown below 768 px only: folds and unfolds the navigation (ecrans.js keeps aria-expanded)."""
+    return html.Button(
+        [html.Span(className="menu-icon", **{"aria-hidden": "true"}), "Menu"],
+        id=ui_ids.MENU_BUTTON,
+        type="button",
+        className="menu-button disclosure-button",
+        **{"aria-expanded": "false", "aria-controls": ui_ids.NAV},
     )
 
 
