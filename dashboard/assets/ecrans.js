@@ -22,14 +22,14 @@
         }
     });
 
-    /* Escape in the unfolded navigation folds it and gives the focus back to « Menu ». */
+    /* Escape in the header, navigation unfolded, folds it and gives the focus back to « Menu ». */
     document.addEventListener("keydown", function (event) {
         if (event.key !== "Escape") {
             return;
         }
         var menu = document.querySelector(".menu-button[aria-expanded='true']");
-        var nav = menu && document.getElementById(menu.getAttribute("aria-controls"));
-        if (nav && (nav.contains(document.activeElement) || document.activeElement === menu)) {
+        var header = menu && menu.closest("header");
+        if (header && header.contains(document.activeElement)) {
             toggle(menu, false);
             menu.focus();
         }
