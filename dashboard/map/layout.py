@@ -408,7 +408,9 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
                 [
                     settings_button(),
                     html.Div(
-                        [toolbar(store, state, view), controls(store, state)], id=map_ids.MAP_SETTINGS, className="map-aside"
+                        [toolbar(store, state, view), controls(store, state)],
+                        id=map_ids.MAP_SETTINGS,
+                        className="map-aside",
                     ),
                     map_area(store, state, view),
                 ],
