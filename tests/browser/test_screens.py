@@ -9,32 +9,16 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from dashboard.core import routes
 from dashboard.map import ids as map_ids
-from dashboard.presentation import ids as presentation_ids
 from dashboard.ranking import ids as ranking_ids
 from dashboard.ui import ids as ui_ids
 from tests.browser.conftest import LOCALE, save_screenshot, watch_errors
+from tests.browser.screens import PAGE_WIDTH, PAGES, open_page
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1440, "height": 900}
-AMIENS_EPCI, AMIENS_COMMUNE = "248000531", "80021"
-MAP_DRAWN = f"#{map_ids.MAP_GRAPH} .main-svg"
-DECK = f"{routes.PRESENTATION}?d=carte:taux_pauvrete|territoire:{AMIENS_EPCI}|classement:10"
-#: Each page and what shows that its content has arrived.
-PAGES = {
-    "carte": (routes.HOME, MAP_DRAWN),
-    "classement": (routes.RANKING, f"#{ranking_ids.RANK_CHART} .main-svg"),
-    "tableaux": (routes.TABLES, ".ag-row"),
-    "fiche": (routes.territory_path(AMIENS_EPCI), ".fiche-page .js-plotly-plot"),
-    "commune": (routes.commune_path(AMIENS_COMMUNE), ".trend-figure"),
-    "comparer": (routes.COMPARE, "#main h1"),
-    "calculateur": (routes.CALCULATOR, "#main h1"),
-    "diapositive": (DECK, f"#{presentation_ids.PRES_DECK} .slide"),
-}
-PAGE_WIDTH = "[document.documentElement.scrollWidth, window.innerWidth]"
 
 
 @pytest.fixture
@@ -46,12 +30,6 @@ def phone(browser: Browser) -> Iterator[Page]:
     yield page
     context.close()
     assert not errors, "browser errors:\n" + "\n".join(errors)
-
-
-def open_page(page: Page, url: str, ready: str) -> None:
-    page.goto(url)
-    expect(page.locator(ready).first).to_be_attached(timeout=20000)
-    page.wait_for_load_state("networkidle")
 
 
 def check_menu(page: Page) -> None:
@@ -94,10 +72,8 @@ def check_map_first(page: Page) -> None:
 
 
 def test_phone_pages_no_wider_than_the_window_menu_and_map_first(phone: Page, app_url: str):
-    for name, (path, ready) in PAGES.items():
-        open_page(phone, app_url + path, ready)
-        if name == "diapositive":
-            phone.get_by_role("button", name="Lancer la présentation").click()
+    for name in PAGES:
+        open_page(phone, app_url, name)
         width, window = phone.evaluate(PAGE_WIDTH)
         assert width <= window, f"{name}: the page is {width} px wide in a {window} px window"
         if name == "carte":
@@ -114,7 +90,7 @@ def test_phone_pages_no_wider_than_the_window_menu_and_map_first(phone: Page, ap
 
 def test_ranking_at_1440_every_column_in_a_frame_and_charts_drawn_without_scrolling(page: Page, app_url: str):
     page.set_viewport_size(LAPTOP)
-    open_page(page, app_url + routes.RANKING, f"#{ranking_ids.RANK_NEED_SUPPLY} .main-svg")
+    open_page(page, app_url, "classement")
     # Both charts are drawn with the page at its top: nothing waits for them to be scrolled into view.
     assert page.evaluate("window.scrollY") == 0
     for chart in (ranking_ids.RANK_NEED_SUPPLY, ranking_ids.RANK_CHART):
@@ -148,7 +124,7 @@ def test_ranking_at_1440_every_column_in_a_frame_and_charts_drawn_without_scroll
 
 def test_indicator_search_box_clear_of_the_options(page: Page, app_url: str):
     page.set_viewport_size(LAPTOP)
-    open_page(page, app_url + routes.HOME, MAP_DRAWN)
+    open_page(page, app_url, "carte")
     page.locator(f"#{map_ids.MAP_INDICATOR}").click()
     search = page.locator(".dash-dropdown-search-container")
     expect(search).to_be_visible()
