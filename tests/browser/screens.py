@@ -26,26 +26,28 @@ AMIENS_EPCI, AMIENS_COMMUNE = "248000531", "80021"
 MAP_DRAWN = f"#{map_ids.MAP_GRAPH} .choroplethlocation"
 DECK = f"{routes.PRESENTATION}?d=carte:taux_pauvrete|territoire:{AMIENS_EPCI}|classement:10"
 SHOW_DECK = "Lancer la présentation"
-#: Each page and what shows that its content has arrived.
+#: Each page, what shows that its content has arrived, and (pages with charts) that its charts are drawn.
 PAGES = {
-    "carte": (routes.HOME, MAP_DRAWN),
-    "classement": (routes.RANKING, f"#{ranking_ids.RANK_CHART} .main-svg"),
-    "tableaux": (routes.TABLES, ".ag-row"),
-    "fiche": (routes.territory_path(AMIENS_EPCI), ".fiche-page .js-plotly-plot"),
-    "commune": (routes.commune_path(AMIENS_COMMUNE), ".trend-figure"),
-    "comparer": (routes.COMPARE, "#main h1"),
-    "calculateur": (routes.CALCULATOR, "#main h1"),
-    "diapositive": (DECK, f"#{presentation_ids.PRES_DECK} .slide"),
+    "carte": (routes.HOME, f"#{map_ids.MAP_TABLE_BODY} tr", MAP_DRAWN),
+    "classement": (routes.RANKING, f"#{ranking_ids.RANK_TABLE} tr", f"#{ranking_ids.RANK_CHART} .main-svg"),
+    "tableaux": (routes.TABLES, ".ag-row", None),
+    "fiche": (routes.territory_path(AMIENS_EPCI), ".fiche-page .data-table", ".fiche-page .js-plotly-plot"),
+    "commune": (routes.commune_path(AMIENS_COMMUNE), ".trend-figure", None),
+    "comparer": (routes.COMPARE, "#main h1", None),
+    "calculateur": (routes.CALCULATOR, "#main h1", None),
+    "diapositive": (DECK, f"#{presentation_ids.PRES_DECK} .slide", None),
 }
 LOOKED_AT = ("carte", "fiche", "classement", "diapositive")
 PAGE_WIDTH = "[document.documentElement.scrollWidth, window.innerWidth]"
 
 
-def open_page(page: Page, base_url: str, name: str) -> None:
-    """Open one of PAGES and wait for its content (the slide: shown full window)."""
-    path, ready = PAGES[name]
+def open_page(page: Page, base_url: str, name: str, drawn: bool = False) -> None:
+    """Open one of PAGES and wait for its content, and its charts if `drawn` (the slide: shown full window)."""
+    path, content, charts = PAGES[name]
     page.goto(base_url + path)
-    expect(page.locator(ready).first).to_be_attached(timeout=30000)
+    expect(page.locator(content).first).to_be_attached(timeout=30000)
+    if drawn and charts:
+        expect(page.locator(charts).first).to_be_attached(timeout=30000)
     page.wait_for_load_state("networkidle")
     if name == "diapositive":
         page.get_by_role("button", name=SHOW_DECK).click()
@@ -61,7 +63,7 @@ def capture(base_url: str, names: tuple[str, ...] = LOOKED_AT) -> list[str]:
             context = browser.new_context(viewport={"width": width, "height": height}, locale=LOCALE)
             page = context.new_page()
             for name in names:
-                open_page(page, base_url, name)
+                open_page(page, base_url, name, drawn=True)
                 page.wait_for_timeout(300)  # the last redraw of a responsive chart
                 scroll_width, window = page.evaluate(PAGE_WIDTH)
                 stem = ARTIFACTS / f"ecrans-{name}-{width}x{height}"

@@ -1,6 +1,6 @@
-"""Every screen (issue 18): no page wider than a phone, the « Menu » button, the map first on a phone, the ranking
-table whole at 1440 px with its territory column fixed, charts drawn without scrolling (print included), the
-indicator list's search box clear of its options."""
+"""Every screen (issue 18): no page wider than a phone, the « Menu » button, the map first on a phone with the
+indicator list's search box clear of its options, the ranking table whole at 1440 px with its territory column
+fixed, charts drawn without scrolling (print included). Screenshots at four sizes: tests/browser/screens.py."""
 
 from __future__ import annotations
 
@@ -65,10 +65,28 @@ def check_map_first(page: Page) -> None:
     button.click()
     expect(button).to_have_attribute("aria-expanded", "true")
     expect(page.locator(f"#{map_ids.MAP_INDICATOR}")).to_be_visible()
+    check_indicator_search(page)
     panel, map_now = settings.bounding_box(), page.locator(f"#{map_ids.MAP_GRAPH}").bounding_box()
     assert button.bounding_box()["y"] < panel["y"] < panel["y"] + panel["height"] <= map_now["y"] + 1
     button.click()
     expect(settings).to_be_hidden()
+
+
+def check_indicator_search(page: Page) -> None:
+    """The indicator list's search box sits above its options, none showing around or under it."""
+    page.locator(f"#{map_ids.MAP_INDICATOR}").click()
+    search = page.locator(".dash-dropdown-search-container")
+    expect(search).to_be_visible()
+    search.locator("input").fill("pauvre")
+    option = page.get_by_role("option").first
+    expect(option).to_be_visible()
+    box, first = search.bounding_box(), option.bounding_box()
+    assert first["y"] >= box["y"] + box["height"] - 1, (box, first)
+    content = page.locator(".dash-dropdown-content").bounding_box()
+    assert abs(box["y"] - content["y"]) < 2  # no band above the box where options would show
+    save_screenshot(page, "screens-phone-liste-indicateurs", full_page=False)
+    page.keyboard.press("Escape")
+    expect(search).to_be_hidden()
 
 
 def test_phone_pages_no_wider_than_the_window_menu_and_map_first(phone: Page, app_url: str):
@@ -90,7 +108,7 @@ def test_phone_pages_no_wider_than_the_window_menu_and_map_first(phone: Page, ap
 
 def test_ranking_at_1440_every_column_in_a_frame_and_charts_drawn_without_scrolling(page: Page, app_url: str):
     page.set_viewport_size(LAPTOP)
-    open_page(page, app_url, "classement")
+    open_page(page, app_url, "classement", drawn=True)
     # Both charts are drawn with the page at its top: nothing waits for them to be scrolled into view.
     assert page.evaluate("window.scrollY") == 0
     for chart in (ranking_ids.RANK_NEED_SUPPLY, ranking_ids.RANK_CHART):
@@ -120,19 +138,3 @@ def test_ranking_at_1440_every_column_in_a_frame_and_charts_drawn_without_scroll
     for chart in (ranking_ids.RANK_NEED_SUPPLY, ranking_ids.RANK_CHART):
         assert page.locator(f"#{chart} .trace").count() > 0
         assert page.locator(f"#{chart}").bounding_box()["height"] > 200
-
-
-def test_indicator_search_box_clear_of_the_options(page: Page, app_url: str):
-    page.set_viewport_size(LAPTOP)
-    open_page(page, app_url, "carte")
-    page.locator(f"#{map_ids.MAP_INDICATOR}").click()
-    search = page.locator(".dash-dropdown-search-container")
-    expect(search).to_be_visible()
-    search.locator("input").fill("pauvre")
-    option = page.get_by_role("option").first
-    expect(option).to_be_visible()
-    box, first = search.bounding_box(), option.bounding_box()
-    assert first["y"] >= box["y"] + box["height"] - 1, (box, first)
-    content = page.locator(".dash-dropdown-content").bounding_box()
-    assert abs(box["y"] - content["y"]) < 2  # no band above the box where options would show
-    save_screenshot(page, "screens-1440-liste-indicateurs", full_page=False)
