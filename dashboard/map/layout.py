@@ -29,7 +29,7 @@ from dashboard.map.state import MapState, choices_from_store, parse_state, seria
 from dashboard.map.table import DEFAULT_SORT, table_props
 from dashboard.map.view import MapView
 from dashboard.needs.projects import write_projects
-from dashboard.ui.components import ignored_parameters, requires_store
+from dashboard.ui.components import fold_button, ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
 LEAD = (
@@ -178,17 +178,6 @@ def controls(store: Store, state: MapState) -> html.Div:
             *layer_fields(store, state),
         ],
         className="map-controls",
-    )
-
-
-def settings_button() -> html.Button:
-    """On a phone the map comes first and its controls are folded under this button (ecrans.js toggles it)."""
-    return html.Button(
-        "Indicateur et réglages de la carte",
-        id=map_ids.MAP_SETTINGS_BUTTON,
-        type="button",
-        className="button button-secondary disclosure-button map-settings-button",
-        **{"aria-expanded": "false", "aria-controls": map_ids.MAP_SETTINGS},
     )
 
 
@@ -406,7 +395,12 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
             ignored_parameters(notices, map_ids.MAP_NOTICES, "map-notices"),
             html.Div(
                 [
-                    settings_button(),
+                    fold_button(
+                        "Indicateur et réglages de la carte",
+                        map_ids.MAP_SETTINGS_BUTTON,
+                        map_ids.MAP_SETTINGS,
+                        "map-settings-button",
+                    ),
                     html.Div(
                         [toolbar(store, state, view), controls(store, state)],
                         id=map_ids.MAP_SETTINGS,

@@ -24,7 +24,7 @@ from dashboard.presentation.buttons import add_link
 from dashboard.presentation.specs import KIND_RANKING
 from dashboard.ranking import ids as ranking_ids
 from dashboard.ranking.view import view
-from dashboard.ui.components import ignored_parameters, requires_store
+from dashboard.ui.components import fold_button, ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
 HEADING = "Où manque-t-il des places en résidences sociales ?"
@@ -246,6 +246,7 @@ def controls(store: Store, state: NeedsState) -> html.Div:
             *order_controls(state),
             *filter_controls(store, state),
         ],
+        id=ranking_ids.RANK_SETTINGS,
         className="rank-controls map-controls",
     )
 
@@ -378,7 +379,19 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
     return html.Div(
         [
             html.Div(notices_block(notices), id=ranking_ids.RANK_NOTICES),
-            html.Div([controls(store, state), results(shown)], className="rank-layout"),
+            html.Div(
+                [
+                    fold_button(
+                        "Réglages du classement : poids, référence, ordre, filtres",
+                        ranking_ids.RANK_SETTINGS_BUTTON,
+                        ranking_ids.RANK_SETTINGS,
+                        "rank-settings-button",
+                    ),
+                    controls(store, state),
+                    results(shown),
+                ],
+                className="rank-layout",
+            ),
             dcc.Store(id=ranking_ids.RANK_QUERY, data=shown["query"]),
         ]
     )

@@ -85,6 +85,18 @@ def menu_button() -> html.Button:
     )
 
 
+def fold_button(label: str, button_id: str, folded_id: str, class_name: str) -> html.Button:
+    """A button that folds the block `folded_id` on small screens (ecrans.js keeps aria-expanded; ecrans.css
+    shows the button and hides the block while folded, below the width named by `class_name`)."""
+    return html.Button(
+        label,
+        id=button_id,
+        type="button",
+        className=f"button button-secondary disclosure-button fold-button {class_name}",
+        **{"aria-expanded": "false", "aria-controls": folded_id},
+    )
+
+
 def header_search() -> html.Form:
     """« Rechercher une commune ou un EPCI », on every page: a plain form (works before the scripts load)."""
     return html.Form(

@@ -98,7 +98,9 @@ def test_phone_pages_no_wider_than_the_window_menu_and_map_first(phone: Page, ap
             save_screenshot(phone, "screens-phone-carte", full_page=False)
             check_menu(phone)
             check_map_first(phone)
-        if name == "classement":  # the ranking table scrolls in its frame, the EPCI column stays
+        if name == "classement":  # controls folded; the ranking table scrolls in its frame, the EPCI column stays
+            expect(phone.locator(f"#{ranking_ids.RANK_SETTINGS}")).to_be_hidden()
+            expect(phone.locator(f"#{ranking_ids.RANK_SETTINGS_BUTTON}")).to_have_attribute("aria-expanded", "false")
             frame = phone.locator(".rank-table-frame")
             assert frame.evaluate("e => e.scrollWidth > e.clientWidth")
             frame.evaluate("e => { e.scrollLeft = 200; }")
