@@ -29,7 +29,7 @@ from dashboard.map.state import MapState, choices_from_store, parse_state, seria
 from dashboard.map.table import DEFAULT_SORT, table_props
 from dashboard.map.view import MapView
 from dashboard.needs.projects import write_projects
-from dashboard.ui.components import explained_option, ignored_parameters, requires_store
+from dashboard.ui.components import explained_option, fold_button, ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
 LEAD = (
@@ -398,7 +398,17 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
             ignored_parameters(notices, map_ids.MAP_NOTICES, "map-notices"),
             html.Div(
                 [
-                    html.Div([toolbar(store, state, view), controls(store, state)], className="map-aside"),
+                    fold_button(
+                        "Indicateur et réglages de la carte",
+                        map_ids.MAP_SETTINGS_BUTTON,
+                        map_ids.MAP_SETTINGS,
+                        "map-settings-button",
+                    ),
+                    html.Div(
+                        [toolbar(store, state, view), controls(store, state)],
+                        id=map_ids.MAP_SETTINGS,
+                        className="map-aside",
+                    ),
                     map_area(store, state, view),
                 ],
                 className="map-explorer",

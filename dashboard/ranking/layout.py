@@ -24,7 +24,7 @@ from dashboard.presentation.buttons import add_link
 from dashboard.presentation.specs import KIND_RANKING
 from dashboard.ranking import ids as ranking_ids
 from dashboard.ranking.view import COLUMNS_PLAIN, view
-from dashboard.ui.components import explained_option, ignored_parameters, requires_store
+from dashboard.ui.components import explained_option, fold_button, ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
 HEADING = "Où manque-t-il des places en résidences sociales ?"
@@ -249,6 +249,7 @@ def controls(store: Store, state: NeedsState) -> html.Div:
             *order_controls(state),
             *filter_controls(store, state),
         ],
+        id=ranking_ids.RANK_SETTINGS,
         className="rank-controls map-controls",
     )
 
@@ -325,7 +326,7 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
                     ],
                     className="data-table rank-table",
                 ),
-                className="table-scroll",
+                className="table-scroll rank-table-frame",
             ),
             html.P(shown["sources"], id=ranking_ids.RANK_SOURCES, className="figure-source"),
             html.Details(
@@ -392,7 +393,19 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
     return html.Div(
         [
             html.Div(notices_block(notices), id=ranking_ids.RANK_NOTICES),
-            html.Div([controls(store, state), results(shown)], className="rank-layout"),
+            html.Div(
+                [
+                    fold_button(
+                        "Réglages du classement : poids, référence, ordre, filtres",
+                        ranking_ids.RANK_SETTINGS_BUTTON,
+                        ranking_ids.RANK_SETTINGS,
+                        "rank-settings-button",
+                    ),
+                    controls(store, state),
+                    results(shown),
+                ],
+                className="rank-layout",
+            ),
             dcc.Store(id=ranking_ids.RANK_QUERY, data=shown["query"]),
         ]
     )
