@@ -113,8 +113,10 @@ SETTLED_SCRIPT = """
 (count) => {
     if (document.querySelector("[data-dash-is-loading]")) { return false; }
     if (count !== null && document.querySelectorAll(".slide").length !== count) { return false; }
-    const graphs = Array.from(document.querySelectorAll(".js-plotly-plot"));
-    const maps = Array.from(document.querySelectorAll(".slide-graph"));
+    // Dash loads plotly.js after the page: a graph counts as drawn once its SVG is there, a map once its shapes are.
+    const graphs = Array.from(document.querySelectorAll(".dash-graph, .js-plotly-plot"));
+    const maps = Array.from(document.querySelectorAll(".slide-graph, .dash-graph")).filter(
+        (graph) => graph.querySelector(".geolayer > *") || graph.classList.contains("slide-graph"));
     return graphs.every((graph) => graph.querySelector(".main-svg"))
         && maps.every((graph) => graph.querySelector(".choroplethlocation"));
 }
@@ -261,6 +263,8 @@ class Engine:
             context = browser.new_context(viewport=viewport, locale="fr-FR", bypass_csp=True)
             context.route("**/*", in_process_answer(server, allowed))
             page = context.new_page()
+            if not landscape:  # the fiche: graphs drawn at the size the print layout gives them
+                page.emulate_media(media="print")
             try:
                 page.goto(
                     url,
@@ -305,7 +309,7 @@ def in_process_answer(server: Flask, allowed: str) -> Any:
 def pdf_options(region: str, url: str, landscape: bool) -> dict[str, Any]:
     """Playwright's page.pdf options. The page's CSS sets the paper: A4 landscape without margins for the deck
     (presentation.css), A4 portrait with margins for the fiche (print.css); the values here are the fallbacks."""
-    options: dict[str, Any] = {"print_background": True, "prefer_css_page_size": True}
+    options: dict[str, Any] = {"print_background": True, "prefer_css_page_size": True, "tagged": True}
     if landscape:
         options.update(width="297mm", height="210mm", margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
     else:
