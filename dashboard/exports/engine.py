@@ -77,6 +77,19 @@ A4_LANDSCAPE_PX = (1123, 794)
 A4_PORTRAIT_PRINTABLE_PX = 703  # (210 - 2 × 12) mm at 96 px per inch
 
 
+@dataclass(frozen=True)
+class PageView:
+    """How an app page is loaded for a render: window size (CSS px), pixel ratio, slides to wait for, CSS
+    added once drawn, print media from the start (graphs then drawn at their printed size)."""
+
+    viewport: tuple[int, int]
+    scale: float = 1
+    count: int | None = None
+    page_css: str | None = None
+    print_media: bool = False
+    wait_until: str = "load"
+
+
 class ExportUnavailable(RuntimeError):
     """The rendering engine (Playwright, Chromium) cannot run here."""
 
@@ -109,10 +122,38 @@ IMAGE_SCRIPT = """
         .catch((error) => { window.exportResult = {error: String(error)}; });
 }
 """
+#: Draws a figure in the image page (for a PDF of it): same as IMAGE_SCRIPT without the image, and the title.
+DRAW_SCRIPT = """
+([figure, topojson, title]) => {
+    document.title = title;
+    document.body.style.overflow = "hidden";
+    window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};
+    window.PlotlyGeoAssets.topojson.world_110m = topojson;
+    const node = document.createElement("div");
+    document.body.appendChild(node);
+    Plotly.newPlot(node, figure.data, figure.layout, {staticPlot: true})
+        .then(() => { window.exportResult = {}; })
+        .catch((error) => { window.exportResult = {error: String(error)}; });
+}
+"""
+#: A slide of the print view filling the window, for its PNG.
+SLIDE_IMAGE_STYLE = (
+    ".deck-print > .slide { width: 100vw !important; height: 100vh !important; } "
+    ".deck-print > .slide .slide-counter { visibility: hidden; }"
+)
+#: Fits the slide's text to its final size and adds the image's date to its vintage line.
+CREDIT_SCRIPT = """
+(credit) => {
+    if (window.fitSlides) { window.fitSlides(); }  // the slide now fills the window: its text fitted again
+    const line = document.querySelector(".deck-print > .slide .slide-vintage");
+    if (line) { line.textContent += " · " + credit; }
+}
+"""
 SETTLED_SCRIPT = """
 (count) => {
     if (document.querySelector("[data-dash-is-loading]")) { return false; }
     if (count !== null && document.querySelectorAll(".slide").length !== count) { return false; }
+    if (document.querySelector(".slide-body:not([data-fit])")) { return false; }  // text fitted to the slide
     // Dash loads plotly.js after the page: a graph counts as drawn once its SVG is there, a map once its shapes are.
     const graphs = Array.from(document.querySelectorAll(".dash-graph, .js-plotly-plot"));
     const maps = Array.from(document.querySelectorAll(".slide-graph, .dash-graph")).filter(
@@ -233,6 +274,45 @@ class Engine:
         header, _, payload = result["url"].partition(",")
         return base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode("utf-8")
 
+    @contextlib.contextmanager
+    def app_page(self, server: Flask, path: str, ready: str, view: PageView) -> Iterator[Any]:
+        """One of the app's pages, loaded at the public address and answered by `server` in-process (nothing
+        else reachable), once `ready` (a CSS selector) is there and every graph drawn (and `view.count` slides).
+
+        The whole render, launch included, must end within the engine's time limit.
+        """
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+        deadline = time.monotonic() + self.timeout_s
+        url = self.base_url.rstrip("/") + path
+        with self.browser() as browser:
+            # bypass_csp: the app forbids eval, which Playwright's waiting uses; the page itself is unchanged.
+            context = browser.new_context(
+                viewport={"width": view.viewport[0], "height": view.viewport[1]},
+                device_scale_factor=view.scale,
+                locale="fr-FR",
+                bypass_csp=True,
+            )
+            context.route("**/*", in_process_answer(server, self.base_url.rstrip("/") + "/"))
+            page = context.new_page()
+            if view.print_media:  # graphs drawn at the size the print layout gives them
+                page.emulate_media(media="print")
+            try:
+                page.goto(url, wait_until=view.wait_until, timeout=remaining_ms(deadline, self.timeout_s))
+            except PlaywrightError as error:
+                if isinstance(error, PlaywrightTimeoutError):
+                    raise
+                raise ExportUnavailable(f"la page {path} n'a pas pu être chargée ({first_line(error)})") from error
+            page.wait_for_selector(ready, state="attached", timeout=remaining_ms(deadline, self.timeout_s))
+            page.wait_for_function(
+                SETTLED_SCRIPT, arg=view.count, polling=100, timeout=remaining_ms(deadline, self.timeout_s)
+            )
+            if view.page_css:
+                page.add_style_tag(content=view.page_css)
+            page.wait_for_timeout(150)  # last layout pass of the responsive graphs
+            yield page
+
     def pdf(
         self,
         server: Flask,
@@ -242,47 +322,52 @@ class Engine:
         landscape: bool,
         page_css: str | None = None,
     ) -> bytes:
-        """PDF of one of the app's pages, loaded at the public address and answered by `server` in-process
-        (nothing else reachable).
-
-        Waits for `ready` (a CSS selector), then for every graph to be drawn (and `count` slides, if given);
-        the whole render, launch included, must end within the engine's time limit.
-        """
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-        deadline = time.monotonic() + self.timeout_s
-        url = self.base_url.rstrip("/") + path
-        allowed = self.base_url.rstrip("/") + "/"
-
-        with self.browser() as browser:
-            viewport = {"width": A4_LANDSCAPE_PX[0], "height": A4_LANDSCAPE_PX[1]}
-            if not landscape:  # the printable width of A4 portrait (12 mm margins): graphs drawn at print size
-                viewport = {"width": A4_PORTRAIT_PRINTABLE_PX, "height": 1000}
-            # bypass_csp: the app forbids eval, which Playwright's waiting uses; the page itself is unchanged.
-            context = browser.new_context(viewport=viewport, locale="fr-FR", bypass_csp=True)
-            context.route("**/*", in_process_answer(server, allowed))
-            page = context.new_page()
-            if not landscape:  # the fiche: graphs drawn at the size the print layout gives them
-                page.emulate_media(media="print")
-            try:
-                page.goto(
-                    url,
-                    wait_until="load" if landscape else "networkidle",
-                    timeout=remaining_ms(deadline, self.timeout_s),
-                )
-            except PlaywrightError as error:
-                if isinstance(error, PlaywrightTimeoutError):
-                    raise
-                raise ExportUnavailable(f"la page {path} n'a pas pu être chargée ({first_line(error)})") from error
-            page.wait_for_selector(ready, state="attached", timeout=remaining_ms(deadline, self.timeout_s))
-            page.wait_for_function(
-                SETTLED_SCRIPT, arg=count, polling=100, timeout=remaining_ms(deadline, self.timeout_s)
+        """PDF of one of the app's pages (the deck's print view in A4 landscape, a fiche in A4 portrait)."""
+        if landscape:
+            view = PageView(A4_LANDSCAPE_PX, count=count, page_css=page_css)
+        else:  # the printable width of A4 portrait (12 mm margins), laid out for print before the graphs are drawn
+            view = PageView(
+                (A4_PORTRAIT_PRINTABLE_PX, 1000),
+                count=count,
+                page_css=page_css,
+                print_media=True,
+                wait_until="networkidle",
             )
-            if page_css:
-                page.add_style_tag(content=page_css)
-            page.wait_for_timeout(150)  # last layout pass of the responsive graphs
+        with self.app_page(server, path, ready, view) as page:
+            url = self.base_url.rstrip("/") + path
             return page.pdf(**pdf_options(region_name(server), url, landscape))
+
+    def slide_png(self, server: Flask, path: str, size: ImageSize, credit: str) -> bytes:
+        """PNG of the one slide of a print view (`path`) at `size`: the slide fills the window, `credit` (the
+        image's date) is added to its vintage line."""
+        view = PageView((size.width, size.height), scale=size.scale, count=1, page_css=SLIDE_IMAGE_STYLE)
+        with self.app_page(server, path, ".deck-print > .slide", view) as page:
+            page.evaluate(CREDIT_SCRIPT, credit)
+            return page.locator(".deck-print > .slide").screenshot(type="png", animations="disabled")
+
+    def figure_pdf(self, figure: go.Figure, size: ImageSize, title: str) -> bytes:
+        """A one-page PDF of a self-contained figure, page size = figure size (vector text and shapes), tagged,
+        titled `title`, in French."""
+        deadline = time.monotonic() + self.timeout_s
+        with self.browser() as browser:
+            page = browser.new_page(viewport={"width": size.width, "height": size.height})
+            page.route("**/*", image_page_route)
+            page.goto(f"{IMAGE_ORIGIN}/", timeout=remaining_ms(deadline, self.timeout_s))
+            topojson = json.loads(TOPOJSON.read_text(encoding="utf-8"))
+            page.evaluate(DRAW_SCRIPT, [json.loads(figure.to_json()), topojson, title])
+            page.wait_for_function(
+                "() => window.exportResult !== undefined", polling=50, timeout=remaining_ms(deadline, self.timeout_s)
+            )
+            result = page.evaluate("window.exportResult")
+            if "error" in result:
+                raise RuntimeError(f"plotly.js n'a pas pu dessiner la figure : {result['error']}")
+            return page.pdf(
+                width=f"{size.width}px",
+                height=f"{size.height}px",
+                margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
+                print_background=True,
+                tagged=True,
+            )
 
 
 def in_process_answer(server: Flask, allowed: str) -> Any:

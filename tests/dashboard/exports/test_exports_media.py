@@ -15,6 +15,7 @@ import pytest
 from dashboard.core.store import Store, load_store
 from dashboard.exports import engine as export_engine
 from dashboard.exports import figures as export_figures
+from dashboard.exports import frame as export_frame
 from dashboard.exports import media as exports_media
 from dashboard.presentation import export_links
 from dashboard.presentation.parsing import parse_slide
@@ -93,9 +94,9 @@ def test_print_size_is_a4_landscape_at_300_dpi():
 
 
 def test_file_names_and_wrapping():
-    assert export_figures.slug("Taux de pauvreté par EPCI") == "taux-de-pauvrete-par-epci"
-    assert export_figures.slug("« ! »") == "export"
-    lines = export_figures.wrap("mot " * 100, 400, 20)
+    assert export_frame.slug("Taux de pauvreté par EPCI") == "taux-de-pauvrete-par-epci"
+    assert export_frame.slug("« ! »") == "export"
+    lines = export_frame.wrap("mot " * 100, 400, 20)
     assert len(lines) > 1 and all(len(line) <= 400 / (20 * 0.53) for line in lines)
 
 
