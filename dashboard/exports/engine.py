@@ -6,7 +6,7 @@ pages are loaded at the site's public address (PUBLIC_URL, so that every link of
 never over the network: each request of the page is answered in-process by the Flask app
 (`serve_in_process`), anything else is refused.
 
-Renders never run in the threads that serve requests: they run in a small pool per process (`RenderPool`,
+Renders never run in the threads that serve requests: they run in a small pool per process (`pool.RenderPool`,
 MAX_RENDERS at once). A request waits for its render only if the pool admits it, and the pool admits at most
 GUNICORN_THREADS − 2 renders (running or queued): the other threads stay free for the pages and /healthz, and
 any further export is answered at once with 503 and Retry-After.
@@ -15,12 +15,10 @@ any further export is answered at once with 503 and Retry-After.
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import contextlib
 import json
 import logging
 import os
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -34,6 +32,7 @@ from flask import Flask
 
 from dashboard.core.perimeter import app_title, region_name
 from dashboard.exports.figures import ImageSize
+from dashboard.exports.pool import ExportTimeout
 from dashboard.settings import ASSETS_DIR
 from dashboard.ui.responses import escape
 
@@ -55,13 +54,6 @@ CHROMIUM_ARGS = (
 )
 RENDER_TIMEOUT_S = 40.0
 LAUNCH_TIMEOUT_S = 15.0
-#: Renders at once per process (each one is a browser, about one core).
-MAX_RENDERS = 2
-#: Renders admitted beyond those running, waiting for a free browser (when threads allow it).
-MAX_QUEUED = 2
-#: Request threads of a gunicorn worker kept free for pages and /healthz, whatever the exports.
-FREE_THREADS = 2
-DEFAULT_THREADS = 4
 #: CPU niceness of Chromium and of Playwright's driver (the worker's threads keep theirs).
 RENDER_NICENESS = 10
 #: Retry-After of a 503 « Serveur occupé » (seconds): about one render.
@@ -92,14 +84,6 @@ class PageView:
 
 class ExportUnavailable(RuntimeError):
     """The rendering engine (Playwright, Chromium) cannot run here."""
-
-
-class ExportTimeout(RuntimeError):
-    """The render took longer than the time limit."""
-
-
-class ExportBusy(RuntimeError):
-    """Too many renders at once in this process."""
 
 
 #: The image page's origin: never resolved, every request of the page is answered (or refused) by the route.
@@ -457,67 +441,3 @@ def first_line(error: BaseException) -> str:
 
 def engine_from(server: Flask) -> Engine:
     return server.config[CONFIG_ENGINE]
-
-
-def pool_capacity(environ: Mapping[str, str]) -> int:
-    """Renders a worker admits (running or queued): its threads but FREE_THREADS, from 1 to MAX_RENDERS + MAX_QUEUED.
-
-    Each admitted render keeps one request thread waiting for it; GUNICORN_THREADS is the number of
-    threads of a worker (gunicorn.conf.py).
-    """
-    text = environ.get("GUNICORN_THREADS", "").strip()
-    threads = int(text) if text.isdigit() else DEFAULT_THREADS
-    return max(1, min(threads - FREE_THREADS, MAX_RENDERS + MAX_QUEUED))
-
-
-class RenderPool:
-    """The renders of a process, away from the threads that serve requests.
-
-    At most `workers` renders run at once (threads of their own, created in the worker process, never
-    in gunicorn's master before it forks); at most `capacity` are admitted (running or waiting for a
-    browser). A render that cannot be admitted is refused at once (ExportBusy): the request thread is
-    given back immediately instead of waiting in line.
-    """
-
-    def __init__(self, workers: int = MAX_RENDERS, capacity: int = MAX_RENDERS) -> None:
-        self.workers = workers
-        self.capacity = max(1, capacity)
-        self._lock = threading.Lock()
-        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
-        self._pid: int | None = None
-        self._slots = threading.BoundedSemaphore(self.capacity)
-
-    def _pool(self) -> concurrent.futures.ThreadPoolExecutor:
-        with self._lock:
-            if self._executor is None or self._pid != os.getpid():  # new process: new threads and slots
-                self._executor = concurrent.futures.ThreadPoolExecutor(
-                    max_workers=self.workers, thread_name_prefix="rendu-export"
-                )
-                self._slots = threading.BoundedSemaphore(self.capacity)
-                self._pid = os.getpid()
-            return self._executor
-
-    def run(self, produce: Any, timeout_s: float) -> Any:
-        """The result of `produce()` run in the pool; ExportBusy at once when the pool is full."""
-        pool = self._pool()
-        slots = self._slots
-        if not slots.acquire(blocking=False):
-            raise ExportBusy("trop d'exports en cours")
-
-        def job() -> Any:
-            try:
-                return produce()
-            finally:
-                slots.release()  # held as long as the browser runs, given back before the result is seen
-
-        try:
-            future = pool.submit(job)
-        except BaseException:
-            slots.release()
-            raise
-        try:
-            return future.result(timeout=timeout_s)
-        except concurrent.futures.TimeoutError as error:
-            if future.cancel():  # still waiting for a browser: it will never start (a running one has a deadline)
-                slots.release()
-            raise ExportTimeout(f"plus de {timeout_s:.0f} s") from error

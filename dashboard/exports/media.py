@@ -33,20 +33,16 @@ from dashboard.exports.engine import (
     DECK_PAGE_STYLE,
     DEFAULT_CHROMIUM,
     LAUNCH_TIMEOUT_S,
-    MAX_RENDERS,
     PDF_PAGE_STYLE,
     RENDER_TIMEOUT_S,
     Engine,
-    ExportBusy,
-    ExportTimeout,
     ExportUnavailable,
-    RenderPool,
     engine_from,
-    pool_capacity,
 )
 from dashboard.exports.figures import SIZES, ImageSize, export_figure
 from dashboard.exports.frame import slug
 from dashboard.exports.map_overlay import overlay_of
+from dashboard.exports.pool import MAX_RENDERS, ExportBusy, ExportTimeout, RenderPool, pool_capacity
 from dashboard.map import state as map_state
 from dashboard.presentation.export_links import (
     DECK_PDF_PATH,
