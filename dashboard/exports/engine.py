@@ -108,7 +108,7 @@ IMAGE_SCRIPT = """
 """
 #: Draws a figure in the image page (for a PDF of it): same as IMAGE_SCRIPT without the image, and the title.
 DRAW_SCRIPT = """
-([figure, topojson, title]) => {
+([figure, title, topojson]) => {
     document.title = title;
     document.body.style.overflow = "hidden";
     window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};
@@ -242,19 +242,8 @@ class Engine:
             "height": size.height,
             "scale": size.scale if fmt == "png" else 1,
         }
-        deadline = time.monotonic() + self.timeout_s
-        with self.browser() as browser:
-            page = browser.new_page()
-            page.route("**/*", image_page_route)
-            page.goto(f"{IMAGE_ORIGIN}/", timeout=remaining_ms(deadline, self.timeout_s))
-            topojson = json.loads(TOPOJSON.read_text(encoding="utf-8"))
-            page.evaluate(IMAGE_SCRIPT, [json.loads(figure.to_json()), options, topojson])
-            page.wait_for_function(
-                "() => window.exportResult !== undefined", polling=50, timeout=remaining_ms(deadline, self.timeout_s)
-            )
-            result = page.evaluate("window.exportResult")
-        if "error" in result:
-            raise RuntimeError(f"plotly.js n'a pas pu dessiner l'image : {result['error']}")
+        with self.figure_page(figure, IMAGE_SCRIPT, options) as (_, result):
+            pass
         header, _, payload = result["url"].partition(",")
         return base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode("utf-8")
 
@@ -329,22 +318,32 @@ class Engine:
             page.evaluate(CREDIT_SCRIPT, credit)
             return page.locator(".deck-print > .slide").screenshot(type="png", animations="disabled")
 
-    def figure_pdf(self, figure: go.Figure, size: ImageSize, title: str) -> bytes:
-        """A one-page PDF of a self-contained figure, page size = figure size (vector text and shapes), tagged,
-        titled `title`, in French."""
+    @contextlib.contextmanager
+    def figure_page(
+        self, figure: go.Figure, script: str, extra: Any, viewport: dict[str, int] | None = None
+    ) -> Iterator[tuple[Any, dict[str, Any]]]:
+        """The image page (no network) once `script` has drawn `figure` (its arguments: the figure, `extra`
+        and the world's topojson), with the script's result; a RuntimeError when plotly.js failed."""
         deadline = time.monotonic() + self.timeout_s
         with self.browser() as browser:
-            page = browser.new_page(viewport={"width": size.width, "height": size.height})
+            page = browser.new_page(viewport=viewport) if viewport else browser.new_page()
             page.route("**/*", image_page_route)
             page.goto(f"{IMAGE_ORIGIN}/", timeout=remaining_ms(deadline, self.timeout_s))
             topojson = json.loads(TOPOJSON.read_text(encoding="utf-8"))
-            page.evaluate(DRAW_SCRIPT, [json.loads(figure.to_json()), topojson, title])
+            page.evaluate(script, [json.loads(figure.to_json()), extra, topojson])
             page.wait_for_function(
                 "() => window.exportResult !== undefined", polling=50, timeout=remaining_ms(deadline, self.timeout_s)
             )
             result = page.evaluate("window.exportResult")
             if "error" in result:
                 raise RuntimeError(f"plotly.js n'a pas pu dessiner la figure : {result['error']}")
+            yield page, result
+
+    def figure_pdf(self, figure: go.Figure, size: ImageSize, title: str) -> bytes:
+        """A one-page PDF of a self-contained figure, page size = figure size (vector text and shapes), tagged,
+        titled `title`, in French."""
+        viewport = {"width": size.width, "height": size.height}
+        with self.figure_page(figure, DRAW_SCRIPT, title, viewport) as (page, _):
             return page.pdf(
                 width=f"{size.width}px",
                 height=f"{size.height}px",

@@ -17,7 +17,7 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -155,12 +155,19 @@ def _image_spec(store: Store, back: str, fmt: str) -> SlideSpec | Response:
     return spec
 
 
-def _size(back: str) -> ImageSize | Response:
-    """The image size of the query (projector by default), or the French error page."""
+def _image_request(fmt: str, formats: Mapping[str, str], back: str) -> tuple[Store, ImageSize] | Response:
+    """The store and the image size of the query (projector by default) for a file of format `fmt`, or the
+    French error page (unknown format or size, data not built)."""
+    if fmt not in formats:
+        known = ", ".join(list(formats)[:-1]) + " ou " + list(formats)[-1]
+        return error_page(404, "Format inconnu", f"Format « {fmt} » inconnu : {known}.", back)
+    store = _store_or_error()
+    if isinstance(store, Response):
+        return store
     size_key = request.args.get(PARAM_SIZE, SIZE_PROJECTOR)
     if size_key not in SIZES:
         return error_page(400, "Taille inconnue", f"Taille « {size_key} » inconnue : {' ou '.join(SIZES)}.", back)
-    return SIZES[size_key]
+    return store, SIZES[size_key]
 
 
 def _file_name(title: str, fmt: str, size: ImageSize) -> str:
@@ -184,14 +191,10 @@ def slide_image(fmt: str) -> Response:
     """PNG or SVG of one slide at a size of SIZES: a figure for a map, ranking or comparison, a picture of the
     slide as shown for the others."""
     back = routes.PRESENTATION
-    if fmt not in FORMATS:
-        return error_page(404, "Format inconnu", f"Format « {fmt} » inconnu : png ou svg.", back)
-    store = _store_or_error()
-    if isinstance(store, Response):
-        return store
-    size = _size(back)
-    if isinstance(size, Response):
-        return size
+    asked = _image_request(fmt, FORMATS, back)
+    if isinstance(asked, Response):
+        return asked
+    store, size = asked
     spec = _image_spec(store, back, fmt)
     if isinstance(spec, Response):
         return spec
@@ -205,15 +208,10 @@ def slide_image(fmt: str) -> Response:
 def map_image(fmt: str) -> Response:
     """The map page's view (its query string) as PNG, SVG or PDF: the map slide of its indicator with its
     establishment layers drawn as on screen and its selected territory outlined."""
-    back = routes.HOME
-    if fmt not in MAP_FORMATS:
-        return error_page(404, "Format inconnu", f"Format « {fmt} » inconnu : png, svg ou pdf.", back)
-    store = _store_or_error()
-    if isinstance(store, Response):
-        return store
-    size = _size(back)
-    if isinstance(size, Response):
-        return size
+    asked = _image_request(fmt, MAP_FORMATS, routes.HOME)
+    if isinstance(asked, Response):
+        return asked
+    store, size = asked
     state, _ = map_state.parse_state(request.args.to_dict(), map_state.choices_from_store(store))
     back = routes.HOME + map_state.serialise_state(state)
     spec = map_spec(state)
