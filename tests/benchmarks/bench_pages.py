@@ -129,11 +129,13 @@ def measure(browser: Any, url: str) -> Sample:
     context.add_init_script(OBSERVE_JS)
     page = context.new_page()
     page.goto(url)
+    page.wait_for_load_state("networkidle")
     first = page.evaluate(RESULT_JS)
     if first["timedOut"]:
         print(f"    (not quiet after {MAX_WAIT_MS / 1000:.0f} s: {url})")
     page.goto("about:blank")
     page.goto(url)
+    page.wait_for_load_state("networkidle")
     repeat = page.evaluate(RESULT_JS)
     context.close()
     return Sample(
