@@ -20,6 +20,7 @@ from dashboard.core.formatting import format_count, typo
 from dashboard.core.store import Store, StoreError, current_store
 from dashboard.needs.analysis import supply_of
 from dashboard.ui.components import data_missing, ignored_parameters
+from dashboard.ui.graph_frame import graph_frame
 
 HIDDEN = {"display": "none"}
 SHOWN: dict = {}
@@ -235,11 +236,15 @@ def calculator(query: Mapping[str, str | list[str]]) -> html.Div:
                         [
                             html.Div(id=calculator_ids.CALC_RESULT, className="calc-result", **{"aria-live": "polite"}),
                             html.H3(view.CHART_TITLE, className="calc-chart-title"),
-                            dcc.Graph(
-                                id=calculator_ids.CALC_CHART,
-                                config=GRAPH_CONFIG,
-                                className="calc-chart",
-                                figure=view.cost_figure(calc.estimate(state), state[calc.KIND] == calc.KIND_PENSION),
+                            graph_frame(
+                                dcc.Graph(
+                                    id=calculator_ids.CALC_CHART,
+                                    config=GRAPH_CONFIG,
+                                    className="calc-chart",
+                                    figure=view.cost_figure(
+                                        calc.estimate(state), state[calc.KIND] == calc.KIND_PENSION
+                                    ),
+                                )
                             ),
                             html.Div(id=calculator_ids.CALC_TABLE, className="table-scroll"),
                         ],

@@ -25,6 +25,7 @@ from dashboard.presentation.specs import KIND_RANKING
 from dashboard.ranking import ids as ranking_ids
 from dashboard.ranking.view import COLUMNS_PLAIN, view
 from dashboard.ui.components import explained_option, fold_button, ignored_parameters, requires_store
+from dashboard.ui.graph_frame import graph_frame
 from dashboard.ui.permalink import permalink_field
 
 HEADING = "Où manque-t-il des places en résidences sociales ?"
@@ -288,7 +289,7 @@ def chart_section(title: str, graph_id: str, figure: dict[str, Any], caption: st
         [
             html.H2(title),
             html.P(caption, id=f"{graph_id}-legende", className="map-hint"),
-            dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(), className="rank-chart"),
+            graph_frame(dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(), className="rank-chart")),
         ]
     )
 
