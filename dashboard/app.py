@@ -33,7 +33,9 @@ from dashboard.map.geometry import init_map_routes
 from dashboard.server.compression import compressing_server
 from dashboard.server.health import init_health
 from dashboard.server.page_cache import VALID_PATH, init_page_cache, match_page
+from dashboard.server.plotly_bundle import bundle_url, init_plotly_bundle
 from dashboard.server.security import callback_error, error_banner, init_security, wants_json
+from dashboard.server.static_cache import init_static_cache
 from dashboard.server.static_compression import init_static_compression
 from dashboard.settings import ASSETS_DIR, PACKAGE_DIR, Settings
 from dashboard.ui import ids as ui_ids
@@ -110,6 +112,10 @@ class DashboardApp(dash.Dash):
 
     def _config(self) -> dict[str, Any]:
         config = super()._config()
+        # The renderer fetches plotly.js from `plotlyjs_url` when `serve_locally` is off (its only use of
+        # that key): the app's partial bundle, cached for a year (dashboard.server.plotly_bundle).
+        config["serve_locally"] = False
+        config["plotlyjs_url"] = bundle_url(self.config.requests_pathname_prefix)
         if not self.dev_tools_on():
             for key in VERSION_KEYS:
                 config.pop(key, None)
@@ -276,6 +282,8 @@ def create_app(config: Settings | None = None) -> dash.Dash:
         on_error=callback_error,
     )
     init_static_compression(app.server)
+    init_static_cache(app.server)
+    init_plotly_bundle(app.server)
     app.server.config[CONFIG_KEY] = store
     # Read-only API (/api/v1), downloads of the tables page (/telecharger) and their cache.
     init_api(app.server, settings)

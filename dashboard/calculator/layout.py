@@ -16,9 +16,11 @@ from dashboard.calculator import views as view
 from dashboard.content import Fact, fact_children, references
 from dashboard.content import ids as content_ids
 from dashboard.core import routes
-from dashboard.core.formatting import typo
+from dashboard.core.formatting import format_count, typo
 from dashboard.core.store import Store, StoreError, current_store
+from dashboard.needs.analysis import supply_of
 from dashboard.ui.components import data_missing, ignored_parameters
+from dashboard.ui.graph_frame import graph_frame
 
 HIDDEN = {"display": "none"}
 SHOWN: dict = {}
@@ -37,9 +39,39 @@ FIELDSETS = (
 )
 
 
+#: The supply family whose average size prefills the places of the default project (a pension de famille).
+TYPICAL_FAMILY = "pension_famille"
+
+
+def typical_size(store: Store) -> dict | None:
+    """The average size of the région's pensions de famille and résidences accueil, as a reference figure:
+    places published by the DREES ÷ establishments listed in FINESS (the needs analysis' computation), rounded
+    to a whole place; None when the build has no such computation."""
+    family = next((item for item in supply_of(store).families if item.key == TYPICAL_FAMILY), None)
+    if family is None or not family.per_establishment:
+        return None
+    return {
+        "id": calc.REFERENCE_PLACES,
+        "label_fr": (
+            f"taille moyenne des {family.label.lower()} de la région, {format_count(family.places)} places ÷ "
+            f"{format_count(family.establishments)} établissements (estimation)"
+        ),
+        "value": float(round(family.per_establishment)),
+        "unit": "places",
+        "publisher": "DREES et FINESS",
+        "publication": f"places : {family.publication} ; établissements : FINESS",
+        "reference_date": family.reference_date,
+    }
+
+
 def reference_figures(store: Store | StoreError) -> dict[str, Mapping]:
-    """The reference figures by id; none without built data (the calculator then has no default)."""
-    return {} if isinstance(store, StoreError) else references.index(store.catalogue.get("reference_figures", []))
+    """The reference figures by id, with the typical size of a project; none without built data (the
+    calculator then has no default)."""
+    if isinstance(store, StoreError):
+        return {}
+    figures = references.index(store.catalogue.get("reference_figures", []))
+    size = typical_size(store)
+    return figures | ({size["id"]: size} if size else {})
 
 
 def input_id(key: str) -> str:
@@ -204,11 +236,15 @@ def calculator(query: Mapping[str, str | list[str]]) -> html.Div:
                         [
                             html.Div(id=calculator_ids.CALC_RESULT, className="calc-result", **{"aria-live": "polite"}),
                             html.H3(view.CHART_TITLE, className="calc-chart-title"),
-                            dcc.Graph(
-                                id=calculator_ids.CALC_CHART,
-                                config=GRAPH_CONFIG,
-                                className="calc-chart",
-                                figure=view.cost_figure(calc.estimate(state), state[calc.KIND] == calc.KIND_PENSION),
+                            graph_frame(
+                                dcc.Graph(
+                                    id=calculator_ids.CALC_CHART,
+                                    config=GRAPH_CONFIG,
+                                    className="calc-chart",
+                                    figure=view.cost_figure(
+                                        calc.estimate(state), state[calc.KIND] == calc.KIND_PENSION
+                                    ),
+                                )
                             ),
                             html.Div(id=calculator_ids.CALC_TABLE, className="table-scroll"),
                         ],

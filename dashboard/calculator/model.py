@@ -66,11 +66,21 @@ COST_HOTEL = "cout_hotel"
 COST_IML = "cout_iml"
 
 REFERENCE_FORFAIT = "forfait_pension_famille_2023"
+#: Derived, not in the catalogue: the average size of the région's pensions de famille (see `typical_size`).
+REFERENCE_PLACES = "taille_moyenne_pension_famille"
 REFERENCE_AGLS = "agls_max"
 REFERENCE_AGLS_RANGE = ("agls_min", "agls_max")
 
 FIELDS: tuple[Field, ...] = (
-    Field(PLACES, "Nombre de places", "places", 2_000, integer=True, hint="nombre de logements du projet"),
+    Field(
+        PLACES,
+        "Nombre de places",
+        "places",
+        2_000,
+        integer=True,
+        hint="nombre de logements du projet",
+        reference=REFERENCE_PLACES,
+    ),
     Field(
         INVESTMENT,
         "Investissement par place",

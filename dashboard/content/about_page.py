@@ -10,7 +10,7 @@ from dash import dcc, html
 from dashboard.content import ids as content_ids
 from dashboard.core import catalogue as roles
 from dashboard.core import routes
-from dashboard.core.formatting import format_count
+from dashboard.core.formatting import format_count, typo
 from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_EPCI
 from dashboard.core.perimeter import in_region, of_region
 from dashboard.core.store import Store
@@ -52,21 +52,36 @@ def residence_types(store: Store, source: str) -> html.Section:
     )
 
 
+def outside_region_note(count: int) -> list[html.P]:
+    """Why an EPCI's figures may count more residences than the région's: its communes in another région."""
+    if not count:
+        return []
+    one = count == 1
+    residences = "résidence sociale située" if one else "résidences sociales situées"
+    text = (
+        f"{format_count(count)} autre{'' if one else 's'} {residences} hors de la région, dans une commune d'un EPCI "
+        f"à cheval sur deux régions : la fiche et le classement de cet EPCI {'la' if one else 'les'} comptent, comme "
+        "tout son territoire."
+    )
+    return [html.P(typo(text), className="key-figure-source")]
+
+
 @requires_store
 def key_figures(store: Store) -> html.Div:
     territories_source = sources_line([roles.citation_for(store, roles.ROLE_TERRITORIES)])
     residences_source = sources_line(store.residence_citations(FAMILY_RESIDENCE))
-    residences_count = int(store.residences_by_type(FAMILY_RESIDENCE).sum())
+    residences_count = int(store.residence_counts(FAMILY_RESIDENCE).sum())
     return html.Div(
         [
             html.Div(
                 [
                     key_figure(store.count_territories(LEVEL_EPCI), "EPCI (intercommunalités)", territories_source),
                     key_figure(store.count_territories(LEVEL_COMMUNE), "communes de la région", territories_source),
-                    key_figure(residences_count, "résidences sociales dans ces EPCI", residences_source),
+                    key_figure(residences_count, f"résidences sociales {in_region()}", residences_source),
                 ],
                 className="key-figures",
             ),
+            *outside_region_note(int(store.outside_region(FAMILY_RESIDENCE).sum())),
             residence_types(store, residences_source),
         ]
     )

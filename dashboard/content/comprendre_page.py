@@ -39,17 +39,9 @@ TOC = (
 )
 
 
-def type_counts(store: Store) -> dict[str, int]:
-    """Résidences sociales of the store per type key, in the catalogue order (0 when none)."""
-    order = store.catalogue["residence_types"][FAMILY_RESIDENCE]
-    of_family = store.residences.loc[store.residences["family"] == FAMILY_RESIDENCE, "type"]
-    counts = of_family.value_counts()
-    return {kind: int(counts.get(kind, 0)) for kind in order}
-
-
 def _type_rows(store: Store) -> list[html.Tr]:
     labels = store.catalogue["residence_types"]["labels"]
-    counts = type_counts(store)
+    counts = store.residence_counts(FAMILY_RESIDENCE).to_dict()
     rows = []
     for kind, count in counts.items():
         public, specific = text.TYPE_DESCRIPTIONS.get(kind, ("", ""))
@@ -83,7 +75,7 @@ def types_table(store: Store) -> html.Div:
         html.Th("Catégorie", scope="col"),
         html.Th("Pour qui", scope="col"),
         html.Th("Ce qui la distingue", scope="col"),
-        html.Th("Établissements dans les EPCI de la région", scope="col", className="number"),
+        html.Th("Établissements dans la région", scope="col", className="number"),
     ]
     caption = typo(
         "Les catégories de résidences sociales. Publics et spécificités : repères généraux, hors "

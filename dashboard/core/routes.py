@@ -42,6 +42,7 @@ EXPORT = "/export"
 GEOMETRY = "/carte/geometrie"
 HEALTH = "/healthz"
 DASH_UPDATE = "/_dash-update-component"  # where Dash posts its callbacks
+PLOTLY_BUNDLE = "/js/plotly"  # + "-<digest>.min.js": the partial plotly.js of the graphs
 
 
 _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")

@@ -83,11 +83,27 @@ class Store:
             of_level &= self.territories["in_region"].fillna(True).astype(bool)
         return int(of_level.sum())
 
-    def residences_by_type(self, family: str) -> pd.Series:
-        """Establishments of one family per type label, in the catalogue's type order (0 when none)."""
+    def outside_region(self, family: str) -> pd.Series:
+        """Whether each establishment of one family lies in a commune outside the région (a member of an EPCI
+        that straddles two régions): counted in that EPCI's figures, not in the région's."""
+        of_family = self.residences[self.residences["family"] == family]
+        if "in_region" not in self.territories or "commune_code" not in of_family:
+            return pd.Series(False, index=of_family.index)
+        communes = self.territories[self.territories["level"] == "commune"]
+        outside = communes.loc[~communes["in_region"].fillna(True).astype(bool), "code"]
+        return of_family["commune_code"].isin(outside)
+
+    def residence_counts(self, family: str) -> pd.Series:
+        """Establishments of one family in the région per type key, in the catalogue's type order (0 when
+        none): the one count of the about, understanding and sources pages, equal to the région's figure."""
         typology = self.catalogue["residence_types"]
         of_family = self.residences.loc[self.residences["family"] == family, "type"]
-        return of_family.value_counts().reindex(typology[family], fill_value=0).rename(index=typology["labels"])
+        in_region = of_family[~self.outside_region(family)]
+        return in_region.value_counts().reindex(typology[family], fill_value=0)
+
+    def residences_by_type(self, family: str) -> pd.Series:
+        """`residence_counts` per type label."""
+        return self.residence_counts(family).rename(index=self.catalogue["residence_types"]["labels"])
 
     def residence_citations(self, family: str) -> list[str]:
         """Source lines of the establishments of one family."""

@@ -6,7 +6,7 @@ pages are loaded at the site's public address (PUBLIC_URL, so that every link of
 never over the network: each request of the page is answered in-process by the Flask app
 (`serve_in_process`), anything else is refused.
 
-Renders never run in the threads that serve requests: they run in a small pool per process (`RenderPool`,
+Renders never run in the threads that serve requests: they run in a small pool per process (`pool.RenderPool`,
 MAX_RENDERS at once). A request waits for its render only if the pool admits it, and the pool admits at most
 GUNICORN_THREADS − 2 renders (running or queued): the other threads stay free for the pages and /healthz, and
 any further export is answered at once with 503 and Retry-After.
@@ -15,12 +15,10 @@ any further export is answered at once with 503 and Retry-After.
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import contextlib
 import json
 import logging
 import os
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -34,6 +32,7 @@ from flask import Flask
 
 from dashboard.core.perimeter import app_title, region_name
 from dashboard.exports.figures import ImageSize
+from dashboard.exports.pool import ExportTimeout
 from dashboard.settings import ASSETS_DIR
 from dashboard.ui.responses import escape
 
@@ -55,13 +54,6 @@ CHROMIUM_ARGS = (
 )
 RENDER_TIMEOUT_S = 40.0
 LAUNCH_TIMEOUT_S = 15.0
-#: Renders at once per process (each one is a browser, about one core).
-MAX_RENDERS = 2
-#: Renders admitted beyond those running, waiting for a free browser (when threads allow it).
-MAX_QUEUED = 2
-#: Request threads of a gunicorn worker kept free for pages and /healthz, whatever the exports.
-FREE_THREADS = 2
-DEFAULT_THREADS = 4
 #: CPU niceness of Chromium and of Playwright's driver (the worker's threads keep theirs).
 RENDER_NICENESS = 10
 #: Retry-After of a 503 « Serveur occupé » (seconds): about one render.
@@ -77,16 +69,21 @@ A4_LANDSCAPE_PX = (1123, 794)
 A4_PORTRAIT_PRINTABLE_PX = 703  # (210 - 2 × 12) mm at 96 px per inch
 
 
+@dataclass(frozen=True)
+class PageView:
+    """How an app page is loaded for a render: window size (CSS px), pixel ratio, slides to wait for, CSS
+    added once drawn, print media from the start (graphs then drawn at their printed size)."""
+
+    viewport: tuple[int, int]
+    scale: float = 1
+    count: int | None = None
+    page_css: str | None = None
+    print_media: bool = False
+    wait_until: str = "load"
+
+
 class ExportUnavailable(RuntimeError):
     """The rendering engine (Playwright, Chromium) cannot run here."""
-
-
-class ExportTimeout(RuntimeError):
-    """The render took longer than the time limit."""
-
-
-class ExportBusy(RuntimeError):
-    """Too many renders at once in this process."""
 
 
 #: The image page's origin: never resolved, every request of the page is answered (or refused) by the route.
@@ -109,12 +106,42 @@ IMAGE_SCRIPT = """
         .catch((error) => { window.exportResult = {error: String(error)}; });
 }
 """
+#: Draws a figure in the image page (for a PDF of it): same as IMAGE_SCRIPT without the image, and the title.
+DRAW_SCRIPT = """
+([figure, title, topojson]) => {
+    document.title = title;
+    document.body.style.overflow = "hidden";
+    window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};
+    window.PlotlyGeoAssets.topojson.world_110m = topojson;
+    const node = document.createElement("div");
+    document.body.appendChild(node);
+    Plotly.newPlot(node, figure.data, figure.layout, {staticPlot: true})
+        .then(() => { window.exportResult = {}; })
+        .catch((error) => { window.exportResult = {error: String(error)}; });
+}
+"""
+#: A slide of the print view filling the window, for its PNG.
+SLIDE_IMAGE_STYLE = (
+    ".deck-print > .slide { width: 100vw !important; height: 100vh !important; } "
+    ".deck-print > .slide .slide-counter { visibility: hidden; }"
+)
+#: Fits the slide's text to its final size and adds the image's date to its vintage line.
+CREDIT_SCRIPT = """
+(credit) => {
+    if (window.fitSlides) { window.fitSlides(); }  // the slide now fills the window: its text fitted again
+    const line = document.querySelector(".deck-print > .slide .slide-vintage");
+    if (line) { line.textContent += " · " + credit; }
+}
+"""
 SETTLED_SCRIPT = """
 (count) => {
     if (document.querySelector("[data-dash-is-loading]")) { return false; }
     if (count !== null && document.querySelectorAll(".slide").length !== count) { return false; }
-    const graphs = Array.from(document.querySelectorAll(".js-plotly-plot"));
-    const maps = Array.from(document.querySelectorAll(".slide-graph"));
+    if (document.querySelector(".slide-body:not([data-fit])")) { return false; }  // text fitted to the slide
+    // Dash loads plotly.js after the page: a graph counts as drawn once its SVG is there, a map once its shapes are.
+    const graphs = Array.from(document.querySelectorAll(".dash-graph, .js-plotly-plot"));
+    const maps = Array.from(document.querySelectorAll(".slide-graph, .dash-graph")).filter(
+        (graph) => graph.querySelector(".geolayer > *") || graph.classList.contains("slide-graph"));
     return graphs.every((graph) => graph.querySelector(".main-svg"))
         && maps.every((graph) => graph.querySelector(".choroplethlocation"));
 }
@@ -215,21 +242,49 @@ class Engine:
             "height": size.height,
             "scale": size.scale if fmt == "png" else 1,
         }
-        deadline = time.monotonic() + self.timeout_s
-        with self.browser() as browser:
-            page = browser.new_page()
-            page.route("**/*", image_page_route)
-            page.goto(f"{IMAGE_ORIGIN}/", timeout=remaining_ms(deadline, self.timeout_s))
-            topojson = json.loads(TOPOJSON.read_text(encoding="utf-8"))
-            page.evaluate(IMAGE_SCRIPT, [json.loads(figure.to_json()), options, topojson])
-            page.wait_for_function(
-                "() => window.exportResult !== undefined", polling=50, timeout=remaining_ms(deadline, self.timeout_s)
-            )
-            result = page.evaluate("window.exportResult")
-        if "error" in result:
-            raise RuntimeError(f"plotly.js n'a pas pu dessiner l'image : {result['error']}")
+        with self.figure_page(figure, IMAGE_SCRIPT, options) as (_, result):
+            pass
         header, _, payload = result["url"].partition(",")
         return base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode("utf-8")
+
+    @contextlib.contextmanager
+    def app_page(self, server: Flask, path: str, ready: str, view: PageView) -> Iterator[Any]:
+        """One of the app's pages, loaded at the public address and answered by `server` in-process (nothing
+        else reachable), once `ready` (a CSS selector) is there and every graph drawn (and `view.count` slides).
+
+        The whole render, launch included, must end within the engine's time limit.
+        """
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+        deadline = time.monotonic() + self.timeout_s
+        url = self.base_url.rstrip("/") + path
+        with self.browser() as browser:
+            # bypass_csp: the app forbids eval, which Playwright's waiting uses; the page itself is unchanged.
+            context = browser.new_context(
+                viewport={"width": view.viewport[0], "height": view.viewport[1]},
+                device_scale_factor=view.scale,
+                locale="fr-FR",
+                bypass_csp=True,
+            )
+            context.route("**/*", in_process_answer(server, self.base_url.rstrip("/") + "/"))
+            page = context.new_page()
+            if view.print_media:  # graphs drawn at the size the print layout gives them
+                page.emulate_media(media="print")
+            try:
+                page.goto(url, wait_until=view.wait_until, timeout=remaining_ms(deadline, self.timeout_s))
+            except PlaywrightError as error:
+                if isinstance(error, PlaywrightTimeoutError):
+                    raise
+                raise ExportUnavailable(f"la page {path} n'a pas pu être chargée ({first_line(error)})") from error
+            page.wait_for_selector(ready, state="attached", timeout=remaining_ms(deadline, self.timeout_s))
+            page.wait_for_function(
+                SETTLED_SCRIPT, arg=view.count, polling=100, timeout=remaining_ms(deadline, self.timeout_s)
+            )
+            if view.page_css:
+                page.add_style_tag(content=view.page_css)
+            page.wait_for_timeout(150)  # last layout pass of the responsive graphs
+            yield page
 
     def pdf(
         self,
@@ -240,45 +295,62 @@ class Engine:
         landscape: bool,
         page_css: str | None = None,
     ) -> bytes:
-        """PDF of one of the app's pages, loaded at the public address and answered by `server` in-process
-        (nothing else reachable).
-
-        Waits for `ready` (a CSS selector), then for every graph to be drawn (and `count` slides, if given);
-        the whole render, launch included, must end within the engine's time limit.
-        """
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-        deadline = time.monotonic() + self.timeout_s
-        url = self.base_url.rstrip("/") + path
-        allowed = self.base_url.rstrip("/") + "/"
-
-        with self.browser() as browser:
-            viewport = {"width": A4_LANDSCAPE_PX[0], "height": A4_LANDSCAPE_PX[1]}
-            if not landscape:  # the printable width of A4 portrait (12 mm margins): graphs drawn at print size
-                viewport = {"width": A4_PORTRAIT_PRINTABLE_PX, "height": 1000}
-            # bypass_csp: the app forbids eval, which Playwright's waiting uses; the page itself is unchanged.
-            context = browser.new_context(viewport=viewport, locale="fr-FR", bypass_csp=True)
-            context.route("**/*", in_process_answer(server, allowed))
-            page = context.new_page()
-            try:
-                page.goto(
-                    url,
-                    wait_until="load" if landscape else "networkidle",
-                    timeout=remaining_ms(deadline, self.timeout_s),
-                )
-            except PlaywrightError as error:
-                if isinstance(error, PlaywrightTimeoutError):
-                    raise
-                raise ExportUnavailable(f"la page {path} n'a pas pu être chargée ({first_line(error)})") from error
-            page.wait_for_selector(ready, state="attached", timeout=remaining_ms(deadline, self.timeout_s))
-            page.wait_for_function(
-                SETTLED_SCRIPT, arg=count, polling=100, timeout=remaining_ms(deadline, self.timeout_s)
+        """PDF of one of the app's pages (the deck's print view in A4 landscape, a fiche in A4 portrait)."""
+        if landscape:
+            view = PageView(A4_LANDSCAPE_PX, count=count, page_css=page_css)
+        else:  # the printable width of A4 portrait (12 mm margins), laid out for print before the graphs are drawn
+            view = PageView(
+                (A4_PORTRAIT_PRINTABLE_PX, 1000),
+                count=count,
+                page_css=page_css,
+                print_media=True,
+                wait_until="networkidle",
             )
-            if page_css:
-                page.add_style_tag(content=page_css)
-            page.wait_for_timeout(150)  # last layout pass of the responsive graphs
+        with self.app_page(server, path, ready, view) as page:
+            url = self.base_url.rstrip("/") + path
             return page.pdf(**pdf_options(region_name(server), url, landscape))
+
+    def slide_png(self, server: Flask, path: str, size: ImageSize, credit: str) -> bytes:
+        """PNG of the one slide of a print view (`path`) at `size`: the slide fills the window, `credit` (the
+        image's date) is added to its vintage line."""
+        view = PageView((size.width, size.height), scale=size.scale, count=1, page_css=SLIDE_IMAGE_STYLE)
+        with self.app_page(server, path, ".deck-print > .slide", view) as page:
+            page.evaluate(CREDIT_SCRIPT, credit)
+            return page.locator(".deck-print > .slide").screenshot(type="png", animations="disabled")
+
+    @contextlib.contextmanager
+    def figure_page(
+        self, figure: go.Figure, script: str, extra: Any, viewport: dict[str, int] | None = None
+    ) -> Iterator[tuple[Any, dict[str, Any]]]:
+        """The image page (no network) once `script` has drawn `figure` (its arguments: the figure, `extra`
+        and the world's topojson), with the script's result; a RuntimeError when plotly.js failed."""
+        deadline = time.monotonic() + self.timeout_s
+        with self.browser() as browser:
+            page = browser.new_page(viewport=viewport) if viewport else browser.new_page()
+            page.route("**/*", image_page_route)
+            page.goto(f"{IMAGE_ORIGIN}/", timeout=remaining_ms(deadline, self.timeout_s))
+            topojson = json.loads(TOPOJSON.read_text(encoding="utf-8"))
+            page.evaluate(script, [json.loads(figure.to_json()), extra, topojson])
+            page.wait_for_function(
+                "() => window.exportResult !== undefined", polling=50, timeout=remaining_ms(deadline, self.timeout_s)
+            )
+            result = page.evaluate("window.exportResult")
+            if "error" in result:
+                raise RuntimeError(f"plotly.js n'a pas pu dessiner la figure : {result['error']}")
+            yield page, result
+
+    def figure_pdf(self, figure: go.Figure, size: ImageSize, title: str) -> bytes:
+        """A one-page PDF of a self-contained figure, page size = figure size (vector text and shapes), tagged,
+        titled `title`, in French."""
+        viewport = {"width": size.width, "height": size.height}
+        with self.figure_page(figure, DRAW_SCRIPT, title, viewport) as (page, _):
+            return page.pdf(
+                width=f"{size.width}px",
+                height=f"{size.height}px",
+                margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
+                print_background=True,
+                tagged=True,
+            )
 
 
 def in_process_answer(server: Flask, allowed: str) -> Any:
@@ -305,7 +377,7 @@ def in_process_answer(server: Flask, allowed: str) -> Any:
 def pdf_options(region: str, url: str, landscape: bool) -> dict[str, Any]:
     """Playwright's page.pdf options. The page's CSS sets the paper: A4 landscape without margins for the deck
     (presentation.css), A4 portrait with margins for the fiche (print.css); the values here are the fallbacks."""
-    options: dict[str, Any] = {"print_background": True, "prefer_css_page_size": True}
+    options: dict[str, Any] = {"print_background": True, "prefer_css_page_size": True, "tagged": True}
     if landscape:
         options.update(width="297mm", height="210mm", margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
     else:
@@ -368,67 +440,3 @@ def first_line(error: BaseException) -> str:
 
 def engine_from(server: Flask) -> Engine:
     return server.config[CONFIG_ENGINE]
-
-
-def pool_capacity(environ: Mapping[str, str]) -> int:
-    """Renders a worker admits (running or queued): its threads but FREE_THREADS, from 1 to MAX_RENDERS + MAX_QUEUED.
-
-    Each admitted render keeps one request thread waiting for it; GUNICORN_THREADS is the number of
-    threads of a worker (gunicorn.conf.py).
-    """
-    text = environ.get("GUNICORN_THREADS", "").strip()
-    threads = int(text) if text.isdigit() else DEFAULT_THREADS
-    return max(1, min(threads - FREE_THREADS, MAX_RENDERS + MAX_QUEUED))
-
-
-class RenderPool:
-    """The renders of a process, away from the threads that serve requests.
-
-    At most `workers` renders run at once (threads of their own, created in the worker process, never
-    in gunicorn's master before it forks); at most `capacity` are admitted (running or waiting for a
-    browser). A render that cannot be admitted is refused at once (ExportBusy): the request thread is
-    given back immediately instead of waiting in line.
-    """
-
-    def __init__(self, workers: int = MAX_RENDERS, capacity: int = MAX_RENDERS) -> None:
-        self.workers = workers
-        self.capacity = max(1, capacity)
-        self._lock = threading.Lock()
-        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
-        self._pid: int | None = None
-        self._slots = threading.BoundedSemaphore(self.capacity)
-
-    def _pool(self) -> concurrent.futures.ThreadPoolExecutor:
-        with self._lock:
-            if self._executor is None or self._pid != os.getpid():  # new process: new threads and slots
-                self._executor = concurrent.futures.ThreadPoolExecutor(
-                    max_workers=self.workers, thread_name_prefix="rendu-export"
-                )
-                self._slots = threading.BoundedSemaphore(self.capacity)
-                self._pid = os.getpid()
-            return self._executor
-
-    def run(self, produce: Any, timeout_s: float) -> Any:
-        """The result of `produce()` run in the pool; ExportBusy at once when the pool is full."""
-        pool = self._pool()
-        slots = self._slots
-        if not slots.acquire(blocking=False):
-            raise ExportBusy("trop d'exports en cours")
-
-        def job() -> Any:
-            try:
-                return produce()
-            finally:
-                slots.release()  # held as long as the browser runs, given back before the result is seen
-
-        try:
-            future = pool.submit(job)
-        except BaseException:
-            slots.release()
-            raise
-        try:
-            return future.result(timeout=timeout_s)
-        except concurrent.futures.TimeoutError as error:
-            if future.cancel():  # still waiting for a browser: it will never start (a running one has a deadline)
-                slots.release()
-            raise ExportTimeout(f"plus de {timeout_s:.0f} s") from error

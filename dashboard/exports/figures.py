@@ -5,8 +5,6 @@ it: title, legend, source and dates) of a map, ranking or comparison slide, for 
 from __future__ import annotations
 
 import json
-import textwrap
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +15,8 @@ import plotly.graph_objects as go
 from dashboard.core import formatting
 from dashboard.core.perimeter import app_title
 from dashboard.core.store import Store
+from dashboard.exports.frame import ACCENT, MARGIN, MUTED, REGION_COLOUR, TEXT, Frame, text, wrap
+from dashboard.exports.map_overlay import MapOverlay, overlay_legend, point_traces
 from dashboard.map.figure import BORDER_COLOUR
 from dashboard.presentation.export_links import SIZE_PRINT, SIZE_PROJECTOR
 from dashboard.presentation.figures import map_slide_figure, short_note
@@ -48,60 +48,6 @@ SIZES = {
 }
 #: Export links of a slide in the editor: (format, size, label).
 
-TEXT = "#161616"
-MUTED = "#3a3a3a"
-ACCENT = "#000091"
-REGION_COLOUR = "#b34000"
-MARGIN = 48
-
-
-def slug(text: str, limit: int = 60) -> str:
-    """ASCII file-name part: « Taux de pauvreté par EPCI » → « taux-de-pauvrete-par-epci »."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = "".join(char.lower() if char.isalnum() else " " for char in ascii_text).split()
-    return "-".join(words)[:limit].strip("-") or "export"
-
-
-def wrap(text: str, width_px: float, font_px: float) -> list[str]:
-    """Lines of `text` that fit in `width_px` at `font_px` (average glyph ≈ 0.53 em)."""
-    chars = max(20, int(width_px / (font_px * 0.53)))
-    return textwrap.wrap(text, chars, break_long_words=False) or [""]
-
-
-@dataclass(frozen=True)
-class Frame:
-    """Pixel ↔ paper coordinates of an export of `width` × `height` (y measured from the top)."""
-
-    width: int
-    height: int
-
-    @property
-    def k(self) -> float:
-        """Font scale: 1 at 1920 px wide."""
-        return self.width / 1920
-
-    def x(self, px: float) -> float:
-        return px / self.width
-
-    def y(self, px_from_top: float) -> float:
-        return 1 - px_from_top / self.height
-
-
-def _text(figure: go.Figure, frame: Frame, text: str, left: float, top: float, size: float, **style: Any) -> None:
-    figure.add_annotation(
-        text=text,
-        x=frame.x(left),
-        y=frame.y(top),
-        xref="paper",
-        yref="paper",
-        xanchor=style.pop("xanchor", "left"),
-        yanchor=style.pop("yanchor", "top"),
-        showarrow=False,
-        align=style.pop("align", "left"),
-        font={"size": size, "color": style.pop("color", TEXT), "family": FONT_FAMILY},
-        **style,
-    )
-
 
 def footer_lines(slide: Slide, built_at: datetime, exported_at: datetime) -> list[str]:
     return [
@@ -117,17 +63,17 @@ def frame_texts(
     """Title, subtitle and footer (source, vintage, dates); returns the body's top and bottom in px."""
     k = frame.k
     width = frame.width - 2 * MARGIN * k
-    title_size, subtitle_size, footer_size = 44 * k, 24 * k, 17 * k
+    title_size, subtitle_size, footer_size = 44 * k, 24 * k, 22 * k
     title_lines = wrap(slide.title, width, title_size)[:2]
     title = "<b>" + "<br>".join(map(escape, title_lines)) + "</b>"
-    _text(figure, frame, title, MARGIN * k, 32 * k, title_size, color=ACCENT)
+    text(figure, frame, title, MARGIN * k, 32 * k, title_size, color=ACCENT)
     top = 32 * k + len(title_lines) * title_size * 1.25 + 8 * k
     subtitle_lines = wrap(slide.subtitle, width, subtitle_size)[:2]
-    _text(figure, frame, "<br>".join(map(escape, subtitle_lines)), MARGIN * k, top, subtitle_size, color=MUTED)
+    text(figure, frame, "<br>".join(map(escape, subtitle_lines)), MARGIN * k, top, subtitle_size, color=MUTED)
     top += len(subtitle_lines) * subtitle_size * 1.3 + 24 * k
     lines = [line for text in footer_lines(slide, built_at, exported_at) for line in wrap(text, width, footer_size)]
     footer_height = len(lines) * footer_size * 1.35 + 28 * k
-    _text(
+    text(
         figure,
         frame,
         "<br>".join(map(escape, lines)),
@@ -164,19 +110,30 @@ def _base_layout(figure: go.Figure, frame: Frame) -> None:
 
 
 def map_export(
-    store: Store, slide: Slide, frame: Frame, geometry: Mapping[str, Any], top: float, bottom: float
+    store: Store,
+    slide: Slide,
+    frame: Frame,
+    geometry: Mapping[str, Any],
+    box: tuple[float, float],
+    overlay: MapOverlay | None = None,
 ) -> go.Figure:
-    """The map on the left two thirds, the legend (colours, bounds, counts, notes) on the right."""
+    """The map on the left two thirds, the legend (colours, bounds, counts, the overlay's layers and selected
+    territory, notes) on the right, between `box` (top, bottom) in px."""
     k = frame.k
-    figure = map_slide_figure(store, slide, geometry)
+    top, bottom = box
+    overlay = overlay or MapOverlay()
+    figure = map_slide_figure(store, slide, geometry, overlay.selected)
+    points = point_traces(store, overlay, frame)
+    figure.add_traces(points)
     legend_left = frame.width * 0.66
     figure.update_geos(
         domain={"x": [frame.x(MARGIN * k), frame.x(legend_left - 24 * k)], "y": [frame.y(bottom), frame.y(top)]}
     )
     legend = slide.view.legend
+    y = map_legend(figure, frame, legend, legend_left, top) if legend is not None else top
+    y = overlay_legend(figure, frame, points, overlay, legend_left, y + 12 * k)
     if legend is None:
         return figure
-    y = map_legend(figure, frame, legend, legend_left, top)
     note_size = 16 * k
     y += 12 * k
     width = frame.width - MARGIN * k - legend_left
@@ -184,7 +141,7 @@ def map_export(
         lines = wrap(short_note(note), width, note_size)
         if y + len(lines) * note_size * 1.35 > bottom:
             break
-        _text(figure, frame, "<br>".join(map(escape, lines)), legend_left, y, note_size, color=MUTED)
+        text(figure, frame, "<br>".join(map(escape, lines)), legend_left, y, note_size, color=MUTED)
         y += len(lines) * note_size * 1.35 + 10 * k
     return figure
 
@@ -194,7 +151,7 @@ def map_legend(figure: go.Figure, frame: Frame, legend: Any, legend_left: float,
     with its label and count; returns where the notes below it start."""
     k = frame.k
     size = 22 * k
-    _text(figure, frame, f"<b>{escape(legend.unit or legend.title)}</b>", legend_left, top, size)
+    text(figure, frame, f"<b>{escape(legend.unit or legend.title)}</b>", legend_left, top, size)
     y = top + size * 1.8
     swatch_w, swatch_h = 44 * k, 28 * k
     for entry in legend.entries:
@@ -211,7 +168,7 @@ def map_legend(figure: go.Figure, frame: Frame, legend: Any, legend_left: float,
         )
         if entry.missing:  # the map hatches missing values; the image marks the swatch the same way
             figure.add_shape(type="line", line={"color": "#8c8c8c", "width": max(1, 2 * k)}, **swatch)
-        _text(
+        text(
             figure,
             frame,
             f"{escape(entry.label)}  <span style='color:{MUTED}'>({escape(entry.count_label)})</span>",
@@ -230,7 +187,7 @@ def _notes(figure: go.Figure, frame: Frame, notes: Sequence[str], bottom: float)
     lines = [line for note in notes for line in wrap(note, frame.width - 2 * MARGIN * frame.k, size)]
     if not lines:
         return bottom
-    _text(figure, frame, "<br>".join(map(escape, lines)), MARGIN * frame.k, bottom, size, yanchor="bottom", color=MUTED)
+    text(figure, frame, "<br>".join(map(escape, lines)), MARGIN * frame.k, bottom, size, yanchor="bottom", color=MUTED)
     return bottom - len(lines) * size * 1.35 - 16 * frame.k
 
 
@@ -297,7 +254,7 @@ def comparison_export(slide: Slide, frame: Frame, top: float, bottom: float) -> 
     for index, (row, title) in enumerate(zip(slide.comparison, titles, strict=True)):
         x0 = left + index * (width + gap)
         _comparison_bars(figure, frame, slide, row, index, (x0, x0 + width), y_domain)
-        _text(figure, frame, "<b>" + "<br>".join(map(escape, title)) + "</b>", x0 * frame.width, top, title_size)
+        text(figure, frame, "<b>" + "<br>".join(map(escape, title)) + "</b>", x0 * frame.width, top, title_size)
         if row.region_value is not None:
             _region_line(figure, frame, slide, row, index, y_domain)
     return figure
@@ -390,14 +347,16 @@ def export_figure(
     size: ImageSize,
     exported_at: datetime,
     geometry: Mapping[str, Any] | None = None,
+    overlay: MapOverlay | None = None,
 ) -> go.Figure:
-    """A self-contained figure of a map, ranking or comparison slide, everything written in the image."""
+    """A self-contained figure of a map, ranking or comparison slide, everything written in the image (a map
+    with the `overlay` of the map page: its establishment layers and selected territory)."""
     frame = Frame(size.width, size.height)
     probe = go.Figure()
     top, bottom = frame_texts(probe, frame, slide, store.built_at, exported_at)
     kind = slide.spec.kind
     if kind == KIND_MAP:
-        figure = map_export(store, slide, frame, geometry or inline_geometry(store), top, bottom)
+        figure = map_export(store, slide, frame, geometry or inline_geometry(store), (top, bottom), overlay)
     elif kind == KIND_RANKING:
         figure = ranking_export(slide, frame, top, bottom)
     elif kind == KIND_COMPARISON:

@@ -6,7 +6,8 @@ The links to the exports, and their Flask routes: each route checks its paramete
 (`dashboard.exports.engine`). When Chromium or Playwright is missing, the pool is full or a render takes too
 long, the routes answer 503 with a French page.
 
-Routes: `/export/diapositive.png|svg?diapo=<slide>&taille=projecteur|impression`,
+Routes: `/export/diapositive.png|svg?diapo=<slide>&taille=projecteur|impression`, `/export/carte.png|svg|pdf?<map
+page's query>`,
 `/export/presentation.pdf?d=<deck>`, `/export/territoire/<siren>.pdf`.
 """
 
@@ -16,6 +17,7 @@ import contextlib
 import logging
 import os
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,31 +33,41 @@ from dashboard.exports.engine import (
     DECK_PAGE_STYLE,
     DEFAULT_CHROMIUM,
     LAUNCH_TIMEOUT_S,
-    MAX_RENDERS,
     PDF_PAGE_STYLE,
     RENDER_TIMEOUT_S,
     Engine,
-    ExportBusy,
-    ExportTimeout,
     ExportUnavailable,
-    RenderPool,
     engine_from,
-    pool_capacity,
 )
-from dashboard.exports.figures import SIZES, export_figure, slug
-from dashboard.presentation.export_links import DECK_PDF_PATH, FICHE_PDF_PREFIX, PARAM_SIZE, PARAM_SLIDE, SIZE_PROJECTOR
+from dashboard.exports.figures import SIZES, ImageSize, export_figure
+from dashboard.exports.frame import slug
+from dashboard.exports.map_overlay import overlay_of
+from dashboard.exports.pool import MAX_RENDERS, ExportBusy, ExportTimeout, RenderPool, pool_capacity
+from dashboard.map import state as map_state
+from dashboard.presentation.export_links import (
+    DECK_PDF_PATH,
+    FICHE_PDF_PREFIX,
+    MAP_IMAGE_PATH,
+    PARAM_SIZE,
+    PARAM_SLIDE,
+    PICTURE_FORMATS,
+    SIZE_PROJECTOR,
+)
 from dashboard.presentation.parsing import SlideError, parse_deck, parse_slide
 from dashboard.presentation.request import PARAM_DECK, PARAM_VIEW, VIEW_PRINT, deck_href
-from dashboard.presentation.slides import build_slide
-from dashboard.presentation.specs import IMAGE_KINDS, SlideSpec, choices_from_store
+from dashboard.presentation.slides import Slide, build_slide
+from dashboard.presentation.specs import IMAGE_KINDS, SlideSpec, choices_from_store, map_spec
 from dashboard.settings import Settings
 from dashboard.territory import ids as territory_ids
+from dashboard.ui.components import format_date
 from dashboard.ui.responses import error_page, file_response
 
 logger = logging.getLogger(__name__)
 
 IMAGE_ROUTE = f"{routes.EXPORT}/diapositive.<fmt>"
+MAP_IMAGE_ROUTE = f"{MAP_IMAGE_PATH}.<fmt>"
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+MAP_FORMATS = {**FORMATS, "pdf": "application/pdf"}
 EXTENSION_KEY = "exports_media"
 
 
@@ -125,47 +137,96 @@ def _render(kind: str, back: str, produce: Any) -> Response | bytes:
     return content
 
 
-def _image_spec(store: Store, back: str) -> SlideSpec | Response:
-    """The slide named by the query, or the French error page when it is invalid or has no image."""
+def _image_spec(store: Store, back: str, fmt: str) -> SlideSpec | Response:
+    """The slide named by the query, or the French error page when it is invalid or has no image in `fmt`."""
     text = request.args.get(PARAM_SLIDE, "")
     try:
         spec, _ = parse_slide(text, choices_from_store(store))
     except SlideError as error:
         return error_page(400, "Diapositive invalide", f"Diapositive « {text} » invalide : {error}.", back)
-    if spec.kind not in IMAGE_KINDS:
+    if spec.kind not in IMAGE_KINDS and fmt not in PICTURE_FORMATS:
         return error_page(
             400,
-            "Pas d'image pour ce type de diapositive",
-            "Les images sont produites pour les cartes, les classements et les comparaisons ; la fiche d'un "
-            "territoire s'exporte en PDF.",
+            "Pas de SVG pour ce type de diapositive",
+            "Le SVG est produit pour les cartes, les classements et les comparaisons ; les autres diapositives "
+            "s'exportent en PNG (et la fiche d'un territoire en PDF).",
             back,
         )
     return spec
 
 
-def slide_image(fmt: str) -> Response:
-    """PNG or SVG of one slide (map, ranking or comparison) at a size of SIZES."""
-    back = routes.PRESENTATION
-    if fmt not in FORMATS:
-        return error_page(404, "Format inconnu", f"Format « {fmt} » inconnu : png ou svg.", back)
+def _image_request(fmt: str, formats: Mapping[str, str], back: str) -> tuple[Store, ImageSize] | Response:
+    """The store and the image size of the query (projector by default) for a file of format `fmt`, or the
+    French error page (unknown format or size, data not built)."""
+    if fmt not in formats:
+        known = ", ".join(list(formats)[:-1]) + " ou " + list(formats)[-1]
+        return error_page(404, "Format inconnu", f"Format « {fmt} » inconnu : {known}.", back)
     store = _store_or_error()
     if isinstance(store, Response):
         return store
     size_key = request.args.get(PARAM_SIZE, SIZE_PROJECTOR)
     if size_key not in SIZES:
         return error_page(400, "Taille inconnue", f"Taille « {size_key} » inconnue : {' ou '.join(SIZES)}.", back)
-    spec = _image_spec(store, back)
+    return store, SIZES[size_key]
+
+
+def _file_name(title: str, fmt: str, size: ImageSize) -> str:
+    pixels = "x".join(map(str, size.pixels if fmt == "png" else (size.width, size.height)))
+    return f"{slug(title)}_{pixels}.{fmt}"
+
+
+def _slide_render(store: Store, slide: Slide, fmt: str, size: ImageSize) -> Callable[[], bytes]:
+    """The render of a slide's image: its export figure for a map, ranking or comparison, else a picture of
+    its print view (one slide filling the window) with the image's date on its vintage line."""
+    now = datetime.now().astimezone()
+    engine = engine_from(current_app)
+    if slide.spec.kind in IMAGE_KINDS:
+        figure = export_figure(store, slide, size, now)
+        return lambda: engine.image(figure, fmt, size)
+    server, path = current_app._get_current_object(), deck_href([slide.spec], **{PARAM_VIEW: VIEW_PRINT})
+    return lambda: engine.slide_png(server, path, size, f"Image produite le {format_date(now)}")
+
+
+def slide_image(fmt: str) -> Response:
+    """PNG or SVG of one slide at a size of SIZES: a figure for a map, ranking or comparison, a picture of the
+    slide as shown for the others."""
+    back = routes.PRESENTATION
+    asked = _image_request(fmt, FORMATS, back)
+    if isinstance(asked, Response):
+        return asked
+    store, size = asked
+    spec = _image_spec(store, back, fmt)
     if isinstance(spec, Response):
         return spec
-    size = SIZES[size_key]
     slide = build_slide(store, spec)
-    figure = export_figure(store, slide, size, datetime.now().astimezone())
-    engine = engine_from(current_app)
-    result = _render(f"{fmt} {spec.token}", back, lambda: engine.image(figure, fmt, size))
+    result = _render(f"{fmt} {spec.token}", back, _slide_render(store, slide, fmt, size))
     if isinstance(result, Response):
         return result
-    pixels = "x".join(map(str, size.pixels if fmt == "png" else (size.width, size.height)))
-    return file_response(result, FORMATS[fmt], f"{slug(slide.title)}_{pixels}.{fmt}")
+    return file_response(result, FORMATS[fmt], _file_name(slide.title, fmt, size))
+
+
+def map_image(fmt: str) -> Response:
+    """The map page's view (its query string) as PNG, SVG or PDF: the map slide of its indicator with its
+    establishment layers drawn as on screen and its selected territory outlined."""
+    asked = _image_request(fmt, MAP_FORMATS, routes.HOME)
+    if isinstance(asked, Response):
+        return asked
+    store, size = asked
+    state, _ = map_state.parse_state(request.args.to_dict(), map_state.choices_from_store(store))
+    back = routes.HOME + map_state.serialise_state(state)
+    spec = map_spec(state)
+    if spec is None:
+        return error_page(400, "Carte vide", "Aucun indicateur n'est disponible dans les données construites.", back)
+    slide = build_slide(store, spec)
+    figure = export_figure(store, slide, size, datetime.now().astimezone(), overlay=overlay_of(store, state))
+    engine = engine_from(current_app)
+    if fmt == "pdf":
+        result = _render(f"pdf map {spec.token}", back, lambda: engine.figure_pdf(figure, size, slide.title))
+    else:
+        result = _render(f"{fmt} map {spec.token}", back, lambda: engine.image(figure, fmt, size))
+    if isinstance(result, Response):
+        return result
+    return file_response(result, MAP_FORMATS[fmt], _file_name(slide.title, fmt, size))
 
 
 def deck_pdf() -> Response:
@@ -219,6 +280,7 @@ def exports_blueprint() -> Blueprint:
     """The image and PDF export routes."""
     blueprint = Blueprint("exports_media", __name__)
     blueprint.add_url_rule(IMAGE_ROUTE, view_func=slide_image, methods=["GET"])
+    blueprint.add_url_rule(MAP_IMAGE_ROUTE, view_func=map_image, methods=["GET"])
     blueprint.add_url_rule(DECK_PDF_PATH, view_func=deck_pdf, methods=["GET"])
     blueprint.add_url_rule(f"{FICHE_PDF_PREFIX}/<siren>.pdf", view_func=fiche_pdf, methods=["GET"])
     return blueprint

@@ -16,9 +16,15 @@ SCHEME_QUANTILES = "quantiles"
 SCHEME_JENKS = "seuils-naturels"
 SCHEME_EQUAL = "intervalles-egaux"
 SCHEMES = {
-    SCHEME_QUANTILES: "Quantiles (autant de territoires par classe)",
+    SCHEME_QUANTILES: "Quantiles",
     SCHEME_JENKS: "Seuils naturels (Jenks)",
     SCHEME_EQUAL: "Intervalles égaux",
+}
+#: How each classification cuts the values, in plain words (under its choice on the map).
+SCHEMES_PLAIN = {
+    SCHEME_QUANTILES: "Chaque couleur regroupe le même nombre de territoires.",
+    SCHEME_JENKS: "Les limites des classes passent là où les valeurs se séparent le plus nettement.",
+    SCHEME_EQUAL: "Chaque couleur couvre une tranche de valeurs de même largeur.",
 }
 MIN_CLASSES, MAX_CLASSES, DEFAULT_CLASSES = 3, 7, 5
 #: Natural breaks are exact up to this many distinct values, else computed on as many order statistics.

@@ -101,6 +101,13 @@ def indicator_help(view: MapView) -> list[Any]:
     parts: list[Any] = []
     if entry.get("definition"):
         parts.append(html.P(entry["definition"], className="map-definition"))
+    if entry.get("components"):  # an estimate: how it is computed, folded
+        parts.append(
+            html.Details(
+                [html.Summary("Comment cette estimation est calculée"), html.P(entry["components"])],
+                className="map-definition map-definition-details",
+            )
+        )
     if entry.get("note"):
         parts.append(html.P(entry["note"], className="map-definition"))
     parts.append(
@@ -155,8 +162,20 @@ def legend_component(view: MapView) -> list[Any]:
             className="legend-list",
         ),
         *[html.P(note, className="legend-note") for note in legend.notes],
-        html.P(legend.source, className="figure-source"),
+        html.P(legend_source(legend.source), className="figure-source"),
     ]
+
+
+#: Longest source line the on-screen legend prints whole: a longer one (an estimate's many sources) would hide
+#: the map; the legend then points to the same line, printed in full just under the map.
+LEGEND_SOURCE_MAX_CHARS = 240
+
+
+def legend_source(source: str) -> str:
+    """The legend's source line, or where to read it when it is too long to float over the map."""
+    if len(source) <= LEGEND_SOURCE_MAX_CHARS:
+        return source
+    return "Sources et millésimes : sous la carte."
 
 
 def level_notice_props(view: MapView) -> dict[str, Any]:

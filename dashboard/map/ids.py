@@ -52,3 +52,6 @@ MAP_PRESENTATION_ACTIONS = (
 MAP_PROJECTS = "scenario-projets-carte"
 #: Where the « Projet envisagé » block of the selected territory goes, in the territory's panel.
 MAP_PANEL_PROJECT = "carte-projet-envisage"
+#: « Indicateur et réglages de la carte »: the button (phones only) that unfolds the controls, and their column.
+MAP_SETTINGS_BUTTON = "carte-reglages-bouton"
+MAP_SETTINGS = "carte-reglages"

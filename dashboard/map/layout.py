@@ -19,7 +19,7 @@ from dashboard.core.perimeter import of_region
 from dashboard.core.store import BUILD_COMMAND, Store, current_store
 from dashboard.map import components
 from dashboard.map import ids as map_ids
-from dashboard.map.classification import MAX_CLASSES, MIN_CLASSES, SCHEMES
+from dashboard.map.classification import MAX_CLASSES, MIN_CLASSES, SCHEMES, SCHEMES_PLAIN
 from dashboard.map.figure import EXPLORER_ASPECT, graph_config, map_figure, territory_zoom
 from dashboard.map.geometry import geometry_urls, topojson_url
 from dashboard.map.need_index import map_view_for, score_query
@@ -29,7 +29,7 @@ from dashboard.map.state import MapState, choices_from_store, parse_state, seria
 from dashboard.map.table import DEFAULT_SORT, table_props
 from dashboard.map.view import MapView
 from dashboard.needs.projects import write_projects
-from dashboard.ui.components import ignored_parameters, requires_store
+from dashboard.ui.components import explained_option, fold_button, ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
 LEAD = (
@@ -157,7 +157,10 @@ def controls(store: Store, state: MapState) -> html.Div:
             radio_field(
                 "Classement",
                 map_ids.MAP_SCHEME,
-                [{"label": label, "value": key} for key, label in SCHEMES.items()],
+                [
+                    {"label": explained_option(label, SCHEMES_PLAIN[key]), "value": key}
+                    for key, label in SCHEMES.items()
+                ],
                 state.scheme,
                 inline=False,
             ),
@@ -417,7 +420,17 @@ def explorer(store: Store, query: dict[str, Any]) -> html.Div:
             ignored_parameters(notices, map_ids.MAP_NOTICES, "map-notices"),
             html.Div(
                 [
-                    html.Div([toolbar(store, state, view), controls(store, state)], className="map-aside"),
+                    fold_button(
+                        "Indicateur et réglages de la carte",
+                        map_ids.MAP_SETTINGS_BUTTON,
+                        map_ids.MAP_SETTINGS,
+                        "map-settings-button",
+                    ),
+                    html.Div(
+                        [toolbar(store, state, view), controls(store, state)],
+                        id=map_ids.MAP_SETTINGS,
+                        className="map-aside",
+                    ),
                     map_area(store, state, view),
                 ],
                 className="map-explorer",

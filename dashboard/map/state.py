@@ -62,7 +62,7 @@ class MapChoices:
     layers: tuple[str, ...] = ()
     default_layers: tuple[str, ...] = ()
     codes: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    featured: tuple[str, ...] = ()  # the catalogue's featured indicators of the map, first one shown
+    featured: tuple[str, ...] = ()  # what the map opens on, by preference (the need index, then the catalogue's)
     projects: ProjectChoices = NO_CHOICES  # what a planned residence may be
 
     @property
@@ -95,9 +95,13 @@ def choices_from_store(store: Store) -> MapChoices:
     entries = catalogue.indicator_entries(store)
     typology = store.catalogue.get("residence_types", {})
     available = tuple(catalogue.available_indicators(store))
-    # The needs score (pseudo-indicator, EPCI level) comes last: computed from the store's indicators.
+    # The needs score (pseudo-indicator, EPCI level) comes last in the list: computed from the store's indicators.
+    # It is what the map opens on, when it can be computed (it varies across the région; the catalogue's featured
+    # map indicator, a count of existing residences, is 0 in half of the EPCIs): the product's question first.
+    opening = featured(store, FEATURED_MAP)
     if LEVEL_EPCI in store.display and any(candidate.indicator in available for candidate in needs.CANDIDATES):
         available += (needs_store.SCORE_INDICATOR,)
+        opening = (needs_store.SCORE_INDICATOR, *opening)
     return MapChoices(
         indicators=available,
         unavailable={
@@ -108,7 +112,7 @@ def choices_from_store(store: Store) -> MapChoices:
         layers=tuple(layer_types(store)),
         default_layers=tuple(typology.get(FAMILY_RESIDENCE, [])),
         codes={level: frozenset(store.display[level].codes) for level in LEVELS if level in store.display},
-        featured=featured(store, FEATURED_MAP),
+        featured=opening,
         projects=project_choices(store),
     )
 

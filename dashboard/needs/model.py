@@ -20,6 +20,11 @@ NORMALISATIONS = {
     "z_robuste": "Écart à la médiane régionale divisé par 1,4826 × l'écart absolu médian, borné à ±3, puis ramené "
     "entre 0 et 1.",
 }
+#: The same, in plain words for the ranking's controls.
+NORMALISATIONS_PLAIN = {
+    "rang": "Chaque EPCI reçoit sa place parmi ceux de la région, de 0 (le moins concerné) à 1 (le plus concerné).",
+    "z_robuste": "Combien l'EPCI s'écarte de l'EPCI du milieu, sans que quelques valeurs extrêmes déforment l'échelle.",
+}
 DRAWS = 500
 SEED = 2024
 WEIGHT_MAX = 3.0

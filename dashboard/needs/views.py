@@ -245,12 +245,18 @@ def index_entry(inputs: NeedsInputs, parameters: Parameters) -> dict:
         "method": "score",
         "theme": "besoins",
         "definition": (
-            "Estimation : moyenne pondérée d'indicateurs de la demande, rangés entre 0 et 1 parmi les EPCI de la "
-            "région et orientés dans le sens du besoin (100 = besoin le plus marqué). L'offre existante n'y entre "
-            "pas. Indicateurs (poids) : " + ", ".join(used) + "."
+            "Estimation : plus la note est haute, plus les signes de besoin de logement accompagné (pauvreté, "
+            "minima sociaux, chômage, tension du parc social, loyers…) sont marqués dans l'EPCI, comparé aux autres "
+            "EPCI de la région (100 = besoin le plus marqué). L'offre existante n'y entre pas."
         ),
-        "note": "Calculé par EPCI seulement, avec les poids de l'adresse ; une valeur manquante ou couvrant moins de "
-        "80 % de la population est écartée (voir la fiche du territoire). Réglages sur la page Classement.",
+        #: How the estimate is computed (the map folds it under the definition; slides print both).
+        "components": (
+            "Moyenne pondérée des rangs des indicateurs (rangés entre 0 et 1 parmi les EPCI de la région, orientés "
+            "dans le sens du besoin). Indicateurs (poids) : " + ", ".join(used) + "."
+        ),
+        "note": "Calculé par EPCI seulement, avec les poids de l'adresse. Un indicateur manquant, ou connu pour moins "
+        "de 80 % de la population, est écarté pour l'EPCI concerné (voir sa fiche). Les poids se règlent sur la page "
+        "Classement.",
         "levels": [LEVEL_EPCI],
         "settings_href": routes.RANKING + f"{serialise_needs(state, only=INDEX_PARAMS)}",
     }
@@ -268,7 +274,10 @@ def index_level_values(store: Store, parameters: Parameters) -> LevelValues:
         index = needs.need_index(values, chosen, parameters.normalisation).value
     else:
         index = pd.Series(np.nan, index=inputs.values.index)
-    sources = sorted({inputs.sources[c.indicator] for c in chosen if inputs.sources.get(c.indicator)})
+    cited = [
+        part for c in chosen if inputs.sources.get(c.indicator) for part in inputs.sources[c.indicator].split(" ; ")
+    ]
+    sources = sorted(set(cited))
     values_array = index.to_numpy(dtype=float)
     return LevelValues(
         level=LEVEL_EPCI,

@@ -21,14 +21,14 @@ def bar_share(values: Sequence[float | None]) -> list[float]:
     return [(abs(value) / top if top and value is not None and math.isfinite(value) else 0.0) for value in values]
 
 
-def map_slide_figure(store: Store, slide: Slide, geometry: Mapping[str, Any]) -> Any:
-    """The map of a map slide, without hover or selection, filling its frame.
+def map_slide_figure(store: Store, slide: Slide, geometry: Mapping[str, Any], selected: str | None = None) -> Any:
+    """The map of a map slide, without hover, filling its frame (with the `selected` territory outlined).
 
     `geometry` maps a level to its GeoJSON: a URL on screen (`dashboard.map.callbacks.geometry_urls`), the
     parsed GeoJSON for an image export (rendered with no network).
     """
     view = slide.view
-    figure = map_figure(store, view.level, geometry, view.trace_values, layers=(), selected=None)
+    figure = map_figure(store, view.level, geometry, view.trace_values, layers=(), selected=selected)
     figure.data = figure.data[:FIRST_RESIDENCE_TRACE]  # no establishment points on a slide
     figure.update_layout(height=None, autosize=True, paper_bgcolor="rgba(0,0,0,0)", dragmode=False)
     figure.update_traces(hoverinfo="skip", hovertemplate=None, selector={"type": "choropleth"})

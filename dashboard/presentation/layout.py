@@ -85,19 +85,20 @@ def added_block(added: tuple[SlideSpec, ...], choices: DeckChoices) -> html.Div 
     )
 
 
-def export_links(spec: SlideSpec) -> html.Span | None:
-    if spec.kind == KIND_TERRITORY:
-        link = html.A(
-            "fiche PDF", href=export_addresses.fiche_pdf_href(spec.code or ""), className="deck-export", download=""
-        )
-        return html.Span(["Export : ", link], className="deck-exports")
-    if spec.kind not in IMAGE_KINDS:
-        return None
+def export_links(spec: SlideSpec) -> html.Span:
+    """Image links of a slide (PNG of every kind, SVG of the figures), and the fiche PDF of a territory."""
     links = [
         html.A(label, href=export_addresses.image_href(spec, fmt, size), className="deck-export", download="")
         for fmt, size, label in export_addresses.IMAGE_LINKS
+        if spec.kind in IMAGE_KINDS or fmt in export_addresses.PICTURE_FORMATS
     ]
-    return html.Span(["Image : ", *_joined(links)], className="deck-exports")
+    if spec.kind == KIND_TERRITORY:
+        links.append(
+            html.A(
+                "fiche PDF", href=export_addresses.fiche_pdf_href(spec.code or ""), className="deck-export", download=""
+            )
+        )
+    return html.Span(["Export : ", *_joined(links)], className="deck-exports")
 
 
 def _joined(items: list[Any], separator: str = " · ") -> list[Any]:

@@ -18,25 +18,35 @@ from dashboard.presentation.request import add_href
 from dashboard.presentation.specs import KIND_MAP, map_spec
 
 
-def map_links(store: Store, query: str | None) -> tuple[str, str]:
-    """Links of the map page's view: add it to the deck in progress, and its PNG with legend and source."""
+def map_links(store: Store, query: str | None) -> tuple[str, dict[str, str]]:
+    """Links of the map page's view: add it to the deck in progress, and the view as a file per format
+    (legend, layers, selected territory and source in it)."""
     state, _ = map_state.parse_state(dict(parse_qsl((query or "").lstrip("?"))), map_state.choices_from_store(store))
     spec = map_spec(state)
     if spec is None:
-        return routes.PRESENTATION, routes.PRESENTATION
-    return add_href(spec), export_links.image_href(spec, "png", export_links.SIZE_PROJECTOR)
+        return routes.PRESENTATION, {}
+    view = map_state.serialise_state(state)
+    return add_href(spec), {fmt: export_links.map_image_href(view, fmt) for fmt, _ in export_links.MAP_IMAGE_LINKS}
 
 
 def map_actions(store: Store, query: str | None) -> list[Any]:
-    """The two links, for the map page's `map_ids.MAP_PRESENTATION_ACTIONS`."""
-    add, image = map_links(store, query)
-    return [
-        add_link(add, presentation_ids.PRES_ADD_FROM_MAP, KIND_MAP),
+    """The links, for the map page's `map_ids.MAP_PRESENTATION_ACTIONS`: « Ajouter à la présentation », then
+    « Carte en image : PNG · SVG · PDF » (the PNG link keeps its id)."""
+    add, files = map_links(store, query)
+    links = [
         html.A(
-            "Image de la carte (PNG 1920 × 1080, légende et source incluses)",
-            href=image,
-            id=presentation_ids.PRES_EXPORT_FROM_MAP,
+            label,
+            href=files[fmt],
+            **({"id": presentation_ids.PRES_EXPORT_FROM_MAP} if fmt == "png" else {}),
             className="deck-map-image",
             download="",
-        ),
+            title=f"La carte affichée en {fmt.upper()} : légende, établissements, territoire sélectionné et source",
+        )
+        for fmt, label in export_links.MAP_IMAGE_LINKS
+        if fmt in files
+    ]
+    separated = [part for index, link in enumerate(links) for part in ([" · "] if index else []) + [link]]
+    return [
+        add_link(add, presentation_ids.PRES_ADD_FROM_MAP, KIND_MAP),
+        html.Span(["Carte en image : ", *separated], className="deck-map-images") if links else None,
     ]

@@ -172,7 +172,7 @@ def map_slide(store: Store, spec: SlideSpec) -> Slide:
         tuple(view.legend.notes) if view.legend else ((view.unavailable_message,) if view.unavailable_message else ())
     )
     if computed is not None and entry.get("definition"):
-        notes = (str(entry["definition"]), *notes)
+        notes = (f"{entry['definition']} {entry.get('components', '')}".strip(), *notes)
     return Slide(
         spec=spec,
         title=f"{entry.get('label', spec.indicator)} {LEVEL_BY[spec.level]}",

@@ -25,3 +25,7 @@ RANK_QUERY = "classement-requete"
 RANK_GAP_NOTE = "classement-ecart-note"
 RANK_SOURCES = "classement-sources"
 RANK_WEIGHT_LABEL_PREFIX = "poids-"  # + indicator id: the label of its weight slider
+RANK_GLOSSARY = "classement-lire-le-tableau"
+#: « Réglages du classement »: the button (narrow screens) that unfolds the controls, and their column.
+RANK_SETTINGS_BUTTON = "classement-reglages-bouton"
+RANK_SETTINGS = "classement-reglages"

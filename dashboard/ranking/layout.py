@@ -23,8 +23,9 @@ from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.specs import KIND_RANKING
 from dashboard.ranking import ids as ranking_ids
-from dashboard.ranking.view import view
-from dashboard.ui.components import ignored_parameters, requires_store
+from dashboard.ranking.view import COLUMNS_PLAIN, view
+from dashboard.ui.components import explained_option, fold_button, ignored_parameters, requires_store
+from dashboard.ui.graph_frame import graph_frame
 from dashboard.ui.permalink import permalink_field
 
 HEADING = "Où manque-t-il des places en résidences sociales ?"
@@ -128,8 +129,11 @@ def index_controls(store: Store, state: NeedsState) -> list[Any]:
             dcc.RadioItems(
                 id=ranking_ids.RANK_NORMALISATION,
                 options=[
-                    {"label": "Rang dans la région (par défaut)", "value": "rang"},
-                    {"label": "Écart robuste à la médiane", "value": "z_robuste"},
+                    {"label": explained_option(label, needs.NORMALISATIONS_PLAIN[key]), "value": key}
+                    for key, label in (
+                        ("rang", "Rang dans la région (par défaut)"),
+                        ("z_robuste", "Écart robuste à la médiane"),
+                    )
                 ],
                 value=state.normalisation,
                 className="radio-list",
@@ -246,6 +250,7 @@ def controls(store: Store, state: NeedsState) -> html.Div:
             *order_controls(state),
             *filter_controls(store, state),
         ],
+        id=ranking_ids.RANK_SETTINGS,
         className="rank-controls map-controls",
     )
 
@@ -284,7 +289,7 @@ def chart_section(title: str, graph_id: str, figure: dict[str, Any], caption: st
         [
             html.H2(title),
             html.P(caption, id=f"{graph_id}-legende", className="map-hint"),
-            dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(), className="rank-chart"),
+            graph_frame(dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(), className="rank-chart")),
         ]
     )
 
@@ -322,9 +327,20 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
                     ],
                     className="data-table rank-table",
                 ),
-                className="table-scroll",
+                className="table-scroll rank-table-frame",
             ),
             html.P(shown["sources"], id=ranking_ids.RANK_SOURCES, className="figure-source"),
+            html.Details(
+                [
+                    html.Summary("Lire le tableau : que veut dire chaque colonne ?"),
+                    html.Dl(
+                        [part for header, text in COLUMNS_PLAIN for part in (html.Dt(header), html.Dd(typo(text)))],
+                        className="glossary-list",
+                    ),
+                ],
+                id=ranking_ids.RANK_GLOSSARY,
+                className="map-details",
+            ),
             html.P(
                 [
                     typo("Indice, offre, priorité et écarts sont des estimations : "),
@@ -378,7 +394,19 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
     return html.Div(
         [
             html.Div(notices_block(notices), id=ranking_ids.RANK_NOTICES),
-            html.Div([controls(store, state), results(shown)], className="rank-layout"),
+            html.Div(
+                [
+                    fold_button(
+                        "Réglages du classement : poids, référence, ordre, filtres",
+                        ranking_ids.RANK_SETTINGS_BUTTON,
+                        ranking_ids.RANK_SETTINGS,
+                        "rank-settings-button",
+                    ),
+                    controls(store, state),
+                    results(shown),
+                ],
+                className="rank-layout",
+            ),
             dcc.Store(id=ranking_ids.RANK_QUERY, data=shown["query"]),
         ]
     )

@@ -115,6 +115,24 @@ def table_rows(analysis: Analysis, codes: Sequence[str], state: NeedsState) -> l
     return rows
 
 
+#: What each column of the ranking table means, in plain words (« Lire le tableau », under the table).
+COLUMNS_PLAIN = (
+    ("Rang", "Position de l'EPCI : 1 = le plus de places qui manquent au regard de son besoin."),
+    ("Besoin", "Indice sur 100 : plus il est haut, plus les signes de besoin sont marqués, comparé aux autres EPCI."),
+    (
+        "Offre → attendue",
+        "Places existantes pour 10 000 habitants, puis celles qu'on attendrait au taux de référence ajusté au besoin.",
+    ),
+    ("Manque", "Places à créer pour atteindre l'offre attendue (offre attendue − offre existante)."),
+    ("Écart", "Places à créer pour atteindre le taux de référence, sans tenir compte du besoin, avec sa fourchette."),
+    (
+        "Rang (90 % des tirages)",
+        "Rangs de l'EPCI quand on fait varier les poids au hasard : plus l'intervalle est étroit, plus la position "
+        "est solide.",
+    ),
+)
+
+
 def table_header(analysis: Analysis) -> html.Tr:
     """The ranking table's column headers (the gap named after the reference)."""
     reference = analysis.reference.label.split(" (")[0]

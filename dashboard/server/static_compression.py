@@ -13,8 +13,10 @@ from functools import lru_cache
 import brotli
 from flask import Flask, Response, request
 
+from dashboard.core import routes
+
 #: URL prefixes whose content is fixed for a release (Dash fingerprints component suites).
-STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", routes.PLOTLY_BUNDLE)
 BROTLI_QUALITY = 9
 MIN_SIZE = 20_000
 

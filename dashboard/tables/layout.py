@@ -28,6 +28,7 @@ from dashboard.tables.state import (
 )
 from dashboard.tables.views import View, residence_view, territory_view
 from dashboard.ui.components import ignored_parameters, requires_store
+from dashboard.ui.graph_frame import reserved
 
 INTRO = (
     "Choisissez un niveau (communes, EPCI ou départements), les indicateurs et les filtres : le tableau, "
@@ -151,17 +152,19 @@ def grid_style(rows: int) -> dict[str, str]:
 ROW_ID = "code_commune || params.data.code_epci || params.data.code_departement"
 
 
-def _grid(grid_id: str, view: View, sort: Any, row_id: str) -> dag.AgGrid:
-    return dag.AgGrid(
+def _grid(grid_id: str, view: View, sort: Any, row_id: str) -> html.Div:
+    style = grid_style(len(view.frame))
+    grid = dag.AgGrid(
         id=grid_id,
         columnDefs=grid_column_defs(view, sort),
         rowData=grid_rows(view),
         defaultColDef={"sortable": True, "resizable": True, "filter": False, "suppressHeaderMenuButton": True},
         dashGridOptions=GRID_OPTIONS,
         getRowId=f"params.data.{row_id}",
-        style=grid_style(len(view.frame)),
+        style=style,
         className="data-grid",
     )
+    return reserved(grid, style["height"])
 
 
 def _result_bar(count_id: str, count: str, links: list[html.Li]) -> html.Div:

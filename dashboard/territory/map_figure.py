@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import textwrap
 from typing import Any
 
 import geopandas as gpd
@@ -15,6 +17,12 @@ from dashboard.map.palette import HEBERGEMENT_COLOUR, HEBERGEMENT_SYMBOLS, RESID
 from dashboard.ui.theme import FONT_FAMILY
 
 FICHE_MAP_HEIGHT = 420
+#: The legend under the map: two columns of entries, long names wrapped, every entry shown (never a scroll
+#: box): its rows are added to the figure's height, below the map, so it covers neither the map nor the caption.
+LEGEND_COLUMNS = 2
+LEGEND_WRAP = 30
+LEGEND_LINE_PX = 15
+LEGEND_ROW_GAP_PX = 6
 COMMUNE_FILL = "#eef0fb"
 COMMUNE_BORDER = "#6b6b8f"
 
@@ -90,18 +98,43 @@ def establishment_traces(store: Store, siren: str) -> list[dict[str, Any]]:
     return traces
 
 
+def legend_name(label: str) -> str:
+    """A legend entry's name, wrapped to fit one of the legend's columns at print width."""
+    return "<br>".join(textwrap.wrap(label, LEGEND_WRAP)) or label
+
+
+def legend_height(names: list[str]) -> int:
+    """Pixels of a legend of `names` in LEGEND_COLUMNS columns (a row is as tall as its longest name)."""
+    rows = [names[start : start + LEGEND_COLUMNS] for start in range(0, len(names), LEGEND_COLUMNS)]
+    lines = sum(max(name.count("<br>") + 1 for name in row) for row in rows)
+    return math.ceil(lines * LEGEND_LINE_PX + len(rows) * LEGEND_ROW_GAP_PX + 12) if rows else 0
+
+
 def fiche_map_figure(store: Store, siren: str) -> dict[str, Any] | None:
     """The figure dict of the fiche's map, or None when the EPCI has no commune outline."""
     communes = communes_of(store, siren)
     if communes.empty:
         return None
-    data = [communes_trace(communes), *establishment_traces(store, siren)]
+    points = establishment_traces(store, siren)
+    for trace in points:
+        trace["name"] = legend_name(trace["name"])
+    legend_px = legend_height([trace["name"] for trace in points])
+    data = [communes_trace(communes), *points]
     layout = {
         "geo": {"visible": False, "fitbounds": "locations", "projection": {"type": "mercator"}, "bgcolor": "#ffffff"},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "height": FICHE_MAP_HEIGHT,
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0, "font": {"size": 12}},
-        "showlegend": len(data) > 1,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": legend_px},
+        "height": FICHE_MAP_HEIGHT + legend_px,
+        "legend": {
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.01,
+            "x": 0,
+            "font": {"size": 12},
+            "entrywidth": 1 / LEGEND_COLUMNS,
+            "entrywidthmode": "fraction",
+            "maxheight": FICHE_MAP_HEIGHT + legend_px,
+        },
+        "showlegend": bool(points),
         "font": {"family": FONT_FAMILY},
         "dragmode": False,
         "paper_bgcolor": "#ffffff",

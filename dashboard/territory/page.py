@@ -32,6 +32,7 @@ from dashboard.territory import sections
 from dashboard.territory.map_figure import fiche_map_figure
 from dashboard.trends.sections import epci_trends
 from dashboard.ui.components import ignored_parameters, requires_store
+from dashboard.ui.graph_frame import graph_frame
 
 TITLE_SUFFIX = "Résidences sociales"
 SEARCH_LIMIT = 12
@@ -205,11 +206,13 @@ def map_section(store: Store, data: FicheData) -> html.Section:
     return html.Section(
         [
             html.H2("Carte du territoire"),
-            dcc.Graph(
-                id=territory_ids.FICHE_MAP,
-                figure=figure,
-                config=graph_config(topojson_url()) | {"scrollZoom": False},
-                className="fiche-map",
+            graph_frame(
+                dcc.Graph(
+                    id=territory_ids.FICHE_MAP,
+                    figure=figure,
+                    config=graph_config(topojson_url()) | {"scrollZoom": False},
+                    className="fiche-map",
+                )
             )
             if figure is not None
             else html.P("Contours des communes non disponibles."),

@@ -23,6 +23,7 @@ from dashboard.needs.state import serialise_needs
 from dashboard.needs.views import value_cell
 from dashboard.territory import ids as territory_ids
 from dashboard.ui.components import sources_line
+from dashboard.ui.graph_frame import graph_frame
 
 
 def identity_section(data: FicheData) -> html.Section:
@@ -189,11 +190,13 @@ def priority_section(data: FicheData) -> html.Section:
             *body,
             html.Figure(
                 [
-                    dcc.Graph(
-                        id=territory_ids.FICHE_NEED_SUPPLY_CHART,
-                        figure=figures.need_supply_figure(analysis, labelled=top, highlight=code, height=420),
-                        config=figures.graph_config(),
-                        className="fiche-graph",
+                    graph_frame(
+                        dcc.Graph(
+                            id=territory_ids.FICHE_NEED_SUPPLY_CHART,
+                            figure=figures.need_supply_figure(analysis, labelled=top, highlight=code, height=420),
+                            config=figures.graph_config(),
+                            className="fiche-graph",
+                        )
                     ),
                     html.Figcaption(figures.need_supply_caption(analysis), className="figure-source"),
                 ]
@@ -292,11 +295,13 @@ def need_section(data: FicheData) -> html.Section:
                 className="section-lead",
             ),
             *headline,
-            dcc.Graph(
-                id=territory_ids.FICHE_SCORE_CHART,
-                figure=figures.contribution_figure(analysis, [code], height=150, legend=False),
-                config=figures.graph_config(),
-                className="fiche-graph",
+            graph_frame(
+                dcc.Graph(
+                    id=territory_ids.FICHE_SCORE_CHART,
+                    figure=figures.contribution_figure(analysis, [code], height=150, legend=False),
+                    config=figures.graph_config(),
+                    className="fiche-graph",
+                )
             ),
             needs_views.table(
                 "Décomposition (couleurs du graphique) : valeur et sa couverture, sens, poids, position parmi les "

@@ -63,7 +63,7 @@ def trend_figure(trend: Trend) -> dict[str, Any]:
             "type": "category",
             "gridcolor": GRID_COLOUR,
             "automargin": True,
-            "nticks": 10 if many_years else None,
+            "nticks": 7 if many_years else None,  # legible on half an A4 page (fiche PDF)
             "tickangle": 0,
         },
         "yaxis": {

@@ -18,6 +18,7 @@ from dashboard.trends.compare import RESIDENCE_COLUMNS, Place, comparison_trends
 from dashboard.trends.data import Trend, lda_trend, lovac_trend, openings_trend, population_trend
 from dashboard.trends.figures import trend_figure
 from dashboard.ui.components import sources_line
+from dashboard.ui.graph_frame import graph_frame
 
 
 def _value(value: float | None, decimals: int) -> str:
@@ -70,7 +71,9 @@ def trend_block(trend: Trend, graph_id: str) -> html.Figure:
         [
             html.H3(trend.title, className="trend-title"),
             html.Div(
-                dcc.Graph(id=graph_id, figure=trend_figure(trend), config=graph_config(), className="trend-graph"),
+                graph_frame(
+                    dcc.Graph(id=graph_id, figure=trend_figure(trend), config=graph_config(), className="trend-graph")
+                ),
                 className="chart-described",  # a11y.js hides the drawing from screen readers, not its buttons
             )
             if trend.drawable

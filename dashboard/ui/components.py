@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.core import routes
+from dashboard.core.formatting import typo
 from dashboard.core.perimeter import APP_NAME
 from dashboard.core.store import BUILD_COMMAND, StoreError, current_store
 from dashboard.ui import ids as ui_ids
@@ -57,6 +58,7 @@ def header(pages: list[dict[str, Any]], region: str) -> html.Header:
                         href="/",
                         className="brand",
                     ),
+                    menu_button(),
                     header_search(),
                 ],
                 className="container header-inner",
@@ -70,6 +72,29 @@ def header(pages: list[dict[str, Any]], region: str) -> html.Header:
         ],
         id=ui_ids.HEADER,
         className="site-header",
+    )
+
+
+def menu_button() -> html.Button:
+    """« Menu », shown below 768 px only: folds and unfolds the navigation (ecrans.js keeps aria-expanded)."""
+    return html.Button(
+        [html.Span(className="menu-icon", **{"aria-hidden": "true"}), "Menu"],
+        id=ui_ids.MENU_BUTTON,
+        type="button",
+        className="menu-button disclosure-button",
+        **{"aria-expanded": "false", "aria-controls": ui_ids.NAV},
+    )
+
+
+def fold_button(label: str, button_id: str, folded_id: str, class_name: str) -> html.Button:
+    """A button that folds the block `folded_id` on small screens (ecrans.js keeps aria-expanded; ecrans.css
+    shows the button and hides the block while folded, below the width named by `class_name`)."""
+    return html.Button(
+        label,
+        id=button_id,
+        type="button",
+        className=f"button button-secondary disclosure-button fold-button {class_name}",
+        **{"aria-expanded": "false", "aria-controls": folded_id},
     )
 
 
@@ -177,3 +202,8 @@ def ignored_parameters(notices: Sequence[str], component_id: str, class_name: st
         className=f"notice notice-warning {class_name}".strip(),
         role="status",
     )
+
+
+def explained_option(label: str, explanation: str) -> html.Span:
+    """A choice's label with its plain-French explanation on a line below (radio and check lists)."""
+    return html.Span([label, html.Span(typo(explanation), className="option-help")])

@@ -73,18 +73,21 @@ def test_map_draws_the_92_epci_offline_with_legend_table_and_sources(page: Page,
     expect(page.locator(TERRITORY_PATHS)).to_have_count(92)
     assert len(trace(page, 0, "locations")) == 92
     assert isinstance(trace(page, 0, "geojson"), str), "the polygons must come from the cached GeoJSON URL"
-    expect(page.locator(HEADING)).to_have_text("Résidences sociales pour 10 000 habitants par EPCI")
+    # The map opens on the need index: it varies across the région (five full classes, every EPCI valued).
+    expect(page.locator(HEADING)).to_have_text("Indice de besoin (estimation) par EPCI")
     legend = page.locator(LEGEND)
+    expect(legend.locator(".legend-entry")).to_have_count(5)
     expect(legend.locator(".legend-entry").first).to_contain_text("EPCI")
-    expect(legend).to_contain_text("Sources : FINESS (DREES), extraction du 08/01/2021")
+    expect(legend).to_contain_text("92 EPCI sur 92 renseignés")
+    expect(legend).not_to_contain_text("classes seulement")
+    # Its many sources are printed once, under the map; the legend floating over the map points there.
+    expect(legend).to_contain_text("Sources et millésimes : sous la carte.")
+    expect(page.locator(f"#{map_ids.MAP_SOURCE}")).to_contain_text("estimation à partir de")
+    expect(page.locator(f"#{map_ids.MAP_SOURCE}")).to_contain_text("Insee, Filosofi 2019")
     expect(page.locator(f"#{map_ids.MAP_SOURCE}")).to_contain_text("Fonds de carte : Etalab / IGN")
     expect(page.locator(TABLE_ROWS)).to_have_count(92)
     expect(page.locator(f"#{map_ids.MAP_TABLE_SOURCE}")).to_contain_text("Source")
-    assert (
-        page.locator(PERMALINK)
-        .input_value()
-        .startswith(app_url + routes.HOME + "?indicateur=residence_sociale_pour_10000")
-    )
+    assert page.locator(PERMALINK).input_value().startswith(app_url + routes.HOME + "?indicateur=score_besoin")
     # The table is sortable from the keyboard.
     page.locator(f"#{map_ids.MAP_TABLE_SORT_NAME}").focus()
     page.keyboard.press("Enter")
@@ -165,7 +168,7 @@ def test_bad_parameters_show_a_notice_and_the_defaults(page: Page, app_url: str,
     expect(notice).to_contain_text("Nombre de classes « 12 » invalide")
     expect(notice).to_contain_text("« dragon »")
     expect(page.locator(TERRITORY_PATHS)).to_have_count(92)
-    expect(page.locator(HEADING)).to_have_text("Résidences sociales pour 10 000 habitants par EPCI")
+    expect(page.locator(HEADING)).to_have_text("Indice de besoin (estimation) par EPCI")
     screenshot("map-bad-parameters")
 
 

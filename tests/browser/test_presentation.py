@@ -179,6 +179,24 @@ def page_text(pdf_page) -> str:
     return unicodedata.normalize("NFKC", pdf_page.extract_text())
 
 
+def pixels_near(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 24) -> int:
+    """How many pixels of `image` have about `colour` (markers are drawn 95 % opaque)."""
+    return sum(
+        count
+        for count, found in image.getcolors(image.width * image.height)
+        if all(abs(a - b) <= tolerance for a, b in zip(found, colour, strict=True))
+    )
+
+
+def assert_tagged(reader: PdfReader, title: str) -> None:
+    """A PDF a screen reader can read: structure tags, French, a title shown as the document's name."""
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "fr"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title.startswith(title)
+
+
 def listening_socket(port: int) -> str:
     """The inode of the IPv4 socket listening on `port` (/proc/net/tcp, state 0A = LISTEN)."""
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
@@ -239,12 +257,44 @@ def test_image_and_pdf_exports(app_url: str, tmp_path: Path):
     assert len(colours) > 40  # the map's classes, the legend and the text
     (tmp_path / "map.png").write_bytes(content)
 
+    # Every other kind of slide as a 1920 × 1080 PNG: figures (ranking, comparison), pictures of the slide
+    # as shown (territory, scenario), with their sources.
+    for kind, token in [
+        ("ranking", "classement:10"),
+        ("comparison", f"comparaison:{LILLE},{AMIENS}:taux_pauvrete,taux_chomage"),
+        ("territory", f"territoire:{LILLE}"),
+        ("scenario", f"scenario:{AMIENS}:pension_de_famille.25.80021"),
+    ]:
+        content, headers = timed(f"png-{kind}", f"{app_url}{routes.EXPORT}/diapositive.png?diapo={token}")
+        assert headers["Content-Type"] == "image/png" and "_1920x1080.png" in headers["Content-Disposition"]
+        image = Image.open(io.BytesIO(content)).convert("RGB")
+        assert image.size == (1920, 1080), kind
+        assert max(ImageStat.Stat(image).stddev) > 30, kind  # text and bars, not a blank image
+        assert image.getpixel((1910, 10)) == (255, 255, 255), kind  # the slide fills the image, on white
+        (tmp_path / f"slide-{kind}.png").write_bytes(content)
+
+    # The map page's view (its address): establishment points, the selected territory, as PNG and as PDF.
+    view = f"?indicateur=taux_pauvrete&couches=pension_de_famille,fjt&territoire={AMIENS}"
+    content, headers = timed("png-map-page", f"{app_url}{routes.EXPORT}/carte.png{view}")
+    image = Image.open(io.BytesIO(content)).convert("RGB")
+    assert image.size == (1920, 1080)
+    assert pixels_near(image, (0xE6, 0x9F, 0x00)) > 500  # the orange squares of the pensions de famille
+    assert pixels_near(image, (0x00, 0x9E, 0x73)) > 500  # the green triangles of the FJT
+    assert pixels_near(image, (0x00, 0x00, 0x91)) > 2000  # the outline of the selected territory (and the title)
+    (tmp_path / "map-page.png").write_bytes(content)
+    content, headers = timed("pdf-map-page", f"{app_url}{routes.EXPORT}/carte.pdf{view}")
+    assert headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 1 and "Territoire sélectionné : CA Amiens Métropole" in page_text(reader.pages[0])
+    assert_tagged(reader, "Taux de pauvreté par EPCI")
+
     # The deck as a handout: one A4 landscape page per slide, with the sources.
     deck = f"carte:taux_pauvrete|classement:10|territoire:{AMIENS}"
     content, headers = timed("pdf-deck", f"{app_url}{routes.EXPORT}/presentation.pdf?d={deck}")
     assert headers["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) == 3
+    assert_tagged(reader, "Mode présentation")
     for number, pdf_page in enumerate(reader.pages, start=1):
         width, height = float(pdf_page.mediabox.width), float(pdf_page.mediabox.height)
         assert abs(width - 841.9) < 2 and abs(height - 595.3) < 2  # A4 landscape, in points
@@ -262,6 +312,11 @@ def test_image_and_pdf_exports(app_url: str, tmp_path: Path):
     text = "\n".join(page_text(pdf_page) for pdf_page in reader.pages)
     assert "CA Amiens Métropole" in text and "Source" in text
     assert float(reader.pages[0].mediabox.height) > float(reader.pages[0].mediabox.width)  # A4 portrait
+    assert_tagged(reader, "CA Amiens Métropole")
+    # Every chart is drawn (Dash loads plotly.js after the page).
+    assert "Résidence sociale généraliste" in page_text(reader.pages[0])  # the map's legend
+    assert "Offre de résidences sociales (places estimées" in text  # the need × supply chart's axis
+    assert "Indice de besoin (points sur 100)" in text  # the need index chart's axis
 
     # Each render closed its browser: nothing is left below the server (no zombie either).
     deadline = time.monotonic() + 5

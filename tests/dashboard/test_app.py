@@ -106,7 +106,7 @@ def test_home_key_figures_come_from_the_store(tiny_data_dir: Path):
     assert "2 EPCI (intercommunalités)" in home
     assert "3 communes de la région" in home
     assert "Source : Éditeur géographique de test, Découpage administratif (test) (COG test)" in home
-    assert "4 résidences sociales dans ces EPCI" in home
+    assert "4 résidences sociales dans la région" in home
     assert "Pension de famille 2" in home
     assert "Résidence accueil 0" in home
     assert "Source : Éditeur FINESS de test, FINESS (test) (extraction de test)" in home

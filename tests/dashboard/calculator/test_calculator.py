@@ -204,10 +204,13 @@ def test_without_reference_figures_no_number_is_invented():
 def test_defaults_match_the_catalogue_of_a_real_build(built_data_dir):
     from dashboard.core.store import load_store
 
-    figures = load_store(built_data_dir).catalogue["reference_figures"]
+    store = load_store(built_data_dir)
+    figures = store.catalogue["reference_figures"]
     by_id = {record["id"]: record for record in figures}
     initial = calc.defaults(figures)
     for field in calc.FIELDS:
+        if field.reference == calc.REFERENCE_PLACES:  # derived from the build, not a catalogue figure
+            continue
         if field.reference:
             assert field.reference in by_id, f"{field.reference} missing from the catalogue"
             assert calc.parse_number(initial[field.key]) == by_id[field.reference]["value"]
@@ -345,3 +348,20 @@ def test_without_built_data_the_calculator_still_has_all_its_inputs(tmp_path):
     for other in ("calc-type", "calc-subvention", "calc-resultat", "calc-graphique", "calc-tableau", "calc-url"):
         assert other in found
     assert "Données non construites" in text_of(tree)
+
+
+def test_the_default_project_has_the_average_size_of_the_region_s_pensions_de_famille(built_data_dir):
+    """Prefilled places: DREES places ÷ FINESS establishments of the family, rounded, its computation shown."""
+    from dashboard.calculator.layout import reference_figures
+    from dashboard.core.store import load_store
+    from dashboard.needs.analysis import supply_of
+
+    store = load_store(built_data_dir)
+    family = next(item for item in supply_of(store).families if item.key == "pension_famille")
+    figures = reference_figures(store)
+    assert calc.defaults(figures.values())[calc.PLACES] == str(round(family.places / family.establishments))
+    help_text = view.field_help(calc.FIELDS_BY_KEY[calc.PLACES], figures)
+    assert help_text.startswith("Par défaut\u202f: 22\u202fplaces")
+    assert "2\u202f281 places ÷ 105 établissements (estimation)" in help_text
+    assert "FINESS" in help_text and "DREES" in help_text
+    assert "nombre de places" not in view.fields_without_default(figures)

@@ -61,11 +61,16 @@ def test_comprendre_counts_come_from_the_store(real_app, built_data_dir):
     store = load_store(built_data_dir)
     page = render(real_app, "comprendre")
     residences = store.residences[store.residences["family"] == "residence_sociale"]
+    # The région's count: the establishments of a straddling EPCI's communes in another région stay out.
+    in_region = residences[~store.outside_region("residence_sociale")]
+    assert 0 < len(in_region) < len(residences), "the real build has one maison relais in Seine-Maritime"
     labels = store.catalogue["residence_types"]["labels"]
-    for kind, count in residences["type"].value_counts().items():
+    for kind, count in in_region["type"].value_counts().items():
         assert f"{labels[kind]} " in page
         assert format_count(int(count)) in page
-    assert f"Ensemble   {format_count(len(residences))}" in page
+    assert f"Ensemble   {format_count(len(in_region))}" in page
+    region_count = store.indicators.query("level == 'region' and indicator == 'nb_residence_sociale'")["value"]
+    assert len(in_region) == int(region_count.iloc[0]), "one count of the residences: the région's figure"
     assert "Source : FINESS (DREES), extraction du 08/01/2021" in page
     figures = {record["id"]: record for record in store.catalogue["reference_figures"]}
     assert format_count(int(figures["attributions_sortants_hebergement_hdf_1an"]["value"])) in page
@@ -135,3 +140,13 @@ def test_without_built_data_the_text_remains_and_the_build_notice_appears_once(t
     page = text_of(tree)
     assert page.count("Données non construites") == 1
     assert "Les réserves des élus" in page
+
+
+def test_about_page_counts_the_region_s_residences_and_explains_the_one_outside(real_app, built_data_dir):
+    """The key figure is the région's count (as on the map by département and in /tableaux); the establishment of a
+    straddling EPCI's commune in another région is named apart, so that 238 and 239 never meet unexplained."""
+    store = load_store(built_data_dir)
+    page = render(real_app, "a_propos")
+    region_count = store.indicators.query("level == 'region' and indicator == 'nb_residence_sociale'")["value"]
+    assert f"{format_count(int(region_count.iloc[0]))} résidences sociales dans " in page
+    assert "1 autre résidence sociale située hors de la région, dans une commune d'un EPCI à cheval" in page

@@ -18,7 +18,8 @@ import pytest
 from pypdf import PdfReader
 
 from dashboard.core.store import load_store
-from dashboard.exports.engine import Engine, pool_capacity
+from dashboard.exports.engine import Engine
+from dashboard.exports.pool import pool_capacity
 from tests.load.server import gunicorn
 
 pytestmark = [

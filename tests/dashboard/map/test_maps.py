@@ -492,7 +492,7 @@ def test_home_layout_reads_the_query_and_reports_bad_parameters(app: dash.Dash):
     text = page_text(layout)
     assert "Indicateur « inconnu » inconnu : l'indicateur par défaut est affiché." in text
     assert "Nombre de classes « 12 » invalide" in text
-    assert "Résidences sociales pour 10 000 habitants par EPCI" in text
+    assert "Indice de besoin (estimation) par EPCI" in text
 
 
 def test_territory_page_shows_the_epci_and_its_indicators(app: dash.Dash):
