@@ -40,6 +40,7 @@ VIEW_INPUTS = {
     "scheme": Input(map_ids.MAP_SCHEME, "value"),
     "classes": Input(map_ids.MAP_CLASSES, "value"),
     "reference": Input(map_ids.MAP_REFERENCE, "value"),
+    "palette": Input(map_ids.MAP_PALETTE, "value"),
 }
 
 

@@ -23,7 +23,7 @@ from dashboard.map.classification import MAX_CLASSES, MIN_CLASSES, SCHEMES, SCHE
 from dashboard.map.figure import EXPLORER_ASPECT, graph_config, map_figure, territory_zoom
 from dashboard.map.geometry import geometry_urls, topojson_url
 from dashboard.map.need_index import map_view_for, score_query
-from dashboard.map.palette import REFERENCES
+from dashboard.map.palette import PALETTE_LABELS, REFERENCES
 from dashboard.map.panel import close_button, panel_component, territory_options, territory_summary
 from dashboard.map.state import MapState, choices_from_store, parse_state, serialise_state
 from dashboard.map.table import DEFAULT_SORT, table_props
@@ -178,6 +178,13 @@ def controls(store: Store, state: MapState) -> html.Div:
                 state.reference,
                 inline=False,
             ),
+            radio_field(
+                "Palette",
+                map_ids.MAP_PALETTE,
+                [{"label": label, "value": key} for key, label in PALETTE_LABELS.items()],
+                state.palette,
+                inline=False,
+            ),
             *layer_fields(store, state),
         ],
         className="map-controls",
@@ -241,8 +248,11 @@ def map_area(store: Store, state: MapState, view: MapView) -> html.Section:
             html.Div(
                 [map_graph(store, state, view), level_notice(view), *map_overlays(store, state, view)],
                 className="map-frame",
+                role="figure",
+                **{"aria-labelledby": map_ids.MAP_HEADING, "aria-describedby": map_ids.MAP_SOURCE},
             ),
             html.P(components.map_source(store, view), id=map_ids.MAP_SOURCE, className="figure-source"),
+            html.P(table_link(), className="map-table-link"),
             html.P(
                 "Survolez un territoire pour lire sa valeur, cliquez pour afficher ses chiffres clés. "
                 "Boutons en haut à droite de la carte : zoom, retour à la vue de la région et téléchargement "
@@ -255,6 +265,16 @@ def map_area(store: Store, state: MapState, view: MapView) -> html.Section:
         ],
         className="map-main",
         **{"aria-labelledby": map_ids.MAP_HEADING},
+    )
+
+
+def table_link() -> html.A:
+    """« Voir ces valeurs en tableau »: to the values table, which takes the focus (a11y.js, `data-focus`)."""
+    return html.A(
+        "Voir ces valeurs en tableau",
+        id=map_ids.MAP_TABLE_LINK,
+        href=f"#{map_ids.MAP_TABLE_GRID}",
+        **{"data-focus": map_ids.MAP_TABLE_GRID},
     )
 
 
@@ -354,7 +374,9 @@ def table_section(view: MapView) -> html.Section:
                         table_head(props),
                         html.Tbody(id=map_ids.MAP_TABLE_BODY),
                     ],
+                    id=map_ids.MAP_TABLE_GRID,
                     className="data-table",
+                    tabIndex="-1",
                 ),
                 className="table-scroll",
             ),
@@ -432,6 +454,7 @@ PLACEHOLDER_TYPES = {
     map_ids.MAP_SCHEME: dcc.RadioItems,
     map_ids.MAP_CLASSES: dcc.RadioItems,
     map_ids.MAP_REFERENCE: dcc.RadioItems,
+    map_ids.MAP_PALETTE: dcc.RadioItems,
     map_ids.MAP_LAYERS_RESIDENCE: dcc.Checklist,
     map_ids.MAP_LAYERS_HEBERGEMENT: dcc.Checklist,
     map_ids.MAP_DRAWN_LEVEL: dcc.Store,

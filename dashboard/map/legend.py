@@ -13,7 +13,7 @@ from dashboard.core.catalogue import level_noun
 from dashboard.core.formatting import MISSING_LABEL, format_number, format_percent, format_value, value_decimals
 from dashboard.core.values import FULL_COVERAGE, LevelValues
 from dashboard.map.classification import JENKS_MAX_VALUES, Classification
-from dashboard.map.palette import MISSING_COLOUR
+from dashboard.map.palette import MISSING_COLOUR, PALETTE_DEFAULT, PALETTES
 
 
 @dataclass(frozen=True)
@@ -121,14 +121,18 @@ def classes_note(classification: Classification) -> str | None:
 
 
 def legend_notes(
-    values: LevelValues, classification: Classification, reference: float | None, reference_ignored: bool
+    values: LevelValues,
+    classification: Classification,
+    reference: float | None,
+    reference_ignored: bool,
+    palette: str = PALETTE_DEFAULT,
 ) -> tuple[str, ...]:
     """Classes, palette, approximation and coverage notes, then how many territories have a value."""
     notes = [classes_note(classification)]
     if classification.sampled:
         notes.append(f"Seuils naturels calculés sur {format_number(JENKS_MAX_VALUES)} valeurs représentatives.")
     if reference is not None:
-        notes.append(reference_note(values, reference))
+        notes.append(reference_note(values, reference, palette))
     elif reference_ignored:
         notes.append("Écart à la valeur régionale sans objet pour un effectif : palette séquentielle.")
     if values.approximation:
@@ -145,6 +149,7 @@ def build_legend(
     colours: Sequence[str],
     reference: float | None,
     reference_ignored: bool = False,
+    palette: str = PALETTE_DEFAULT,
 ) -> Legend:
     """The legend of a view; `reference`: the centre of a diverging palette, `reference_ignored`: a
     comparison with the région was asked for a count (it does not apply)."""
@@ -152,13 +157,15 @@ def build_legend(
         title=values.entry.get("label", ""),
         unit=values.entry.get("unit") or "",
         entries=legend_entries(values, classification, colours),
-        notes=legend_notes(values, classification, reference, reference_ignored),
+        notes=legend_notes(values, classification, reference, reference_ignored, palette),
         source=values.source_line,
     )
 
 
-def reference_note(values: LevelValues, reference: float) -> str:
-    """How the diverging palette reads: its centre, and which side is the side of more need."""
+def reference_note(values: LevelValues, reference: float, palette: str = PALETTE_DEFAULT) -> str:
+    """How the diverging palette reads: its centre, and which side (named by its colour) is the side of
+    more need."""
+    warm_name, cool_name = PALETTES[palette].warm_name, PALETTES[palette].cool_name
     direction = int(values.entry.get("direction") or 0)
     if values.entry.get("method") == "taux_annuel" and reference == 0:
         centre = "de zéro (population stable)"
@@ -169,6 +176,6 @@ def reference_note(values: LevelValues, reference: float) -> str:
     elif direction < 0:
         warm = "en dessous"
     else:
-        return f"Palette divergente : rouge en dessous {centre}, bleu au-dessus."
+        return f"Palette divergente : {warm_name} en dessous {centre}, {cool_name} au-dessus."
     cool = "en dessous" if warm == "au-dessus" else "au-dessus"
-    return f"Palette divergente autour {centre} : rouge {warm} (besoin plus marqué), bleu {cool}."
+    return f"Palette divergente autour {centre} : {warm_name} {warm} (besoin plus marqué), {cool_name} {cool}."

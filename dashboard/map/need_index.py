@@ -18,9 +18,8 @@ def map_view_for(store: Store, state: MapState) -> MapView:
     computed = None
     if state.indicator == needs_store.SCORE_INDICATOR:
         computed = needs_views.index_level_values(store, state.score.parameters)
-    return map_view(
-        store, state.indicator, state.level, state.scheme, state.classes, state.reference, computed=computed
-    )
+    settings = (state.indicator, state.level, state.scheme, state.classes, state.reference)
+    return map_view(store, *settings, computed=computed, palette=state.palette)
 
 
 def score_state(query: str | None) -> needs_state.NeedsState:

@@ -8,6 +8,7 @@ and passed in. Every parameter is optional; a bad value falls back to its defaul
 - `classement`: `quantiles` (default), `seuils-naturels` or `intervalles-egaux`;
 - `classes`: number of classes, 3 to 7 (default 5);
 - `reference`: `auto` (default: sequential palette) or `region` (diverging around the région's value);
+- `palette`: `bleus` (default, left out of the address), `viridis` or `cividis` (`dashboard.map.palette`);
 - `couches`: establishment types shown as points, separated by commas, or `aucune`;
 - `poids`, `normalisation`, `approximations`: the need index's settings, read and written by
   `dashboard.needs.state` (written only when the map shows the index);
@@ -27,7 +28,7 @@ from dashboard.core.store import Store
 from dashboard.core.url_state import Invalid, Param, Reading, UrlState, choice, integer, quoted
 from dashboard.map.classification import DEFAULT_CLASSES, MAX_CLASSES, MIN_CLASSES, SCHEME_QUANTILES, SCHEMES
 from dashboard.map.figure import layer_types
-from dashboard.map.palette import REFERENCE_AUTO, REFERENCES
+from dashboard.map.palette import PALETTE_DEFAULT, PALETTE_LABELS, REFERENCE_AUTO, REFERENCES
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
@@ -45,6 +46,7 @@ PARAM_LEVEL = "niveau"
 PARAM_SCHEME = "classement"
 PARAM_CLASSES = "classes"
 PARAM_REFERENCE = "reference"
+PARAM_PALETTE = "palette"
 PARAM_LAYERS = "couches"
 PARAM_TERRITORY = "territoire"
 NO_LAYER = "aucune"
@@ -85,6 +87,7 @@ class MapState:
     #: Weights and normalisation of the needs score (used when `indicator` is the score).
     score: needs_state.NeedsState = field(default_factory=needs_state.default_state)
     projects: tuple[Project, ...] = ()
+    palette: str = PALETTE_DEFAULT  # a key of dashboard.map.palette.PALETTES
 
 
 def choices_from_store(store: Store) -> MapChoices:
@@ -198,6 +201,14 @@ VIEW = UrlState(
             f"{DEFAULT_CLASSES} classes sont utilisées",
         ),
         choice(PARAM_REFERENCE, "reference", REFERENCES, "la palette par défaut est utilisée", what="Référence"),
+        choice(
+            PARAM_PALETTE,
+            "palette",
+            PALETTE_LABELS,
+            "la palette par défaut est utilisée",
+            what="Palette",
+            write=lambda palette: None if palette == PALETTE_DEFAULT else palette,
+        ),
         Param(PARAM_LAYERS, "layers", read_layers, lambda layers: ",".join(layers) or NO_LAYER),
     )
 )
@@ -235,6 +246,7 @@ def state_from_controls(
     territory: str | None,
     score: needs_state.NeedsState | None = None,
     projects: str | None = None,
+    palette: str | None = None,
 ) -> MapState:
     """The state of the page's controls, each value checked like a URL parameter (bad → default)."""
     query: dict[str, str] = {}
@@ -244,6 +256,7 @@ def state_from_controls(
         (PARAM_SCHEME, scheme),
         (PARAM_CLASSES, classes),
         (PARAM_REFERENCE, reference),
+        (PARAM_PALETTE, palette),
         (PARAM_TERRITORY, territory),
         (needs_state.PARAM_PROJECTS, projects),
     ):

@@ -19,6 +19,7 @@ from dashboard.map.classification import DEFAULT_CLASSES, SCHEME_QUANTILES, Clas
 from dashboard.map.figure import choropleth_values, empty_choropleth_values
 from dashboard.map.legend import Legend, build_legend
 from dashboard.map.palette import (
+    PALETTE_DEFAULT,
     REFERENCE_AUTO,
     REFERENCE_REGION,
     diverging_colours,
@@ -73,8 +74,10 @@ def map_view(
     k: int = DEFAULT_CLASSES,
     reference: str = REFERENCE_AUTO,
     computed: LevelValues | None = None,
+    palette: str = PALETTE_DEFAULT,
 ) -> MapView:
-    """`computed`: values that are not in the store (the needs score), mapped at their level only."""
+    """`computed`: values that are not in the store (the needs score), mapped at their level only;
+    `palette`: a key of `dashboard.map.palette.PALETTES`."""
     entry = entry_of(store, indicator)
     levels = indicator_levels(store, indicator)
     if computed is not None:  # needs score (dashboard.needs.model): exists at its own level only
@@ -85,9 +88,9 @@ def map_view(
     classification = classify(values.values, scheme, k)
     centre = palette_reference(values, reference)
     if centre is None:
-        colours = sequential_colours(classification.k)
+        colours = sequential_colours(classification.k, palette)
     else:
-        colours = diverging_colours(classification, centre, int(entry.get("direction") or 0))
+        colours = diverging_colours(classification, centre, int(entry.get("direction") or 0), palette)
     ignored = reference == REFERENCE_REGION and not reference_applies(entry)
     return MapView(
         indicator=indicator,
@@ -96,7 +99,7 @@ def map_view(
         values=values,
         classification=classification,
         colours=tuple(colours),
-        legend=build_legend(values, classification, colours, centre, ignored),
+        legend=build_legend(values, classification, colours, centre, ignored, palette),
         trace_values=choropleth_values(values, classification, colours),
         unavailable_message=None,
         suggested_level=None,

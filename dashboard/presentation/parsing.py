@@ -4,10 +4,11 @@ French notice (never an error), a fixable one kept with a note (see `dashboard.p
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from dashboard.core.levels import LEVEL_BY, LEVEL_EPCI, LEVELS
 from dashboard.map.classification import DEFAULT_CLASSES, MAX_CLASSES, MIN_CLASSES, SCHEME_QUANTILES, SCHEMES
-from dashboard.map.palette import REFERENCE_AUTO, REFERENCES
+from dashboard.map.palette import PALETTE_DEFAULT, PALETTES, REFERENCE_AUTO, REFERENCES
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import state as needs_state
 from dashboard.needs.projects import MAX_PROJECTS, PART_SEPARATOR, check_project
@@ -84,11 +85,19 @@ def _weights(text: str, notes: list[str]) -> Weights:
 # --- One parser per kind of slide -------------------------------------------------------------------------
 
 
+def _map_palette(fields: list[str]) -> tuple[str, list[str]]:
+    """The palette written after the reference (when it is not the default), and the fields after it."""
+    rest = fields[MAP_FIELDS:]
+    if rest and rest[0] in PALETTES:
+        return rest[0], rest[1:]
+    return PALETTE_DEFAULT, rest
+
+
 def _map_indicator(fields: list[str], choices: DeckChoices) -> str:
     if not fields or not fields[0]:
         raise SlideError("indicateur manquant (carte:<indicateur>)")
     indicator = fields[0]
-    if len(fields) > MAP_FIELDS and indicator != needs_store.SCORE_INDICATOR:
+    if _map_palette(fields)[1] and indicator != needs_store.SCORE_INDICATOR:
         raise SlideError("trop de champs (carte:<indicateur>:<niveau>:<classement>:<classes>:<référence>)")
     if indicator not in choices.levels:
         raise SlideError(_indicator_problem(choices, indicator))
@@ -115,10 +124,10 @@ def _parse_map(fields: list[str], choices: DeckChoices, notes: list[str]) -> Sli
     classes = _bounded(classes_text, MIN_CLASSES, MAX_CLASSES, "nombre de classes")
     reference = _one_of(_field(fields, 4, REFERENCE_AUTO), REFERENCES, "référence")
     score = indicator == needs_store.SCORE_INDICATOR
-    weights = _weights(FIELD_SEPARATOR.join(fields[MAP_FIELDS:]), notes) if score else ()
-    return SlideSpec(
-        KIND_MAP, indicator=indicator, level=level, scheme=scheme, classes=classes, reference=reference, weights=weights
-    )
+    palette, rest = _map_palette(fields)
+    weights = _weights(FIELD_SEPARATOR.join(rest), notes) if score else ()
+    spec = SlideSpec(KIND_MAP, indicator=indicator, level=level, scheme=scheme, classes=classes, reference=reference)
+    return replace(spec, weights=weights, palette=palette)
 
 
 def _parse_ranking(fields: list[str], choices: DeckChoices, notes: list[str]) -> SlideSpec:

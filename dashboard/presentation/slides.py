@@ -155,7 +155,9 @@ def map_slide(store: Store, spec: SlideSpec) -> Slide:
     parameters = needs_store.Parameters(weights=spec.weights or default_weights())
     if spec.indicator == needs_store.SCORE_INDICATOR:  # computed from the store with the slide's weights
         computed = needs_views.index_level_values(store, parameters)
-    view = map_view(store, spec.indicator, spec.level, spec.scheme, spec.classes, spec.reference, computed=computed)
+    view = map_view(
+        store, spec.indicator, spec.level, spec.scheme, spec.classes, spec.reference, computed, spec.palette
+    )
     entry = view.entry
     if computed is not None:
         sources, vintages = score_sources(store, [indicator for indicator, weight in parameters.weights if weight > 0])

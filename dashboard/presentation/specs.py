@@ -29,7 +29,7 @@ from dashboard.core.levels import LEVEL_BY, LEVEL_EPCI
 from dashboard.core.store import Store
 from dashboard.map import state as map_state
 from dashboard.map.classification import DEFAULT_CLASSES, SCHEME_QUANTILES
-from dashboard.map.palette import REFERENCE_AUTO
+from dashboard.map.palette import PALETTE_DEFAULT, REFERENCE_AUTO
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 from dashboard.needs.projects import NO_CHOICES, PART_SEPARATOR, Project, ProjectChoices, project_choices
@@ -92,6 +92,7 @@ class SlideSpec:
     codes: tuple[str, ...] = ()
     indicators: tuple[str, ...] = ()
     projects: tuple[Project, ...] = ()
+    palette: str = PALETTE_DEFAULT  # of a map (dashboard.map.palette.PALETTES)
 
     @property
     def token(self) -> str:
@@ -169,10 +170,12 @@ def chosen_weights(weights: Iterable[tuple[str, float]]) -> Weights:
 
 def _map_token(spec: SlideSpec) -> list[str]:
     fields = [spec.indicator or "", spec.level, spec.scheme, str(spec.classes), spec.reference]
+    if spec.palette != PALETTE_DEFAULT:  # after the reference, before the weights
+        fields.append(spec.palette)
     if spec.weights:  # the needs score with chosen weights: every field, then the weights
         return [*fields, needs.weights_text(spec.weights)]
     defaults = [None, LEVEL_EPCI, SCHEME_QUANTILES, str(DEFAULT_CLASSES), REFERENCE_AUTO]
-    while len(fields) > 1 and fields[-1] == defaults[len(fields) - 1]:
+    while 1 < len(fields) <= len(defaults) and fields[-1] == defaults[len(fields) - 1]:
         fields.pop()
     return fields
 
@@ -239,6 +242,7 @@ def map_spec(state: map_state.MapState) -> SlideSpec | None:
         classes=state.classes,
         reference=state.reference,
         weights=chosen_weights(state.score.weights) if score else (),
+        palette=state.palette,
     )
 
 

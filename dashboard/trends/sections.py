@@ -74,7 +74,7 @@ def trend_block(trend: Trend, graph_id: str) -> html.Figure:
                 graph_frame(
                     dcc.Graph(id=graph_id, figure=trend_figure(trend), config=graph_config(), className="trend-graph")
                 ),
-                **{"aria-hidden": "true"},
+                className="chart-described",  # a11y.js hides the drawing from screen readers, not its buttons
             )
             if trend.drawable
             else None,

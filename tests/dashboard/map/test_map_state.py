@@ -79,6 +79,7 @@ def test_a_full_query_is_read():
         ({"classes": "8"}, "classes", 5, "Nombre de classes « 8 » invalide"),
         ({"classes": "cinq"}, "classes", 5, "Nombre de classes « cinq » invalide"),
         ({"reference": "nation"}, "reference", "auto", "Référence « nation » inconnue"),
+        ({"palette": "arc-en-ciel"}, "palette", "bleus", "Palette « arc-en-ciel » inconnue"),
         ({"territoire": "999999999"}, "territory", None, "Territoire « 999999999 » introuvable"),
     ],
 )
@@ -145,6 +146,14 @@ def test_the_query_string_is_readable():
         "?indicateur=population&niveau=epci&classement=quantiles&classes=5&reference=auto"
         "&couches=generaliste,fjt&territoire=200033579"
     )
+
+
+def test_a_palette_is_read_and_written_only_when_it_is_not_the_default():
+    state, notices = parse_state({"palette": "viridis"}, CHOICES)
+    assert notices == [] and state.palette == "viridis"
+    assert "&reference=auto&palette=viridis&" in serialise_state(state)
+    assert "palette" not in serialise_state(replace(state, palette="bleus"))
+    assert parse_state(query_of(serialise_state(state)), CHOICES)[0] == state
 
 
 def test_state_from_controls_checks_values_like_the_url():

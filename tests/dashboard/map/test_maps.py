@@ -4,6 +4,7 @@ GeoJSON route and callbacks — on hand-made values, a one-EPCI store and the re
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import warnings
 from datetime import UTC, datetime
@@ -25,14 +26,19 @@ from dashboard.map.legend import class_labels, format_bound
 from dashboard.map.palette import (
     DIVERGING_COOL,
     DIVERGING_NEUTRAL,
+    DIVERGING_ORANGE,
+    DIVERGING_PURPLE,
     DIVERGING_WARM,
     MISSING_COLOUR,
+    PALETTES,
     REFERENCE_REGION,
+    SEQUENTIAL,
+    VIRIDIS,
     diverging_colours,
     sequential_colours,
 )
 from dashboard.map.panel import territory_options, territory_summary
-from dashboard.map.table import SORT_NAME, table_data, table_view
+from dashboard.map.table import DEFAULT_SORT, SORT_NAME, table_data, table_props, table_view
 from dashboard.map.view import map_view
 
 with warnings.catch_warnings():
@@ -264,6 +270,36 @@ def test_diverging_palette_is_centred_on_the_reference():
     assert neutral[0] in DIVERGING_WARM[1] and neutral[2] in DIVERGING_COOL[1]
     need_above = diverging_colours(classes, 0.0, 1)
     assert need_above[2] in DIVERGING_WARM[1] and need_above[0] in DIVERGING_COOL[1]
+
+
+def luminance(colour: str) -> float:
+    """Relative luminance (WCAG) of a #rrggbb colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("palette", list(PALETTES))
+def test_every_palette_darkens_class_by_class(palette):
+    """Light to dark, so that classes read in order in grey and for every colour vision, not by hue alone."""
+    for k in range(2, 8):
+        ramp = sequential_colours(k, palette)
+        assert len(ramp) == k and MISSING_COLOUR not in ramp
+        assert all(luminance(a) > luminance(b) for a, b in itertools.pairwise(ramp)), (palette, k, ramp)
+        for side in (PALETTES[palette].warm[k], PALETTES[palette].cool[k]):
+            assert len(side) == k
+            assert all(luminance(a) > luminance(b) for a, b in itertools.pairwise(side)), (palette, k, side)
+
+
+def test_a_palette_colours_the_map_its_legend_and_its_table(store):
+    blues = map_view(store, "part_minima_sociaux_2019", "epci")
+    viridis = map_view(store, "part_minima_sociaux_2019", "epci", palette="viridis")
+    assert blues.colours == tuple(SEQUENTIAL[5]) and viridis.colours == tuple(VIRIDIS[5])
+    assert [entry.colour for entry in viridis.legend.entries if not entry.missing] == VIRIDIS[5]
+    assert table_props(viridis, DEFAULT_SORT, 0, "")["data"]["classes"][0][1] == VIRIDIS[5][0]
+    region = map_view(store, "part_minima_sociaux_2019", "epci", reference=REFERENCE_REGION, palette="cividis")
+    assert set(region.colours) <= {DIVERGING_NEUTRAL, *DIVERGING_ORANGE[5], *DIVERGING_PURPLE[5]}
+    assert "orange au-dessus (besoin plus marqué), violet en dessous" in " ".join(region.legend.notes)
 
 
 def test_diverging_palette_darkens_away_from_the_reference():

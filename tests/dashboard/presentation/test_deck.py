@@ -10,6 +10,7 @@ import pytest
 from dashboard.core import formatting
 from dashboard.core.store import Store, load_store
 from dashboard.map import state as map_state
+from dashboard.map.palette import VIRIDIS
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import SCORE_INDICATOR, SCORE_LABEL, value_of
@@ -57,6 +58,8 @@ def test_every_slide_round_trips_through_its_compact_text(choices):
         ),
         specs.SlideSpec("classement", top=5, weights=(("niveau_vie_median_2019", 0.5), ("taux_pauvrete", 1.0))),
         specs.SlideSpec("classement", top=25),
+        specs.SlideSpec("carte", indicator="taux_pauvrete", palette="viridis"),
+        specs.SlideSpec("carte", indicator=SCORE_INDICATOR, weights=(("taux_pauvrete", 2.0),), palette="cividis"),
         specs.SlideSpec("territoire", codes=(AMIENS,)),
         specs.SlideSpec("comparaison", codes=(LILLE, AMIENS), indicators=("taux_chomage",)),
     ]
@@ -64,6 +67,8 @@ def test_every_slide_round_trips_through_its_compact_text(choices):
     assert specs.slide_token(expected[0]) == "carte:taux_pauvrete"  # defaults left out
     assert specs.slide_token(expected[2]) == "carte:taux_pauvrete:epci:quantiles:5:region"
     assert specs.slide_token(expected[4]) == "classement:5:niveau_vie_median_2019:0.5,taux_pauvrete:1"
+    assert specs.slide_token(expected[6]) == "carte:taux_pauvrete:epci:quantiles:5:auto:viridis"
+    assert specs.slide_token(expected[7]).endswith(":auto:cividis:taux_pauvrete:2")
     parsed, notices = parsing.parse_deck(text, choices)
     assert notices == []
     assert parsed == expected
@@ -203,6 +208,8 @@ def test_the_map_page_state_becomes_a_map_slide(store):
     spec = specs.map_spec(score)
     assert spec.weights == (("taux_pauvrete", 2.0),)
     assert request.add_href(spec) == "/presentation?ajouter=carte:score_besoin:epci:quantiles:5:auto:taux_pauvrete:2"
+    viridis, _ = map_state.parse_state({"indicateur": "taux_chomage", "palette": "viridis"}, choices)
+    assert specs.slide_token(specs.map_spec(viridis)) == "carte:taux_chomage:epci:quantiles:5:auto:viridis"
 
 
 # --- Slide builders on the real build ------------------------------------------------------------------------
@@ -215,6 +222,8 @@ def test_a_map_slide_has_title_source_vintage_and_legend(store):
     assert slide.vintage_line == "Millésime : Filosofi 2021"
     assert slide.view.legend is not None and sum(entry.count for entry in slide.view.legend.entries) == 92
     assert any("approximations" in note for note in slide.notes)
+    viridis = slide_content.build_slide(store, specs.SlideSpec("carte", indicator="taux_pauvrete", palette="viridis"))
+    assert viridis.view.colours == tuple(VIRIDIS[5])  # the map, its legend and its image follow the palette
 
 
 def test_a_ranking_slide_lists_the_top_of_the_priority_ranking(store):
