@@ -72,6 +72,16 @@ class MapChoices:
             return shown
         return self.indicators[0] if self.indicators else None
 
+    def default_indicator_at(self, level: str) -> str | None:
+        """What an address naming a level but no indicator shows: the need index exists by EPCI only, so the
+        communes and départements open on the catalogue's featured indicator."""
+        if level == LEVEL_EPCI:
+            return self.default_indicator
+        return (
+            next((key for key in self.featured if key in self.indicators and key != needs_store.SCORE_INDICATOR), None)
+            or self.default_indicator
+        )
+
 
 @dataclass(frozen=True)
 class MapState:
@@ -222,7 +232,10 @@ PARAMS = MAP.names
 
 def parse_state(query: Mapping[str, str | Sequence[str]], choices: MapChoices) -> tuple[MapState, list[str]]:
     """The state a query string asks for, and a French notice for each value that was replaced."""
-    return MAP.parse(query, default_state(choices), choices)
+    state, notices = MAP.parse(query, default_state(choices), choices)
+    if not query.get(PARAM_INDICATOR) and state.level != LEVEL_EPCI:
+        state = replace(state, indicator=choices.default_indicator_at(state.level))
+    return state, notices
 
 
 def serialise_state(state: MapState) -> str:

@@ -202,3 +202,23 @@ def test_every_valid_state_survives_the_round_trip(indicator, level, scheme, cla
     restored, notices = parse_state(query_of(serialise_state(state)), SCORE_CHOICES)
     assert notices == []
     assert restored == state
+
+
+def test_the_map_opens_on_the_need_index_by_epci_and_on_the_featured_indicator_elsewhere():
+    """The need index exists by EPCI only: an address naming the communes without an indicator shows the
+    catalogue's featured one; an indicator named in the address is kept whatever the level."""
+    with_index = replace(
+        CHOICES,
+        indicators=(*CHOICES.indicators, needs_store.SCORE_INDICATOR),
+        featured=(needs_store.SCORE_INDICATOR, "residence_sociale_pour_10000"),
+    )
+    assert parse_state({}, with_index)[0].indicator == needs_store.SCORE_INDICATOR
+    assert parse_state({"niveau": "commune"}, with_index)[0].indicator == "residence_sociale_pour_10000"
+    kept = parse_state({"niveau": "commune", "indicateur": needs_store.SCORE_INDICATOR}, with_index)[0]
+    assert kept.indicator == needs_store.SCORE_INDICATOR
+
+
+def test_the_real_build_opens_the_map_on_the_need_index(store):
+    from dashboard.map.state import choices_from_store
+
+    assert choices_from_store(store).default_indicator == needs_store.SCORE_INDICATOR
