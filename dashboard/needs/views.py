@@ -245,9 +245,8 @@ def index_entry(inputs: NeedsInputs, parameters: Parameters) -> dict:
         "method": "score",
         "theme": "besoins",
         "definition": (
-            "Estimation : plus la note est haute, plus les signes de besoin de logement accompagné (pauvreté, "
-            "minima sociaux, chômage, tension du parc social, loyers…) sont marqués dans l'EPCI, comparé aux autres "
-            "EPCI de la région (100 = besoin le plus marqué). L'offre existante n'y entre pas."
+            "Estimation : plus la note est haute, plus les signes de besoin (pauvreté, chômage, loyers…) sont "
+            "marqués dans l'EPCI (100 = besoin le plus marqué de la région). L'offre existante n'y entre pas."
         ),
         #: How the estimate is computed (the map folds it under the definition; slides print both).
         "components": (

@@ -181,7 +181,7 @@ def form(choices: ProjectChoices, siren: str | None, scope: str, commune: str | 
             html.Button("Ajouter le projet", id=ids.scoped(ids.ADD, scope), type="button", className="button"),
             html.P(id=ids.scoped(ids.STATUS, scope), role="status", className="scenario-status"),
         ],
-        className="scenario-form",
+        className="scenario-form no-print",
     )
 
 
