@@ -79,7 +79,9 @@ def test_calculator_estimates_validates_and_keeps_its_state_in_the_url(page: Pag
     open_page(page, app_url + routes.CALCULATOR)
     result = page.locator(f"#{calculator_ids.CALC_RESULT}")
     expect(result).to_contain_text("Pour estimer le coût public d'une place, renseignez")
-    expect(calculator_field(page, "places")).to_have_value("")
+    # The default project: the average size of the région's pensions de famille (2 281 DREES places ÷ 105 FINESS).
+    expect(calculator_field(page, "places")).to_have_value("22")
+    expect(page.locator(f"#{calculator_ids.CALC_BLOCK_PREFIX}places")).to_contain_text("2\u202f281 places ÷ 105 établissements")
     expect(calculator_field(page, "forfait")).to_have_value("18")
     expect(page.locator(".calc-caveat")).to_contain_text("ordres de grandeur à confirmer")
     screenshot("calculateur-vide")
@@ -117,7 +119,7 @@ def test_calculator_bad_url_parameters_give_a_notice(page: Page, app_url: str, s
     notice = page.locator(f"#{calculator_ids.CALC_NOTICES}")
     expect(notice).to_contain_text("Paramètre « places=-2 » ignoré")
     expect(notice).to_contain_text("Paramètre « type=chateau » ignoré")
-    expect(calculator_field(page, "places")).to_have_value("")
+    expect(calculator_field(page, "places")).to_have_value("22")
     expect(calculator_field(page, "forfait")).to_have_value("20")
     screenshot("calculateur-parametres-invalides")
 
