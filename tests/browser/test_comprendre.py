@@ -81,7 +81,9 @@ def test_calculator_estimates_validates_and_keeps_its_state_in_the_url(page: Pag
     expect(result).to_contain_text("Pour estimer le coût public d'une place, renseignez")
     # The default project: the average size of the région's pensions de famille (2 281 DREES places ÷ 105 FINESS).
     expect(calculator_field(page, "places")).to_have_value("22")
-    expect(page.locator(f"#{calculator_ids.CALC_BLOCK_PREFIX}places")).to_contain_text("2\u202f281 places ÷ 105 établissements")
+    expect(page.locator(f"#{calculator_ids.CALC_BLOCK_PREFIX}places")).to_contain_text(
+        "2\u202f281 places ÷ 105 établissements"
+    )
     expect(calculator_field(page, "forfait")).to_have_value("18")
     expect(page.locator(".calc-caveat")).to_contain_text("ordres de grandeur à confirmer")
     screenshot("calculateur-vide")
