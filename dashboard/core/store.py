@@ -38,6 +38,14 @@ REQUIRED_KEYS = {COVERAGE_FILE: ("built_at",), CATALOGUE_FILE: ("datasets", "res
 CONFIG_KEY = "STORE"
 
 
+def inside_region(territories: pd.DataFrame) -> pd.Series:
+    """Which territories lie inside the région: all but the communes of straddling EPCIs located in another
+    région (`in_region` false); every territory when the build does not say."""
+    if "in_region" not in territories:
+        return pd.Series(True, index=territories.index)
+    return territories["in_region"].fillna(True).astype(bool)
+
+
 class StoreError(RuntimeError):
     """The processed data cannot be used; the message is meant for the person running the app."""
 
@@ -78,20 +86,16 @@ class Store:
 
     def count_territories(self, level: str) -> int:
         """Territories of a level inside the région (members of straddling EPCIs excluded)."""
-        of_level = self.territories["level"] == level
-        if "in_region" in self.territories:
-            of_level &= self.territories["in_region"].fillna(True).astype(bool)
-        return int(of_level.sum())
+        return int(((self.territories["level"] == level) & inside_region(self.territories)).sum())
 
     def outside_region(self, family: str) -> pd.Series:
         """Whether each establishment of one family lies in a commune outside the région (a member of an EPCI
         that straddles two régions): counted in that EPCI's figures, not in the région's."""
         of_family = self.residences[self.residences["family"] == family]
-        if "in_region" not in self.territories or "commune_code" not in of_family:
+        if "commune_code" not in of_family:
             return pd.Series(False, index=of_family.index)
         communes = self.territories[self.territories["level"] == "commune"]
-        outside = communes.loc[~communes["in_region"].fillna(True).astype(bool), "code"]
-        return of_family["commune_code"].isin(outside)
+        return of_family["commune_code"].isin(communes.loc[~inside_region(communes), "code"])
 
     def residence_counts(self, family: str) -> pd.Series:
         """Establishments of one family in the région per type key, in the catalogue's type order (0 when
@@ -220,9 +224,7 @@ def _feature_collection(codes: list[str], geometries: Any) -> bytes:
 def display_geometries(territories: gpd.GeoDataFrame) -> Mapping[str, DisplayGeometry]:
     """GeoJSON per level for the map (territories outside the région or without polygon left out)."""
     result = {}
-    present = territories.geometry.notna() & ~territories.geometry.is_empty
-    if "in_region" in territories:
-        present &= territories["in_region"].fillna(True).astype(bool)
+    present = territories.geometry.notna() & ~territories.geometry.is_empty & inside_region(territories)
     for level in DISPLAY_LEVELS:
         frame = territories[present & (territories["level"] == level)]
         features = frame.reindex(columns=list(DISPLAY_COLUMNS)).reset_index(drop=True)

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.core.levels import LEVEL_COMMUNE
-from dashboard.core.store import Store
+from dashboard.core.store import Store, inside_region
 
 PREFECTURE = "prefecture"
 SOUS_PREFECTURE = "sous-prefecture"
@@ -70,9 +70,7 @@ def town_labels(store: Store) -> tuple[TownLabel, ...]:
 
     def compute(current: Store) -> tuple[TownLabel, ...]:
         territories = current.territories
-        communes = territories[territories["level"] == LEVEL_COMMUNE]
-        if "in_region" in communes:
-            communes = communes[communes["in_region"].fillna(True).astype(bool)]
+        communes = territories[(territories["level"] == LEVEL_COMMUNE) & inside_region(territories)]
         return tuple(select_towns(pd.DataFrame(communes.drop(columns="geometry"))))
 
     return store.derived("map_town_labels", compute)

@@ -14,7 +14,7 @@ from dashboard.core import routes
 from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for, territory_row
 from dashboard.core.levels import EPCI_KINDS, LEVEL_EPCI
 from dashboard.core.perimeter import perimeter
-from dashboard.core.store import Store
+from dashboard.core.store import Store, inside_region
 from dashboard.needs import arguments
 from dashboard.needs.analysis import Analysis, Value, analyse, source_of
 from dashboard.needs.arguments import Argument
@@ -77,9 +77,7 @@ def identity(store: Store, siren: str) -> Identity | None:
         return None
     territories = store.territories
     members = territories[(territories["level"] == "commune") & (territories["epci_code"] == siren)]
-    inside = (
-        members["in_region"].fillna(True).astype(bool) if "in_region" in members else pd.Series(True, members.index)
-    )
+    inside = inside_region(members)
     departements = territories[territories["level"] == "departement"].set_index("code")["name"]
     code = str(row.get("departement_code") or "")
     citations = [citation_for(store, ROLE_TERRITORIES), source_of(store, "population")]

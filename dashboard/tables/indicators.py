@@ -8,7 +8,7 @@ from typing import Any
 import geopandas as gpd
 
 from dashboard.core.catalogue import FEATURED_TABLES, featured
-from dashboard.core.store import Store
+from dashboard.core.store import Store, inside_region
 from dashboard.tables.state import LEVEL_COMMUNE, LEVELS, TableChoices
 
 APPROXIMATION = "approximation"
@@ -36,10 +36,7 @@ def level_indicators(store: Store, levels: Sequence[str] = LEVELS) -> dict[str, 
 def territories_in_region(store: Store, level: str) -> gpd.GeoDataFrame:
     """Territories of a level inside the région (members of straddling EPCIs excluded), by code."""
     frame = store.territories
-    of_level = frame["level"] == level
-    if "in_region" in frame:
-        of_level &= frame["in_region"].fillna(True).astype(bool)
-    return frame.loc[of_level].sort_values("code", kind="stable")
+    return frame.loc[(frame["level"] == level) & inside_region(frame)].sort_values("code", kind="stable")
 
 
 def table_choices(store: Store) -> TableChoices:
