@@ -23,7 +23,7 @@ from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.specs import KIND_RANKING
 from dashboard.ranking import ids as ranking_ids
-from dashboard.ranking.view import COLUMNS_PLAIN, view
+from dashboard.ranking.view import columns_meaning, view
 from dashboard.ui.components import explained_option, fold_button, ignored_parameters, requires_store
 from dashboard.ui.graph_frame import graph_frame
 from dashboard.ui.permalink import permalink_field
@@ -334,7 +334,11 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
                 [
                     html.Summary("Lire le tableau : que veut dire chaque colonne ?"),
                     html.Dl(
-                        [part for header, text in COLUMNS_PLAIN for part in (html.Dt(header), html.Dd(typo(text)))],
+                        [
+                            part
+                            for header, text in columns_meaning()
+                            for part in (html.Dt(typo(header)), html.Dd(typo(text)))
+                        ],
                         className="glossary-list",
                     ),
                 ],

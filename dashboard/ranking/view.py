@@ -5,6 +5,7 @@ every value the page shows for one needs state, by name (the layout and the call
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -115,44 +116,74 @@ def table_rows(analysis: Analysis, codes: Sequence[str], state: NeedsState) -> l
     return rows
 
 
-#: What each column of the ranking table means, in plain words (« Lire le tableau », under the table).
-COLUMNS_PLAIN = (
-    ("Rang", "Position de l'EPCI : 1 = le plus de places qui manquent au regard de son besoin."),
-    ("Besoin", "Indice sur 100 : plus il est haut, plus les signes de besoin sont marqués, comparé aux autres EPCI."),
-    (
+@dataclass(frozen=True)
+class Column:
+    """A column of the ranking table: its header, the line under it, and what it means in plain words."""
+
+    label: str  # « {reference} »: the reference the gap is measured against
+    detail: str | None
+    meaning: str | None  # for « Lire le tableau », under the table (None: self-explaining)
+
+    def header(self, reference: str) -> str:
+        return self.label.format(reference=reference)
+
+
+COLUMNS = (
+    Column("Rang", None, "Position de l'EPCI : 1 = le plus de places qui manquent au regard de son besoin."),
+    Column("EPCI", None, None),
+    Column(
+        "Besoin",
+        "indice sur 100",
+        "Plus il est haut, plus les signes de besoin sont marqués, comparé aux autres EPCI.",
+    ),
+    Column(
         "Offre → attendue",
+        "places pour 10 000 hab.",
         "Places existantes pour 10 000 habitants, puis celles qu'on attendrait au taux de référence ajusté au besoin.",
     ),
-    ("Manque", "Places à créer pour atteindre l'offre attendue (offre attendue − offre existante)."),
-    ("Écart", "Places à créer pour atteindre le taux de référence, sans tenir compte du besoin, avec sa fourchette."),
-    (
-        "Rang (90 % des tirages)",
+    Column(
+        "Manque",
+        "places, attendue − existante",
+        "Places à créer pour atteindre l'offre attendue (offre attendue − offre existante).",
+    ),
+    Column(
+        "Écart au {reference}",
+        "places, et fourchette",
+        "Places à créer pour atteindre le taux de référence, sans tenir compte du besoin, avec sa fourchette.",
+    ),
+    Column(
+        "Rang",
+        "90 % des tirages",
         "Rangs de l'EPCI quand on fait varier les poids au hasard : plus l'intervalle est étroit, plus la position "
         "est solide.",
     ),
 )
+#: How « Lire le tableau » names the reference of the gap (the table names the one chosen).
+ANY_REFERENCE = "taux de référence"
+
+
+def columns_meaning() -> list[tuple[str, str]]:
+    """« Lire le tableau »: each explained column, as « header (detail) », and its meaning."""
+    return [
+        (f"{column.header(ANY_REFERENCE)} ({column.detail})" if column.detail else column.label, column.meaning)
+        for column in COLUMNS
+        if column.meaning
+    ]
 
 
 def table_header(analysis: Analysis) -> html.Tr:
     """The ranking table's column headers (the gap named after the reference)."""
     reference = analysis.reference.label.split(" (")[0]
-    labels = (
-        ("Rang", None),
-        ("EPCI", None),
-        ("Besoin", "indice sur 100"),
-        ("Offre → attendue", "places pour 10 000 hab."),
-        ("Manque", "places, attendue − existante"),
-        (f"Écart au {reference}", "places, et fourchette"),
-        ("Rang", "90 % des tirages"),
-    )
     return html.Tr(
         [
             html.Th(
-                [typo(label), html.Span(typo(detail), className="cell-detail")] if detail else label,
+                [typo(column.header(reference)), html.Span(typo(column.detail), className="cell-detail")]
+                if column.detail
+                else column.label,
                 scope="col",
                 className=None if position == 1 else "cell-number",
             )
-            for position, (label, detail) in enumerate(labels)
+            for position, column in enumerate(COLUMNS)
         ]
     )
 
