@@ -138,6 +138,7 @@ def legend_notes(
     if values.approximation:
         notes.append(f"Ces valeurs sont des approximations. {values.entry.get('method_label', '')}".strip())
     notes.append(coverage_note(values))
+    notes.append(values.entry.get("incomplete_note", ""))  # the need index: EPCIs without all its indicators
     filled = "renseignés" if values.available > 1 else "renseigné"
     notes.append(f"{count_label(values.level, values.available)} sur {format_number(len(values.codes))} {filled}.")
     return tuple(note for note in notes if note)

@@ -261,6 +261,17 @@ def index_entry(inputs: NeedsInputs, parameters: Parameters) -> dict:
     }
 
 
+def incomplete_note(count: int) -> str:
+    """The legend's note on the EPCIs whose index lacks some of its indicators ('' when none does)."""
+    if not count:
+        return ""
+    epci = f"{formatting.format_count(count)} EPCI"
+    return (
+        f"Pour {epci}, l'indice est calculé sans une partie de ses indicateurs (valeur manquante ou trop "
+        "partielle) : estimation moins sûre, voir la fiche du territoire."
+    )
+
+
 def index_level_values(store: Store, parameters: Parameters) -> LevelValues:
     """The need index as map values (LevelValues) of the EPCI level, in the GeoJSON's feature order."""
     inputs = needs_inputs(store)
@@ -271,8 +282,10 @@ def index_level_values(store: Store, parameters: Parameters) -> LevelValues:
         values = inputs.values.copy()
         values[keys] = values[keys].mask(masked)
         index = needs.need_index(values, chosen, parameters.normalisation).value
+        incomplete = int((values[keys].isna().any(axis=1) & index.notna()).sum())
     else:
         index = pd.Series(np.nan, index=inputs.values.index)
+        incomplete = 0
     cited = [
         part for c in chosen if inputs.sources.get(c.indicator) for part in inputs.sources[c.indicator].split(" ; ")
     ]
@@ -280,7 +293,7 @@ def index_level_values(store: Store, parameters: Parameters) -> LevelValues:
     values_array = index.to_numpy(dtype=float)
     return LevelValues(
         level=LEVEL_EPCI,
-        entry=index_entry(inputs, parameters),
+        entry=index_entry(inputs, parameters) | {"incomplete_note": incomplete_note(incomplete)},
         codes=list(inputs.territories.index),
         names=inputs.territories["name"].astype(str).tolist(),
         values=values_array,

@@ -23,6 +23,7 @@ from dashboard.core.store import Store, display_geometries, indicator_rows, load
 from dashboard.map.classification import SCHEME_EQUAL, SCHEME_JENKS, SCHEME_QUANTILES, SCHEMES, classify, natural_breaks
 from dashboard.map.figure import map_figure
 from dashboard.map.legend import class_labels, format_bound
+from dashboard.map.need_index import map_view_for
 from dashboard.map.palette import (
     DIVERGING_COOL,
     DIVERGING_NEUTRAL,
@@ -40,6 +41,7 @@ from dashboard.map.palette import (
 from dashboard.map.panel import territory_options, territory_summary
 from dashboard.map.table import DEFAULT_SORT, SORT_NAME, table_data, table_props, table_view
 from dashboard.map.view import map_view
+from dashboard.needs.views import incomplete_note
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -522,3 +524,16 @@ def test_indicator_change_sends_a_patch_without_geometry(app: dash.Dash):
     assert not isinstance(figure, dash.Patch)
     assert figure.data[0].geojson.startswith("/carte/geometrie/commune-")
     assert len(figure.data[0].z) == 3782
+
+
+def test_the_need_index_legend_names_the_epcis_computed_without_all_their_indicators(store: Store):
+    """The index of an EPCI lacking some indicators is made from partial data: the legend (map, slides, images)
+    says how many such EPCIs there are; with every indicator known, it says nothing."""
+    from dashboard.map.state import MapState
+    from dashboard.needs import analysis as needs_store
+
+    view = map_view_for(store, MapState(indicator=needs_store.SCORE_INDICATOR))
+    notes = " ".join(view.legend.notes)
+    assert "Pour 2 EPCI, l'indice est calculé sans une partie de ses indicateurs" in notes
+    assert "92 EPCI sur 92 renseignés" in notes
+    assert incomplete_note(0) == ""
