@@ -33,10 +33,10 @@ from dashboard.map.geometry import init_map_routes
 from dashboard.server.compression import compressing_server
 from dashboard.server.health import init_health
 from dashboard.server.page_cache import VALID_PATH, init_page_cache, match_page
-from dashboard.server.plotly_bundle import bundle_url, init_plotly_bundle
 from dashboard.server.security import callback_error, error_banner, init_security, wants_json
 from dashboard.server.static_cache import init_static_cache
 from dashboard.server.static_compression import init_static_compression
+from dashboard.server.vendor_scripts import PLOTLY, REGENERATOR_RUNTIME, init_vendor_scripts
 from dashboard.settings import ASSETS_DIR, PACKAGE_DIR, Settings
 from dashboard.ui import ids as ui_ids
 from dashboard.ui.components import footer, header
@@ -104,6 +104,9 @@ class DashboardApp(dash.Dash):
     the former are left out and the latter replaced by an opaque one derived from it: it still changes
     with the version and the file's date (cache-busting), and Dash still serves it for a year.
     `python -m dashboard` with DEBUG=1 (dev tools on) keeps Dash's behaviour.
+
+    In both modes, plotly.js is the app's partial bundle and regenerator-runtime takes the place of
+    Dash's @babel/polyfill (dashboard.server.vendor_scripts).
     """
 
     def dev_tools_on(self) -> bool:
@@ -113,16 +116,19 @@ class DashboardApp(dash.Dash):
     def _config(self) -> dict[str, Any]:
         config = super()._config()
         # The renderer fetches plotly.js from `plotlyjs_url` when `serve_locally` is off (its only use of
-        # that key): the app's partial bundle, cached for a year (dashboard.server.plotly_bundle).
+        # that key): the app's partial bundle, cached for a year (dashboard.server.vendor_scripts).
         config["serve_locally"] = False
-        config["plotlyjs_url"] = bundle_url(self.config.requests_pathname_prefix)
+        config["plotlyjs_url"] = PLOTLY.url(self.config.requests_pathname_prefix)
         if not self.dev_tools_on():
             for key in VERSION_KEYS:
                 config.pop(key, None)
         return config
 
     def _collect_and_register_resources(self, resources: Any, include_async: bool = True, url_attr: str = "src"):
-        sources = super()._collect_and_register_resources(resources, include_async, url_attr)
+        sources = [
+            REGENERATOR_RUNTIME.url(self.config.requests_pathname_prefix) if is_babel_polyfill(source) else source
+            for source in super()._collect_and_register_resources(resources, include_async, url_attr)
+        ]
         if self.dev_tools_on():
             return sources
         return [
@@ -133,6 +139,12 @@ class DashboardApp(dash.Dash):
             else source
             for source in sources
         ]
+
+
+def is_babel_polyfill(source: Any) -> bool:
+    """Whether a script of the page is Dash's @babel/polyfill, replaced by regenerator-runtime alone (the
+    polyfill's only part the renderer needs; the rest slows today's browsers: dashboard/vendor/regenerator-runtime)."""
+    return isinstance(source, str) and f"{COMPONENT_SUITES}dash/deps/polyfill@" in source
 
 
 def opaque_fingerprint(url: str) -> str:
@@ -283,7 +295,7 @@ def create_app(config: Settings | None = None) -> dash.Dash:
     )
     init_static_compression(app.server)
     init_static_cache(app.server)
-    init_plotly_bundle(app.server)
+    init_vendor_scripts(app.server)
     app.server.config[CONFIG_KEY] = store
     # Read-only API (/api/v1), downloads of the tables page (/telecharger) and their cache.
     init_api(app.server, settings)

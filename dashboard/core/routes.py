@@ -42,7 +42,9 @@ EXPORT = "/export"
 GEOMETRY = "/carte/geometrie"
 HEALTH = "/healthz"
 DASH_UPDATE = "/_dash-update-component"  # where Dash posts its callbacks
-PLOTLY_BUNDLE = "/js/plotly"  # + "-<digest>.min.js": the partial plotly.js of the graphs
+VENDOR_SCRIPTS = (
+    "/js"  # + "/<name>-<digest>.js": third-party scripts of dashboard/vendor (plotly.js, regenerator-runtime)
+)
 
 
 _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")

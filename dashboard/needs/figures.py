@@ -23,6 +23,8 @@ PRIORITY_COLOUR = "#000091"
 OTHER_COLOUR = "#9a9ab8"
 HIGHLIGHT_COLOUR = "#D55E00"
 GRID_COLOUR = "#e5e5e5"
+#: Left margin of the need × supply chart (pixels): the need index's ticks (0 to 100) and its axis title.
+NEED_AXIS_MARGIN = 62
 QUADRANTS = {
     "priorite": "Besoin au-dessus de la moyenne, offre sous la référence : priorité",
     "besoin_offre": "Besoin au-dessus de la moyenne, offre au-dessus de la référence",
@@ -173,7 +175,9 @@ def need_supply_figure(
     y_range = [max(0.0, float(y_values.min()) - 5), min(100.0, float(y_values.max()) + 6)]
     layout = {
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 70},
+        # A fixed left margin fits the index's ticks (0 to 100) and its title: plotly's automargin would draw
+        # the chart twice (measure, then redraw with the margin), twice the time the page cannot answer.
+        "margin": {"l": NEED_AXIS_MARGIN, "r": 10, "t": 10, "b": 70},
         "xaxis": {
             "title": {"text": "Offre de résidences sociales (places estimées pour 10 000 habitants)", "standoff": 8},
             "range": [-0.5, x_max],
@@ -184,7 +188,6 @@ def need_supply_figure(
             "title": {"text": "Indice de besoin (sur 100)"},
             "range": y_range,
             "gridcolor": GRID_COLOUR,
-            "automargin": True,
         },
         "shapes": quadrant_shapes(analysis, x_max, y_range),
         "annotations": quadrant_annotations(analysis),

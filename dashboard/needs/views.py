@@ -33,6 +33,7 @@ from dashboard.needs.analysis import (
 )
 from dashboard.needs.arguments import number, places_text, signed_places
 from dashboard.needs.state import INDEX_PARAMS, NeedsState, serialise_needs
+from dashboard.ui.plain_rows import plain_body
 
 
 def table(caption: str | None, head: Sequence[str], rows: list, numeric: Sequence[int] = ()) -> html.Div:
@@ -42,7 +43,7 @@ def table(caption: str | None, head: Sequence[str], rows: list, numeric: Sequenc
     )
     return html.Div(
         html.Table(
-            [html.Caption(caption) if caption else None, html.Thead(header), html.Tbody(rows)],
+            [html.Caption(caption) if caption else None, html.Thead(header), plain_body(rows)],
             className="data-table",
         ),
         className="table-scroll",

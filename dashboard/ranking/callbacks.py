@@ -16,6 +16,7 @@ from dashboard.ranking import ids as ranking_ids
 from dashboard.ranking.layout import notices_block
 from dashboard.ranking.view import view
 from dashboard.ui.permalink import register_permalink
+from dashboard.ui.plain_rows import ROWS_ATTRIBUTE
 
 #: What the controls update, by the name `ranking.view` gives each value (plus the notices).
 OUTPUTS = {
@@ -26,7 +27,7 @@ OUTPUTS = {
     "contributions": Output(ranking_ids.RANK_CHART, "figure"),
     "contributions_caption": Output(f"{ranking_ids.RANK_CHART}-legende", "children"),
     "header": Output(f"{ranking_ids.RANK_TABLE}-entete", "children"),
-    "rows": Output(ranking_ids.RANK_TABLE, "children"),
+    "rows": Output(ranking_ids.RANK_TABLE, ROWS_ATTRIBUTE),
     "count": Output(ranking_ids.RANK_COUNT, "children"),
     "sources": Output(ranking_ids.RANK_SOURCES, "children"),
     "query": Output(ranking_ids.RANK_QUERY, "data"),

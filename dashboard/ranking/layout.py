@@ -27,6 +27,7 @@ from dashboard.ranking.view import columns_meaning, view
 from dashboard.ui.components import explained_option, fold_button, ignored_parameters, requires_store
 from dashboard.ui.graph_frame import graph_frame
 from dashboard.ui.permalink import permalink_field
+from dashboard.ui.plain_rows import ROWS_ATTRIBUTE
 
 HEADING = "Où manque-t-il des places en résidences sociales ?"
 NO_PLACES = (
@@ -323,7 +324,7 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
                             "pour ouvrir sa fiche."
                         ),
                         html.Thead(shown["header"], id=f"{ranking_ids.RANK_TABLE}-entete"),
-                        html.Tbody(shown["rows"], id=ranking_ids.RANK_TABLE),
+                        html.Tbody(id=ranking_ids.RANK_TABLE, **{ROWS_ATTRIBUTE: shown["rows"]}),
                     ],
                     className="data-table rank-table",
                 ),

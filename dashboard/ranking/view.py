@@ -25,6 +25,7 @@ from dashboard.needs.fiche import fiche_href
 from dashboard.needs.state import NeedsState
 from dashboard.presentation.request import add_href
 from dashboard.presentation.specs import ranking_spec
+from dashboard.ui.plain_rows import rows_data
 
 #: EPCIs in the contributions chart.
 CHART_TOP = 15
@@ -277,7 +278,7 @@ def view(store: Store, state: NeedsState) -> dict[str, Any]:
             "(points sur 100)."
         ),
         "header": table_header(analysis),
-        "rows": table_rows(analysis, codes, state),
+        "rows": rows_data(table_rows(analysis, codes, state)),
         "count": f"{len(codes)} EPCI affichés sur {total}"
         + (" (filtres actifs)" if len(codes) < total else "")
         + " ; rangs calculés sur l'ensemble de la région.",

@@ -4,7 +4,8 @@
   assets with their `?m=<date of the file>` query: cached for a year, never revalidated (`immutable`).
 - The chunks a component loads on demand (`dcc/async-graph.js`) have no fingerprint: the browser
   revalidates them at each page (`no-cache`; Dash answers 304 to a matching ETag).
-- plotly.js comes from `dashboard.server.plotly_bundle`, at an address made of its content's digest.
+- plotly.js and the other vendored scripts come from `dashboard.server.vendor_scripts`, at addresses made of
+  their content's digest.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from flask import Flask, Response, request
 from dashboard.core import routes
 
 #: URL prefixes whose content is fixed for a release (Dash fingerprints component suites).
-STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", routes.PLOTLY_BUNDLE)
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", f"{routes.VENDOR_SCRIPTS}/")
 BROTLI_QUALITY = 9
 MIN_SIZE = 20_000
 

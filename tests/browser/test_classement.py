@@ -154,3 +154,15 @@ def test_the_map_shows_the_need_index_with_the_weights_of_the_address(page: Page
     page.locator(f"#{map_ids.MAP_LEVEL} input[value='commune']").check()
     expect(page.locator(f"#{map_ids.MAP_LEVEL_NOTICE_TEXT}")).to_contain_text("n'est pas calculé par commune")
     screenshot("carte-score")
+
+
+def test_a_name_of_the_ranking_opens_its_fiche_without_reloading_the_app(page: Page, app_url: str):
+    """The table's rows are written from data (dashboard.ui.plain_rows): their links still navigate inside the app."""
+    open_ranking(page, app_url + routes.RANKING)
+    first = page.locator(f"{ROWS} th a").first
+    name = first.text_content()
+    page.evaluate("() => { window.sameApp = true; }")
+    first.click()
+    expect(page).to_have_url(re.compile(r"/territoire/\d{9}"))
+    expect(page.locator("h1")).to_contain_text(name)
+    assert page.evaluate("() => window.sameApp === true")  # no page load: the app stayed in place

@@ -42,6 +42,7 @@ from dashboard.map.panel import territory_options, territory_summary
 from dashboard.map.table import DEFAULT_SORT, SORT_NAME, table_data, table_props, table_view
 from dashboard.map.view import map_view
 from dashboard.needs.views import incomplete_note
+from dashboard.ui.plain_rows import ROWS_ATTRIBUTE
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -479,13 +480,17 @@ def test_geojson_route_serves_gzip_and_caches_forever(app: dash.Dash):
 
 
 def page_text(component) -> str:
+    """The text of a component tree, rows written by the browser from data included (dashboard.ui.plain_rows)."""
     if component is None:
         return ""
     if isinstance(component, str | int | float):
         return str(component)
     if isinstance(component, list | tuple):
         return " ".join(page_text(child) for child in component)
-    return page_text(getattr(component, "children", None))
+    if isinstance(component, dict):  # a plain element of a table body's data-rows
+        return page_text(component.get("c"))
+    rows = getattr(component, ROWS_ATTRIBUTE, None)
+    return page_text(json.loads(rows) if rows else getattr(component, "children", None))
 
 
 def test_home_layout_reads_the_query_and_reports_bad_parameters(app: dash.Dash):

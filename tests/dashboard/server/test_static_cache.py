@@ -1,8 +1,9 @@
-"""Browser cache of the static files (dashboard.server.static_cache) and the partial plotly.js bundle
-(dashboard.server.plotly_bundle), through the Flask test client on the tiny store."""
+"""Browser cache of the static files (dashboard.server.static_cache) and the vendored scripts, the partial
+plotly.js bundle and regenerator-runtime (dashboard.server.vendor_scripts), through the Flask test client on the tiny store."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -14,8 +15,9 @@ from plotly.basedatatypes import BaseTraceType
 from plotly.offline import get_plotlyjs_version
 
 from dashboard.app import create_app
-from dashboard.server import plotly_bundle
+from dashboard.server import vendor_scripts
 from dashboard.server.static_cache import CACHE_FOREVER, REVALIDATE
+from dashboard.server.vendor_scripts import PLOTLY, REGENERATOR_RUNTIME
 from dashboard.settings import PACKAGE_DIR, Settings
 from tests.dashboard_data import write_tiny_store
 
@@ -50,13 +52,36 @@ def test_plotly_js_is_the_partial_bundle_at_a_content_address_cached_for_a_year(
     config = json.loads(CONFIG.search(index).group(1))
     assert config["serve_locally"] is False  # the renderer then loads plotly.js from plotlyjs_url
     url = config["plotlyjs_url"]
-    assert url == plotly_bundle.bundle_url() and plotly_bundle.bundle_digest() in url
+    assert url == PLOTLY.url() and PLOTLY.digest() in url
+    assert_served_forever(client, url, PLOTLY)
+
+
+def assert_served_forever(client: FlaskClient, url: str, script: vendor_scripts.VendoredScript) -> None:
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == CACHE_FOREVER
     assert response.mimetype == "text/javascript"
-    assert response.get_data() == plotly_bundle.BUNDLE.read_bytes()
-    assert client.get(url.replace(plotly_bundle.bundle_digest(), "0" * plotly_bundle.DIGEST_LENGTH)).status_code == 404
+    assert response.get_data() == script.path.read_bytes()
+    assert client.get(url.replace(script.digest(), "0" * vendor_scripts.DIGEST_LENGTH)).status_code == 404
+
+
+def test_regenerator_runtime_replaces_the_babel_polyfill_before_react(client: FlaskClient, index: str) -> None:
+    scripts = re.findall(r'<script src="([^"]+)"', index)
+    assert not [url for url in scripts if "polyfill" in url]
+    url = REGENERATOR_RUNTIME.url()
+    assert scripts.index(url) < next(i for i, src in enumerate(scripts) if "/react@" in src)
+    assert_served_forever(client, url, REGENERATOR_RUNTIME)
+    assert client.get(f"/js/unknown-{REGENERATOR_RUNTIME.digest()}.js").status_code == 404
+
+
+def test_regenerator_runtime_is_the_npm_file_unchanged() -> None:
+    folder = REGENERATOR_RUNTIME.path.parent
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    content = REGENERATOR_RUNTIME.path.read_bytes()
+    assert f"`{len(content)}` bytes, SHA-256\n  `{hashlib.sha256(content).hexdigest()}`" in readme
+    assert "registry.npmjs.org/regenerator-runtime/-/regenerator-runtime-0.13.11.tgz" in readme
+    assert "MIT License" in (folder / "LICENSE").read_text(encoding="utf-8")
+    assert (folder / "fetch.sh").exists()
 
 
 def test_chunks_without_fingerprint_and_assets_without_date_are_revalidated(client: FlaskClient, index: str) -> None:
@@ -81,18 +106,18 @@ def trace_types_in_sources() -> set[str]:
 
 
 def test_the_bundle_draws_every_trace_type_of_the_app() -> None:
-    bundled = set(BUNDLE_TRACE.findall(plotly_bundle.BUNDLE.read_text(encoding="utf-8")))
-    assert bundled == set(plotly_bundle.TRACE_TYPES)
+    bundled = set(BUNDLE_TRACE.findall(PLOTLY.path.read_text(encoding="utf-8")))
+    assert bundled == set(vendor_scripts.TRACE_TYPES)
     used = trace_types_in_sources()
     assert {"choropleth", "scattergeo", "bar", "scatter"} <= used
     assert used <= bundled, f"add {sorted(used - bundled)} to dashboard/vendor/plotly/entry.js and rebuild"
 
 
 def test_the_bundle_carries_its_provenance() -> None:
-    folder = plotly_bundle.BUNDLE.parent
+    folder = PLOTLY.path.parent
     # The same plotly.js as the plotly package's (the figures the app builds are checked against its schema).
-    assert plotly_bundle.BUNDLE.read_text(encoding="utf-8").startswith(f"/*! plotly.js v{get_plotlyjs_version()} ")
+    assert PLOTLY.path.read_text(encoding="utf-8").startswith(f"/*! plotly.js v{get_plotlyjs_version()} ")
     assert "MIT License" in (folder / "LICENSE").read_text(encoding="utf-8")
     readme = (folder / "README.md").read_text(encoding="utf-8")
-    assert "registry.npmjs.org/plotly.js/-/plotly.js-" in readme and plotly_bundle.bundle_digest() in readme
+    assert "registry.npmjs.org/plotly.js/-/plotly.js-" in readme and PLOTLY.digest() in readme
     assert Path(folder / "build.sh").exists()
