@@ -1,8 +1,9 @@
 /* One chart drawn per task. A fiche mounts all its charts at once: dcc.Graph calls Plotly.react for each
    in the same task, and the page could not answer a click or a key for more than half a second (total
-   blocking time). Once plotly.js has loaded, the first drawing of a later task runs at once and the next ones
-   wait for tasks of their own, in the order they were asked for; each caller still gets the promise of its
-   drawing. A single update (the map's change of indicator) is drawn at once, as before. */
+   blocking time). Each chart's first drawing waits for a task of its own (not the one where React laid the
+   page out), in the order they were asked for; each caller still gets the promise of its drawing. An
+   update of a drawn chart (the map's change of indicator) is drawn at once when no other drawing ran in the
+   same task. */
 (function () {
     "use strict";
 
@@ -24,10 +25,14 @@
         Plotly.react = function () {
             var self = this;
             var args = arguments;
+            var gd = args[0];
+            var firstDrawing = !(gd && gd._fullLayout);
             if (!drawnThisTask) {
                 drawnThisTask = true;
                 channel.port2.postMessage(null);
-                return react.apply(self, args);
+                if (!firstDrawing) {
+                    return react.apply(self, args);
+                }
             }
             return new Promise(function (resolve, reject) {
                 waiting.push(function () {

@@ -15,7 +15,8 @@ from dashboard.core.formatting import typo
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import Analysis
 from dashboard.needs.arguments import signed_places
-from dashboard.ui.theme import FONT_FAMILY
+from dashboard.ui.margins import labels_width
+from dashboard.ui.theme import FONT_FAMILY, FONT_SIZE
 
 COMPONENT_COLOURS = ("#000091", "#6a6af4", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#0072B2")
 COMPONENT_COLOURS += ("#999999", "#F0E442", "#882255", "#44AA99", "#117733", "#AA4499")
@@ -23,8 +24,11 @@ PRIORITY_COLOUR = "#000091"
 OTHER_COLOUR = "#9a9ab8"
 HIGHLIGHT_COLOUR = "#D55E00"
 GRID_COLOUR = "#e5e5e5"
-#: Left margin of the need × supply chart (pixels): the need index's ticks (0 to 100) and its axis title.
-NEED_AXIS_MARGIN = 62
+#: Margins of the need × supply chart (pixels): left, the need index's ticks (0 to 100) and its axis title;
+#: bottom, the supply axis's ticks and title and the legend's row (dashboard.ui.margins).
+NEED_SUPPLY_MARGIN = {"l": 62, "r": 10, "t": 10, "b": 108}
+#: Room beside the names of the contributions chart for the axis's ticks (pixels).
+NAME_TICK_ROOM = 16
 QUADRANTS = {
     "priorite": "Besoin au-dessus de la moyenne, offre sous la référence : priorité",
     "besoin_offre": "Besoin au-dessus de la moyenne, offre au-dessus de la référence",
@@ -175,9 +179,7 @@ def need_supply_figure(
     y_range = [max(0.0, float(y_values.min()) - 5), min(100.0, float(y_values.max()) + 6)]
     layout = {
         "height": height,
-        # A fixed left margin fits the index's ticks (0 to 100) and its title: plotly's automargin would draw
-        # the chart twice (measure, then redraw with the margin), twice the time the page cannot answer.
-        "margin": {"l": NEED_AXIS_MARGIN, "r": 10, "t": 10, "b": 70},
+        "margin": NEED_SUPPLY_MARGIN,
         "xaxis": {
             "title": {"text": "Offre de résidences sociales (places estimées pour 10 000 habitants)", "standoff": 8},
             "range": [-0.5, x_max],
@@ -188,13 +190,14 @@ def need_supply_figure(
             "title": {"text": "Indice de besoin (sur 100)"},
             "range": y_range,
             "gridcolor": GRID_COLOUR,
+            "automargin": True,
         },
         "shapes": quadrant_shapes(analysis, x_max, y_range),
         "annotations": quadrant_annotations(analysis),
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "font": {"size": 12}},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
-        "font": {"family": FONT_FAMILY, "size": 13},
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE},
         "separators": ", ",
     }
     return {"data": point_traces(frame, labelled, highlight), "layout": layout}
@@ -263,14 +266,14 @@ def contribution_figure(
     layout = {
         "barmode": "stack",
         "height": height or max(260, 26 * len(codes) + 200),
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+        "margin": {"l": labels_width(names, FONT_SIZE) + NAME_TICK_ROOM, "r": 10, "t": 10, "b": 40},
         "xaxis": {"title": {"text": "Indice de besoin (points sur 100)"}, "range": [0, 100], "gridcolor": GRID_COLOUR},
         "yaxis": {"autorange": "reversed", "automargin": True},
         "showlegend": legend,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": 12}},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
-        "font": {"family": FONT_FAMILY, "size": 13},
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE},
         "separators": ", ",
     }
     return {"data": data, "layout": layout}

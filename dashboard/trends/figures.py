@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard.core.formatting import NNBSP
+from dashboard.core.formatting import NNBSP, format_number
 from dashboard.trends.data import Trend
-from dashboard.ui.theme import FONT_FAMILY
+from dashboard.ui.margins import labels_width, legend_height, lines_height
+from dashboard.ui.theme import FONT_FAMILY, FONT_SIZE
 
 #: Colour-blind safe (Okabe–Ito), the first the app's blue.
 COLOURS = ("#000091", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#0072B2", "#999999")
 TARGET_COLOUR = "#3a3a3a"
 GRID_COLOUR = "#e5e5e5"
 HEIGHT = 300
+#: Room for the unit's title beside the value ticks (pixels).
+UNIT_TITLE_ROOM = 34
+LEGEND_FONT_SIZE = 12
 
 
 def tick_labels(trend: Trend) -> list[str]:
@@ -52,13 +56,31 @@ def small_counts(trend: Trend) -> bool:
     return bool(values) and max(values) <= SMALL_COUNT
 
 
+def value_labels(trend: Trend) -> list[str]:
+    """The largest and smallest values as the axis would write them (their width sets the left margin)."""
+    values = [value for line in trend.lines for value in line.values if value is not None]
+    return [format_number(value, trend.decimals) for value in (max(values), min(values))] if values else []
+
+
+def trend_margins(trend: Trend) -> dict[str, int]:
+    """Margins with room for the value ticks and the unit, the years (two lines for a partial one), the legend
+    below when there are several lines, and the last year's label that passes the plot's right edge."""
+    legend = legend_height([line.name for line in trend.lines], LEGEND_FONT_SIZE) if len(trend.lines) > 1 else 0
+    return {
+        "l": labels_width(value_labels(trend), FONT_SIZE) + UNIT_TITLE_ROOM,
+        "r": 18,
+        "t": 14,
+        "b": lines_height(tick_labels(trend), FONT_SIZE) + 10 + legend,
+    }
+
+
 def trend_figure(trend: Trend) -> dict[str, Any]:
     """The trend's chart: years across (a category axis: the labels say a partial year), values up (unit in the
     axis title), legend below."""
     many_years = len(trend.years) > 12
     layout = {
         "height": HEIGHT,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "margin": trend_margins(trend),
         "xaxis": {
             "type": "category",
             "gridcolor": GRID_COLOUR,
@@ -78,11 +100,11 @@ def trend_figure(trend: Trend) -> dict[str, Any]:
             "automargin": True,
         },
         "showlegend": len(trend.lines) > 1,
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 12}},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": LEGEND_FONT_SIZE}},
         "hovermode": "x unified" if len(trend.lines) > 1 else "closest",
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
-        "font": {"family": FONT_FAMILY, "size": 13},
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE},
         "separators": f",{NNBSP}",
     }
     for axis in ("xaxis", "yaxis"):

@@ -14,6 +14,7 @@ from dashboard.core.perimeter import of_departement
 from dashboard.core.store import Store, load_store
 from dashboard.trends import compare, data, figures, sections
 from dashboard.trends import ids as trend_ids
+from dashboard.ui import margins
 
 AMIENS_COMMUNE, AMIENS_EPCI, SOMME = "80021", "248000531", "80"
 #: Aumale - Blangy-sur-Bresle: 49 communes in Seine-Maritime, outside the census file of the région.
@@ -145,6 +146,34 @@ def test_the_figure_uses_french_separators_categories_and_leaves_gaps(store):
     assert lda["data"][0]["x"][-1] == "2022<br>(janv.–nov.)"
     assert lda["data"][1]["mode"] == "markers"
     assert len(json.dumps(lda)) < 3_000  # light: loads with the page
+
+
+def test_margins_leave_room_for_values_partial_years_and_legend_rows(store):
+    """Margins estimated from the labels (dashboard.ui.margins): a chart drawn once, not redrawn by automargin."""
+    somme = (SOMME, "Somme")
+    population = figures.trend_figure(data.population_trend(store, "departement", *somme))
+    lda = figures.trend_figure(data.lda_trend(store, somme, "x"))
+    single, partial = population["layout"]["margin"], lda["layout"]["margin"]
+    assert population["layout"]["yaxis"]["automargin"]  # still on: a longer label gets its room all the same
+    assert single["b"] == margins.lines_height(["2013"], 13) + 10  # years only: one line, no legend
+    two_lines_and_legend = margins.lines_height(["2022<br>(janv.–nov.)"], 13) + 10 + margins.legend_height(["a"], 12)
+    assert partial["b"] == two_lines_and_legend
+    assert single["l"] > partial["l"]  # « 570 000 » habitants is wider than « 3 000 » personnes
+
+
+def test_text_and_legend_estimates():
+    assert margins.text_width("Lille", 10) == 29
+    assert margins.labels_width(["CA du Boulonnais", "2022<br>(janv.)"], 13) == margins.text_width(
+        "CA du Boulonnais", 13
+    )
+    assert margins.lines_height(["2021", "2022<br>(janv.)"], 10) == 29
+    assert margins.legend_height([], 12) == margins.LEGEND_ROW + margins.LEGEND_PADDING
+    entry = margins.text_width("Résidence accueil", 12) + margins.LEGEND_SYMBOL
+    fits = margins.LEGEND_WIDTH // entry
+    assert margins.legend_height(["Résidence accueil"] * fits, 12) == margins.LEGEND_ROW + margins.LEGEND_PADDING
+    assert (
+        margins.legend_height(["Résidence accueil"] * (fits + 1), 12) == 2 * margins.LEGEND_ROW + margins.LEGEND_PADDING
+    )
 
 
 def test_comparison_lines_are_comparable_and_say_their_level(store):
