@@ -8,6 +8,7 @@
     "use strict";
 
     var waiting = [];
+    var firstDrawings = new WeakMap();
     var drawnThisTask = false;
     var channel = new MessageChannel();
     function drawNext() {
@@ -19,6 +20,25 @@
         }
     }
     channel.port1.onmessage = drawNext;
+
+    /* The first drawing of a chart (`gd`), as a promise and the function that resolves it. */
+    function firstDrawing(gd) {
+        var entry = firstDrawings.get(gd);
+        if (!entry) {
+            entry = {};
+            entry.promise = new Promise(function (resolve) {
+                entry.resolve = resolve;
+            });
+            firstDrawings.set(gd, entry);
+        }
+        return entry;
+    }
+
+    function drawn(gd) {
+        if (gd && typeof gd === "object") {
+            firstDrawing(gd).resolve();
+        }
+    }
 
     function oneChartPerTask(Plotly) {
         var react = Plotly.react;
@@ -37,13 +57,31 @@
             return new Promise(function (resolve, reject) {
                 waiting.push(function () {
                     try {
-                        Promise.resolve(react.apply(self, args)).then(resolve, reject);
+                        Promise.resolve(react.apply(self, args)).then(resolve, reject).then(function () {
+                            drawn(gd);
+                        });
                     } catch (error) {
                         reject(error);
                     }
                 });
             });
         };
+        /* dcc.Graph resizes a chart when the page around it moves, even before its first drawing, and then takes
+           off its "pending" mark (the one that keeps its room, style.css): a chart not drawn yet is resized once
+           drawn, so it keeps its room until then. */
+        if (Plotly.Plots && Plotly.Plots.resize) {
+            var resize = Plotly.Plots.resize;
+            Plotly.Plots.resize = function (gd) {
+                var self = this;
+                var args = arguments;
+                if (gd && typeof gd === "object" && !gd._fullLayout) {
+                    return firstDrawing(gd).promise.then(function () {
+                        return resize.apply(self, args);
+                    });
+                }
+                return resize.apply(self, args);
+            };
+        }
         Plotly.oneChartPerTask = true;
         /* The task that evaluated plotly.js is long already: the first chart waits for the next one. */
         drawnThisTask = true;
