@@ -15,7 +15,7 @@ from dashboard.core.formatting import typo
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import Analysis
 from dashboard.needs.arguments import signed_places
-from dashboard.ui.margins import labels_width
+from dashboard.ui.margins import labels_width, legend_height
 from dashboard.ui.theme import FONT_FAMILY, FONT_SIZE
 
 COMPONENT_COLOURS = ("#000091", "#6a6af4", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#0072B2")
@@ -27,8 +27,11 @@ GRID_COLOUR = "#e5e5e5"
 #: Margins of the need × supply chart (pixels): left, the need index's ticks (0 to 100) and its axis title;
 #: bottom, the supply axis's ticks and title and the legend's row (dashboard.ui.margins).
 NEED_SUPPLY_MARGIN = {"l": 62, "r": 10, "t": 10, "b": 108}
-#: Room beside the names of the contributions chart for the axis's ticks (pixels).
+#: Room beside the names of the contributions chart for the axis's ticks, and the chart's width on /classement
+#: at a desktop size, where its legend sits above it (pixels; dashboard.ui.margins).
 NAME_TICK_ROOM = 16
+CONTRIBUTIONS_WIDTH = 880
+LEGEND_FONT_SIZE = 12
 QUADRANTS = {
     "priorite": "Besoin au-dessus de la moyenne, offre sous la référence : priorité",
     "besoin_offre": "Besoin au-dessus de la moyenne, offre au-dessus de la référence",
@@ -194,7 +197,7 @@ def need_supply_figure(
         },
         "shapes": quadrant_shapes(analysis, x_max, y_range),
         "annotations": quadrant_annotations(analysis),
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "font": {"size": 12}},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "font": {"size": LEGEND_FONT_SIZE}},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
         "font": {"family": FONT_FAMILY, "size": FONT_SIZE},
@@ -248,10 +251,11 @@ def contribution_figure(
     `legend`, the page names the colours beside the chart)."""
     colours = component_colours(analysis.components)
     names = analysis.inputs.territories["name"].reindex(codes).astype(str).tolist()
+    labels = [analysis.inputs.label(component.indicator) for component in analysis.components]
+    left = labels_width(names, FONT_SIZE) + NAME_TICK_ROOM
     data = []
-    for component in analysis.components:
+    for component, label in zip(analysis.components, labels, strict=True):
         values = analysis.index.contributions[component.indicator].reindex(codes).round(1)
-        label = analysis.inputs.label(component.indicator)
         data.append(
             {
                 "type": "bar",
@@ -266,11 +270,16 @@ def contribution_figure(
     layout = {
         "barmode": "stack",
         "height": height or max(260, 26 * len(codes) + 200),
-        "margin": {"l": labels_width(names, FONT_SIZE) + NAME_TICK_ROOM, "r": 10, "t": 10, "b": 40},
+        "margin": {
+            "l": left,
+            "r": 10,
+            "t": legend_height(labels, LEGEND_FONT_SIZE, CONTRIBUTIONS_WIDTH - left) if legend else 10,
+            "b": 40,
+        },
         "xaxis": {"title": {"text": "Indice de besoin (points sur 100)"}, "range": [0, 100], "gridcolor": GRID_COLOUR},
         "yaxis": {"autorange": "reversed", "automargin": True},
         "showlegend": legend,
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": 12}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": LEGEND_FONT_SIZE}},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
         "font": {"family": FONT_FAMILY, "size": FONT_SIZE},

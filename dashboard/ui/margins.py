@@ -17,8 +17,8 @@ CHAR_WIDTH_EM = 0.58
 LINE_HEIGHT_EM = 1.45
 #: A horizontal legend: height of a row and of its padding, room of an entry's symbol (pixels), and the width
 #: it is assumed to have (a chart in a column of a fiche; a narrower chart gets its room by a second drawing).
-LEGEND_ROW = 20
-LEGEND_PADDING = 20
+LEGEND_ROW = 19
+LEGEND_PADDING = 27
 LEGEND_SYMBOL = 44
 LEGEND_WIDTH = 500
 
@@ -40,11 +40,8 @@ def lines_height(labels: Iterable[str], font_size: float) -> int:
 
 
 def legend_height(names: Iterable[str], font_size: float, width: int = LEGEND_WIDTH) -> int:
-    """Height of a horizontal legend of `names` wrapped into rows of `width` pixels."""
-    rows, used = 1, 0
-    for name in names:
-        entry = text_width(name, font_size) + LEGEND_SYMBOL
-        if used and used + entry > width:
-            rows, used = rows + 1, 0
-        used += entry
+    """Height of a horizontal legend of `names` in `width` pixels: one row if they all fit, else plotly's grid of
+    columns as wide as the widest entry."""
+    entries = [text_width(name, font_size) + LEGEND_SYMBOL for name in names]
+    rows = 1 if sum(entries) <= width else math.ceil(len(entries) / max(1, width // max(entries)))
     return rows * LEGEND_ROW + LEGEND_PADDING
