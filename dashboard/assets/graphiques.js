@@ -46,11 +46,11 @@
             var self = this;
             var args = arguments;
             var gd = args[0];
-            var firstDrawing = !(gd && gd._fullLayout);
+            var neverDrawn = !(gd && gd._fullLayout);
             if (!drawnThisTask) {
                 drawnThisTask = true;
                 channel.port2.postMessage(null);
-                if (!firstDrawing) {
+                if (!neverDrawn) {
                     return react.apply(self, args);
                 }
             }

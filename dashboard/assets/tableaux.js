@@ -32,8 +32,9 @@
         body.replaceChildren(rows);
     }
 
+    /* Only HTML can hold a table body: the thousands of SVG elements plotly adds are skipped at once. */
     function writeWithin(node) {
-        if (node.nodeType !== Node.ELEMENT_NODE) {
+        if (!(node instanceof HTMLElement)) {
             return;
         }
         if (node.matches("tbody[data-rows]")) {

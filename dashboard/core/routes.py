@@ -42,9 +42,8 @@ EXPORT = "/export"
 GEOMETRY = "/carte/geometrie"
 HEALTH = "/healthz"
 DASH_UPDATE = "/_dash-update-component"  # where Dash posts its callbacks
-VENDOR_SCRIPTS = (
-    "/js"  # + "/<name>-<digest>.js": third-party scripts of dashboard/vendor (plotly.js, regenerator-runtime)
-)
+#: + "/<name>-<digest>.js": third-party scripts of dashboard/vendor (plotly.js, regenerator-runtime)
+VENDOR_SCRIPTS = "/js"
 
 
 _NOT_ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")

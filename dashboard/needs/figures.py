@@ -16,7 +16,7 @@ from dashboard.needs import model as needs
 from dashboard.needs.analysis import Analysis
 from dashboard.needs.arguments import signed_places
 from dashboard.ui.margins import labels_width, legend_height
-from dashboard.ui.theme import FONT_FAMILY, FONT_SIZE
+from dashboard.ui.theme import FONT_FAMILY, FONT_SIZE, LEGEND_FONT_SIZE
 
 COMPONENT_COLOURS = ("#000091", "#6a6af4", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#D55E00", "#0072B2")
 COMPONENT_COLOURS += ("#999999", "#F0E442", "#882255", "#44AA99", "#117733", "#AA4499")
@@ -31,7 +31,6 @@ NEED_SUPPLY_MARGIN = {"l": 62, "r": 10, "t": 10, "b": 108}
 #: at a desktop size, where its legend sits above it (pixels; dashboard.ui.margins).
 NAME_TICK_ROOM = 16
 CONTRIBUTIONS_WIDTH = 880
-LEGEND_FONT_SIZE = 12
 QUADRANTS = {
     "priorite": "Besoin au-dessus de la moyenne, offre sous la référence : priorité",
     "besoin_offre": "Besoin au-dessus de la moyenne, offre au-dessus de la référence",

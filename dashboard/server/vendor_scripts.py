@@ -30,8 +30,14 @@ TRACE_TYPES = ("scatter", "bar", "choropleth", "scattergeo")
 
 
 @cache
+def _content(path: Path) -> bytes:
+    """The file, read once per worker (it only changes with a release)."""
+    return path.read_bytes()
+
+
+@cache
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:DIGEST_LENGTH]
+    return hashlib.sha256(_content(path)).hexdigest()[:DIGEST_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,9 @@ class VendoredScript:
 
     name: str
     path: Path
+
+    def content(self) -> bytes:
+        return _content(self.path)
 
     def digest(self) -> str:
         return _digest(self.path)
@@ -63,6 +72,6 @@ def init_vendor_scripts(server: Flask) -> None:
         script = SCRIPTS.get(name)
         if script is None or digest != script.digest():
             abort(404)
-        response = Response(script.path.read_bytes(), mimetype="text/javascript")
+        response = Response(script.content(), mimetype="text/javascript")
         response.headers["Cache-Control"] = CACHE_FOREVER
         return response

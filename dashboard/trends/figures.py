@@ -8,7 +8,7 @@ from typing import Any
 from dashboard.core.formatting import NNBSP, format_number
 from dashboard.trends.data import Trend
 from dashboard.ui.margins import labels_width, legend_height, lines_height
-from dashboard.ui.theme import FONT_FAMILY, FONT_SIZE
+from dashboard.ui.theme import FONT_FAMILY, FONT_SIZE, LEGEND_FONT_SIZE
 
 #: Colour-blind safe (Okabe–Ito), the first the app's blue.
 COLOURS = ("#000091", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#0072B2", "#999999")
@@ -17,7 +17,6 @@ GRID_COLOUR = "#e5e5e5"
 HEIGHT = 300
 #: Room for the unit's title beside the value ticks (pixels).
 UNIT_TITLE_ROOM = 34
-LEGEND_FONT_SIZE = 12
 
 
 def tick_labels(trend: Trend) -> list[str]:
