@@ -43,6 +43,19 @@ def code_targets(
     return targets
 
 
+def arrondissement_targets(codes: Iterable[str], arrondissements: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """Map the municipal arrondissements of a file to their commune (Paris, Lyon, Marseille) when the file has no
+    row of that commune; when it has one, its arrondissements stay unmapped so that nothing is counted twice.
+
+    `arrondissements`: code, commune_code (`loaders.decoupage`)."""
+    present = set(codes)
+    return {
+        code: (commune,)
+        for code, commune in zip(arrondissements["code"], arrondissements["commune_code"], strict=True)
+        if code in present and commune not in present
+    }
+
+
 def harmonise(
     frame: pd.DataFrame,
     *,
@@ -65,8 +78,8 @@ def harmonise(
     mapped = codes.map(lambda code: targets.get(code))
     unknown = sorted(set(codes[mapped.isna()]))
     known = frame[mapped.notna()].assign(_targets=mapped[mapped.notna()])
-    in_scope = known["_targets"].map(lambda cover: any(code in scope for code in cover))
-    known = known[in_scope]
+    in_scope = known["_targets"].map(lambda cover: any(code in scope for code in cover)).astype(bool)
+    known = known[in_scope]  # a boolean mask even when empty (an empty object Series would select columns)
     renamed = known[codes[known.index] != known["_targets"].map(lambda cover: cover[0])]
     single = known[known["_targets"].map(len) == 1].assign(_code=lambda df: df["_targets"].map(lambda c: c[0]))
     multi = known[known["_targets"].map(len) > 1]

@@ -41,6 +41,7 @@ from loaders import (
     ngeofr,
     places,
     populations,
+    readers,
     reference_figures,
     rpls,
     series,
@@ -90,7 +91,8 @@ def _step_admin(state: BuildState) -> None:
 
 def _step_population(state: BuildState) -> None:
     communes = state.parts["scope"].communes
-    published = populations.load()
+    rows = populations.load(_file_departements(state))
+    published = populations.by_commune(rows, state.parts["admin"].municipal_arrondissements)
     in_region = communes[communes["in_region"]]
     joined = in_region.merge(published[["code", "PMUN"]], on="code", how="left")
     differing = joined[joined["PMUN"] != joined["population"]]
@@ -100,8 +102,7 @@ def _step_population(state: BuildState) -> None:
             None,
             f"communes sans population légale : {', '.join(joined.loc[joined['PMUN'].isna(), 'code'][:10])}",
         )
-    # Communes outside the région (members of straddling EPCIs) take the same legal population
-    # from the administrative reference, which carries INSEE's figures for all of France.
+    # A commune absent from the file (Mayotte's) keeps the administrative reference's population, INSEE's too.
     population = communes.set_index("code")["population"].astype("float64")
     population.update(published.set_index("code")["PMUN"].astype("float64"))
     harmonised = cog.Harmonised(communes=population.to_frame("population"), groups=pd.DataFrame({"communes": []}))
@@ -110,10 +111,10 @@ def _step_population(state: BuildState) -> None:
     state.base.append(_row("france", "FR", "population", float(france["PMUN"].sum())))
     state.record(
         populations.DATASET_ID,
-        rows_read=len(published),
-        rows_kept=len(published),
+        rows_read=rows.attrs[readers.ROWS_IN_FILE],
+        rows_kept=int(published["code"].isin(communes["code"]).sum()),
         rows_joined=int(joined["PMUN"].notna().sum()),
-        unmatched=sorted(set(published["code"]) - set(in_region["code"])),
+        unmatched=_in_scope_departements(state, sorted(set(published["code"]) - set(communes["code"]))),
         detail={
             "ecarts_avec_referentiel": sorted(differing["code"]),
             "population_region": int(joined["PMUN"].sum()),
@@ -142,16 +143,18 @@ FISCAL_HOUSEHOLDS_2019 = {"NBMENFISC19": "fiscal_households_2019"}
 
 
 def _step_census(state: BuildState) -> None:
-    frame = comparateur.load().rename(columns=CENSUS_COLUMNS | FISCAL_HOUSEHOLDS_2019)
+    frame = comparateur.load(_file_departements(state)).rename(columns=CENSUS_COLUMNS | FISCAL_HOUSEHOLDS_2019)
     additive = [*CENSUS_COLUMNS.values(), *FISCAL_HOUSEHOLDS_2019.values()]
     result = _harmonise(state, frame, additive, splits=cog.RECODED_SPLITS_COG_2021)
     state.base.append(aggregate.sum_to_levels(result, state.parts["scope"].communes, list(CENSUS_COLUMNS.values())))
     state.parts["census"] = result.communes
-    _record_harmonised(state, comparateur.DATASET_ID, result)
+    _record_harmonised(state, comparateur.DATASET_ID, result, frame.attrs[readers.ROWS_IN_FILE])
 
 
 def _step_filosofi(state: BuildState) -> None:
-    frame = filosofi.load().rename(columns={"NBMENFISC21": "fiscal_households", "NBPERSMENFISC21": "fiscal_persons"})
+    frame = filosofi.load(_file_departements(state)).rename(
+        columns={"NBMENFISC21": "fiscal_households", "NBPERSMENFISC21": "fiscal_persons"}
+    )
     result = _harmonise(state, frame, ["fiscal_households", "fiscal_persons"], intensive=["MED21", "TP6021"])
     communes = state.parts["scope"].communes
     state.base.append(aggregate.sum_to_levels(result, communes, ["fiscal_households", "fiscal_persons"]))
@@ -160,30 +163,25 @@ def _step_filosofi(state: BuildState) -> None:
         published = result.communes[column]
         state.base.append(_long("commune", published, indicator_id, coverage=published.notna().astype("float64")))
         state.base.append(aggregate.weighted_mean_to_levels(published, weights, communes, indicator_id))
-    _record_harmonised(state, filosofi.DATASET_ID, result)
+    _record_harmonised(state, filosofi.DATASET_ID, result, frame.attrs[readers.ROWS_IN_FILE])
 
 
 def _step_filosofi_supra(state: BuildState) -> None:
     """INSEE's own EPCI, département, région and France métropolitaine figures (2019), each current EPCI
-    matched to its 2019 row; perimeter changes are reported and their coverage estimated from households."""
+    matched to its 2019 row; perimeter changes (declared, or detected from the households of the current
+    communes) are reported and their coverage estimated from households; an EPCI without a 2019 row stays
+    without values and is listed."""
     published = filosofi_supra.load()
     scope = state.parts["scope"]
     epci_codes = list(scope.epci["code"])
     rows, report = filosofi_supra.epci_rows(published, epci_codes)
-    if report["sans_ligne"]:
-        raise SourceError(
-            filosofi_supra.DATASET_ID,
-            "FILO2019_DISP_EPCI.csv",
-            f"EPCI du périmètre sans ligne 2019 ni ancien SIREN déclaré : {', '.join(report['sans_ligne'])}",
-        )
     households = _households_2019_by_epci(state)
     ratio = (rows["NBMEN19"] / households.reindex(rows.index)).astype(float)
-    changes = {change.siren: change.change for change in filosofi_supra.PERIMETER_CHANGES}
+    changes = filosofi_supra.perimeter_changes(ratio)
     coverage = pd.Series(1.0, index=rows.index)
     for siren in changes:
-        if siren in coverage.index:
-            coverage[siren] = min(1.0, float(ratio[siren]))
-    detail = pd.Series({siren: text for siren, text in changes.items() if siren in rows.index}, dtype=object)
+        coverage[siren] = min(1.0, float(ratio[siren]))
+    detail = pd.Series(changes, dtype=object)
     departements = published[(published["level"] == "departement") & published["code"].isin(scope.departements["code"])]
     region = published[(published["level"] == "region") & (published["code"] == state.region_code)]
     france = published[published["level"] == "france"]
@@ -193,23 +191,23 @@ def _step_filosofi_supra(state: BuildState) -> None:
             level = frame["level"].iloc[0] if len(frame) else "region"
             note = pd.Series("France métropolitaine", index=frame["code"]) if level == "france" else None
             state.base.append(_long(level, frame.set_index("code")[column], indicator_id, detail=note))
-    straddling = set(scope.epci.loc[scope.epci["straddles_region"], "code"])  # census covers the région's part
-    unchanged = ratio.drop(index=[*changes, *straddling], errors="ignore")
+    unchanged = ratio.drop(index=list(changes))
     state.record(
         filosofi_supra.DATASET_ID,
         rows_read=len(published),
         rows_kept=len(rows) + len(departements) + len(region) + len(france),
         rows_joined=len(rows),
-        unmatched=sorted(set(scope.departements["code"]) - set(departements["code"]))
+        unmatched=report["sans_ligne"]
+        + sorted(set(scope.departements["code"]) - set(departements["code"]))
         + ([] if len(region) else [state.region_code]),
         detail={
             "epci_meme_siren": report["meme_siren"],
             "epci_ancien_siren": report["ancien_siren"],
+            "epci_sans_ligne_2019": report["sans_ligne"],
             "perimetres_modifies_depuis_2019": {
                 siren: f"{text} ; ménages fiscaux 2019 publiés ÷ ménages des communes de 2025 = "
                 + f"{ratio[siren]:.3f}".replace(".", ",")
                 for siren, text in changes.items()
-                if siren in ratio.index
             },
             "ecart_max_menages_perimetres_inchanges": round(float((unchanged - 1).abs().max()), 4),
             "departements": len(departements),
@@ -264,14 +262,12 @@ def _step_rpls(state: BuildState) -> None:
     ):
         state.base.append(_row("france", "FR", variable, float(frame[column].sum())))
     in_region = scope_communes.loc[scope_communes["in_region"], "code"]
-    scope_departements = set(scope_communes["departement_code"])
     state.record(
         dataset_id,
         rows_read=len(frame),
         rows_kept=result.report["rows_in_scope"],
         rows_joined=result.report["rows_in_scope"],
-        # Municipal arrondissements of Paris, Lyon and Marseille are not communes: unknown only if in scope.
-        unmatched=[code for code in result.report["codes_unknown"] if code[:2] in scope_departements],
+        unmatched=_in_scope_departements(state, result.report["codes_unknown"]),
         detail={
             "communes_avec_logements_sociaux": int((~absent).sum()),
             "communes_sans_logement_social": int(absent.sum()),
@@ -390,21 +386,42 @@ def _harmonise(
 ) -> cog.Harmonised:
     admin, communes = state.parts["admin"], state.parts["scope"].communes
     targets = cog.code_targets(admin.former_codes, admin.communes["code"], splits=splits)
+    targets |= cog.arrondissement_targets(frame["code"], admin.municipal_arrondissements)
     return cog.harmonise(
         frame, code_column="code", additive=additive, intensive=intensive, targets=targets, scope=communes["code"]
     )
 
 
-def _record_harmonised(state: BuildState, dataset_id: str, result: cog.Harmonised) -> None:
+def _record_harmonised(state: BuildState, dataset_id: str, result: cog.Harmonised, rows_read: int) -> None:
+    """Coverage of a national commune file: its rows, those in the scope, and the unknown codes of the région's
+    départements."""
     report = result.report
     state.record(
         dataset_id,
-        rows_read=report["rows_read"],
+        rows_read=rows_read,
         rows_kept=report["rows_in_scope"],
         rows_joined=report["rows_in_scope"],
-        unmatched=report["codes_unknown"],
+        unmatched=_in_scope_departements(state, report["codes_unknown"]),
         detail={key: value for key, value in report.items() if key not in ("rows_read", "rows_in_scope")},
     )
+
+
+def _file_departements(state: BuildState) -> set[str]:
+    """The départements whose rows a national commune file keeps: those of the scope's communes (the région's, and
+    those of the other members of straddling EPCIs)."""
+    return set(state.parts["scope"].communes["departement_code"])
+
+
+def _in_scope_departements(state: BuildState, codes: list[str]) -> list[str]:
+    """The codes of `codes` in the région's départements (overseas ones have three digits), municipal arrondissements
+    aside: a file that lists them beside their commune has them left out on purpose (`cog.arrondissement_targets`)."""
+    departements = set(state.parts["scope"].departements["code"])
+    arrondissements = set(state.parts["admin"].municipal_arrondissements["code"])
+    return [
+        code
+        for code in codes
+        if (code[:3] if code.startswith("97") else code[:2]) in departements and code not in arrondissements
+    ]
 
 
 def _step_finess(state: BuildState) -> None:
@@ -457,17 +474,6 @@ def _step_finess(state: BuildState) -> None:
             "localisation": {key: value for key, value in report.items() if key != "nowhere"},
         },
     )
-    if from_mirror:
-        hdf_check = finess_common.keep_housing(finess_fhir.load_hdf())[0]
-        region_points = set(housing.loc[housing["departement_code"].isin(region_departements), "finess"])
-        state.record(
-            finess_fhir.HDF_DATASET_ID,
-            rows_read=len(hdf_check),
-            rows_kept=len(hdf_check),
-            rows_joined=len(hdf_check),
-            unmatched=sorted(set(hdf_check["finess"]) ^ region_points),
-            detail={"identique_a_l_extrait_france_pour_la_region": set(hdf_check["finess"]) == region_points},
-        )
 
 
 def _residence_counts(residences: pd.DataFrame, communes: pd.DataFrame) -> cog.Harmonised:
@@ -504,7 +510,7 @@ def _family_totals(by_type: pd.Series) -> dict[str, float]:
 def _step_shapes(state: BuildState) -> None:
     admin, scope = state.parts["admin"], state.parts["scope"]
     polygons, dissolve_report = territories.dissolve_communes(
-        communes_2018.load(), admin.former_codes, scope.communes["code"]
+        communes_2018.load(scope.departements["code"]), admin.former_codes, scope.communes["code"]
     )
     epci = contours.load_epci()
     departements = contours.load_departements()
@@ -532,14 +538,19 @@ def _step_shapes(state: BuildState) -> None:
 
 
 def _step_labels(state: BuildState) -> None:
-    """Where the map writes a commune's name (IGN centroid) and which communes are préfectures or
-    sous-préfectures: `state.parts["labels"]` (code, seat, label_lon, label_lat) for the région's communes."""
+    """Where the map writes a commune's name (IGN centroid; overseas, where IGN's layer stops, a point inside its
+    polygon) and which communes are préfectures or sous-préfectures: `state.parts["labels"]` (code, seat,
+    label_lon, label_lat) for the région's communes."""
     communes = state.parts["scope"].communes
     in_region = communes.loc[communes["in_region"], "code"]
-    points = ngeofr.load_commune_centroids().to_crs(territories.WEB_CRS).set_index("code")
+    centroids = ngeofr.load_commune_centroids().to_crs(territories.WEB_CRS).set_index("code").geometry
+    without_centroid = sorted(set(in_region) - set(centroids.index))
+    polygons = state.parts["shapes"]["commune"].to_crs(territories.WEB_CRS).set_index("code").geometry
+    inside = polygons.reindex(without_centroid).dropna().representative_point()
+    points = pd.concat([centroids, inside])
     missing = sorted(set(in_region) - set(points.index))
     if missing:
-        raise SourceError(ngeofr.DATASET_ID, None, f"communes sans centroïde : {', '.join(missing[:10])}")
+        raise SourceError(ngeofr.DATASET_ID, None, f"communes sans centroïde ni contour : {', '.join(missing[:10])}")
     seats = decoupage.load_seats().set_index("code")["seat"]
     regional_seats = seats[seats.index.isin(in_region)]
     departements = set(state.parts["scope"].departements["code"])
@@ -550,7 +561,7 @@ def _step_labels(state: BuildState) -> None:
             decoupage.ARRONDISSEMENTS_FILE,
             f"{len(prefectures)} préfecture(s) dans la région pour {len(departements)} départements",
         )
-    located = points.loc[list(in_region)].geometry
+    located = points.loc[list(in_region)]
     state.parts["labels"] = pd.DataFrame(
         {
             "code": list(in_region),
@@ -561,11 +572,12 @@ def _step_labels(state: BuildState) -> None:
     )
     state.record(
         ngeofr.DATASET_ID,
-        rows_read=len(points),
-        rows_kept=len(in_region),
-        rows_joined=len(in_region),
+        rows_read=len(centroids),
+        rows_kept=len(in_region) - len(inside),
+        rows_joined=len(in_region) - len(inside),
         unmatched=[],
         detail={
+            "communes_placees_dans_leur_contour": len(inside),
             "prefectures": len(prefectures),
             "sous_prefectures": int((regional_seats == decoupage.SOUS_PREFECTURE).sum()),
         },
@@ -809,7 +821,7 @@ def _residences_frame(state: BuildState) -> gpd.GeoDataFrame:
 DATASET_ROLES = {
     "territories": decoupage.DATASET_ID,
     "census": comparateur.DATASET_ID,
-    "establishments": finess_fhir.HDF_DATASET_ID,
+    "establishments": finess_fhir.FRANCE_HOUSING_DATASET_ID,
     "reference_figures": reference_figures.DATASET_ID,
     "income_2019": filosofi_supra.DATASET_ID,
     "geometry_commune": communes_2018.DATASET_ID,

@@ -7,7 +7,10 @@ in the code base hard-codes a URL, a licence or a vintage.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 LICENCE_OUVERTE = "Licence Ouverte / Open Licence 2.0 (Etalab)"
 
@@ -83,8 +86,28 @@ _LOYERS = (
 )
 
 
+REGIONAL_EXTRACT_NOTE = (
+    "Extrait régional du miroir, non lu par la construction : elle lit le fichier national {national} "
+    "(mêmes octets pour les lignes de la région) et garde les communes de la région construite."
+)
+#: The 101 département files of the national commune polygons: name, sha256 and number of communes.
+COMMUNE_POLYGON_MANIFEST = Path(__file__).parent / "manifests" / "france-geojson-communes-2018-france.csv"
+
+
+@cache
+def commune_polygon_files() -> tuple[dict[str, str], ...]:
+    """Rows of `COMMUNE_POLYGON_MANIFEST`: departement, name, communes, sha256 (str)."""
+    with COMMUNE_POLYGON_MANIFEST.open(encoding="utf-8", newline="") as manifest:
+        return tuple(csv.DictReader(manifest))
+
+
+def commune_polygon_filename(dep: str, name: str) -> str:
+    """« communes-02-aisne.geojson »."""
+    return f"communes-{dep}-{name}.geojson"
+
+
 def _commune_polygons(dep: str, name: str, sha256: str) -> SourceFile:
-    filename = f"communes-{dep}-{name}.geojson"
+    filename = commune_polygon_filename(dep, name)
     return SourceFile(filename, f"{_FRANCE_GEOJSON}/{dep}-{name}/{filename}", sha256=sha256)
 
 
@@ -186,7 +209,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="france-geojson-communes-hdf-2018",
-        short="IGN Admin Express 2018 (france-geojson)",
+        short="IGN Admin Express 2018 (france-geojson), extrait Hauts-de-France",
         theme="geo",
         title="Contours des communes des Hauts-de-France (france-geojson)",
         publisher="IGN Admin Express 2018 et Insee COG 2018, simplification france-geojson (G. David)",
@@ -204,13 +227,13 @@ DATASETS: tuple[Dataset, ...] = (
             ),
             _commune_polygons("80", "somme", "8aaf6f0f345c7d65ec7f3f3efd69a8db98f7966f07b379e32d60180866e8cf57"),
         ),
-        caveats=("Pas de contour communal pour les communes de Seine-Maritime membres d'EPCI des Hauts-de-France.",),
+        notes=REGIONAL_EXTRACT_NOTE.format(national="france-geojson-communes-2018-france"),
     ),
     Dataset(
         id="finess-fhir-20210108-hdf",
         short="FINESS (DREES), extraction du 08/01/2021",
         theme="finess",
-        title="FINESS, établissements des Hauts-de-France (conversion FHIR)",
+        title="FINESS, établissements des Hauts-de-France (conversion FHIR), extrait régional",
         publisher="Ministère des Solidarités et de la Santé (DREES), FINESS ; conversion flrt/finess-fhir",
         licence=LICENCE_OUVERTE,
         vintage="extraction du 08/01/2021",
@@ -223,8 +246,8 @@ DATASETS: tuple[Dataset, ...] = (
                 sha256="4183c93a989c677e48b65e5abebef8ae00bdd1bb41bcde7acb536e06d2433e0e",
             ),
         ),
-        notes="Extrait filtré (départements 02, 59, 60, 62, 80) : pas de téléchargement propre ; "
-        "hors miroir, utiliser l'extraction officielle finess-extraction-etablissements.",
+        notes="Extrait filtré (départements 02, 59, 60, 62, 80) : pas de téléchargement propre. "
+        + REGIONAL_EXTRACT_NOTE.format(national="finess-fhir-20210108-france-housing"),
         caveats=("Aucune capacité (nombre de places) dans l'extraction.", "Instantané de janvier 2021."),
     ),
     Dataset(
@@ -316,7 +339,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="insee-filosofi-com-2021-geo2024",
-        short="Insee, Filosofi 2021",
+        short="Insee, Filosofi 2021, extrait Hauts-de-France",
         theme="housing",
         title="Filosofi, revenus et pauvreté des communes",
         publisher="Insee",
@@ -332,11 +355,7 @@ DATASETS: tuple[Dataset, ...] = (
                 member="cc_filosofi_2021_COM.csv",
             ),
         ),
-        caveats=(
-            "Secret statistique (« s ») pour la plupart des petites communes : taux de pauvreté "
-            "publié pour 12 % des communes (70 % de la population).",
-            "Médianes et taux non additifs : au-dessus de la commune, approximation pondérée.",
-        ),
+        notes=REGIONAL_EXTRACT_NOTE.format(national="insee-filosofi-com-2021-geo2024-france"),
     ),
     Dataset(
         id="insee-filosofi-2019-disp-supra",
@@ -452,7 +471,7 @@ DATASETS: tuple[Dataset, ...] = (
     ),
     Dataset(
         id="insee-comparateur-territoires-com-ed2021",
-        short="Insee, recensement 2018",
+        short="Insee, recensement 2018, extrait Hauts-de-France",
         theme="housing",
         title="Comparateur de territoires, base communale",
         publisher="Insee",
@@ -468,15 +487,11 @@ DATASETS: tuple[Dataset, ...] = (
                 member="base_cc_comparateur.CSV",
             ),
         ),
-        caveats=(
-            "Millésime ancien (recensement 2018) faute de fichier plus récent hors ligne ; l'URL "
-            "officielle sert désormais une édition plus récente aux colonnes différentes.",
-            "Le code 60054 de 2021 couvre les communes actuelles 60054 et 60694.",
-        ),
+        notes=REGIONAL_EXTRACT_NOTE.format(national="insee-comparateur-territoires-com-ed2021-france"),
     ),
     Dataset(
         id="insee-populations-legales-com-2023",
-        short="Insee, populations légales 2023",
+        short="Insee, populations légales 2023, extrait Hauts-de-France",
         theme="housing",
         title="Populations légales des communes",
         publisher="Insee",
@@ -497,6 +512,7 @@ DATASETS: tuple[Dataset, ...] = (
                 member="donnees_departements.csv",
             ),
         ),
+        notes=REGIONAL_EXTRACT_NOTE.format(national="insee-populations-legales-com-2023-france"),
     ),
     Dataset(
         id="cerema-lovac-dep-2020-2025",
@@ -537,35 +553,37 @@ DATASETS: tuple[Dataset, ...] = (
     ),
 )
 
-NATIONAL_COPY_NOTE = (
-    "Copie nationale du fichier dont le dossier régional du miroir est extrait (mêmes octets pour les lignes "
-    "de la région). Non lue par une construction régionale ; réservée à la construction d'une autre région ou "
-    "de la France entière."
+NATIONAL_NOTE = (
+    "Fichier national : la construction le lit en entier et garde les communes de la région construite "
+    "(le dossier régional du miroir en est un extrait, mêmes octets pour les lignes de la région)."
 )
 
-#: National files of the mirror (same bytes as the regional extracts for the région's rows).
+#: National files, read by every build (the mirror's regional extracts hold the same bytes for the région's rows).
 NATIONAL_DATASETS: tuple[Dataset, ...] = (
     Dataset(
         id="france-geojson-communes-2018-france",
-        short="IGN Admin Express 2018 (france-geojson), France entière",
+        short="IGN Admin Express 2018 (france-geojson)",
         theme="geo",
         title="Contours des communes de France (france-geojson), un fichier par département",
         publisher="IGN Admin Express 2018 et Insee COG 2018, simplification france-geojson (G. David)",
         licence=LICENCE_OUVERTE,
-        vintage="COG 2018",
+        vintage="COG 2018 (fusionné aux codes courants par anciensCodes)",
         format="GeoJSON (WGS84), un fichier par département",
         level="commune",
         page_url="https://france-geojson.gregoiredavid.fr/",
-        files=(),
-        notes=NATIONAL_COPY_NOTE + " 101 fichiers « communes-<département>-<nom>.geojson » (liste et empreintes "
-        "dans SHA256SUMS.txt du dossier du miroir).",
+        files=tuple(
+            _commune_polygons(row["departement"], row["name"], row["sha256"]) for row in commune_polygon_files()
+        ),
+        notes=NATIONAL_NOTE + " Seuls les fichiers des départements de la région sont lus.",
         caveats=(
+            "Pas de contour communal pour les communes d'une autre région membres d'un EPCI à cheval "
+            "(en Hauts-de-France : celles de Seine-Maritime).",
             "7 communes recréées après 2018 sont dans le contour de la commune nouvelle de 2018 (aucune dans la région).",
         ),
     ),
     Dataset(
         id="insee-populations-legales-com-2023-france",
-        short="Insee, populations légales 2023 (France entière)",
+        short="Insee, populations légales 2023",
         theme="housing",
         title="Populations légales des communes, départements et régions (France entière)",
         publisher="Insee",
@@ -578,11 +596,15 @@ NATIONAL_DATASETS: tuple[Dataset, ...] = (
             SourceFile(name, "https://www.insee.fr/fr/statistiques/fichier/8680726/ensemble.zip", member=name)
             for name in ("donnees_communes.csv", "donnees_departements.csv", "donnees_regions.csv")
         ),
-        notes=NATIONAL_COPY_NOTE,
+        notes=NATIONAL_NOTE,
+        caveats=(
+            "Paris, Lyon et Marseille par arrondissement municipal : leurs arrondissements sont sommés.",
+            "Mayotte absente du fichier.",
+        ),
     ),
     Dataset(
         id="insee-filosofi-com-2021-geo2024-france",
-        short="Insee, Filosofi 2021 (France entière)",
+        short="Insee, Filosofi 2021",
         theme="housing",
         title="Filosofi, revenus et pauvreté des communes (France entière)",
         publisher="Insee",
@@ -598,21 +620,24 @@ NATIONAL_DATASETS: tuple[Dataset, ...] = (
                 member="cc_filosofi_2021_COM.csv",
             ),
         ),
-        notes=NATIONAL_COPY_NOTE,
+        notes=NATIONAL_NOTE,
         caveats=(
-            "Paris, Lyon et Marseille y figurent comme communes et par arrondissement : ne jamais compter les deux.",
+            "Secret statistique (« s ») pour la plupart des petites communes : taux de pauvreté "
+            "publié pour 12 % des communes (70 % de la population).",
+            "Médianes et taux non additifs : au-dessus de la commune, approximation pondérée.",
+            "Paris, Lyon et Marseille y figurent comme communes et par arrondissement : seules les communes sont lues.",
         ),
     ),
     Dataset(
         id="insee-comparateur-territoires-com-ed2021-france",
-        short="Insee, recensement 2018 (France entière)",
+        short="Insee, recensement 2018",
         theme="housing",
         title="Comparateur de territoires, base communale (France entière)",
         publisher="Insee",
         licence=LICENCE_OUVERTE,
         vintage="recensement 2018 (et 2013), Filosofi 2019, géographie COG 2021",
         format="CSV dans une archive zip (';', point décimal)",
-        level="commune",
+        level="commune et arrondissement municipal",
         page_url="https://www.insee.fr/fr/statistiques/2521169",
         files=(
             SourceFile(
@@ -621,7 +646,13 @@ NATIONAL_DATASETS: tuple[Dataset, ...] = (
                 sha256="311caa145141e60a7e61297a2e6038a2acba6d85b3a7763320b058076d2be9dc",
             ),
         ),
-        notes=NATIONAL_COPY_NOTE,
+        notes=NATIONAL_NOTE,
+        caveats=(
+            "Millésime ancien (recensement 2018) faute de fichier plus récent hors ligne ; l'URL "
+            "officielle sert désormais une édition plus récente aux colonnes différentes.",
+            "Le code 60054 de 2021 couvre les communes actuelles 60054 et 60694.",
+            "Paris, Lyon et Marseille y figurent comme communes et par arrondissement : seules les communes sont lues.",
+        ),
     ),
 )
 DATASETS += NATIONAL_DATASETS

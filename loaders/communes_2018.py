@@ -1,7 +1,7 @@
-"""Commune polygons of the five Hauts-de-France départements, COG 2018 (france-geojson,
-IGN Admin Express 2018), in WGS84 (EPSG:4326).
+"""Commune polygons of France, COG 2018 (france-geojson, IGN Admin Express 2018), one file per département, in
+WGS84 (EPSG:4326); a build reads the files of its région's départements.
 
-Codes are COG 2018 codes: 26 of the 3,808 communes have since merged. Bring them to current
+Codes are COG 2018 codes (in Hauts-de-France, 26 of the 3,808 communes have since merged). Bring them to current
 codes with `geo.territories.dissolve_communes`. Names are 2018 names.
 """
 
@@ -18,10 +18,8 @@ from loaders import catalogue, readers, vectors
 from loaders.errors import SourceError
 from loaders.fetch import fetch
 
-DATASET_ID = "france-geojson-communes-hdf-2018"
+DATASET_ID = "france-geojson-communes-2018-france"
 EPSG = 4326
-#: 3,808 communes in the five files (804 + 648 + 686 + 891 + 779), mirror and checksummed download alike.
-ROWS = (3_808, 3_808)
 
 SCHEMA = pa.DataFrameSchema(
     {
@@ -48,7 +46,7 @@ def parse_file(path: Path) -> gpd.GeoDataFrame:
     return vectors.polygonal_valid(frame)
 
 
-def parse(paths: Iterable[Path], *, rows: tuple[int, int] = ROWS) -> gpd.GeoDataFrame:
+def parse(paths: Iterable[Path], *, rows: tuple[int, int]) -> gpd.GeoDataFrame:
     """All files as one GeoDataFrame: code (COG 2018), name (str), geometry (EPSG:4326)."""
     paths = [Path(path) for path in paths]
     if not paths:
@@ -64,7 +62,14 @@ def parse(paths: Iterable[Path], *, rows: tuple[int, int] = ROWS) -> gpd.GeoData
     return frame
 
 
-def load() -> gpd.GeoDataFrame:
-    """Fetch the five département files and parse them."""
-    files = catalogue.get(DATASET_ID).files
-    return parse([fetch(DATASET_ID, source_file.name) for source_file in files])
+def load(departements: Iterable[str]) -> gpd.GeoDataFrame:
+    """Fetch and parse the files of `departements`, each holding the number of communes its manifest gives
+    (`catalogue.commune_polygon_files`: 804 in the Aisne, 35,357 in the 101 files)."""
+    wanted = set(departements)
+    files = [row for row in catalogue.commune_polygon_files() if row["departement"] in wanted]
+    unknown = sorted(wanted - {row["departement"] for row in files})
+    if unknown:
+        raise SourceError(DATASET_ID, None, f"aucun fichier de communes pour le(s) département(s) {', '.join(unknown)}")
+    expected = sum(int(row["communes"]) for row in files)
+    names = [catalogue.commune_polygon_filename(row["departement"], row["name"]) for row in files]
+    return parse([fetch(DATASET_ID, name) for name in names], rows=(expected, expected))

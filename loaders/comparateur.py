@@ -1,12 +1,14 @@
 """Insee Comparateur de territoires, communal base (census 2018, Filosofi 2019, COG 2021).
 
-Codes are kept as published (COG 2021); mapping them to current communes is the build's
+Read from the national zip (the data member) and filtered by the build. Codes are kept as published (COG 2021;
+Paris, Lyon and Marseille both as communes and by municipal arrondissement); mapping them to current communes is the build's
 job (`60054` of 2021 covers the current 60054 and 60694). Blank fields are secret or
 unavailable and become NaN, never 0. Census counts are weighted estimates with decimals.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -15,10 +17,11 @@ import pandera.pandas as pa
 from loaders import readers
 from loaders.fetch import fetch, mirror_root
 
-DATASET_ID = "insee-comparateur-territoires-com-ed2021"
-FILENAME = "base_cc_comparateur_hdf.CSV"
-#: Hauts-de-France extract of the mirror: 3,789 rows; national file of the 2021 edition: 35,010.
-ROWS = readers.RowCount(mirror=3_789, live=35_010)
+DATASET_ID = "insee-comparateur-territoires-com-ed2021-france"
+FILENAME = "base_cc_comparateur_csv.zip"
+MEMBER = "base_cc_comparateur.CSV"
+#: 35,010 rows in the national file of the 2021 edition, mirror and checksummed download alike.
+ROWS = readers.RowCount(mirror=35_010)
 
 #: Kept columns and their Insee labels (LIB_VAR_LONG of the meta file).
 COLUMNS = {
@@ -54,16 +57,27 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
-def parse(path: Path, *, rows: tuple[int, int] = ROWS.bounds(from_mirror=True)) -> pd.DataFrame:
-    """Commune frame: `code` (COG 2021, as published) and the float64 columns of `COLUMNS`."""
-    raw = readers.read_csv(DATASET_ID, path, sep=";", required=("CODGEO", *COLUMNS))
+def parse(
+    path: Path,
+    *,
+    rows: tuple[int, int] = ROWS.bounds(from_mirror=True),
+    member: str | None = MEMBER,
+    departements: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Commune frame: `code` (COG 2021, as published) and the float64 columns of `COLUMNS`, from the archive's
+    `member` (or from `path` itself when `member` is None); the whole file's rows are counted, those of
+    `departements` (all when None) kept and checked."""
+    raw = readers.read_csv(DATASET_ID, path, sep=";", required=("CODGEO", *COLUMNS), member=member, required_only=True)
+    in_file = len(raw)
+    readers.check_count(DATASET_ID, path, in_file, *rows, "communes")
+    raw = raw[readers.in_departements(raw["CODGEO"], departements)]
     frame = pd.DataFrame(
         {"code": raw["CODGEO"], **{column: readers.to_number(DATASET_ID, path, raw[column]) for column in COLUMNS}}
     )
-    readers.check_count(DATASET_ID, path, len(frame), *rows, "communes")
+    frame.attrs[readers.ROWS_IN_FILE] = in_file
     return readers.validate(DATASET_ID, path, frame, SCHEMA)
 
 
-def load() -> pd.DataFrame:
-    """Every commune of the file (the mirror holds Hauts-de-France only)."""
-    return parse(fetch(DATASET_ID, FILENAME), rows=ROWS.bounds(mirror_root() is not None))
+def load(departements: Collection[str] | None = None) -> pd.DataFrame:
+    """The rows of `departements` (every row when None) of the national file."""
+    return parse(fetch(DATASET_ID, FILENAME), rows=ROWS.bounds(mirror_root() is not None), departements=departements)

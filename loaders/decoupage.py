@@ -37,6 +37,8 @@ EXPECTED_ROWS: Mapping[str, tuple[int, int]] = {
     "epci": (1_255, 1_255),
     "departements": (109, 109),
     "regions": (26, 26),
+    # Paris 20, Marseille 16, Lyon 9.
+    "municipal_arrondissements": (45, 45),
 }
 #: 333 arrondissements (overseas included), each with its chef-lieu (sous-préfecture, or the préfecture).
 ARRONDISSEMENT_ROWS = (333, 333)
@@ -46,7 +48,8 @@ SOUS_PREFECTURE = "sous-prefecture"
 CURRENT = "commune-actuelle"
 #: Former communes still listed with the current commune they belong to (`chefLieu`).
 ATTACHED = ("commune-deleguee", "commune-associee")
-COMMUNE_TYPES = frozenset({CURRENT, *ATTACHED, "arrondissement-municipal"})
+MUNICIPAL_ARRONDISSEMENT = "arrondissement-municipal"
+COMMUNE_TYPES = frozenset({CURRENT, *ATTACHED, MUNICIPAL_ARRONDISSEMENT})
 EPCI_KINDS = ("CC", "CA", "CU", "METRO", "MET69")
 
 #: Overseas collectivities (Saint-Pierre-et-Miquelon… Clipperton), coded like départements
@@ -79,6 +82,14 @@ FORMER_CODES_SCHEMA = pa.DataFrameSchema(
     {
         "former_code": pa.Column(str, pa.Check.str_matches(readers.COMMUNE_CODE), unique=True),
         "current_code": pa.Column(str, pa.Check.str_matches(readers.COMMUNE_CODE)),
+    },
+    strict=True,
+    ordered=True,
+)
+MUNICIPAL_ARRONDISSEMENTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, pa.Check.str_matches(readers.COMMUNE_CODE), unique=True),
+        "commune_code": pa.Column(str, pa.Check.str_matches(readers.COMMUNE_CODE)),
     },
     strict=True,
     ordered=True,
@@ -128,6 +139,7 @@ class AdminReference:
     epci_members: pd.DataFrame
     departements: pd.DataFrame
     regions: pd.DataFrame
+    municipal_arrondissements: pd.DataFrame
 
 
 def parse(
@@ -143,6 +155,8 @@ def parse(
     - communes: code, name, departement_code, region_code, siren (str; siren missing for the
       overseas collectivities), population (Int64, population municipale; missing for the
       uninhabited TAAF districts), postal_codes (list of str);
+    - municipal_arrondissements: code, commune_code (str): the arrondissements of Paris, Lyon and Marseille,
+      which some INSEE files list in place of (or beside) their commune;
     - former_codes: former_code, current_code (str), from `anciensCodes` and from delegated or
       associated communes' `chefLieu`; where both exist and disagree, `chefLieu` wins (it is
       the current COG attachment; `anciensCodes` keeps stale history, e.g. 60455 listed
@@ -154,13 +168,14 @@ def parse(
     """
     regions = _regions(regions_path)
     departements = _departements(departements_path)
-    communes, former_codes = _communes(communes_path)
+    communes, former_codes, arrondissements = _communes(communes_path)
     epci, epci_members = _epci(epci_path)
 
     _check_known(regions_path, departements["region_code"], regions["code"], "régions des départements")
     _check_known(communes_path, communes["departement_code"], departements["code"], "départements des communes")
     _check_known(communes_path, communes["region_code"], regions["code"], "régions des communes")
     _check_known(communes_path, former_codes["current_code"], communes["code"], "communes de rattachement")
+    _check_known(communes_path, arrondissements["commune_code"], communes["code"], "communes des arrondissements")
     still_current = former_codes["former_code"][former_codes["former_code"].isin(communes["code"])]
     if len(still_current):
         raise SourceError(
@@ -182,6 +197,7 @@ def parse(
         ("epci", epci, epci_path),
         ("departements", departements, departements_path),
         ("regions", regions, regions_path),
+        ("municipal_arrondissements", arrondissements, communes_path),
     ):
         readers.check_count(DATASET_ID, path, len(frame), *expected_rows[what], what)
     return AdminReference(
@@ -191,6 +207,7 @@ def parse(
         epci_members=epci_members,
         departements=departements,
         regions=regions,
+        municipal_arrondissements=arrondissements,
     )
 
 
@@ -227,7 +244,7 @@ def _check_known(path: Path, codes: pd.Series, known: pd.Series, what: str) -> N
         raise SourceError(DATASET_ID, path, f"{what} inconnu(e)s : {', '.join(unknown[:5])}")
 
 
-def _communes(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _communes(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     entries = _entries(path, ("code", "nom", "type", "departement", "region"))
     unknown_types = sorted({entry["type"] for entry in entries} - COMMUNE_TYPES)
     if unknown_types:
@@ -235,6 +252,8 @@ def _communes(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     current = [entry for entry in entries if entry["type"] == CURRENT]
     attached = [entry for entry in entries if entry["type"] in ATTACHED]
     _check_fields(path, attached, ("chefLieu",), "commune déléguée ou associée")
+    arrondissements = [entry for entry in entries if entry["type"] == MUNICIPAL_ARRONDISSEMENT]
+    _check_fields(path, arrondissements, ("commune",), "arrondissement municipal")
     communes = pd.DataFrame(
         {
             "code": pd.Series([entry["code"] for entry in current], dtype="str"),
@@ -255,9 +274,16 @@ def _communes(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     former_codes = former_codes.sort_values("former_code", ignore_index=True)
+    municipal_arrondissements = pd.DataFrame(
+        {
+            "code": pd.Series([entry["code"] for entry in arrondissements], dtype="str"),
+            "commune_code": pd.Series([entry["commune"] for entry in arrondissements], dtype="str"),
+        }
+    )
     return (
         readers.validate(DATASET_ID, path, communes, COMMUNES_SCHEMA),
         readers.validate(DATASET_ID, path, former_codes, FORMER_CODES_SCHEMA),
+        readers.validate(DATASET_ID, path, municipal_arrondissements, MUNICIPAL_ARRONDISSEMENTS_SCHEMA),
     )
 
 

@@ -1,12 +1,14 @@
 """Insee Filosofi 2021: income, standard of living and poverty by commune (COG 2024).
 
-Codes are kept as published (COG 2024, municipal arrondissements for Paris, Lyon and
-Marseille); mapping them to current communes is the build's job. Secret (`s`) and
+Read from the national file and filtered by the build. Codes are kept as published (COG 2024; Paris, Lyon and
+Marseille both as communes and by municipal arrondissement); mapping them to current communes, and counting
+those three once, is the build's job (`geo.cog.arrondissement_targets`). Secret (`s`) and
 unavailable (`nd`) values become NaN, never 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -15,10 +17,10 @@ import pandera.pandas as pa
 from loaders import readers
 from loaders.fetch import fetch, mirror_root
 
-DATASET_ID = "insee-filosofi-com-2021-geo2024"
-FILENAME = "cc_filosofi_2021_COM_hdf.csv"
-#: Hauts-de-France extract of the mirror: 3,788 rows; national file of the official zip: 34,909.
-ROWS = readers.RowCount(mirror=3_788, live=34_909)
+DATASET_ID = "insee-filosofi-com-2021-geo2024-france"
+FILENAME = "cc_filosofi_2021_COM.csv"
+#: 34,909 rows (no Guadeloupe, Guyane or Mayotte), mirror and official zip alike.
+ROWS = readers.RowCount(mirror=34_909)
 
 #: Kept columns and their Insee labels.
 COLUMNS = {
@@ -54,19 +56,25 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
-def parse(path: Path, *, rows: tuple[int, int] = ROWS.bounds(from_mirror=True)) -> pd.DataFrame:
-    """Commune frame: `code` (COG 2024, as published) and the float64 columns of `COLUMNS`."""
-    raw = readers.read_csv(DATASET_ID, path, sep=";", required=("CODGEO", *COLUMNS))
+def parse(
+    path: Path, *, rows: tuple[int, int] = ROWS.bounds(from_mirror=True), departements: Collection[str] | None = None
+) -> pd.DataFrame:
+    """Commune frame: `code` (COG 2024, as published) and the float64 columns of `COLUMNS`; the whole file's rows
+    are counted, those of `departements` (all when None) kept and checked."""
+    raw = readers.read_csv(DATASET_ID, path, sep=";", required=("CODGEO", *COLUMNS), required_only=True)
+    in_file = len(raw)
+    readers.check_count(DATASET_ID, path, in_file, *rows, "communes")
+    raw = raw[readers.in_departements(raw["CODGEO"], departements)]
     frame = pd.DataFrame(
         {
             "code": raw["CODGEO"],
             **{column: readers.to_number(DATASET_ID, path, raw[column], decimal=",") for column in COLUMNS},
         }
     )
-    readers.check_count(DATASET_ID, path, len(frame), *rows, "communes")
+    frame.attrs[readers.ROWS_IN_FILE] = in_file
     return readers.validate(DATASET_ID, path, frame, SCHEMA)
 
 
-def load() -> pd.DataFrame:
-    """Every commune of the file (the mirror holds Hauts-de-France only)."""
-    return parse(fetch(DATASET_ID, FILENAME), rows=ROWS.bounds(mirror_root() is not None))
+def load(departements: Collection[str] | None = None) -> pd.DataFrame:
+    """The rows of `departements` (every row when None) of the national file."""
+    return parse(fetch(DATASET_ID, FILENAME), rows=ROWS.bounds(mirror_root() is not None), departements=departements)

@@ -71,6 +71,21 @@ PERIMETER_CHANGES = (
 )
 
 
+#: Largest relative gap between an EPCI's published 2019 fiscal households and those of its current communes for
+#: its perimeter to count as unchanged (0.55 % at most in the Hauts-de-France, where every change is declared).
+PERIMETER_TOLERANCE = 0.02
+DETECTED_CHANGE = "périmètre de 2019 différent du périmètre actuel (écart de ménages détecté à la construction)"
+
+
+def perimeter_changes(ratio: pd.Series) -> dict[str, str]:
+    """What differs in each changed EPCI (index of `ratio`: SIREN; value: 2019 fiscal households published ÷
+    those of its current communes): the declared `PERIMETER_CHANGES`, then the EPCIs whose ratio is off by more
+    than `PERIMETER_TOLERANCE`."""
+    declared = {change.siren: change.change for change in PERIMETER_CHANGES if change.siren in ratio.index}
+    off = ratio[(ratio - 1).abs() > PERIMETER_TOLERANCE].index
+    return declared | {siren: DETECTED_CHANGE for siren in off if siren not in declared}
+
+
 def _schema(code_pattern: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {

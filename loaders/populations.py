@@ -1,22 +1,25 @@
 """Insee legal populations, millésime 2023 (in force in 2026, COG 2025), by commune and
-by département. PMUN (population municipale) is the figure to sum and to divide by; PTOT
-double counts people across communes."""
+by département, read from the national files and filtered by the build. PMUN (population municipale) is the
+figure to sum and to divide by; PTOT double counts people across communes. Paris, Lyon and Marseille are
+listed by municipal arrondissement only (`by_commune` sums them)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
+from geo import cog
 from loaders import readers
 from loaders.fetch import fetch, mirror_root
 
-DATASET_ID = "insee-populations-legales-com-2023"
-COMMUNES_FILE = "donnees_communes_hdf.csv"
+DATASET_ID = "insee-populations-legales-com-2023-france"
+COMMUNES_FILE = "donnees_communes.csv"
 DEPARTEMENTS_FILE = "donnees_departements.csv"
-#: Hauts-de-France extract of the mirror: 3,782 communes; national file of the official zip: 34,900.
-COMMUNE_ROWS = readers.RowCount(mirror=3_782, live=34_900)
+#: 34,900 communes and municipal arrondissements (Mayotte absent), mirror and official zip alike.
+COMMUNE_ROWS = readers.RowCount(mirror=34_900)
 #: Mainland and overseas départements (Mayotte is absent from the file): 100 rows, mirror and official zip.
 DEPARTEMENT_ROWS = readers.RowCount(mirror=100, live=100)
 
@@ -62,9 +65,20 @@ DEPARTEMENTS_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def parse(path: Path, *, rows: tuple[int, int] = COMMUNE_ROWS.bounds(from_mirror=True)) -> pd.DataFrame:
-    """Communes: code, departement_code, region_code, name (str); PMUN, PCAP, PTOT (int64)."""
-    raw = readers.read_csv(DATASET_ID, path, sep=";", required=("REG", "DEP", "COM", "Commune", "PMUN", "PCAP", "PTOT"))
+def parse(
+    path: Path,
+    *,
+    rows: tuple[int, int] = COMMUNE_ROWS.bounds(from_mirror=True),
+    departements: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Communes: code, departement_code, region_code, name (str); PMUN, PCAP, PTOT (int64); the whole file's rows
+    are counted, those of `departements` (all when None) kept and checked."""
+    raw = readers.read_csv(
+        DATASET_ID, path, sep=";", required=("REG", "DEP", "COM", "Commune", "PMUN", "PCAP", "PTOT"), required_only=True
+    )
+    in_file = len(raw)
+    readers.check_count(DATASET_ID, path, in_file, *rows, "communes")
+    raw = raw[readers.in_departements(raw["COM"], departements)]
     frame = pd.DataFrame(
         {
             "code": raw["COM"],
@@ -74,7 +88,7 @@ def parse(path: Path, *, rows: tuple[int, int] = COMMUNE_ROWS.bounds(from_mirror
             **{column: readers.to_integer(DATASET_ID, path, raw[column]) for column in ("PMUN", "PCAP", "PTOT")},
         }
     )
-    readers.check_count(DATASET_ID, path, len(frame), *rows, "communes")
+    frame.attrs[readers.ROWS_IN_FILE] = in_file
     return readers.validate(DATASET_ID, path, frame, COMMUNES_SCHEMA)
 
 
@@ -95,9 +109,20 @@ def parse_departements(
     return readers.validate(DATASET_ID, path, frame, DEPARTEMENTS_SCHEMA)
 
 
-def load() -> pd.DataFrame:
-    """Every commune of the file (the mirror holds Hauts-de-France only)."""
-    return parse(fetch(DATASET_ID, COMMUNES_FILE), rows=COMMUNE_ROWS.bounds(mirror_root() is not None))
+def by_commune(frame: pd.DataFrame, arrondissements: pd.DataFrame) -> pd.DataFrame:
+    """Populations (code, PMUN, PCAP, PTOT) per commune: the municipal arrondissements of a commune absent from
+    `frame` are summed into it (`arrondissements`: code, commune_code, from the administrative reference)."""
+    targets = cog.arrondissement_targets(frame["code"], arrondissements)
+    codes = frame["code"].map(lambda code: targets[code][0] if code in targets else code)
+    counts = frame[["PMUN", "PCAP", "PTOT"]]
+    return counts.groupby(codes.rename("code"), sort=False).sum().reset_index()
+
+
+def load(departements: Collection[str] | None = None) -> pd.DataFrame:
+    """The communes and municipal arrondissements of `departements` (all of France but Mayotte when None)."""
+    return parse(
+        fetch(DATASET_ID, COMMUNES_FILE), rows=COMMUNE_ROWS.bounds(mirror_root() is not None), departements=departements
+    )
 
 
 def load_departements() -> pd.DataFrame:

@@ -7,7 +7,8 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Iterator
+import zipfile
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,12 +33,24 @@ NO_BREAK_SPACES = ("\u00a0", "\u202f")
 LIVE_TOLERANCE = 0.03
 
 
-def decode(dataset_id: str, path: Path, encodings: Iterable[str] = ("utf-8",)) -> str:
-    """Read a text file, trying each encoding strictly in turn."""
+def read_bytes(dataset_id: str, path: Path, member: str | None = None) -> bytes:
+    """The file's bytes, or those of `member` inside the zip archive at `path`."""
     try:
-        raw = Path(path).read_bytes()
+        if member is None:
+            return Path(path).read_bytes()
+        with zipfile.ZipFile(path) as archive:
+            return archive.read(member)
     except OSError as exc:
         raise SourceError(dataset_id, path, f"lecture impossible ({exc.strerror or exc})") from exc
+    except zipfile.BadZipFile as exc:
+        raise SourceError(dataset_id, path, f"archive zip illisible ({exc})") from exc
+    except KeyError as exc:
+        raise SourceError(dataset_id, path, f"{member} absent de l'archive") from exc
+
+
+def decode(dataset_id: str, path: Path, encodings: Iterable[str] = ("utf-8",), member: str | None = None) -> str:
+    """Read a text file (or a zip archive's `member`), trying each encoding strictly in turn."""
+    raw = read_bytes(dataset_id, path, member)
     tried = list(encodings)
     for encoding in tried:
         try:
@@ -60,24 +73,30 @@ def read_csv(
     sep: str = ",",
     encodings: Iterable[str] = ("utf-8",),
     strip: bool = False,
+    member: str | None = None,
+    required_only: bool = False,
 ) -> pd.DataFrame:
-    """Read a delimited file as strings, checking that every record has the header's fields and its columns."""
-    text = decode(dataset_id, path, encodings)
+    """Read a delimited file (or a zip archive's `member`) as strings, checking that every record has the header's
+    fields and its columns; with `required_only`, the other columns are not kept (a wide national file)."""
+    text = decode(dataset_id, path, encodings, member)
     problem = _first_bad_line(text, sep)
     if problem is not None:
         raise SourceError(dataset_id, path, problem)
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise SourceError(dataset_id, path, f"CSV illisible ({exc})") from exc
-    frame.columns = [str(column).strip() for column in frame.columns]
-    missing = [column for column in required if column not in frame.columns]
+    required = list(required)
+    header = [column.strip() for column in next(csv.reader(io.StringIO(text), delimiter=sep), [])]
+    missing = [column for column in required if column not in header]
     if missing:
         raise SourceError(
             dataset_id,
             path,
-            f"colonne(s) manquante(s) : {', '.join(missing)} (colonnes lues : {', '.join(frame.columns[:12])}…)",
+            f"colonne(s) manquante(s) : {', '.join(missing)} (colonnes lues : {', '.join(header[:12])}…)",
         )
+    kept = [header.index(column) for column in required] if required_only else None
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, usecols=kept)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise SourceError(dataset_id, path, f"CSV illisible ({exc})") from exc
+    frame.columns = [str(column).strip() for column in frame.columns]
     if strip:
         frame = frame.apply(lambda column: column.str.strip())
     return frame
@@ -98,6 +117,19 @@ def _first_bad_line(text: str, sep: str) -> str | None:
         if len(record) > width:
             return f"ligne {records.line_num} : {len(record)} champs au lieu de {width} (colonnes décalées)"
     return None
+
+
+#: `DataFrame.attrs` key of a parsed file's number of rows, when the frame keeps some of them only.
+ROWS_IN_FILE = "rows_in_file"
+
+
+def in_departements(codes: pd.Series, departements: Collection[str] | None) -> pd.Series:
+    """Which commune codes belong to `departements` (every code when None): the code's first two characters, or
+    three overseas (971…976)."""
+    if departements is None:
+        return pd.Series(True, index=codes.index)
+    prefixes = codes.str[:2].where(~codes.str.startswith("97"), codes.str[:3])
+    return prefixes.isin(set(departements))
 
 
 def read_json(dataset_id: str, path: Path):

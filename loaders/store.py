@@ -138,10 +138,12 @@ def exchange(first: Path, second: Path) -> bool:
 
 
 def prune(builds: Path, keep: set[Path]) -> None:
-    """Delete builds older than the `KEEP` newest (never those in `keep`), and work entries left by a crash."""
+    """Delete builds older than the `KEEP` newest (never those in `keep`, nor the build another store beside it
+    links to: `data/processed` and `data/processed-84` share `data/builds/`), and work entries left by a crash."""
     recover_migrated(builds)
     folders = sorted(path for path in builds.iterdir() if path.is_dir() and not path.name.startswith("."))
-    kept = {path.resolve() for path in keep} | {path.resolve() for path in folders[-KEEP:]}
+    linked = {path.resolve() for path in builds.parent.iterdir() if path.is_symlink()}
+    kept = {path.resolve() for path in keep} | {path.resolve() for path in folders[-KEEP:]} | linked
     for path in folders:
         if path.resolve() not in kept:
             shutil.rmtree(path, ignore_errors=True)

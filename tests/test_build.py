@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -137,7 +138,7 @@ def test_suppressed_values_stay_missing_and_coverage_is_reported(table):
 
 def test_merged_and_recoded_communes_are_mapped_not_dropped(store: Path, table):
     coverage = json.loads((store / "coverage.json").read_text())["datasets"]
-    census = coverage["insee-comparateur-territoires-com-ed2021"]
+    census = coverage["insee-comparateur-territoires-com-ed2021-france"]
     assert census["unmatched"] == []
     assert census["detail"]["codes_remapped"]["62461"] == ["62447"]
     assert census["detail"]["communes_not_attributable"] == ["60054", "60694"]
@@ -174,10 +175,11 @@ def test_report_prints_a_french_table_and_each_dataset_s_details(store: Path, ca
     assert printed.rstrip("\n") == format_report(coverage)
     header = next(line for line in printed.splitlines() if line.startswith("jeu de données"))
     assert header.split() == ["jeu", "de", "données", "lignes", "lues", "gardées", "rapportées", "non", "appariées"]
-    assert re.search(r"^insee-filosofi-com-2021-geo2024 +3788 +3788 +3788 +0$", printed, re.MULTILINE)
+    # The national file's rows, those of the scope (Seine-Maritime members of straddling EPCIs included).
+    assert re.search(r"^insee-filosofi-com-2021-geo2024-france +34909 +3837 +3837 +0$", printed, re.MULTILINE)
     assert re.search(r"^ngeofr-maps-cog2025 +34746 +3782 +3782 +0$", printed, re.MULTILINE)  # town label points
-    assert "Jeux de données lus : 15 ; anomalies (codes ou points non appariés) : 0" in printed
-    assert "\ninsee-comparateur-territoires-com-ed2021 :\n" in printed
+    assert "Jeux de données lus : 14 ; anomalies (codes ou points non appariés) : 0" in printed
+    assert "\ninsee-comparateur-territoires-com-ed2021-france :\n" in printed
     assert '  communes non attribuables (code scindé) : ["60054", "60694"]' in printed
     assert "rows_outside_scope" not in printed and "codes_remapped" not in printed
 
@@ -192,9 +194,9 @@ def test_verdict_is_one_french_line_counting_datasets_and_anomalies(store: Path)
     line = verdict(coverage)
     assert "\n" not in line
     assert re.fullmatch(
-        r"Construction réussie en \d+ s : 15 jeux de données, 0 anomalie ; détails : python -m loaders report", line
+        r"Construction réussie en \d+ s : 14 jeux de données, 0 anomalie ; détails : python -m loaders report", line
     )
-    coverage["datasets"]["insee-filosofi-com-2021-geo2024"]["unmatched"] = ["99999", "99998"]
+    coverage["datasets"]["insee-filosofi-com-2021-geo2024-france"]["unmatched"] = ["99999", "99998"]
     coverage["baisses_de_couverture_acceptees"] = ["indicateur taux_pauvrete (commune) : …"]
     assert ", 2 anomalies, 1 baisse(s) de couverture acceptée(s) ; " in verdict(coverage)
 
@@ -429,13 +431,33 @@ def test_coverage_of_the_rents_and_of_the_places(coverage):
     assert estimated["detail"]["dispersion_relative"] == pytest.approx(0.363, abs=1e-3)
 
 
-def test_national_copies_are_declared_but_not_read_by_a_regional_build(coverage, mirror: Path):
+#: The mirror's Hauts-de-France extracts and the national file the build reads in their place.
+REGIONAL_EXTRACTS = {
+    "france-geojson-communes-hdf-2018": "france-geojson-communes-2018-france",
+    "insee-populations-legales-com-2023": "insee-populations-legales-com-2023-france",
+    "insee-filosofi-com-2021-geo2024": "insee-filosofi-com-2021-geo2024-france",
+    "insee-comparateur-territoires-com-ed2021": "insee-comparateur-territoires-com-ed2021-france",
+    "finess-fhir-20210108-hdf": "finess-fhir-20210108-france-housing",
+}
+
+
+def test_the_build_reads_the_national_files_and_not_the_regional_extracts(coverage, mirror: Path):
     national = catalogue.NATIONAL_DATASETS
-    assert len(national) == 4
+    assert {dataset.id for dataset in national} < set(REGIONAL_EXTRACTS.values())
     for dataset in national:
         assert dataset.id.endswith("-france") and dataset.in_mirror
         assert (mirror / dataset.mirror_path / "PROVENANCE.md").is_file()
-        assert dataset.id not in coverage
+    rows_read = {dataset_id: figures["rows_read"] for dataset_id, figures in coverage.items()}
+    assert {key: rows_read[key] for key in REGIONAL_EXTRACTS.values()} == {
+        "france-geojson-communes-2018-france": 3_808,  # the files of the région's five départements
+        "insee-populations-legales-com-2023-france": 34_900,
+        "insee-filosofi-com-2021-geo2024-france": 34_909,
+        "insee-comparateur-territoires-com-ed2021-france": 35_010,
+        "finess-fhir-20210108-france-housing": 6_134,
+    }
+    for extract, read in REGIONAL_EXTRACTS.items():
+        assert extract not in coverage
+        assert f"le fichier national {read}" in catalogue.get(extract).notes
 
 
 def _mirror_with_a_copy_of(mirror: Path, copy: Path, folder: Path) -> None:
@@ -455,20 +477,41 @@ def _mirror_with_a_copy_of(mirror: Path, copy: Path, folder: Path) -> None:
 
 #: Header edits of the "rename-column" damage, by file.
 RENAMED_COLUMNS = {
-    "base_cc_comparateur_hdf.CSV": (b"P18_LOGVAC", b"P18_LOGVACANTS"),
+    "base_cc_comparateur.CSV": (b"P18_LOGVAC", b"P18_LOGVACANTS"),
     "FILO2019_DISP_EPCI.csv": (b";Q219;", b";Q2_19;"),
 }
+
+
+def _rename_in_archive(archive: Path) -> None:
+    """The "rename-column" damage applied to the header of every member of a zip archive that `RENAMED_COLUMNS`
+    names."""
+    with zipfile.ZipFile(archive) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as damaged:
+        for name, content in members.items():
+            if name in RENAMED_COLUMNS:
+                old, new = RENAMED_COLUMNS[name]
+                assert old in content.splitlines()[0]
+                content = content.replace(old, new, 1)
+            damaged.writestr(name, content)
 
 
 @pytest.mark.parametrize(
     ("damage", "dataset", "file", "reason"),
     [
-        ("truncate", "insee-filosofi-com-2021-geo2024", "cc_filosofi_2021_COM_hdf.csv", "incomplète"),
-        # The issue's scenario: the first 60 % of the lines, cut at a line boundary (2,272 of 3,788 communes).
-        ("keep-60-percent-of-lines", "insee-filosofi-com-2021-geo2024", "cc_filosofi_2021_COM_hdf.csv", "attendu 3788"),
+        ("truncate", "insee-filosofi-com-2021-geo2024-france", "cc_filosofi_2021_COM.csv", "incomplète"),
+        # The first 60 % of the lines, cut at a line boundary (20,945 of 34,909 rows): the région's départements
+        # are all there, only the national file's count can tell.
+        ("keep-60-percent-of-lines", "insee-filosofi-com-2021-geo2024-france", "cc_filosofi_2021_COM.csv", "34909"),
         ("remove", "cerema-lovac-dep-2020-2025", "lovac_opendata_dep.csv", "absent du miroir"),
-        ("utf16", "insee-populations-legales-com-2023", "donnees_communes_hdf.csv", "encodage"),
-        ("rename-column", "insee-comparateur-territoires-com-ed2021", "base_cc_comparateur_hdf.CSV", "P18_LOGVAC"),
+        ("utf16", "insee-populations-legales-com-2023-france", "donnees_communes.csv", "encodage"),
+        (
+            "rename-column",
+            "insee-comparateur-territoires-com-ed2021-france",
+            "base_cc_comparateur_csv.zip",
+            "P18_LOGVAC",
+        ),
+        ("remove", "france-geojson-communes-2018-france", "communes-80-somme.geojson", "absent du miroir"),
         # Whole lines kept: only the exact row count of the national sheet can tell.
         ("keep-60-percent-of-lines", "sdes-rpls-2024-commune-extract", "lgt_soc_2024_extracted.csv", "16859"),
         ("remove", "anil-dhup-carte-loyers-2018-com", "indicateurs-loyers-maisons.csv", "absent du miroir"),
@@ -494,6 +537,8 @@ def test_a_damaged_source_fails_the_build_and_keeps_the_previous_store(
         target.unlink()
     elif damage == "utf16":
         target.write_bytes(text.decode("utf-8").encode("utf-16"))
+    elif target.suffix == ".zip":
+        _rename_in_archive(target)
     else:
         old, new = RENAMED_COLUMNS[file]
         assert old in text.splitlines()[0]
@@ -593,18 +638,20 @@ def test_coverage_of_a_missing_or_unreadable_store_is_not_compared(store: Path, 
     assert coverage_check.read_store(broken) is None
     summary = coverage_check.read_store(store)
     assert summary is not None and summary.region_code == "32"
-    assert summary.datasets["insee-filosofi-com-2021-geo2024"] == 3788
+    assert summary.datasets["insee-filosofi-com-2021-geo2024-france"] == 3837
     assert summary.indicators[("niveau_vie_median_2019", "epci")] == (92, pytest.approx(0.9995, abs=1e-3))
 
 
 def _hide_poverty_rates(path: Path, count: int) -> int:
-    """Publish `count` more poverty rates as secret (« s »), keeping every line: only coverage can tell."""
+    """Publish `count` more poverty rates of the région as secret (« s »), keeping every line: only coverage can
+    tell."""
     lines = path.read_bytes().decode("utf-8").split("\n")
     column = lines[0].split(";").index("TP6021")
     hidden = 0
     for number, line in enumerate(lines[1:], start=1):
         fields = line.split(";")
-        if hidden < count and len(fields) > column and fields[column] not in ("s", "nd", ""):
+        in_region = fields[0][:2] in HDF_DEPARTEMENTS
+        if in_region and hidden < count and len(fields) > column and fields[column] not in ("s", "nd", ""):
             fields[column] = "s"
             lines[number] = ";".join(fields)
             hidden += 1
@@ -652,7 +699,7 @@ def test_a_coverage_drop_fails_the_build_unless_it_is_accepted(
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("Baisse de couverture acceptée : indicateur taux_pauvrete (commune)") for line in lines)
     assert re.fullmatch(
-        r"Construction réussie en \d+ s : 15 jeux de données, 0 anomalie, \d+ baisse\(s\) de couverture "
+        r"Construction réussie en \d+ s : 14 jeux de données, 0 anomalie, \d+ baisse\(s\) de couverture "
         r"acceptée\(s\) ; détails : python -m loaders report",
         lines[-1],
     )
@@ -688,9 +735,9 @@ def test_dated_series_have_one_row_per_territory_and_declared_year(dated_series,
     assert counts[("lda_relogements", "france")] == 6 and ("population", "france") not in counts
     declared = {entry["id"]: entry for entry in json.loads((store / "catalogue.json").read_text())["series"]}
     assert declared["population"]["datasets"] == {
-        "2013": "insee-comparateur-territoires-com-ed2021",
-        "2018": "insee-comparateur-territoires-com-ed2021",
-        "2023": "insee-populations-legales-com-2023",
+        "2013": "insee-comparateur-territoires-com-ed2021-france",
+        "2018": "insee-comparateur-territoires-com-ed2021-france",
+        "2023": "insee-populations-legales-com-2023-france",
     }
     assert declared["lovac_parc_prive"]["unpublished"] == [2025]
 
@@ -723,9 +770,10 @@ def test_dated_series_equal_the_sources(dated_series):
 
 def test_population_series_say_their_coverage_and_keep_missing_communes_missing(dated_series, table):
     population = dated_series[dated_series["series"] == "population"].set_index(["level", "code", "year"])
-    # A straddling EPCI: the census file of the région covers its communes of the région only.
-    assert population.loc[("epci", "200069722", 2013), "coverage"] == pytest.approx(0.2014, abs=1e-3)
+    # A straddling EPCI: the national census file covers its Seine-Maritime communes too.
+    assert population.loc[("epci", "200069722", 2013), "coverage"] == 1.0
     assert population.loc[("epci", "200069722", 2023), "coverage"] == 1.0
+    assert population.loc[("commune", "76035", 2013), "value"] == 2_289
     # 60054 (COG 2021) covers two current communes: neither has a census value of its own.
     assert pd.isna(population.loc[("commune", "60054", 2013), "value"])
     assert pd.isna(population.loc[("commune", "60054", 2013), "coverage"])

@@ -45,6 +45,25 @@ def test_unknown_codes_are_reported_not_dropped_silently():
     assert result.report["rows_read"] == 2
 
 
+def test_a_file_without_a_row_of_the_scope_leaves_every_commune_missing():
+    """Filosofi 2021 has no Guadeloupe row: the build of that région gets missing values, never 0."""
+    empty = pd.DataFrame({"code": pd.Series([], dtype=str), "n": pd.Series([], dtype=float), "m": []})
+    for frame in (empty, pd.DataFrame({"code": ["99999"], "n": [1.0], "m": [2.0]})):
+        result = harmonised(frame, additive=["n"], intensive=["m"])
+        assert list(result.communes.index) == CURRENT and result.communes[["n", "m"]].isna().all().all()
+        assert result.report["rows_in_scope"] == 0
+
+
+def test_arrondissement_targets_only_where_the_commune_has_no_row():
+    from geo.cog import arrondissement_targets
+
+    arrondissements = pd.DataFrame({"code": ["75101", "75102", "69381"], "commune_code": ["75056", "75056", "69123"]})
+    assert arrondissement_targets(["75101", "75102", "69123", "69381"], arrondissements) == {
+        "75101": ("75056",),
+        "75102": ("75056",),
+    }
+
+
 def test_intensive_values_of_merged_communes_are_not_invented():
     frame = pd.DataFrame({"code": ["10001", "10002", "10006"], "n": [1.0, 2.0, 3.0], "median": [10.0, 20.0, 30.0]})
     result = harmonised(frame, additive=["n"], intensive=["median"])

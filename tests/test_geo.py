@@ -34,7 +34,9 @@ def scope(admin):
 
 @pytest.fixture(scope="module")
 def commune_polygons(mirror, admin, scope):
-    return territories.dissolve_communes(communes_2018.load(), admin.former_codes, scope.communes["code"])
+    return territories.dissolve_communes(
+        communes_2018.load(scope.departements["code"]), admin.former_codes, scope.communes["code"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -285,7 +287,13 @@ def _decoupage_paths(fixtures, **replaced):
     return [folder / names[key] for key in ("communes", "epci", "departements", "regions")]
 
 
-TINY = {"communes": (1, 10), "epci": (1, 10), "departements": (1, 10), "regions": (1, 10)}
+TINY = {
+    "communes": (1, 10),
+    "epci": (1, 10),
+    "departements": (1, 10),
+    "regions": (1, 10),
+    "municipal_arrondissements": (0, 10),
+}
 
 
 def test_decoupage_fixture_parses(fixtures):

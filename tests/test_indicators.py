@@ -70,7 +70,7 @@ def test_a_ratio_is_recomputed_from_the_sums_and_scaled():
     assert value(table, "taux_vacance", "epci", "E1") == pytest.approx(5.0)
     row = cell(table, "taux_vacance", "epci", "E1")
     assert pd.isna(row["detail"])
-    assert row["source"] == "«insee-comparateur-territoires-com-ed2021»" and row["vintage"] == "RP 2018"
+    assert row["source"] == "«insee-comparateur-territoires-com-ed2021-france»" and row["vintage"] == "RP 2018"
 
 
 @pytest.mark.parametrize(("numerator", "denominator", "expected"), [(0.9, 0.6, 0.6), (0.5, 1.0, 0.5), (1.0, 1.0, 1.0)])
@@ -183,12 +183,12 @@ def test_sources_and_vintages_of_every_dataset_with_build_time_placeholders_fill
     )
     fjt = cell(table, "fjt_pour_10000", "epci", "E1")
     assert fjt["value"] == pytest.approx(2.0)
-    assert fjt["source"] == "«finess-fhir-20210108-france-housing» ; «insee-populations-legales-com-2023»"
+    assert fjt["source"] == "«finess-fhir-20210108-france-housing» ; «insee-populations-legales-com-2023-france»"
     assert fjt["vintage"] == "FINESS 08/01/2021 ; population 2023"
     assert cell(table, "nb_fjt", "epci", "E1")["vintage"] == "FINESS 08/01/2021"
     density = cell(table, "taux_logement_social", "epci", "E1")
     assert density["value"] == pytest.approx(20.0)
-    assert density["source"] == "«sdes-rpls-2024-commune-extract» ; «insee-comparateur-territoires-com-ed2021»"
+    assert density["source"] == "«sdes-rpls-2024-commune-extract» ; «insee-comparateur-territoires-com-ed2021-france»"
 
 
 def test_a_base_without_detail_column_is_accepted():

@@ -299,7 +299,7 @@ def test_an_exact_count_refuses_one_row_more_or_less(count):
 
 
 def test_row_counts_are_exact_for_the_mirror_and_within_3_percent_for_a_live_file():
-    filosofi = RowCount(mirror=3_788, live=34_909)
+    filosofi = RowCount(mirror=3_788, live=34_909)  # a regional extract of a national file
     assert filosofi.bounds(from_mirror=True) == (3_788, 3_788)
     assert filosofi.bounds(from_mirror=False) == (34_909 - 1_048, 34_909 + 1_048)  # ⌈3 % of 34,909⌉
     assert RowCount(mirror=101, live=101).bounds(from_mirror=False) == (97, 105)

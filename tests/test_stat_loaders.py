@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -74,7 +75,7 @@ CASES = {
     ),
     "comparateur": Case(
         comparateur.DATASET_ID,
-        partial(comparateur.parse, rows=FEW),
+        partial(comparateur.parse, rows=FEW, member=None),
         "comparateur.CSV",
         ("P18_LOGVAC", "P18_LOGVACANTS"),
         (";12604.12;", ";12604,12;"),
@@ -276,11 +277,52 @@ def test_filosofi_refuses_an_implausible_row_count():
 
 
 def test_comparateur_fixture_blank_is_nan():
-    frame = comparateur.parse(STATS / "comparateur.CSV", rows=FEW).set_index("code")
+    frame = comparateur.parse(STATS / "comparateur.CSV", rows=FEW, member=None).set_index("code")
     assert frame.loc["59350", "P18_LOGVAC"] == 12604.12
     assert frame.loc["60054", "SUPERF"] == 12.4
     assert np.isnan(frame.loc["02001", "TP6019"])
     assert frame.loc["59350", "TP6019"] == 25
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def test_comparateur_reads_its_member_of_the_national_zip_and_names_what_is_wrong(tmp_path):
+    content = (STATS / "comparateur.CSV").read_bytes()
+    national = _zip(tmp_path / "national.zip", {"meta_base_cc_comparateur.CSV": b"x;y\n", comparateur.MEMBER: content})
+    from_zip = comparateur.parse(national, rows=FEW)
+    pd.testing.assert_frame_equal(from_zip, comparateur.parse(STATS / "comparateur.CSV", rows=FEW, member=None))
+    without_member = _zip(tmp_path / "without.zip", {"meta_base_cc_comparateur.CSV": b"x;y\n"})
+    with pytest.raises(SourceError, match=rf"{comparateur.MEMBER} absent de l'archive") as caught:
+        comparateur.parse(without_member, rows=FEW)
+    assert comparateur.DATASET_ID in str(caught.value) and "without.zip" in str(caught.value)
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(national.read_bytes()[:200])
+    with pytest.raises(SourceError, match="archive zip illisible"):
+        comparateur.parse(truncated, rows=FEW)
+
+
+def test_populations_by_commune_sums_the_arrondissements_of_a_commune_absent_from_the_file():
+    arrondissements = pd.DataFrame({"code": ["75101", "75102", "69381"], "commune_code": ["75056", "75056", "69123"]})
+    frame = pd.DataFrame(
+        {
+            "code": ["75101", "75102", "69123", "69381", "59350"],
+            "PMUN": [10, 20, 500, 40, 7],
+            "PCAP": [1, 2, 5, 4, 0],
+            "PTOT": [11, 22, 505, 44, 7],
+        }
+    )
+    communes = populations.by_commune(frame, arrondissements).set_index("code")
+    assert communes.to_dict("index") == {
+        "75056": {"PMUN": 30, "PCAP": 3, "PTOT": 33},
+        "69123": {"PMUN": 500, "PCAP": 5, "PTOT": 505},  # the commune's own row: its arrondissement is not added
+        "69381": {"PMUN": 40, "PCAP": 4, "PTOT": 44},
+        "59350": {"PMUN": 7, "PCAP": 0, "PTOT": 7},
+    }
 
 
 def test_populations_fixture_columns_and_types():
@@ -305,16 +347,36 @@ def test_populations_refuse_one_row_more_or_less_than_expected(parse, fixture, w
     for expected in (rows - 1, rows + 1):
         with pytest.raises(SourceError, match=rf"{rows} {what} lus, attendu {expected} \("):
             parse(STATS / fixture, rows=(expected, expected))
-    with pytest.raises(SourceError, match=rf"{rows} {what} lus, attendu (3782|100) \("):  # the mirror's count
+    with pytest.raises(SourceError, match=rf"{rows} {what} lus, attendu (34900|100) \("):  # the mirror's count
         parse(STATS / fixture)
 
 
-#: Loaders whose official download is another file than the mirror's (national file, newest issue): module,
-#: loader, fixture, attribute of the expected rows, counts of the PROVENANCE (mirror, official file).
+@pytest.mark.parametrize(
+    ("counts", "rows"),
+    [(filosofi.ROWS, 34_909), (comparateur.ROWS, 35_010), (populations.COMMUNE_ROWS, 34_900)],
+)
+def test_national_commune_files_expect_their_exact_count_from_the_mirror_and_the_official_zip(counts, rows):
+    assert counts.bounds(from_mirror=True) == counts.bounds(from_mirror=False) == (rows, rows)
+
+
+def test_a_national_file_is_counted_whole_and_filtered_to_the_departements_asked_for():
+    whole = filosofi.parse(STATS / "filosofi.csv", rows=FEW)
+    kept = filosofi.parse(STATS / "filosofi.csv", rows=FEW, departements={"59", "2A"})
+    assert set(kept["code"]) == {code for code in whole["code"] if code[:2] in {"59", "2A"}} and len(kept) < len(whole)
+    assert kept.attrs[readers.ROWS_IN_FILE] == whole.attrs[readers.ROWS_IN_FILE] == len(whole)
+    communes = populations.parse(STATS / "populations_communes.csv", rows=FEW, departements={"971"})
+    assert set(communes["departement_code"]) <= {"971"}
+
+
+def test_in_departements_reads_three_characters_overseas():
+    codes = pd.Series(["97105", "97411", "59350", "2A004", "75101"])
+    assert list(readers.in_departements(codes, {"971", "2A"})) == [True, False, False, True, False]
+    assert readers.in_departements(codes, None).all()
+
+
+#: Loaders whose official download is another file than the mirror's (newest issue): module, loader, fixture,
+#: attribute of the expected rows, counts of the PROVENANCE (mirror, official file).
 LIVE_LOADERS = {
-    "filosofi": (filosofi, filosofi.load, "filosofi.csv", "ROWS", (3_788, 34_909)),
-    "comparateur": (comparateur, comparateur.load, "comparateur.CSV", "ROWS", (3_789, 35_010)),
-    "populations": (populations, populations.load, "populations_communes.csv", "COMMUNE_ROWS", (3_782, 34_900)),
     "populations_departements": (
         populations,
         populations.load_departements,
@@ -527,6 +589,21 @@ def test_filosofi_supra_load_tags_levels_and_codes_france_fr(filosofi_supra_fixt
     assert published.loc[("region", "02"), "name"] == "Martinique"
     assert published.loc[("region", "32"), "Q219"] == 20_360
     assert published.loc[("departement", "2A"), "name"] == "Corse-du-Sud"
+
+
+def test_perimeter_changes_are_the_declared_ones_then_those_the_households_reveal():
+    ratio = pd.Series(
+        {"200093201": 0.95, "200067973": 1.0, "111111111": 1.0199, "222222222": 0.979, "333333333": 1.03},
+    )
+    changes = filosofi_supra.perimeter_changes(pd.concat([ratio, pd.Series({"444444444": float("nan")})]))
+    declared = {change.siren: change.change for change in filosofi_supra.PERIMETER_CHANGES}
+    assert changes == {
+        "200093201": declared["200093201"],
+        "200067973": declared["200067973"],  # declared, even when its households match
+        "222222222": filosofi_supra.DETECTED_CHANGE,
+        "333333333": filosofi_supra.DETECTED_CHANGE,
+    }
+    assert filosofi_supra.PERIMETER_TOLERANCE == 0.02
 
 
 def test_filosofi_supra_epci_rows_rekey_the_former_mel_siren_without_recombining(filosofi_supra_fixtures):
@@ -768,9 +845,16 @@ def test_loyers_refuses_inconsistent_rows(tmp_path, monkeypatch, old, new, reaso
 # Real mirror files: the figures documented in each PROVENANCE.md.
 
 
+HDF_DEPARTEMENTS = {"02", "59", "60", "62", "80"}
+
+
 def test_real_filosofi(mirror):
-    frame = filosofi.load()
-    assert len(frame) == 3788
+    france = filosofi.load()
+    assert len(france) == 34_909
+    assert france["TP6021"].notna().sum() == 4_397 and france["MED21"].notna().sum() == 31_304
+    assert {"75056", "75101", "69123", "69381", "13055", "13201"} <= set(france["code"])  # communes and arrondissements
+    frame = filosofi.load(HDF_DEPARTEMENTS)
+    assert len(frame) == 3788 and frame.attrs[readers.ROWS_IN_FILE] == 34_909
     assert frame["code"].str.fullmatch(r"\d{5}").all()
     assert frame["TP6021"].notna().sum() == 465  # 12.3 % of the 3,782 current communes
     assert 3_490 <= frame["MED21"].notna().sum() <= 3_520  # 92.6 %
@@ -778,20 +862,29 @@ def test_real_filosofi(mirror):
 
 
 def test_real_comparateur(mirror):
-    frame = comparateur.load()
+    france = comparateur.load()
+    assert len(france) == 35_010
+    assert {"75056", "75101", "69123", "69381", "13055", "13201"} <= set(france["code"])  # communes and arrondissements
+    frame = comparateur.load(HDF_DEPARTEMENTS)
     assert len(frame) == 3789
     assert frame[["P18_POP", "P18_MEN", "P18_LOG", "P18_RP", "P18_LOGVAC", "P18_RP_PROP"]].notna().all().all()
     assert "60054" in set(frame["code"]) and "60694" not in set(frame["code"])
 
 
 def test_real_populations(mirror):
-    communes = populations.load()
+    france = populations.load()
+    assert len(france) == 34_900 and france["PMUN"].sum() == 68_094_280
+    communes = populations.load(HDF_DEPARTEMENTS)
     assert len(communes) == 3782
     assert communes["PMUN"].sum() == 5_992_194
     assert communes["PTOT"].sum() == 6_081_819
+    paris = populations.by_commune(france, decoupage.load().municipal_arrondissements).set_index("code")
+    assert "75101" not in paris.index and paris["PMUN"].sum() == 68_094_280
+    assert paris.loc["75056", "PMUN"] == france.loc[france["code"].str.startswith("751"), "PMUN"].sum()
     departements = populations.load_departements().set_index("code")
     assert len(departements) == 100  # Mayotte is not in the file
     assert departements.loc["59", "PMUN"] == 2_615_635
+    assert departements.loc["75", "PMUN"] == paris.loc["75056", "PMUN"]
     assert departements.loc["971", "region_code"] == "01"
 
 

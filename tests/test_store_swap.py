@@ -88,6 +88,15 @@ def test_a_new_build_switches_the_link_keeps_the_previous_build_and_deletes_olde
     assert store.current_build(processed) == third.resolve()
 
 
+def test_a_build_never_deletes_the_build_of_another_store_beside_it(tmp_path: Path):
+    """Two stores in one folder (the Hauts-de-France and another région) share `builds/`."""
+    other = write_atomically(tmp_path / "processed-84", writer("84"))
+    for tag in ("un", "deux", "trois"):
+        write_atomically(tmp_path / "processed", writer(tag))
+    assert tag_of(tmp_path / "processed-84") == "84" and other.name in builds(tmp_path)
+    assert tag_of(tmp_path / "processed") == "trois" and len(builds(tmp_path)) == 3
+
+
 @pytest.mark.parametrize("failure", ["writer", "incomplete"])
 def test_a_failed_write_leaves_processed_and_builds_as_they_were(tmp_path: Path, failure: str):
     processed = tmp_path / "processed"

@@ -17,6 +17,10 @@ from dashboard.core.store import CONFIG_KEY, Store
 APP_NAME = "Résidences sociales"
 #: Names whose article the rules below would get wrong (masculine, or without article).
 _ARTICLES = {"Grand Est": "le", "Centre-Val de Loire": "le", "Mayotte": "", "La Réunion": ""}
+#: Compound names used without article but with « en » (« en Auvergne-Rhône-Alpes », « d'Auvergne-Rhône-Alpes »).
+_ARTICLES |= dict.fromkeys(("Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Provence-Alpes-Côte d'Azur"), "")
+#: Islands: « à Mayotte », « à La Réunion ».
+_ISLANDS = ("Mayotte", "La Réunion")
 _VOWELS = tuple("AEIOUYÂÊÎÔÛÉÈ")
 
 
@@ -50,19 +54,21 @@ class Perimeter:
 
     @property
     def in_name(self) -> str:
-        """« dans les Hauts-de-France », « en Normandie », « dans le Grand Est », « à Mayotte »."""
+        """« dans les Hauts-de-France », « en Normandie », « dans le Grand Est », « en Auvergne-Rhône-Alpes »,
+        « à Mayotte »."""
         if not self.name:
             return "dans la région"
         word = article(self.name)
         if word in ("les", "le"):
             return f"dans {word} {self.name}"
-        if word in ("la", "l'"):
+        if word in ("la", "l'") or self.name not in _ISLANDS:
             return f"en {self.name}"
         return f"à {self.name}"
 
     @property
     def of_name(self) -> str:
-        """« des Hauts-de-France », « de la Normandie », « de l'Occitanie », « du Grand Est », « de Mayotte »."""
+        """« des Hauts-de-France », « de la Normandie », « de l'Occitanie », « du Grand Est », « de Mayotte »,
+        « d'Auvergne-Rhône-Alpes »."""
         if not self.name:
             return "de la région"
         word = article(self.name)
@@ -72,7 +78,9 @@ class Perimeter:
             return f"du {self.name}"
         if word == "l'":
             return f"de l'{self.name}"
-        return f"de {word} {self.name}" if word else f"de {self.name}"
+        if word:
+            return f"de {word} {self.name}"
+        return f"d'{self.name}" if self.name.startswith(_VOWELS) else f"de {self.name}"
 
 
 #: Département names whose article the rules of `of_departement` would get wrong (masculine ending in « e »).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -205,6 +205,7 @@ def read_inputs(store: Store) -> NeedsInputs:
     straddles = epci["straddles_region"] if "straddles_region" in epci else pd.Series(False, index=epci.index)
     territories = territories.assign(straddles=straddles.reindex(territories.index).fillna(False).astype(bool))
     entries = catalogue.indicator_entries(store)
+    built = set(catalogue.available_indicators(store))
     values, coverage = {}, {}
     for candidate in needs.CANDIDATES:
         if candidate.inherited:
@@ -230,7 +231,9 @@ def read_inputs(store: Store) -> NeedsInputs:
         territories=territories,
         values=pd.DataFrame(values, index=territories.index),
         coverage=pd.DataFrame(coverage, index=territories.index),
-        directions={key: int(entries.get(key, {}).get("direction") or 0) for key in values},
+        # A candidate without values in this build (places of a région without DREES figures) has no direction:
+        # it stays out of the index instead of being missing for every EPCI.
+        directions={key: int(entries.get(key, {}).get("direction") or 0) if key in built else 0 for key in values},
         entries=entries,
         sources={candidate.indicator: source_of(store, candidate.indicator) for candidate in needs.CANDIDATES},
         supply=supply,
@@ -437,6 +440,9 @@ def places_table(
 def analyse(store: Store, parameters: Parameters, draws: int = needs.DRAWS, seed: int = needs.SEED) -> Analysis:
     """The whole analysis for one set of parameters (pure: same store and parameters, same result)."""
     inputs = needs_inputs(store)
+    if not inputs.supply.available:
+        # Without places (no DREES figures for the built région), only the need index can order the EPCIs.
+        parameters = replace(parameters, order=needs.NEED_ORDER)
     chosen = needs.components(dict(parameters.weights), inputs.directions)
     if not chosen:
         raise ValueError("aucun indicateur du besoin n'a de poids positif")
@@ -466,9 +472,12 @@ def analyse(store: Store, parameters: Parameters, draws: int = needs.DRAWS, seed
     )
     summary = needs.rank_summary(needs.draws(scenario, parameters.order, draws, seed))
     table = table.join(summary.set_axis(table.index))
-    table["priority_rank"] = (
-        table["rank"] if parameters.order == "places" else needs.draws(scenario, "places", 1, seed)[0]
-    )
+    if not inputs.supply.available:
+        table["priority_rank"] = np.nan
+    elif parameters.order == "places":
+        table["priority_rank"] = table["rank"]
+    else:
+        table["priority_rank"] = needs.draws(scenario, "places", 1, seed)[0]
     return Analysis(
         inputs=inputs,
         parameters=parameters,

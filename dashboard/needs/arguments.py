@@ -58,26 +58,22 @@ def range_text(low: float, high: float) -> str:
     return f"fourchette de {formatting.format_number(ends[0])} à {formatting.format_number(ends[1])} places"
 
 
-def coverage_text(value: Value, straddled_region: str) -> str:
-    """What part of the territory a partial figure covers (empty when complete)."""
+def coverage_text(value: Value) -> str:
+    """What part of the population a partial figure covers (empty when complete)."""
     if not value.partial or value.coverage is None:
         return ""
-    share = formatting.format_percent(value.coverage)
-    if straddled_region:
-        text = f"partie {straddled_region} du territoire seulement, {share} de sa population"
-    else:
-        text = f"couvre {share} de la population"
+    text = f"couvre {formatting.format_percent(value.coverage)} de la population"
     if value.coverage < needs.SENTENCE_COVERAGE:
         text += ", moins de la moitié : à lire avec prudence"
     return text
 
 
-def _figure(value: Value, entry: Mapping, straddled_region: str, local: bool = True) -> str:
+def _figure(value: Value, entry: Mapping, local: bool = True) -> str:
     """« 5,2 %, Insee, Filosofi 2019 ; couvre 64 % de la population » (a reference value: number and coverage)."""
     parts = [formatting.format_value(value.value, entry)]
     if local and value.source:
         parts.append(value.source)
-    notes = [text for text in (coverage_text(value, straddled_region), value.detail if local else "") if text]
+    notes = [text for text in (coverage_text(value), value.detail if local else "") if text]
     text = ", ".join(parts)
     return text + (" ; " + " ; ".join(notes) if notes else "")
 
@@ -87,7 +83,7 @@ def _direction(relative: float) -> str:
 
 
 def comparison(
-    store: Store, indicator: str, code: str, departement: tuple[str, str], straddled_region: str, direction: int
+    store: Store, indicator: str, code: str, departement: tuple[str, str], direction: int
 ) -> Argument | None:
     """One sentence comparing the EPCI's figure with its département and the région (when they differ by 5 %)."""
     entry = catalogue.indicator_entries(store).get(indicator)
@@ -105,12 +101,12 @@ def comparison(
     if not compared:
         return None
     label = str(entry.get("label", indicator))
-    subject = f"{label[0].lower()}{label[1:]} ({_figure(local, entry, straddled_region)})"
+    subject = f"{label[0].lower()}{label[1:]} ({_figure(local, entry)})"
     clauses = []
     for position, (relative, name, reference) in enumerate(compared):
         verb = _direction(relative)
         same = position and _direction(compared[0][0]) == verb
-        value = _figure(reference, entry, False, local=False)
+        value = _figure(reference, entry, local=False)
         clauses.append(f"{name} ({value})" if same else f"{verb} {name} ({value})")
     joiner = " et " if len(compared) == 2 and _direction(compared[0][0]) == _direction(compared[1][0]) else " mais "
     text = subject + " " + joiner.join(clauses) + "."
@@ -187,7 +183,6 @@ def territory_arguments(
     store: Store, analysis: Analysis, code: str, departement: tuple[str, str], accelerated: str | None
 ) -> tuple[Argument, ...]:
     """Priority, gap, then one comparison per indicator of the index and of the supply."""
-    straddled_region = perimeter(store).name if analysis.inputs.territories.at[code, "straddles"] else ""
     items = [priority_argument(analysis, code), gap_argument(analysis, code)]
     if analysis.table.at[code, "supply_places"] == 0:
         source = source_of(store, "nb_residence_sociale")
@@ -198,7 +193,7 @@ def territory_arguments(
     entries = catalogue.indicator_entries(store)
     for indicator in dict.fromkeys(indicators):
         direction = int(entries.get(indicator, {}).get("direction") or 0)
-        items.append(comparison(store, indicator, code, departement, straddled_region, direction))
+        items.append(comparison(store, indicator, code, departement, direction))
     return tuple(item for item in items if item is not None)
 
 

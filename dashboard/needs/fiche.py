@@ -13,7 +13,6 @@ import pandas as pd
 from dashboard.core import routes
 from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for, territory_row
 from dashboard.core.levels import EPCI_KINDS, LEVEL_EPCI
-from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store, inside_region
 from dashboard.needs import arguments
 from dashboard.needs.analysis import Analysis, Value, analyse, source_of
@@ -49,8 +48,6 @@ class Identity:
     communes_outside: int
     population: float | None
     source: str
-    #: The région's name when the EPCI straddles its border (its figures cover that part only), else «  ».
-    straddled_region: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,7 +90,6 @@ def identity(store: Store, siren: str) -> Identity | None:
         communes_outside=int((~inside).sum()),
         population=float(population) if pd.notna(population) else None,
         source=source,
-        straddled_region=perimeter(store).name if int((~inside).sum()) else "",
     )
 
 

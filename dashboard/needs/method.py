@@ -10,7 +10,6 @@ from dash import html
 from dashboard.core import catalogue, formatting, routes
 from dashboard.core.catalogue import ROLE_INCOME_2019, dataset_id_for
 from dashboard.core.formatting import typo
-from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
@@ -79,7 +78,7 @@ def _perimeter_changes(store: Store) -> list[str]:
 
 
 def method_paragraphs(store: Store) -> dict[str, str]:
-    """The method's paragraphs, by subject (the coverage one names the région)."""
+    """The method's paragraphs, by subject."""
     return {
         "principe": (
             "L'analyse sépare deux axes. Le besoin est mesuré par un indice construit seulement avec des "
@@ -98,9 +97,10 @@ def method_paragraphs(store: Store) -> dict[str, str]:
         "couverture": (
             f"Une valeur approchée à partir des communes qui couvre moins de "
             f"{formatting.format_percent(needs.MIN_COVERAGE)} de la population de l'EPCI est écartée de l'indice par "
-            "défaut (option « inclure les approximations partielles »). Cela concerne le taux de pauvreté approché "
-            "et, pour les EPCI à cheval sur une autre région, les chiffres du recensement, qui ne couvrent que leur "
-            f"partie {perimeter(store).name}. Partout où une valeur partielle est affichée, sa couverture l'accompagne."
+            "défaut (option « inclure les approximations partielles »). Cela concerne surtout le taux de pauvreté "
+            "approché, que l'Insee ne publie pas pour les petites communes. Les EPCI à cheval sur une autre région "
+            "sont comptés entiers : les fichiers communaux nationaux couvrent aussi leurs communes hors de la région. "
+            "Partout où une valeur partielle est affichée, sa couverture l'accompagne."
         ),
         "places": (
             "FINESS recense des établissements, pas des places. Places estimées d'un établissement = places "

@@ -319,10 +319,12 @@ def round_places(value: float) -> float:
 
 # --- Robustness ----------------------------------------------------------------------------------------------
 
+#: The order of the ranking by the need index alone (the only one without places).
+NEED_ORDER = "besoin"
 ORDERS = {
     "places": "Manque de places au regard du besoin (nombre de places)",
     "pour_10000": "Manque de places au regard du besoin, pour 10 000 habitants",
-    "besoin": "Indice de besoin",
+    NEED_ORDER: "Indice de besoin",
     "offre": "Offre existante en places pour 10 000 habitants (la plus faible d'abord)",
 }
 
@@ -348,7 +350,7 @@ def _metric(order: str, need: np.ndarray, places: np.ndarray, population: np.nda
         return places
     if order == "pour_10000":
         return places / population * 10_000
-    if order == "besoin":
+    if order == NEED_ORDER:
         return need
     return -np.broadcast_to(supply_rate, need.shape)
 

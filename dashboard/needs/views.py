@@ -50,13 +50,11 @@ def table(caption: str | None, head: Sequence[str], rows: list, numeric: Sequenc
     )
 
 
-def value_cell(value: Value, entry: Mapping[str, Any], straddled_region: str = "", detail: bool = True) -> list:
+def value_cell(value: Value, entry: Mapping[str, Any], detail: bool = True) -> list:
     """A value with, below it, its coverage when partial and (`detail`) what it covers or how it was estimated."""
     if value.value is None:
         return [formatting.MISSING_LABEL]
-    notes = [
-        text for text in (arguments.coverage_text(value, straddled_region), value.detail if detail else "") if text
-    ]
+    notes = [text for text in (arguments.coverage_text(value), value.detail if detail else "") if text]
     return [
         formatting.format_number(value.value, formatting.value_decimals(entry)),
         html.Span(typo(" ; ".join(notes)), className="cell-detail") if notes else None,

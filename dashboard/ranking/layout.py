@@ -4,7 +4,7 @@ actions, charts and table, filled from `dashboard.ranking.view.view`; callbacks:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from dash import dcc, html
@@ -32,12 +32,17 @@ from dashboard.ui.plain_rows import ROWS_ATTRIBUTE
 HEADING = "Où manque-t-il des places en résidences sociales ?"
 NO_PLACES = (
     "Les places ne peuvent pas être estimées avec cette construction (chiffres DREES de la région absents) : "
-    "seul l'indice de besoin est calculé."
+    "seul l'indice de besoin est calculé, et les EPCI sont classés par leur indice de besoin."
 )
 
 
-def weight_controls(entries: Mapping[str, Mapping], state: NeedsState) -> list[Any]:
-    """One slider per candidate indicator, grouped by theme, with its direction and reason."""
+#: Below the slider of a candidate without values in the build.
+NOT_BUILT = "Aucune valeur dans cette construction : sans effet sur l'indice."
+
+
+def weight_controls(entries: Mapping[str, Mapping], state: NeedsState, built: Collection[str]) -> list[Any]:
+    """One slider per candidate indicator, grouped by theme, with its direction and reason; the slider of a
+    candidate without values in the build (`built`: the indicators with values) is disabled and says so."""
     blocks = []
     for group, title in needs.GROUPS.items():
         members = [candidate for candidate in needs.CANDIDATES if candidate.group == group]
@@ -72,12 +77,14 @@ def weight_controls(entries: Mapping[str, Mapping], state: NeedsState) -> list[A
                                 marks={0: "0", 1: "1", 2: "2", 3: "3"},
                                 value=state.weight(candidate.indicator),
                                 updatemode="mouseup",
+                                disabled=candidate.indicator not in built,
                                 className="weight-slider",
                             ),
                             role="group",
                             **{"aria-labelledby": f"{ranking_ids.RANK_WEIGHT_LABEL_PREFIX}{candidate.indicator}"},
                         ),
                         html.P(typo(candidate.reason), className="weight-reason"),
+                        None if candidate.indicator in built else html.P(typo(NOT_BUILT), className="weight-reason"),
                     ],
                     className="weight-row",
                 )
@@ -99,7 +106,7 @@ def index_controls(store: Store, state: NeedsState) -> list[Any]:
             ),
             className="map-hint",
         ),
-        *weight_controls(entries, state),
+        *weight_controls(entries, state, set(catalogue.available_indicators(store))),
         dcc.Checklist(
             id=ranking_ids.RANK_PARTIAL,
             options=[
@@ -424,7 +431,7 @@ def page(**query: Any) -> html.Div:
             html.H1(HEADING, id=ranking_ids.RANK_TITLE),
             html.P(
                 typo(
-                    "Classement des 92 EPCI de la région (estimation). L'indice de besoin réunit des indicateurs de la "
+                    "Classement des EPCI de la région (estimation). L'indice de besoin réunit des indicateurs de la "
                     "demande (précarité, tension sur le parc social, marché du logement, personnes hébergées) ; "
                     "l'offre existante est comptée à part, en places. La priorité est le nombre de places qui "
                     "manquent par rapport à l'offre qu'aurait le territoire au taux de référence ajusté à son "

@@ -249,11 +249,8 @@ def summary(analysis: Analysis, state: NeedsState) -> list[Any]:
     """The top of the ranking in words, the région's total gap, what was left out."""
     order = needs.ORDERS[analysis.parameters.order].lower()
     used = ", ".join(f"{analysis.inputs.label(c.indicator)} ({format_weight(c.weight)})" for c in analysis.components)
-    settings = html.P(
-        typo(
-            f"{analysis.ranked} EPCI classés par {order}. Indice de besoin : {used}. Référence : {analysis.reference.label}."
-        )
-    )
+    reference = f" Référence : {analysis.reference.label}." if analysis.inputs.supply.available else ""
+    settings = html.P(typo(f"{analysis.ranked} EPCI classés par {order}. Indice de besoin : {used}.{reference}"))
     sentences = [settings, gap_sentence(analysis), robust_sentence(analysis, state), masked_sentence(analysis)]
     return [sentence for sentence in sentences if sentence is not None]
 

@@ -242,7 +242,7 @@ def component_row(data: FicheData, component: needs.Component, colour: str) -> h
                 ],
                 scope="row",
             ),
-            html.Td(value_cell(shown, entry, data.identity.straddled_region), className="cell-number"),
+            html.Td(value_cell(shown, entry), className="cell-number"),
             html.Td("↑ besoin" if component.direction > 0 else "↓ besoin", className="cell-nowrap"),
             html.Td(format_weight(component.weight), className="cell-number"),
             html.Td("–" if not np.isfinite(oriented) else arguments.number(oriented, 2), className="cell-number"),
@@ -375,7 +375,7 @@ def supply_section(store: Store, data: FicheData) -> html.Section:
 def key_figure_row(store: Store, indicator: str, entry: Mapping[str, Any], ident: Identity) -> html.Tr:
     """One key figure: the EPCI's value (when published at that level), its département's, the région's, France's."""
     if "epci" in set(entry.get("levels") or []):
-        cells: list = [value_cell(lookup(store, indicator, "epci", ident.code), entry, ident.straddled_region)]
+        cells: list = [value_cell(lookup(store, indicator, "epci", ident.code), entry)]
     else:
         cells = [html.Span("publié par département seulement", className="cell-note")]
     scopes = (("departement", ident.departement_code), ("region", perimeter(store).code), ("france", "FR"))

@@ -131,6 +131,8 @@ def test_sources_page_anchors(page: Page, app_url: str, screenshot):
     target = page.locator(f"#{routes.indicator_anchor('taux_pauvrete')}")
     expect(target).to_be_in_viewport()
     expect(target).to_contain_text("Taux de pauvreté")
-    expect(page.locator(f"#{routes.DATASET_ANCHOR_PREFIX}finess-fhir-20210108-hdf")).to_contain_text("Lignes lues")
+    expect(page.locator(f"#{routes.DATASET_ANCHOR_PREFIX}finess-fhir-20210108-france-housing")).to_contain_text(
+        "Lignes lues"
+    )
     expect(page.locator(f"#{content_ids.SOURCES_LIMITS}")).to_contain_text("DALO")
     screenshot("sources-indicateur")

@@ -40,6 +40,10 @@ def test_perimeter_comes_from_the_store(store: Store) -> None:
         ("Grand Est", "le", "du Grand Est", "dans le Grand Est"),
         ("Centre-Val de Loire", "le", "du Centre-Val de Loire", "dans le Centre-Val de Loire"),
         ("Mayotte", "", "de Mayotte", "à Mayotte"),
+        ("La Réunion", "", "de La Réunion", "à La Réunion"),
+        ("Auvergne-Rhône-Alpes", "", "d'Auvergne-Rhône-Alpes", "en Auvergne-Rhône-Alpes"),
+        ("Bourgogne-Franche-Comté", "", "de Bourgogne-Franche-Comté", "en Bourgogne-Franche-Comté"),
+        ("Provence-Alpes-Côte d'Azur", "", "de Provence-Alpes-Côte d'Azur", "en Provence-Alpes-Côte d'Azur"),
     ],
 )
 def test_region_names_take_their_article(name: str, word: str, of_name: str, in_name: str) -> None:

@@ -3,6 +3,7 @@ GeoJSON route and callbacks — on hand-made values, a one-EPCI store and the re
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import itertools
 import json
@@ -536,9 +537,16 @@ def test_the_need_index_legend_names_the_epcis_computed_without_all_their_indica
     says how many such EPCIs there are; with every indicator known, it says nothing."""
     from dashboard.map.state import MapState
     from dashboard.needs import analysis as needs_store
+    from dashboard.needs import model as needs
+    from dashboard.needs import state as needs_state
 
-    view = map_view_for(store, MapState(indicator=needs_store.SCORE_INDICATOR))
+    default = " ".join(map_view_for(store, MapState(indicator=needs_store.SCORE_INDICATOR)).legend.notes)
+    assert "92 EPCI sur 92 renseignés" in default and "sans une partie de ses indicateurs" not in default
+    # The poverty rate is published for too few communes in most EPCIs: weighted, it is left out of their index.
+    weights = tuple((key, 1.0 if key == "taux_pauvrete" else value) for key, value in needs.default_weights())
+    poverty = dataclasses.replace(needs_state.default_state(), weights=weights)
+    view = map_view_for(store, MapState(indicator=needs_store.SCORE_INDICATOR, score=poverty))
     notes = " ".join(view.legend.notes)
-    assert "Pour 2 EPCI, l'indice est calculé sans une partie de ses indicateurs" in notes
+    assert "Pour 77 EPCI, l'indice est calculé sans une partie de ses indicateurs" in notes
     assert "92 EPCI sur 92 renseignés" in notes
     assert incomplete_note(0) == ""

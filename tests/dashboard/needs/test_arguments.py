@@ -78,14 +78,11 @@ def test_places_are_rounded_to_five_and_agree_in_number():
 
 
 def test_coverage_is_said_only_when_partial():
-    assert arguments.coverage_text(Value(1.0, 1.0, None, ""), "") == ""
-    assert arguments.coverage_text(Value(1.0, None, None, ""), "Hauts-de-France") == ""
-    assert arguments.coverage_text(Value(1.0, 0.64, None, ""), "") == f"couvre {pct('64')} de la population"
-    assert arguments.coverage_text(Value(1.0, 0.64, None, ""), "Hauts-de-France") == (
-        f"partie Hauts-de-France du territoire seulement, {pct('64')} de sa population"
-    )
-    assert arguments.coverage_text(Value(1.0, 0.5, None, ""), "") == f"couvre {pct('50')} de la population"
-    assert arguments.coverage_text(Value(1.0, 0.49, None, ""), "") == (
+    assert arguments.coverage_text(Value(1.0, 1.0, None, "")) == ""
+    assert arguments.coverage_text(Value(1.0, None, None, "")) == ""
+    assert arguments.coverage_text(Value(1.0, 0.64, None, "")) == f"couvre {pct('64')} de la population"
+    assert arguments.coverage_text(Value(1.0, 0.5, None, "")) == f"couvre {pct('50')} de la population"
+    assert arguments.coverage_text(Value(1.0, 0.49, None, "")) == (
         f"couvre {pct('49')} de la population, moins de la moitié : à lire avec prudence"
     )
 
@@ -93,12 +90,12 @@ def test_coverage_is_said_only_when_partial():
 def test_figures_carry_source_coverage_and_detail_when_local():
     entry = {"unit": "%"}
     value = Value(5.24, 0.64, "périmètre 2019", "Insee, Filosofi 2019")
-    assert arguments._figure(value, entry, False) == (
+    assert arguments._figure(value, entry) == (
         f"{pct('5,2')}, Insee, Filosofi 2019 ; couvre {pct('64')} de la population ; périmètre 2019"
     )
-    assert arguments._figure(value, entry, False, local=False) == f"{pct('5,2')} ; couvre {pct('64')} de la population"
-    assert arguments._figure(Value(5.24, 1.0, None, ""), entry, True) == pct("5,2")
-    assert arguments._figure(Value(5.24, 1.0, "détail", "S"), entry, True, local=False) == pct("5,2")
+    assert arguments._figure(value, entry, local=False) == f"{pct('5,2')} ; couvre {pct('64')} de la population"
+    assert arguments._figure(Value(5.24, 1.0, None, ""), entry) == pct("5,2")
+    assert arguments._figure(Value(5.24, 1.0, "détail", "S"), entry, local=False) == pct("5,2")
     assert arguments._direction(0.2) == "dépasse" and arguments._direction(-0.2) == "reste en deçà de"
     assert arguments._direction(0.0) == "reste en deçà de"
 
@@ -107,7 +104,7 @@ def test_figures_carry_source_coverage_and_detail_when_local():
 
 
 def test_one_sentence_compares_with_the_departement_and_the_region():
-    argument = arguments.comparison(STORE, MINIMA, CC_UNE, AISNE, "", 1)
+    argument = arguments.comparison(STORE, MINIMA, CC_UNE, AISNE, 1)
     assert argument == Argument(
         typo(
             f"Part des minima sociaux ({pct('5,0')}, Insee, Filosofi 2019) dépasse la moyenne de l'Aisne "
@@ -115,24 +112,24 @@ def test_one_sentence_compares_with_the_departement_and_the_region():
         ),
         True,
     )
-    below = arguments.comparison(STORE, MINIMA, CA_DEUX, NORD, "", 1)
+    below = arguments.comparison(STORE, MINIMA, CA_DEUX, NORD, 1)
     assert below == Argument(
         f"Part des minima sociaux ({pct('3,0')}, Insee, Filosofi 2019) reste en deçà de la moyenne du Nord "
         f"({pct('3,8')}) et la moyenne régionale ({pct('3,6')}).",
         False,
     )
     # Lower supply than the references, for an indicator where lower means more need: it supports the case.
-    supply = arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, "", -1)
+    supply = arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, -1)
     assert supply == Argument(
         f"Résidences sociales{NNBSP}: places pour 10\u202f000 habitants (0 place, DREES × FINESS (estimation) (2021)) "
         "reste en deçà de la moyenne de l'Aisne (5 places) et la moyenne régionale (12 places).",
         True,
     )
-    assert not arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, "", 0).supports
+    assert not arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, 0).supports
 
 
 def test_opposite_directions_are_joined_by_mais_and_never_support():
-    argument = arguments.comparison(STORE, RENT, CA_DEUX, NORD, "", 1)
+    argument = arguments.comparison(STORE, RENT, CA_DEUX, NORD, 1)
     assert argument == Argument(
         "Loyer d'annonce des appartements (10,0 € par m², DHUP/ANIL, carte des loyers (2018)) dépasse la moyenne "
         "du Nord (9,0 € par m²) mais reste en deçà de la moyenne régionale (11,0 € par m²).",
@@ -142,30 +139,31 @@ def test_opposite_directions_are_joined_by_mais_and_never_support():
 
 def test_differences_under_five_percent_and_zero_references_are_not_compared():
     # Rent of CC Une: 10,2 against 10,0 in the Aisne (+2 %): only the région (−7 %) is compared.
-    argument = arguments.comparison(STORE, RENT, CC_UNE, AISNE, "", 1)
+    argument = arguments.comparison(STORE, RENT, CC_UNE, AISNE, 1)
     assert argument == Argument(
         "Loyer d'annonce des appartements (10,2 € par m², DHUP/ANIL, carte des loyers (2018)) reste en deçà de la "
         "moyenne régionale (11,0 € par m²).",
         False,
     )
-    # CU Quatre: the Somme's share is 0 (no comparison), the région's 3,6; its figure covers 90 % of it.
-    straddling = arguments.comparison(STORE, MINIMA, CU_QUATRE, SOMME, "Hauts-de-France", 1)
+    # CU Quatre (straddling the région): the Somme's share is 0 (no comparison), the région's 3,6; its figure
+    # covers 90 % of its population, whatever its région.
+    straddling = arguments.comparison(STORE, MINIMA, CU_QUATRE, SOMME, 1)
     assert straddling == Argument(
         typo(
-            f"Part des minima sociaux ({pct('4,0')}, Insee, Filosofi 2019 ; partie Hauts-de-France du territoire "
-            f"seulement, {pct('90')} de sa population ; périmètre 2019) dépasse la moyenne régionale ({pct('3,6')})."
+            f"Part des minima sociaux ({pct('4,0')}, Insee, Filosofi 2019 ; couvre {pct('90')} de la population "
+            f"; périmètre 2019) dépasse la moyenne régionale ({pct('3,6')})."
         ),
         True,
     )
-    assert arguments.comparison(STORE, RENT, CU_QUATRE, ("80", "Somme"), False, 1).text.count("moyenne") == 1
+    assert arguments.comparison(STORE, RENT, CU_QUATRE, ("80", "Somme"), 1).text.count("moyenne") == 1
 
 
 def test_no_sentence_without_a_value_an_entry_or_a_difference():
-    assert arguments.comparison(STORE, MINIMA, CC_TROIS, NORD, "", 1) is None  # no value
-    assert arguments.comparison(STORE, "taux_chomage", CC_UNE, AISNE, False, 1) is None  # not in the store
-    assert arguments.comparison(STORE, "inconnu", CC_UNE, AISNE, False, 1) is None
+    assert arguments.comparison(STORE, MINIMA, CC_TROIS, NORD, 1) is None  # no value
+    assert arguments.comparison(STORE, "taux_chomage", CC_UNE, AISNE, 1) is None  # not in the store
+    assert arguments.comparison(STORE, "inconnu", CC_UNE, AISNE, 1) is None
     store = with_rents(epci=10.2, departement=10.0, region=10.3)
-    assert arguments.comparison(store, RENT, CC_UNE, AISNE, False, 1) is None  # +2 % and −1 %
+    assert arguments.comparison(store, RENT, CC_UNE, AISNE, 1) is None  # +2 % and −1 %
 
 
 def with_rents(epci: float, departement: float, region: float):
@@ -180,7 +178,7 @@ def with_rents(epci: float, departement: float, region: float):
 def test_an_indicator_without_label_is_named_by_its_id():
     store = tiny_needs_store()
     store.catalogue["indicators"] = [{k: v for k, v in e.items() if k != "label" or e["id"] != RENT} for e in ENTRIES]
-    assert arguments.comparison(store, RENT, CA_DEUX, NORD, False, 1).text.startswith(
+    assert arguments.comparison(store, RENT, CA_DEUX, NORD, 1).text.startswith(
         "Loyer_appartement (10,0 € par m², DHUP/ANIL"
     )
 
@@ -188,7 +186,7 @@ def test_an_indicator_without_label_is_named_by_its_id():
 def test_a_partial_reference_says_its_coverage_even_for_a_straddling_territory():
     rows = tiny_needs_store().indicators
     rows.loc[(rows["indicator"] == MINIMA) & (rows["level"] == "region"), "coverage"] = 0.7
-    argument = arguments.comparison(tiny_needs_store(indicators=rows), MINIMA, CU_QUATRE, SOMME, "Hauts-de-France", 1)
+    argument = arguments.comparison(tiny_needs_store(indicators=rows), MINIMA, CU_QUATRE, SOMME, 1)
     assert argument.text.endswith(
         f"dépasse la moyenne régionale ({pct('3,6')}{NNBSP}; couvre {pct('70')} de la population)."
     )
@@ -210,12 +208,12 @@ def test_context_indicators_missing_from_the_catalogue_or_without_direction():
 
 
 def test_the_threshold_is_five_percent_inclusive():
-    argument = arguments.comparison(with_rents(epci=10.5, departement=10.5, region=10.0), RENT, CC_UNE, AISNE, False, 1)
+    argument = arguments.comparison(with_rents(epci=10.5, departement=10.5, region=10.0), RENT, CC_UNE, AISNE, 1)
     assert argument is not None and argument.text.endswith(
         "(10,5 € par m², DHUP/ANIL, carte des loyers (2018)) dépasse la moyenne régionale (10,0 € par m²)."
     )
     assert argument.supports
-    below = arguments.comparison(with_rents(epci=10.49, departement=10.5, region=10.0), RENT, CC_UNE, AISNE, False, 1)
+    below = arguments.comparison(with_rents(epci=10.49, departement=10.5, region=10.0), RENT, CC_UNE, AISNE, 1)
     assert below is None
     assert arguments.THRESHOLD == 0.05
 
@@ -332,8 +330,8 @@ def test_territory_arguments_in_order(analysis: Analysis):
         "Aucune résidence sociale n'est recensée sur le territoire (FINESS (08/01/2021)).", True
     )
     assert items[3] == Argument(f"Un territoire accéléré{NNBSP}: oui.", True)
-    assert items[4] == arguments.comparison(STORE, MINIMA, CC_UNE, AISNE, "", 1)
-    assert items[5] == arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, "", -1)
+    assert items[4] == arguments.comparison(STORE, MINIMA, CC_UNE, AISNE, 1)
+    assert items[5] == arguments.comparison(STORE, SUPPLY_RATE, CC_UNE, AISNE, -1)
     assert items[6] == Argument(
         f"Hébergement{NNBSP}: places pour 10\u202f000 habitants (8 places, DREES × FINESS (estimation) (2021)) dépasse la "
         "moyenne de l'Aisne (4 places) et la moyenne régionale (5 places).",
@@ -342,7 +340,7 @@ def test_territory_arguments_in_order(analysis: Analysis):
     # With a supply, no accelerated plan and a figure that straddles the région.
     items = arguments.territory_arguments(STORE, analysis, CU_QUATRE, SOMME, None)
     assert [item.text.split(" ")[0] for item in items] == ["Son", "Au", "Part", "Résidences"]
-    assert "partie Hauts-de-France" in items[2].text
+    assert f"couvre {pct('90')} de la population" in items[2].text and "partie" not in items[2].text
     assert items[3].supports  # 10 places against 12 in the région, lower means more need
     # CA Deux's shelters (5,2 against 5 in the Nord and the région) are within 5 %: no sentence.
     assert not any(

@@ -284,8 +284,8 @@ def test_a_typed_target_is_split_like_the_national_supply(store: Store):
 
 
 def test_partial_values_stay_out_of_the_index_unless_asked(store: Store, default):
-    for code in STRADDLING:  # census figures cover only their Hauts-de-France part
-        assert default.table.at[code, "n_masked"] >= 3
+    for code in STRADDLING:  # the national census file covers their Normandy communes too
+        assert default.table.at[code, "n_masked"] == 0
     weights = tuple((key, 1.0 if key == "taux_pauvrete" else value) for key, value in needs.default_weights())
     masked = analyse(store, Parameters(weights=weights), draws=1)
     partial = (masked.inputs.coverage["taux_pauvrete"] < needs.MIN_COVERAGE) & masked.inputs.values[
@@ -341,7 +341,7 @@ def test_sentences_carry_source_coverage_and_honest_precision(store: Store):
         subjects = [text.split(" (")[0] for text in texts]
         assert len(subjects) == len(set(subjects))  # one sentence per figure
     straddling = fiche_data(store, STRADDLING[0], needs_state.default_state())
-    assert any("partie Hauts-de-France" in argument.text for argument in straddling.arguments)
+    assert not any("du territoire seulement" in argument.text for argument in straddling.arguments)
 
 
 def test_a_figure_under_half_coverage_says_so(store: Store):

@@ -14,10 +14,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from dashboard.core.formatting import typo
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store, display_geometries, indicator_rows
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
+from dashboard.needs import state as needs_state
 from dashboard.needs.analysis import Parameters, Value
 from dashboard.needs.model import Component
 
@@ -453,6 +455,7 @@ def tiny_needs_store(
 
 
 NEEDS_STORE = tiny_needs_store()
+MINIMA_2019 = "part_minima_sociaux_2019"
 
 
 def test_values_carry_their_coverage_detail_and_source():
@@ -732,6 +735,49 @@ def test_priority_rank_is_the_places_rank_whatever_the_order():
     by_need = needs_store.analyse(NEEDS_STORE, Parameters(weights=weights, order="besoin"), draws=1)
     assert by_need.table["rank"].tolist()[:2] == [1.0, 3.0] and by_need.table["rank"].iloc[3] == 2.0
     assert by_need.table["priority_rank"].tolist()[:2] == [2.0, 3.0] and by_need.table["priority_rank"].iloc[3] == 1.0
+
+
+def test_a_candidate_without_values_in_the_build_stays_out_of_the_index_and_its_slider_says_so():
+    """The shelter places of a région without DREES figures: not a missing value for every EPCI."""
+    from dashboard.ranking import layout
+
+    shelters = "places_hebergement_pour_10000"
+    rows = needs_rows()
+    store = tiny_needs_store(indicators=rows[rows["indicator"] != shelters])
+    alone = needs_store.analyse(store, Parameters(weights=((MINIMA_2019, 1.0),)), draws=1)
+    analysis = needs_store.analyse(store, Parameters(weights=((MINIMA_2019, 1.0), (shelters, 1.0))), draws=1)
+    assert [component.indicator for component in analysis.components] == [MINIMA_2019]
+    pd.testing.assert_series_equal(analysis.table["n_missing"], alone.table["n_missing"])
+    pd.testing.assert_series_equal(analysis.table["need"], alone.table["need"])
+    with_shelters = needs_store.analyse(NEEDS_STORE, Parameters(weights=((MINIMA_2019, 1.0), (shelters, 1.0))), draws=1)
+    assert [component.indicator for component in with_shelters.components] == [MINIMA_2019, shelters]
+    entries = {entry["id"]: entry for entry in ENTRIES}
+    built = set(needs_store.catalogue.available_indicators(store))
+    sliders = {}
+    for block in layout.weight_controls(entries, needs_state.default_state(), built):
+        for row in block.children[1:]:
+            slider = row.children[1].children
+            note = row.children[-1]
+            sliders[slider.id["indicator"]] = (
+                slider.disabled,
+                note is not None and note.children == typo(layout.NOT_BUILT),
+            )
+    assert sliders[shelters] == (True, True) and sliders[MINIMA_2019] == (False, False)
+
+
+def test_without_places_the_epcis_are_ranked_by_their_need_and_have_no_priority_rank():
+    """A région whose DREES places are not in the sources (every région but the Hauts-de-France today)."""
+    weights = (("part_minima_sociaux_2019", 1.0),)
+    store = tiny_needs_store(
+        supply={"region": "Bretagne", "residences": [], "hebergement": [], "relative_spread": None}
+    )
+    by_need = needs_store.analyse(NEEDS_STORE, Parameters(weights=weights, order="besoin"), draws=1)
+    for order in needs.ORDERS:
+        analysis = needs_store.analyse(store, Parameters(weights=weights, order=order), draws=1)
+        assert analysis.parameters.order == needs.NEED_ORDER
+        pd.testing.assert_series_equal(analysis.table["rank"], by_need.table["rank"])
+        assert analysis.table["priority_rank"].isna().all()
+        assert analysis.table["gap_places"].isna().all() and math.isnan(analysis.total_gap[0])
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from dashboard.settings import Settings
 from tests.dashboard_data import write_tiny_store
 from tests.load.server import REPO_ROOT, gunicorn
 
-FILOSOFI = ("insee-filosofi-com-2021-geo2024", "cc_filosofi_2021_COM_hdf.csv")
+FILOSOFI = ("insee-filosofi-com-2021-geo2024-france", "cc_filosofi_2021_COM.csv")
 
 
 def get_json(url: str) -> tuple[int, dict]:

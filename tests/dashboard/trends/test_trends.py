@@ -3,6 +3,7 @@ missing stays missing, département series labelled as such, figures in French n
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -94,7 +95,18 @@ def test_population_of_an_epci_is_its_census_and_legal_populations(store):
 
 
 def test_a_partial_census_value_is_not_drawn_and_its_coverage_is_said(store):
-    trend = data.population_trend(store, "epci", STRADDLING_EPCI, "CC Aumale - Blangy-sur-Bresle")
+    # The national census file covers the Normandy communes of the straddling EPCI: its line is whole.
+    whole = data.population_trend(store, "epci", STRADDLING_EPCI, "CC Aumale - Blangy-sur-Bresle")
+    assert None not in whole.lines[0].values and not any("valeur partielle" in note for note in whole.notes)
+    # The same EPCI as if the census covered its Hauts-de-France part only (20 % of its population).
+    series = store.series.copy()
+    census = (
+        (series["code"] == STRADDLING_EPCI) & series["year"].isin([2013, 2018]) & (series["series"] == "population")
+    )
+    series.loc[census, "coverage"] = 0.2014
+    trend = data.population_trend(
+        dataclasses.replace(store, series=series), "epci", STRADDLING_EPCI, "CC Aumale - Blangy-sur-Bresle"
+    )
     assert trend.lines[0].values[:2] == (None, None) and trend.lines[0].values[2] is not None
     partial = [note for note in trend.notes if "valeur partielle" in note]
     assert len(partial) == 2 and "20\u202f% de la population" in partial[0]
