@@ -51,9 +51,11 @@ def verdict(coverage: dict) -> str:
     count = anomalies(coverage)
     accepted = len(coverage.get("baisses_de_couverture_acceptees") or [])
     drops = f", {accepted} baisse(s) de couverture acceptée(s)" if accepted else ""
+    empty = len(coverage.get("indicateurs_sans_valeur") or [])
+    without = f", {empty} indicateur(s) sans valeur dans la région" if empty else ""
     return (
         f"Construction réussie en {coverage['seconds']:.0f} s : {datasets_read(coverage)} jeux de données, "
-        f"{count} anomalie{'s' if count > 1 else ''}{drops} ; détails : {REPORT_COMMAND}"
+        f"{count} anomalie{'s' if count > 1 else ''}{without}{drops} ; détails : {REPORT_COMMAND}"
     )
 
 
@@ -83,6 +85,13 @@ def format_report(coverage: dict) -> str:
             f"{dataset_id:<44} {figures['rows_read']:>12} {figures['rows_kept']:>8} "
             f"{figures['rows_joined']:>11} {len(unmatched):>14}"
         )
+    empty = coverage.get("indicateurs_sans_valeur") or []
+    if empty:
+        lines += [
+            "",
+            "Indicateurs sans aucune valeur dans la région (source qui ne la couvre pas) :",
+            f"  {', '.join(empty)}",
+        ]
     accepted = coverage.get("baisses_de_couverture_acceptees") or []
     if accepted:
         lines += ["", "Baisses de couverture acceptées (--accept-coverage-drop) :", *(f"  {drop}" for drop in accepted)]

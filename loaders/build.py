@@ -510,7 +510,7 @@ def _family_totals(by_type: pd.Series) -> dict[str, float]:
 def _step_shapes(state: BuildState) -> None:
     admin, scope = state.parts["admin"], state.parts["scope"]
     polygons, dissolve_report = territories.dissolve_communes(
-        communes_2018.load(scope.departements["code"]), admin.former_codes, scope.communes["code"]
+        communes_2018.load(_file_departements(state)), admin.former_codes, scope.communes["code"]
     )
     epci = contours.load_epci()
     departements = contours.load_departements()
@@ -519,13 +519,21 @@ def _step_shapes(state: BuildState) -> None:
     shapes["commune"] = territories.simplify_coverage(shapes["commune"], COMMUNE_TOLERANCE_M)
     shapes["epci"] = territories.simplify_coverage(shapes["epci"], EPCI_TOLERANCE_M)
     state.parts["shapes"] = shapes
+    # Polygons of the neighbouring départements' other communes are outside the scope, not unmatched.
+    known = set(admin.communes["code"]) | set(admin.former_codes["former_code"])
+    unknown = [code for code in dissolve_report["codes_unmapped"] if code not in known]
+    outside = len(dissolve_report["codes_unmapped"]) - len(unknown)
     state.record(
         communes_2018.DATASET_ID,
         rows_read=dissolve_report["polygons_read"],
         rows_kept=dissolve_report["polygons_read"] - len(dissolve_report["codes_unmapped"]),
         rows_joined=dissolve_report["communes_with_polygon"],
-        unmatched=dissolve_report["codes_unmapped"],
-        detail=dissolve_report,
+        unmatched=unknown,
+        detail={
+            **{key: value for key, value in dissolve_report.items() if key != "codes_unmapped"},
+            "codes_unmapped": unknown,
+            "polygones_hors_perimetre": outside,
+        },
     )
     state.record(
         contours.DATASET_ID,
@@ -766,6 +774,7 @@ def build(
         "seconds": round(time.perf_counter() - started, 1),
         "steps": timings,
         "datasets": state.coverage,
+        "indicateurs_sans_valeur": indicators_without_value(table),
     }
     summary = coverage_check.summarise(region_code, state.coverage, table)
     drops = coverage_check.compare(coverage_check.read_store(output), summary)
@@ -775,6 +784,17 @@ def build(
     coverage["seconds"] = round(time.perf_counter() - started, 1)
     write_atomically(output, lambda folder: _write_store(folder, state, table, coverage))
     return coverage
+
+
+#: The levels of the built région's own territories (France's figures are context).
+REGION_LEVELS = ("commune", "epci", "departement", "region")
+
+
+def indicators_without_value(table: pd.DataFrame) -> list[str]:
+    """The available indicators that have no value for any territory of the région (a source that does not cover
+    it: Filosofi 2021 in Guadeloupe, the DREES places outside the Hauts-de-France), in catalogue order."""
+    valued = set(table.loc[table["level"].isin(REGION_LEVELS) & table["value"].notna(), "indicator"])
+    return [item.id for item in indicators.INDICATORS if item.available and item.id not in valued]
 
 
 def _write_store(folder: Path, state: BuildState, table: pd.DataFrame, coverage: dict) -> None:

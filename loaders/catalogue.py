@@ -574,10 +574,9 @@ NATIONAL_DATASETS: tuple[Dataset, ...] = (
         files=tuple(
             _commune_polygons(row["departement"], row["name"], row["sha256"]) for row in commune_polygon_files()
         ),
-        notes=NATIONAL_NOTE + " Seuls les fichiers des départements de la région sont lus.",
+        notes=NATIONAL_NOTE + " Seuls les fichiers des départements des communes du périmètre sont lus (ceux de "
+        "la région et, pour les EPCI à cheval, ceux de leurs communes hors de la région).",
         caveats=(
-            "Pas de contour communal pour les communes d'une autre région membres d'un EPCI à cheval "
-            "(en Hauts-de-France : celles de Seine-Maritime).",
             "7 communes recréées après 2018 sont dans le contour de la commune nouvelle de 2018 (aucune dans la région).",
         ),
     ),

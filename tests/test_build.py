@@ -26,7 +26,7 @@ from loaders import (
     rpls,
 )
 from loaders.__main__ import format_report, main, verdict
-from loaders.build import build
+from loaders.build import build, indicators_without_value
 from loaders.coverage_check import CoverageDropError, Drop, Summary
 from loaders.errors import SourceError
 from loaders.store import STORE_FILES
@@ -182,6 +182,26 @@ def test_report_prints_a_french_table_and_each_dataset_s_details(store: Path, ca
     assert "\ninsee-comparateur-territoires-com-ed2021-france :\n" in printed
     assert '  communes non attribuables (code scindé) : ["60054", "60694"]' in printed
     assert "rows_outside_scope" not in printed and "codes_remapped" not in printed
+
+
+def test_indicators_without_any_value_in_the_region_are_reported_and_counted_in_the_verdict(store: Path):
+    coverage = json.loads((store / "coverage.json").read_text())
+    assert coverage["indicateurs_sans_valeur"] == []  # every source covers the Hauts-de-France
+    table = pd.DataFrame(
+        {
+            "indicator": ["population", "taux_pauvrete", "taux_pauvrete", "places_fjt"],
+            "level": ["commune", "commune", "france", "epci"],
+            "value": [10.0, float("nan"), 14.5, float("nan")],
+        }
+    )
+    missing = indicators_without_value(table)
+    assert "population" not in missing and {"taux_pauvrete", "places_fjt"} <= set(missing)  # France's alone: none
+    assert missing == [item.id for item in indicators.INDICATORS if item.available and item.id in missing]
+    coverage["indicateurs_sans_valeur"] = ["taux_pauvrete", "places_fjt"]
+    assert ", 2 indicateur(s) sans valeur dans la région ; " in verdict(coverage)
+    assert "sans aucune valeur dans la région (source qui ne la couvre pas) :\n  taux_pauvrete, places_fjt" in (
+        format_report(coverage)
+    )
 
 
 def test_report_without_a_build_says_how_to_make_one(tmp_path: Path, capsys):
@@ -449,12 +469,16 @@ def test_the_build_reads_the_national_files_and_not_the_regional_extracts(covera
         assert (mirror / dataset.mirror_path / "PROVENANCE.md").is_file()
     rows_read = {dataset_id: figures["rows_read"] for dataset_id, figures in coverage.items()}
     assert {key: rows_read[key] for key in REGIONAL_EXTRACTS.values()} == {
-        "france-geojson-communes-2018-france": 3_808,  # the files of the région's five départements
+        # The files of the région's five départements and of the Seine-Maritime (members of straddling EPCIs).
+        "france-geojson-communes-2018-france": 4_519,
         "insee-populations-legales-com-2023-france": 34_900,
         "insee-filosofi-com-2021-geo2024-france": 34_909,
         "insee-comparateur-territoires-com-ed2021-france": 35_010,
         "finess-fhir-20210108-france-housing": 6_134,
     }
+    polygons = coverage["france-geojson-communes-2018-france"]
+    assert polygons["detail"]["communes_without_polygon"] == [] and polygons["unmatched"] == []
+    assert polygons["detail"]["polygones_hors_perimetre"] == 4_519 - 3_857
     for extract, read in REGIONAL_EXTRACTS.items():
         assert extract not in coverage
         assert f"le fichier national {read}" in catalogue.get(extract).notes

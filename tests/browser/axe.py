@@ -63,6 +63,8 @@ def run_axe(page: Page, script: str) -> list[dict[str, Any]]:
         page.evaluate("axe.configure({checks: [{id: 'color-contrast', options: {ignorePseudo: true}}]})")
     return page.evaluate(
         """async (tags) => {
+            // The page's scheduled work (the repairs a11y.js runs at the next frame) is done first.
+            await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
             const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,

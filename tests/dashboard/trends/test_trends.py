@@ -18,7 +18,7 @@ from dashboard.trends import ids as trend_ids
 from dashboard.ui import margins
 
 AMIENS_COMMUNE, AMIENS_EPCI, SOMME = "80021", "248000531", "80"
-#: Aumale - Blangy-sur-Bresle: 49 communes in Seine-Maritime, outside the census file of the région.
+#: Aumale - Blangy-sur-Bresle: 49 communes in Seine-Maritime (the national census file covers them).
 STRADDLING_EPCI = "200069722"
 #: A 2021 code covering two current communes: no census value of its own.
 SPLIT_COMMUNE = "60054"
