@@ -415,13 +415,10 @@ def _file_departements(state: BuildState) -> set[str]:
 def _in_scope_departements(state: BuildState, codes: list[str]) -> list[str]:
     """The codes of `codes` in the région's départements (overseas ones have three digits), municipal arrondissements
     aside: a file that lists them beside their commune has them left out on purpose (`cog.arrondissement_targets`)."""
-    departements = set(state.parts["scope"].departements["code"])
-    arrondissements = set(state.parts["admin"].municipal_arrondissements["code"])
-    return [
-        code
-        for code in codes
-        if (code[:3] if code.startswith("97") else code[:2]) in departements and code not in arrondissements
-    ]
+    codes = pd.Series(codes, dtype="str")
+    arrondissements = state.parts["admin"].municipal_arrondissements["code"]
+    kept = readers.in_departements(codes, set(state.parts["scope"].departements["code"])) & ~codes.isin(arrondissements)
+    return codes[kept].tolist()
 
 
 def _step_finess(state: BuildState) -> None:

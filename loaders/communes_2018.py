@@ -1,5 +1,6 @@
 """Commune polygons of France, COG 2018 (france-geojson, IGN Admin Express 2018), one file per département, in
-WGS84 (EPSG:4326); a build reads the files of its région's départements.
+WGS84 (EPSG:4326); a build reads the files of the départements of its communes (the région's, and those of the
+other members of straddling EPCIs).
 
 Codes are COG 2018 codes (in Hauts-de-France, 26 of the 3,808 communes have since merged). Bring them to current
 codes with `geo.territories.dissolve_communes`. Names are 2018 names.
