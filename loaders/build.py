@@ -361,17 +361,20 @@ def _step_places(state: BuildState) -> None:
     residence_averages = places.averages(places.RESIDENCE_FAMILIES, regional, region_counts)
     result["relative_spread"] = places.relative_spread(residence_averages)
     state.parts["places"] = result
+    missing = [
+        family.figure_id
+        for family in (*places.RESIDENCE_FAMILIES, *places.SHELTER_FAMILIES)
+        if family.figure_id not in set(regional.get("id", []))
+    ]
     state.record(
         "places-estimees",
         rows_read=len(regional),
         rows_kept=len(result["residences"]) + len(result["hebergement"]),
         rows_joined=len(result["residences"]) + len(result["hebergement"]),
-        unmatched=[
-            family.figure_id
-            for family in (*places.RESIDENCE_FAMILIES, *places.SHELTER_FAMILIES)
-            if family.figure_id not in set(regional.get("id", []))
-        ],
+        # A région without any DREES figure in the sources is not an anomaly: its places are not estimated.
+        unmatched=missing if len(regional) else [],
         detail={
+            "chiffres_drees_absents_pour_la_region": [] if len(regional) else missing,
             "places_par_etablissement": {
                 item["key"]: round(item["per_establishment"], 1) if item["per_establishment"] else None
                 for item in (*result["residences"], *result["hebergement"])
@@ -692,13 +695,20 @@ def _step_reference(state: BuildState) -> None:
     state.parts["accelerated"] = accelerated
     known_epci = set(state.parts["scope"].epci["code"])
     epci_rows = accelerated[accelerated["territory_level"] == "epci"]
+    elsewhere = set(epci_rows["territory_code"]) - known_epci
+    # Accelerated EPCIs of another région are not anomalies; a code no EPCI of France has is one.
+    unknown = sorted(elsewhere - set(state.parts["admin"].epci["code"]))
     state.record(
         reference_figures.DATASET_ID,
         rows_read=int(len(figures) + len(accelerated)),
         rows_kept=int(len(figures) + len(accelerated)),
         rows_joined=int(epci_rows["territory_code"].isin(known_epci).sum()),
-        unmatched=sorted(set(epci_rows["territory_code"]) - known_epci),
-        detail={"chiffres": len(figures), "territoires_acceleres": len(accelerated)},
+        unmatched=unknown,
+        detail={
+            "chiffres": len(figures),
+            "territoires_acceleres": len(accelerated),
+            "territoires_acceleres_d_autres_regions": len(elsewhere) - len(unknown),
+        },
     )
 
 

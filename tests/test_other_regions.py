@@ -63,6 +63,10 @@ def test_auvergne_rhone_alpes_is_built_from_the_national_files(built: tuple[Path
     assert {"places_pension_famille", "places_hebergement_pour_10000"} <= set(coverage["indicateurs_sans_valeur"])
     assert "taux_pauvrete" not in coverage["indicateurs_sans_valeur"]
     assert not store.indicators["indicator"].str.startswith("places_").any()
+    # Expected absences are said, not counted as anomalies: the DREES figures and the accelerated EPCIs of the HdF.
+    estimated, reference = coverage["datasets"]["places-estimees"], coverage["datasets"]["reference-figures"]
+    assert estimated["unmatched"] == [] and len(estimated["detail"]["chiffres_drees_absents_pour_la_region"]) == 5
+    assert reference["unmatched"] == [] and reference["detail"]["territoires_acceleres_d_autres_regions"] == 4
 
 
 def test_its_epcis_are_ranked_by_their_need_without_invented_places(store: Store):
