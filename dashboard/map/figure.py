@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
+import shapely
+from shapely.geometry.base import BaseGeometry
 
 from dashboard.core.catalogue import label_with_unit
 from dashboard.core.formatting import MISSING_LABEL, format_number, ordinal, value_decimals
@@ -43,6 +45,12 @@ EXPLORER_ASPECT = 1.8
 #: Zoom to a territory: the share of the map it takes at most, and the largest zoom factor.
 ZOOM_FILL = 0.35
 ZOOM_MAX = 6.0
+#: Share of the explorer's frame the legend covers in its bottom left corner at 1440×900 (width, height;
+#: `.map-legend` in carte.css): the frame is grown so that the région stays out of it.
+LEGEND_SHARE = (0.27, 0.68)
+#: Room left between the legend and the région, as a share of the frame's width; tries before giving up.
+LEGEND_MARGIN = 0.01
+LEGEND_PASSES = 4
 
 
 def discrete_colorscale(colours: Sequence[str]) -> list[list[Any]]:
@@ -203,6 +211,11 @@ def mercator_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
+def latitude_of(y: float) -> float:
+    """The latitude of a Mercator ordinate (inverse of `mercator_y`)."""
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
 def widened(bounds: tuple[list[float], list[float]], aspect: float) -> tuple[list[float], list[float]]:
     """`bounds` (longitudes, latitudes) grown around their centre so that the Mercator frame they draw is
     `aspect` times as wide as it is tall (never shrunk): the map then fills a wide container."""
@@ -214,14 +227,48 @@ def widened(bounds: tuple[list[float], list[float]], aspect: float) -> tuple[lis
         middle = (west + east) / 2
         return [middle - half, middle + half], [south, north]
     centre, half = (mercator_y(north) + mercator_y(south)) / 2, width / aspect / 2
-    to_lat = lambda y: math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)  # noqa: E731
-    return [west, east], [to_lat(centre - half), to_lat(centre + half)]
+    return [west, east], [latitude_of(centre - half), latitude_of(centre + half)]
+
+
+def clear_of_legend(
+    bounds: tuple[list[float], list[float]], region: BaseGeometry, aspect: float
+) -> tuple[list[float], list[float]]:
+    """`bounds` (a frame of `aspect`) grown westwards until `region` stays out of the legend's corner
+    (`LEGEND_SHARE` of the frame, bottom left), then widened back to `aspect`: a frame the région already
+    leaves clear is returned as it is."""
+    for _ in range(LEGEND_PASSES):
+        (west, east), (south, north) = bounds
+        bottom = mercator_y(south)
+        top = latitude_of(bottom + LEGEND_SHARE[1] * (mercator_y(north) - bottom))
+        band = region.intersection(shapely.box(west, south, east, top))
+        if band.is_empty:
+            return bounds
+        westmost = band.bounds[0]
+        if westmost >= west + LEGEND_SHARE[0] * (east - west):
+            return bounds
+        # The legend's right edge at the région's westmost point: west + share × (east − west) = westmost.
+        west = (westmost - LEGEND_SHARE[0] * east) / (1 - LEGEND_SHARE[0]) - LEGEND_MARGIN * (east - west)
+        bounds = widened(([west, east], [south, north]), aspect)
+    return bounds
 
 
 def frame_bounds(store: Store, aspect: float | None) -> tuple[list[float], list[float]] | None:
-    """The map's frame: the région's extent, widened to `aspect` (width / height) when given."""
+    """The map's frame: the région's extent, widened to `aspect` (width / height) when given, with its
+    legend's corner kept clear of the région (`clear_of_legend`)."""
     bounds = map_bounds(store)
-    return widened(bounds, aspect) if bounds and aspect else bounds
+    if not bounds or not aspect:
+        return bounds
+    return clear_of_legend(widened(bounds, aspect), store.derived("region_shape", region_shape), aspect)
+
+
+def region_shape(store: Store) -> BaseGeometry:
+    """The région's polygon (its départements' when the store has no région shape), read once per store."""
+    territories = store.territories
+    for level in (LEVEL_REGION, LEVEL_DEPARTEMENT):
+        shapes = territories.geometry[(territories["level"] == level) & territories.geometry.notna()]
+        if len(shapes):
+            return shapely.union_all(shapes.to_numpy())
+    return shapely.Polygon()
 
 
 def outline(geojson: str, locations: list[str], z: list[int], line: dict[str, Any], name: str) -> go.Choropleth:

@@ -12,13 +12,17 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_EPCI
 from dashboard.core.store import Store, load_store
 from dashboard.map.figure import (
     EXPLORER_ASPECT,
+    LEGEND_SHARE,
     ZOOM_MAX,
+    clear_of_legend,
     frame_bounds,
+    latitude_of,
     map_bounds,
     mercator_y,
     territory_zoom,
@@ -112,6 +116,25 @@ def test_widened_frame_has_the_requested_aspect(store: Store):
     assert aspect == pytest.approx(EXPLORER_ASPECT)
     region_lon, region_lat = map_bounds(store)
     assert west < region_lon[0] and east > region_lon[1] and [south, north] == region_lat
+
+
+def frame_aspect(bounds: tuple[list[float], list[float]]) -> float:
+    (west, east), (south, north) = bounds
+    return math.radians(east - west) / (mercator_y(north) - mercator_y(south))
+
+
+def test_the_frame_keeps_the_region_out_of_the_legend_corner(store: Store):
+    # The Hauts-de-France leave the corner clear: their frame is the widened extent.
+    assert frame_bounds(store, EXPLORER_ASPECT) == widened(map_bounds(store), EXPLORER_ASPECT)
+    # A région as wide as its frame (Auvergne-Rhône-Alpes): the frame grows westwards, then back to its aspect.
+    region = shapely.box(2.0, 44.0, 7.2, 46.8)
+    start = widened(([1.9, 7.3], [43.9, 46.9]), EXPLORER_ASPECT)
+    (west, east), (south, north) = framed = clear_of_legend(start, region, EXPLORER_ASPECT)
+    assert west < start[0][0] and east == start[0][1] and frame_aspect(framed) == pytest.approx(EXPLORER_ASPECT)
+    legend_right = west + LEGEND_SHARE[0] * (east - west)
+    legend_top = latitude_of(mercator_y(south) + LEGEND_SHARE[1] * (mercator_y(north) - mercator_y(south)))
+    assert region.intersection(shapely.box(west, south, legend_right, legend_top)).is_empty
+    assert clear_of_legend(framed, region, EXPLORER_ASPECT) == framed
 
 
 def test_zoom_to_a_territory_centres_it(store: Store):
