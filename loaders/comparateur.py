@@ -1,8 +1,8 @@
 """Insee Comparateur de territoires, communal base (census 2018, Filosofi 2019, COG 2021).
 
 Read from the national zip (the data member) and filtered by the build. Codes are kept as published (COG 2021;
-Paris, Lyon and Marseille both as communes and by municipal arrondissement); mapping them to current communes is the build's
-job (`60054` of 2021 covers the current 60054 and 60694). Blank fields are secret or
+Paris, Lyon and Marseille both as communes and by municipal arrondissement); mapping them to current communes
+is the build's job (`60054` of 2021 covers the current 60054 and 60694). Blank fields are secret or
 unavailable and become NaN, never 0. Census counts are weighted estimates with decimals.
 """
 
@@ -68,9 +68,7 @@ def parse(
     `member` (or from `path` itself when `member` is None); the whole file's rows are counted, those of
     `departements` (all when None) kept and checked."""
     raw = readers.read_csv(DATASET_ID, path, sep=";", required=("CODGEO", *COLUMNS), member=member, required_only=True)
-    in_file = len(raw)
-    readers.check_count(DATASET_ID, path, in_file, *rows, "communes")
-    raw = raw[readers.in_departements(raw["CODGEO"], departements)]
+    raw, in_file = readers.national_rows(DATASET_ID, path, raw, "CODGEO", rows, departements)
     frame = pd.DataFrame(
         {"code": raw["CODGEO"], **{column: readers.to_number(DATASET_ID, path, raw[column]) for column in COLUMNS}}
     )

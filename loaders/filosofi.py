@@ -62,9 +62,7 @@ def parse(
     """Commune frame: `code` (COG 2024, as published) and the float64 columns of `COLUMNS`; the whole file's rows
     are counted, those of `departements` (all when None) kept and checked."""
     raw = readers.read_csv(DATASET_ID, path, sep=";", required=("CODGEO", *COLUMNS), required_only=True)
-    in_file = len(raw)
-    readers.check_count(DATASET_ID, path, in_file, *rows, "communes")
-    raw = raw[readers.in_departements(raw["CODGEO"], departements)]
+    raw, in_file = readers.national_rows(DATASET_ID, path, raw, "CODGEO", rows, departements)
     frame = pd.DataFrame(
         {
             "code": raw["CODGEO"],

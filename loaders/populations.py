@@ -76,9 +76,7 @@ def parse(
     raw = readers.read_csv(
         DATASET_ID, path, sep=";", required=("REG", "DEP", "COM", "Commune", "PMUN", "PCAP", "PTOT"), required_only=True
     )
-    in_file = len(raw)
-    readers.check_count(DATASET_ID, path, in_file, *rows, "communes")
-    raw = raw[readers.in_departements(raw["COM"], departements)]
+    raw, in_file = readers.national_rows(DATASET_ID, path, raw, "COM", rows, departements)
     frame = pd.DataFrame(
         {
             "code": raw["COM"],

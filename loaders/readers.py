@@ -132,6 +132,20 @@ def in_departements(codes: pd.Series, departements: Collection[str] | None) -> p
     return prefixes.isin(set(departements))
 
 
+def national_rows(
+    dataset_id: str,
+    path: Path,
+    raw: pd.DataFrame,
+    code_column: str,
+    rows: tuple[int, int],
+    departements: Collection[str] | None,
+) -> tuple[pd.DataFrame, int]:
+    """The rows of a national commune file: all counted (`rows`: the documented count), those whose `code_column`
+    is in `departements` kept (all when None). Returns the kept rows and the file's number of rows."""
+    check_count(dataset_id, path, len(raw), *rows, "communes")
+    return raw[in_departements(raw[code_column], departements)], len(raw)
+
+
 def read_json(dataset_id: str, path: Path):
     """Parse a JSON document."""
     text = decode(dataset_id, path)

@@ -254,15 +254,19 @@ def clear_of_legend(
 
 def frame_bounds(store: Store, aspect: float | None) -> tuple[list[float], list[float]] | None:
     """The map's frame: the région's extent, widened to `aspect` (width / height) when given, with its
-    legend's corner kept clear of the région (`clear_of_legend`)."""
-    bounds = map_bounds(store)
-    if not bounds or not aspect:
-        return bounds
-    return clear_of_legend(widened(bounds, aspect), store.derived("region_shape", region_shape), aspect)
+    legend's corner kept clear of the région (`clear_of_legend`); computed once per store and aspect."""
+
+    def frame(store: Store) -> tuple[list[float], list[float]] | None:
+        bounds = map_bounds(store)
+        if not bounds or not aspect:
+            return bounds
+        return clear_of_legend(widened(bounds, aspect), region_shape(store), aspect)
+
+    return store.derived(f"frame_bounds:{aspect}", frame)
 
 
 def region_shape(store: Store) -> BaseGeometry:
-    """The région's polygon (its départements' when the store has no région shape), read once per store."""
+    """The région's polygon (its départements' when the store has no région shape)."""
     territories = store.territories
     for level in (LEVEL_REGION, LEVEL_DEPARTEMENT):
         shapes = territories.geometry[(territories["level"] == level) & territories.geometry.notna()]
