@@ -31,11 +31,29 @@ class AdminFrames(Protocol):
     regions: pd.DataFrame
 
 
+#: `--region france`: every région the sources cover, compared with France and with each territory's own région.
+FRANCE = "france"
+
+
 @dataclass(frozen=True)
 class RegionScope:
-    """The région whose territories the product covers."""
+    """The région whose territories the product covers, or all of France (`FRANCE`): its 18 régions (two-digit
+    codes; the collectivités d'outre-mer have three) but those in `excluded` (a DROM that no source covers)."""
 
     region_code: str = "32"
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def is_france(self) -> bool:
+        return self.region_code == FRANCE
+
+    def regions(self, regions: pd.DataFrame) -> pd.DataFrame:
+        """The rows of `regions` (code, name) in the scope, in code order."""
+        if self.is_france:
+            chosen = (regions["code"].str.len() == 2) & ~regions["code"].isin(self.excluded)
+        else:
+            chosen = regions["code"] == self.region_code
+        return regions[chosen].sort_values("code", ignore_index=True)
 
 
 @dataclass(frozen=True)
@@ -64,14 +82,15 @@ def select_scope(admin: AdminFrames, scope: RegionScope = RegionScope()) -> Terr
     département of the région holding most of the EPCI's in-région population, so that every
     EPCI of the scope falls in one of the région's départements: for the two EPCIs straddling
     Normandy this is 80 (Somme), although most of their population and their seat are in 76.
+    For France, `region` holds every région of the scope and no EPCI straddles its border.
     """
-    region = admin.regions[admin.regions["code"] == scope.region_code].reset_index(drop=True)
+    region = scope.regions(admin.regions)
     if region.empty:
         raise ValueError(f"région {scope.region_code} absente du référentiel administratif")
     communes = admin.communes.merge(
         admin.epci_members.rename(columns={"commune_code": "code"}), on="code", how="left", validate="one_to_one"
     )
-    communes["in_region"] = communes["region_code"] == scope.region_code
+    communes["in_region"] = communes["region_code"].isin(region["code"])
     epci_codes = set(communes.loc[communes["in_region"], "epci_code"].dropna())
     communes = communes[communes["in_region"] | communes["epci_code"].isin(epci_codes)]
     communes = communes[
@@ -113,7 +132,7 @@ def select_scope(admin: AdminFrames, scope: RegionScope = RegionScope()) -> Terr
         ]
     ].sort_values("code", ignore_index=True)
 
-    departements = admin.departements[admin.departements["region_code"] == scope.region_code]
+    departements = admin.departements[admin.departements["region_code"].isin(region["code"])]
     return Territories(
         communes=communes,
         epci=epci,
@@ -236,7 +255,8 @@ def to_store_frame(territories: Territories, shapes: dict[str, gpd.GeoDataFrame]
         if level in populations:
             frame = frame.assign(population=frame["code"].map(populations[level]), in_region=True)
         if level == "epci":
-            frame = frame.assign(region_code=territories.region["code"].iloc[0], in_region=True)
+            region_of = territories.departements.set_index("code")["region_code"]
+            frame = frame.assign(region_code=frame["departement_code"].map(region_of), in_region=True)
         frames.append(frame.reindex(columns=[*STORE_COLUMNS, frame.geometry.name]))
     store = pd.concat(frames, ignore_index=True)
     store = store.astype(

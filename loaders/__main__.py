@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from geo.territories import FRANCE
 from loaders import catalogue, fetch
 from loaders.coverage_check import CoverageDropError
 from loaders.errors import SourceError
@@ -52,7 +53,7 @@ def verdict(coverage: dict) -> str:
     accepted = len(coverage.get("baisses_de_couverture_acceptees") or [])
     drops = f", {accepted} baisse(s) de couverture acceptée(s)" if accepted else ""
     empty = len(coverage.get("indicateurs_sans_valeur") or [])
-    without = f", {empty} indicateur(s) sans valeur dans la région" if empty else ""
+    without = f", {empty} indicateur(s) sans valeur dans le périmètre" if empty else ""
     return (
         f"Construction réussie en {coverage['seconds']:.0f} s : {datasets_read(coverage)} jeux de données, "
         f"{count} anomalie{'s' if count > 1 else ''}{without}{drops} ; détails : {REPORT_COMMAND}"
@@ -65,13 +66,22 @@ def failure(error: Exception) -> str:
     return f"ÉCHEC de la construction : {reason} ; le magasin précédent est conservé intact"
 
 
+def perimeter_label(coverage: dict) -> str:
+    """« région 32 », or « France entière hors Mayotte » for a France build."""
+    if coverage["region_code"] != FRANCE:
+        return f"région {coverage['region_code']}"
+    left_out = coverage.get("regions_hors_perimetre") or {}
+    names = [reason.split(" : ")[0] for reason in left_out.values()]
+    return "France entière" + (f" hors {', '.join(names)}" if names else "")
+
+
 def format_report(coverage: dict) -> str:
     """Coverage of the last build as a readable French table, then each dataset's details."""
     header = f"{'jeu de données':<44} {'lignes lues':>12} {'gardées':>8} {'rapportées':>11} {'non appariées':>14}"
     built = str(coverage["built_at"]).replace("T", " à ")
     seconds = str(coverage["seconds"]).replace(".", ",")
     lines = [
-        f"Construction du {built} (région {coverage['region_code']}, {seconds} s)",
+        f"Construction du {built} ({perimeter_label(coverage)}, {seconds} s)",
         f"Miroir des données ouvertes : {coverage.get('opendata_mirror') or 'aucun (téléchargements officiels)'}",
         f"Jeux de données lus : {datasets_read(coverage)} ; anomalies (codes ou points non appariés) : "
         f"{anomalies(coverage)}",
@@ -89,7 +99,7 @@ def format_report(coverage: dict) -> str:
     if empty:
         lines += [
             "",
-            "Indicateurs sans aucune valeur dans la région (source qui ne la couvre pas) :",
+            "Indicateurs sans aucune valeur dans le périmètre (source qui ne le couvre pas) :",
             f"  {', '.join(empty)}",
         ]
     accepted = coverage.get("baisses_de_couverture_acceptees") or []
@@ -118,7 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser("build", help="télécharger (ou lire le miroir) et construire data/processed/")
     build_parser.add_argument("--output", type=Path, default=None, help="dossier du magasin (défaut : data/processed)")
-    build_parser.add_argument("--region", default="32", help="code de la région (défaut : 32, Hauts-de-France)")
+    build_parser.add_argument(
+        "--region",
+        default="32",
+        help="code de la région, ou « france » pour toute la France (défaut : 32, Hauts-de-France)",
+    )
     build_parser.add_argument("--quiet", action="store_true", help="sans barre de progression")
     build_parser.add_argument(
         "--accept-coverage-drop",

@@ -70,10 +70,12 @@ class BuildState:
 
 def _step_admin(state: BuildState) -> None:
     admin = decoupage.load()
-    scope = territories.select_scope(admin, territories.RegionScope(state.region_code))
+    uncovered = _regions_without_populations(admin) if state.region_code == territories.FRANCE else {}
+    scope = territories.select_scope(admin, territories.RegionScope(state.region_code, tuple(uncovered)))
     state.parts["admin"] = admin
     state.parts["scope"] = scope
     communes = scope.communes
+    state.parts["uncovered_regions"] = uncovered
     state.record(
         decoupage.DATASET_ID,
         rows_read=len(admin.communes),
@@ -87,6 +89,29 @@ def _step_admin(state: BuildState) -> None:
             "epci_a_cheval": sorted(scope.epci.loc[scope.epci["straddles_region"], "code"]),
         },
     )
+
+
+def _regions_without_populations(admin: decoupage.AdminReference) -> dict[str, str]:
+    """Régions (code → why) that a France build leaves out: those with no département in INSEE's legal
+    populations (Mayotte, whose census is not exhaustive)."""
+    covered = set(populations.load_departements()["code"])
+    departements = admin.departements.groupby("region_code")["code"].agg(set)
+    regions = territories.RegionScope(territories.FRANCE).regions(admin.regions)
+    return {
+        code: f"{name} : aucun département dans les populations légales de l'Insee"
+        for code, name in zip(regions["code"], regions["name"], strict=True)
+        if not departements.get(code, set()) & covered
+    }
+
+
+def _region_codes(state: BuildState) -> list[str]:
+    """The codes of the régions of the build (one, or every région of France)."""
+    return list(state.parts["scope"].region["code"])
+
+
+def _perimeter_key(state: BuildState) -> tuple[str, str]:
+    """(level, code) of the whole perimeter: the région, or France."""
+    return ("france", "FR") if state.region_code == territories.FRANCE else ("region", state.region_code)
 
 
 def _step_population(state: BuildState) -> None:
@@ -183,7 +208,7 @@ def _step_filosofi_supra(state: BuildState) -> None:
         coverage[siren] = min(1.0, float(ratio[siren]))
     detail = pd.Series(changes, dtype=object)
     departements = published[(published["level"] == "departement") & published["code"].isin(scope.departements["code"])]
-    region = published[(published["level"] == "region") & (published["code"] == state.region_code)]
+    region = published[(published["level"] == "region") & published["code"].isin(_region_codes(state))]
     france = published[published["level"] == "france"]
     for column, indicator_id in indicators.published_columns(filosofi_supra.DATASET_ID).items():
         state.base.append(_long("epci", rows[column], indicator_id, coverage, detail))
@@ -199,7 +224,7 @@ def _step_filosofi_supra(state: BuildState) -> None:
         rows_joined=len(rows),
         unmatched=report["sans_ligne"]
         + sorted(set(scope.departements["code"]) - set(departements["code"]))
-        + ([] if len(region) else [state.region_code]),
+        + sorted(set(_region_codes(state)) - set(region["code"])),
         detail={
             "epci_meme_siren": report["meme_siren"],
             "epci_ancien_siren": report["ancien_siren"],
@@ -339,13 +364,14 @@ def _step_places(state: BuildState) -> None:
     """Supply (résidences sociales) and shelters in places, estimated from establishments and the DREES
     places of the région; skipped, and said so, when the région's DREES figures are not available."""
     figures = state.parts["reference_figures"]
-    region_name = str(state.parts["scope"].region["name"].iloc[0])
+    level, code = _perimeter_key(state)
+    region_name = "France" if level == "france" else str(state.parts["scope"].region["name"].iloc[0])
     regional = figures[figures["geography"] == region_name] if len(figures) else figures
     base = pd.concat(state.base, ignore_index=True)
     counted = base[base["variable"].str.startswith("n_")]
     counts = counted.pivot_table(index=["level", "code"], columns="variable", values="value", aggfunc="first")
     counts.columns = [column.removeprefix("n_") for column in counts.columns]
-    region_counts = counts.loc[("region", state.region_code)].to_dict()
+    region_counts = counts.loc[(level, code)].to_dict()
     result: dict = {"region": region_name}
     for key, families, total in (
         ("residences", places.RESIDENCE_FAMILIES, places.RESIDENCE_TOTAL),
@@ -361,20 +387,18 @@ def _step_places(state: BuildState) -> None:
     residence_averages = places.averages(places.RESIDENCE_FAMILIES, regional, region_counts)
     result["relative_spread"] = places.relative_spread(residence_averages)
     state.parts["places"] = result
-    missing = [
-        family.figure_id
-        for family in (*places.RESIDENCE_FAMILIES, *places.SHELTER_FAMILIES)
-        if family.figure_id not in set(regional.get("id", []))
-    ]
+    families = [family.figure_id for family in (*places.RESIDENCE_FAMILIES, *places.SHELTER_FAMILIES)]
+    missing = [figure_id for figure_id in families if figure_id not in set(regional.get("id", []))]
+    with_figures = len(missing) < len(families)
     state.record(
         "places-estimees",
-        rows_read=len(regional),
+        rows_read=len(families) - len(missing),
         rows_kept=len(result["residences"]) + len(result["hebergement"]),
         rows_joined=len(result["residences"]) + len(result["hebergement"]),
         # A région without any DREES figure in the sources is not an anomaly: its places are not estimated.
-        unmatched=missing if len(regional) else [],
+        unmatched=missing if with_figures else [],
         detail={
-            "chiffres_drees_absents_pour_la_region": [] if len(regional) else missing,
+            "chiffres_drees_absents_pour_la_region": [] if with_figures else missing,
             "places_par_etablissement": {
                 item["key"]: round(item["per_establishment"], 1) if item["per_establishment"] else None
                 for item in (*result["residences"], *result["hebergement"])
@@ -596,7 +620,8 @@ def _step_lovac(state: BuildState) -> None:
     frame = lovac.load()
     state.parts["lovac"] = frame
     year = frame[frame["year"] == 2024].set_index("departement_code")
-    region_departements = list(state.parts["scope"].departements["code"])
+    scope_departements = state.parts["scope"].departements
+    region_departements = list(scope_departements["code"])
     variables = {
         "pp_total": "pp_total_2024",
         "pp_vacant": "pp_vacant_2024",
@@ -605,9 +630,8 @@ def _step_lovac(state: BuildState) -> None:
     for column, variable in variables.items():
         for code in region_departements:
             state.base.append(_row("departement", code, variable, float(year.loc[code, column])))
-        state.base.append(
-            _row("region", state.region_code, variable, float(year.loc[region_departements, column].sum()))
-        )
+        for region_code, codes in scope_departements.groupby("region_code")["code"]:
+            state.base.append(_row("region", region_code, variable, float(year.loc[list(codes), column].sum())))
         state.base.append(_row("france", "FR", variable, float(year[column].sum())))
     state.record(
         lovac.DATASET_ID,
@@ -648,7 +672,8 @@ def _step_barometre(state: BuildState) -> None:
 
 def _barometre_scope(state: BuildState) -> set[tuple[str, str]]:
     departements = state.parts["scope"].departements["code"]
-    return {("departement", code) for code in departements} | {("region", state.region_code), ("france", "FR")}
+    regions = {("region", code) for code in _region_codes(state)}
+    return {("departement", code) for code in departements} | regions | {("france", "FR")}
 
 
 def _step_series(state: BuildState) -> None:
@@ -658,7 +683,7 @@ def _step_series(state: BuildState) -> None:
     frame = series.assemble(
         [
             series.barometre_rows(state.parts["barometre_series"]),
-            series.lovac_rows(state.parts["lovac"], departements, state.region_code),
+            series.lovac_rows(state.parts["lovac"], scope.departements.groupby("region_code")["code"].agg(list)),
             series.population_rows(pd.concat(state.base, ignore_index=True)),
         ]
     )
@@ -666,7 +691,7 @@ def _step_series(state: BuildState) -> None:
         "commune": scope.communes["code"],
         "epci": scope.epci["code"],
         "departement": departements,
-        "region": [state.region_code],
+        "region": _region_codes(state),
         "france": ["FR"],
     }
     state.parts["series"] = series.validate(frame, expected)
@@ -777,6 +802,7 @@ def build(
     coverage = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "region_code": region_code,
+        "regions_hors_perimetre": state.parts["uncovered_regions"],
         "opendata_mirror": str(fetch.mirror_root() or ""),
         "seconds": round(time.perf_counter() - started, 1),
         "steps": timings,

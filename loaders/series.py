@@ -156,20 +156,21 @@ def barometre_rows(totals: pd.DataFrame) -> pd.DataFrame:
     return frame.reindex(columns=COLUMNS)
 
 
-def lovac_rows(frame: pd.DataFrame, departements: Iterable[str], region_code: str) -> pd.DataFrame:
-    """The région's départements, the région (their sum) and France (sum of every département), every year;
-    a sum with a missing département stays missing."""
-    departements = list(departements)
+def lovac_rows(frame: pd.DataFrame, regions: Mapping[str, Iterable[str]]) -> pd.DataFrame:
+    """The départements of `regions` (région code → its départements), each région (their sum) and France (sum of
+    every département), every year; a sum with a missing département stays missing."""
+    regions = {code: list(departements) for code, departements in regions.items()}
     rows = []
     measures = {LOVAC_TOTAL: "pp_total", LOVAC_VACANT: "pp_vacant", LOVAC_LONG: "pp_vacant_plus_2ans"}
     for year, of_year in frame.groupby("year"):
         by_code = of_year.set_index("departement_code")
         for series, column in measures.items():
             values = by_code[column]
-            for code in departements:
-                rows.append(_frame(series, "departement", code, int(year), float(values.get(code, float("nan")))))
-            in_region = values.reindex(departements)
-            rows.append(_frame(series, "region", region_code, int(year), _sum_or_missing(in_region)))
+            for region_code, departements in regions.items():
+                for code in departements:
+                    rows.append(_frame(series, "departement", code, int(year), float(values.get(code, float("nan")))))
+                in_region = values.reindex(departements)
+                rows.append(_frame(series, "region", region_code, int(year), _sum_or_missing(in_region)))
             rows.append(_frame(series, "france", "FR", int(year), _sum_or_missing(values)))
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -30,7 +30,7 @@ echo "→ Vérification du style (ruff)"
 
 echo "→ Tests (pytest)"
 status=0
-.venv/bin/pytest -n 2 "$@" || status=$?
+.venv/bin/pytest -n 2 --dist loadgroup "$@" || status=$?
 if [[ "$status" == 5 ]]; then
     echo "test.sh : aucun test n'a été exécuté." >&2
     exit 1

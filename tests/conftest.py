@@ -45,3 +45,23 @@ def built_data_dir(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     data_dir = tmp_path_factory.mktemp("built") / "data"
     build(data_dir / "processed", progress=False)
     return data_dir
+
+
+#: Tests that use the France build share one xdist worker (`--dist loadgroup`), so that it is built once.
+FRANCE_GROUP = "france"
+
+
+@pytest.fixture(scope="session")
+def france_data_dir(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DATA_DIR holding the France build (`python -m loaders build --region france`, about 30 s).
+
+    TEST_FRANCE_DATA_DIR, when set, names an existing France build to reuse instead.
+    """
+    reuse = os.environ.get("TEST_FRANCE_DATA_DIR")
+    if reuse:
+        return Path(reuse).resolve()
+    from loaders.build import build
+
+    data_dir = tmp_path_factory.mktemp("france") / "data"
+    build(data_dir / "processed", region_code="france", progress=False)
+    return data_dir

@@ -198,8 +198,8 @@ def test_indicators_without_any_value_in_the_region_are_reported_and_counted_in_
     assert "population" not in missing and {"taux_pauvrete", "places_fjt"} <= set(missing)  # France's alone: none
     assert missing == [item.id for item in indicators.INDICATORS if item.available and item.id in missing]
     coverage["indicateurs_sans_valeur"] = ["taux_pauvrete", "places_fjt"]
-    assert ", 2 indicateur(s) sans valeur dans la région ; " in verdict(coverage)
-    assert "sans aucune valeur dans la région (source qui ne la couvre pas) :\n  taux_pauvrete, places_fjt" in (
+    assert ", 2 indicateur(s) sans valeur dans le périmètre ; " in verdict(coverage)
+    assert "sans aucune valeur dans le périmètre (source qui ne le couvre pas) :\n  taux_pauvrete, places_fjt" in (
         format_report(coverage)
     )
 

@@ -11,12 +11,12 @@ from flask import current_app, has_app_context
 from dashboard.api.spec import API_LEVELS
 from dashboard.core import routes
 from dashboard.core.catalogue import ROLE_TERRITORIES, dataset_for
+from dashboard.core.levels import FRANCE_CODE
 from dashboard.core.store import Store
 from dashboard.tables.files import records
 from dashboard.tables.indicators import indicator_citations, indicator_specs, is_approximation, level_indicators
 
 LOOKUPS_EXTENSION = "dashboard_api_lookups"
-FRANCE_CODE = "FR"
 LICENCE = "Licence Ouverte / Open Licence 2.0 (Etalab), sauf mention contraire dans les sources"
 MISSING = "null (JSON) ou vide (CSV) : valeur manquante, jamais 0"
 #: Coverage is a share of the population in %, with one decimal, as in the downloaded files.

@@ -11,8 +11,16 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard.core import catalogue
-from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_REGION
-from dashboard.core.perimeter import perimeter
+from dashboard.core.levels import (
+    FAMILY_RESIDENCE,
+    FRANCE_CODE,
+    LEVEL_COMMUNE,
+    LEVEL_DEPARTEMENT,
+    LEVEL_EPCI,
+    LEVEL_FRANCE,
+    LEVEL_REGION,
+)
+from dashboard.core.perimeter import own_region, perimeter
 from dashboard.core.store import Store
 from dashboard.needs.analysis import Value, lookup
 
@@ -20,7 +28,6 @@ from dashboard.needs.analysis import Value, lookup
 NEAREST_COUNT = 5
 #: Lambert-93: distances in metres across the région (EPSG:2154, the French official projection).
 METRIC_CRS = "EPSG:2154"
-FRANCE_CODE = "FR"
 #: Columns of the establishment tables, in the order shown.
 ESTABLISHMENT_COLUMNS = ("finess", "name", "type_label", "family", "commune_code", "commune_name", "opening_date")
 
@@ -78,8 +85,8 @@ def comparison_codes(store: Store, identity: CommuneIdentity) -> tuple[tuple[str
         (LEVEL_COMMUNE, identity.code),
         (LEVEL_EPCI, identity.epci_code),
         (LEVEL_DEPARTEMENT, identity.departement_code),
-        (LEVEL_REGION, perimeter(store).code),
-        ("france", FRANCE_CODE),
+        (LEVEL_REGION, own_region(store, LEVEL_COMMUNE, identity.code)[0]),
+        (LEVEL_FRANCE, FRANCE_CODE),
     )
 
 

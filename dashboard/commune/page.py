@@ -24,7 +24,7 @@ from dashboard.comparison.state import compare_href
 from dashboard.core import catalogue, routes
 from dashboard.core.formatting import format_count, format_number, typo
 from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE
-from dashboard.core.perimeter import APP_NAME, perimeter
+from dashboard.core.perimeter import APP_NAME, of_perimeter, own_region
 from dashboard.core.store import Store, current_store
 from dashboard.map import state as map_state
 from dashboard.needs.views import table, value_cell
@@ -61,7 +61,7 @@ def not_found(code: str | None) -> html.Div:
         "Commune introuvable",
         commune_ids.COMMUNE_TITLE,
         html.P(
-            typo(f"Aucune commune de la région ne porte le code Insee « {(code or '')[:12]} »."),
+            typo(f"Aucune commune {of_perimeter()} ne porte le code Insee « {(code or '')[:12]} »."),
             id=commune_ids.COMMUNE_NOTICE,
         ),
         [
@@ -142,7 +142,7 @@ def figures_section(store: Store, identity: CommuneIdentity) -> html.Section:
         identity.name,
         identity.epci_name or "EPCI",
         identity.departement_name,
-        perimeter(store).name,
+        own_region(store, LEVEL_COMMUNE, identity.code)[1] or "Région",
         "France",
     ]
     return html.Section(
@@ -151,7 +151,7 @@ def figures_section(store: Store, identity: CommuneIdentity) -> html.Section:
             html.P(
                 typo(
                     f"Les {len(lines)} indicateurs publiés à l'échelle de la commune, comparés à son EPCI, à son "
-                    "département, à la région et à la France. « secret statistique » : l'Insee ne publie pas cette "
+                    "département, à sa région et à la France. « secret statistique » : l'Insee ne publie pas cette "
                     "valeur pour les petites communes ; « donnée non disponible » : la valeur n'existe pas à ce niveau."
                 ),
                 className="section-lead",

@@ -9,12 +9,12 @@ from typing import Any
 
 from dashboard.comparison.state import CompareChoices, CompareState
 from dashboard.core import catalogue
-from dashboard.core.levels import LEVEL_NOUNS, LEVEL_REGION
-from dashboard.core.perimeter import perimeter
+from dashboard.core.levels import FRANCE_CODE, LEVEL_FRANCE, LEVEL_NOUNS, LEVEL_REGION
+from dashboard.core.perimeter import own_regions
 from dashboard.core.store import Store
 from dashboard.needs.analysis import Value, lookup
 
-FRANCE = ("france", "FR")
+FRANCE = (LEVEL_FRANCE, FRANCE_CODE)
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ def columns(store: Store, choices: CompareChoices, state: CompareState) -> list[
     for code in state.territories:
         level, name = choices.territories[code]
         chosen.append(Column(f"{name} ({LEVEL_NOUNS[level][0]})", level, code))
-    region = perimeter(store)
-    return [*chosen, Column(region.name, LEVEL_REGION, region.code), Column("France", *FRANCE)]
+    regions = own_regions(store, [(column.level, column.code) for column in chosen])
+    return [*chosen, *(Column(name, LEVEL_REGION, code) for code, name in regions), Column("France", *FRANCE)]
 
 
 def comparison_lines(store: Store, shown: list[Column], indicators: tuple[str, ...]) -> list[ComparisonLine]:

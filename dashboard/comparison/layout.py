@@ -120,7 +120,7 @@ def page(store: Store, query: dict[str, Any]) -> html.Div:
             html.P(
                 typo(
                     f"Mettez côte à côte de {MIN_TERRITORIES} à {MAX_TERRITORIES} territoires de n'importe quel niveau "
-                    "(communes, EPCI, départements) avec la région et la France, sur les indicateurs de votre choix "
+                    "(communes, EPCI, départements) avec leur région et la France, sur les indicateurs de votre choix "
                     f"({MAX_INDICATORS} au plus). Chaque valeur porte sa source et, si elle ne couvre qu'une partie "
                     "de la population, sa couverture."
                 ),

@@ -12,7 +12,7 @@ from dashboard.core import catalogue as roles
 from dashboard.core import routes
 from dashboard.core.formatting import format_count, typo
 from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_COMMUNE, LEVEL_EPCI
-from dashboard.core.perimeter import in_region, of_region
+from dashboard.core.perimeter import in_region, of_perimeter, of_region
 from dashboard.core.store import Store
 from dashboard.ui.components import key_figure, requires_store, sources_line
 
@@ -76,7 +76,9 @@ def key_figures(store: Store) -> html.Div:
             html.Div(
                 [
                     key_figure(store.count_territories(LEVEL_EPCI), "EPCI (intercommunalités)", territories_source),
-                    key_figure(store.count_territories(LEVEL_COMMUNE), "communes de la région", territories_source),
+                    key_figure(
+                        store.count_territories(LEVEL_COMMUNE), f"communes {of_perimeter()}", territories_source
+                    ),
                     key_figure(residences_count, f"résidences sociales {in_region()}", residences_source),
                 ],
                 className="key-figures",

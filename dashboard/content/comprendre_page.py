@@ -16,7 +16,7 @@ from dashboard.core import catalogue as roles
 from dashboard.core import routes
 from dashboard.core.formatting import format_count, typo
 from dashboard.core.levels import FAMILY_RESIDENCE
-from dashboard.core.perimeter import perimeter
+from dashboard.core.perimeter import in_perimeter, perimeter
 from dashboard.core.store import Store, StoreError, current_store
 from dashboard.ui.components import data_missing, sources_line
 
@@ -75,7 +75,7 @@ def types_table(store: Store) -> html.Div:
         html.Th("Catégorie", scope="col"),
         html.Th("Pour qui", scope="col"),
         html.Th("Ce qui la distingue", scope="col"),
-        html.Th("Établissements dans la région", scope="col", className="number"),
+        html.Th(f"Établissements {in_perimeter()}", scope="col", className="number"),
     ]
     caption = typo(
         "Les catégories de résidences sociales. Publics et spécificités : repères généraux, hors "

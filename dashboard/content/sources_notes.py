@@ -15,6 +15,7 @@ from dashboard.core import catalogue as roles
 from dashboard.core import routes
 from dashboard.core.formatting import format_count, typo
 from dashboard.core.levels import FAMILY_HEBERGEMENT, FAMILY_RESIDENCE
+from dashboard.core.perimeter import of_perimeter
 from dashboard.core.store import Store
 
 #: Datasets whose vintage the limits recall, by role, with what they are.
@@ -60,7 +61,9 @@ def typology_section(store: Store) -> html.Section:
             html.H2("Typologie des établissements"),
             html.P(typology["rule"]) if typology.get("rule") else None,
             _table(
-                "Types d'établissements retenus et nombre d'établissements dans les EPCI de la région", headers, rows
+                f"Types d'établissements retenus et nombre d'établissements dans les EPCI {of_perimeter()}",
+                headers,
+                rows,
             ),
             html.P(f"Source : {' ; '.join(citations)}", className="figure-source") if citations else None,
         ],

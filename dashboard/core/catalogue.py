@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.core.levels import LEVEL_NOUNS, LEVELS
+from dashboard.core.levels import LEVEL_NOUNS, LEVELS, NATIONAL_LEVELS
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 
 
@@ -44,10 +45,16 @@ def available_indicators(store: Store) -> list[str]:
     return [key for key, entry in indicator_entries(store).items() if entry.get("available") and key in present]
 
 
+def map_levels(store: Store) -> dict[str, str]:
+    """The levels of the map's switch (level → label): the régions too for a France build."""
+    levels = NATIONAL_LEVELS if perimeter(store).is_france else LEVELS
+    return {level: label for level, label in levels.items() if level in store.display}
+
+
 def indicator_levels(store: Store, indicator: str) -> list[str]:
-    """Map levels at which an indicator has values, in the order of LEVELS."""
+    """Map levels at which an indicator has values, in the order of the level switch (`map_levels`)."""
     pairs = _indicator_level_pairs(store)
-    return [level for level in LEVELS if (indicator, level) in pairs]
+    return [level for level in map_levels(store) if (indicator, level) in pairs]
 
 
 def level_noun(level: str, count: int) -> str:

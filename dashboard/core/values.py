@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard.core.catalogue import indicator_entries, rows_of
 from dashboard.core.formatting import format_percent
-from dashboard.core.levels import LEVEL_BY, LEVEL_COMMUNE, LEVEL_REGION
+from dashboard.core.levels import LEVEL_BY, LEVEL_COMMUNE
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 
@@ -105,8 +105,9 @@ def level_values(store: Store, indicator: str, level: str) -> LevelValues:
     codes = features["code"].tolist()
     values = rows["value"].reindex(codes).to_numpy(dtype=float)
     coverage = rows["coverage"].reindex(codes).to_numpy(dtype=float)
-    region = rows_of(store, indicator, LEVEL_REGION)
-    region_code = perimeter(store).code
+    frame = perimeter(store)
+    region = rows_of(store, indicator, frame.level)
+    region_code = frame.code
     region_row = region.loc[region_code] if region_code in region.index else None
     region_value = region_coverage = None
     if region_row is not None and pd.notna(region_row["value"]):

@@ -25,7 +25,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 
 from dashboard.core import routes
-from dashboard.core.perimeter import perimeter
+from dashboard.core.perimeter import of_perimeter, perimeter
 from dashboard.core.store import Store, StoreError, current_store
 from dashboard.exports.engine import (
     BUSY_RETRY_S,
@@ -262,7 +262,7 @@ def fiche_pdf(siren: str) -> Response:
     choices = choices_from_store(store)
     if siren not in choices.epcis:
         return error_page(
-            404, "Territoire introuvable", f"Aucun EPCI de la région ne porte le numéro SIREN « {siren} ».", "/"
+            404, "Territoire introuvable", f"Aucun EPCI {of_perimeter()} ne porte le numéro SIREN « {siren} ».", "/"
         )
     path = routes.territory_path(siren)
     server, engine = current_app._get_current_object(), engine_from(current_app)

@@ -13,7 +13,7 @@ from typing import Any
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard.core.levels import LEVEL_EPCI, LEVELS
+from dashboard.core.levels import LEVEL_EPCI, NATIONAL_LEVELS
 from dashboard.core.store import Store, store_for_callback
 from dashboard.map import components
 from dashboard.map import ids as map_ids
@@ -69,7 +69,7 @@ def _state(
 
 def _drawn_level(level: Any) -> str:
     """The level the map shows (kept in the page); EPCI when the page sent something else."""
-    return level if level in LEVELS else LEVEL_EPCI
+    return level if level in NATIONAL_LEVELS else LEVEL_EPCI
 
 
 # --- Map, legend, heading ------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def update_map(view, residence, hebergement, drawn_level, score=None):
 )
 def switch_to_suggested_level(_clicks, level):
     """The level switch set to the level the notice suggests."""
-    if level not in LEVELS:
+    if level not in NATIONAL_LEVELS:
         raise PreventUpdate
     return {"level": level}
 

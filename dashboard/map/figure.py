@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import geopandas as gpd
 import plotly.graph_objects as go
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -29,6 +30,7 @@ from dashboard.core.levels import (
     LEVEL_DEPARTEMENT,
     LEVEL_REGION,
 )
+from dashboard.core.perimeter import in_perimeter, perimeter
 from dashboard.core.store import Store
 from dashboard.core.values import LevelValues, coverage_detail, most_common
 from dashboard.map.classification import Classification
@@ -73,7 +75,7 @@ def hover_template(values: LevelValues) -> str:
     return (
         "<b>%{text}</b><br>"
         f"{label_with_unit(values.entry)} : <b>%{{customdata[0]}}</b>{approximation}<br>"
-        f"Rang dans la région (sur {format_number(values.available)}) : %{{customdata[1]}}"
+        f"Rang {in_perimeter()} (sur {format_number(values.available)}) : %{{customdata[1]}}"
         f"{coverage}<br><span style='font-size:11px'>{values.source_line}</span><extra></extra>"
     )
 
@@ -194,10 +196,7 @@ def selection_locations(store: Store, level: str, code: str | None) -> list[str]
 
 def map_bounds(store: Store, padding: float = 0.03) -> tuple[list[float], list[float]] | None:
     """Longitude and latitude ranges of the région (with `padding`), which set the map frame's shape."""
-    territories = store.territories
-    region = territories[territories["level"] == LEVEL_REGION]
-    if region.empty or region.geometry.isna().all():
-        region = territories[territories["level"] == LEVEL_DEPARTEMENT]
+    region = framed_territories(store)
     if region.empty:
         return None
     west, south, east, north = (float(value) for value in region.total_bounds)
@@ -265,14 +264,23 @@ def frame_bounds(store: Store, aspect: float | None) -> tuple[list[float], list[
     return store.derived(f"frame_bounds:{aspect}", frame)
 
 
-def region_shape(store: Store) -> BaseGeometry:
-    """The région's polygon (its départements' when the store has no région shape)."""
+def framed_territories(store: Store) -> gpd.GeoDataFrame:
+    """The polygons the default frame shows: the région (its départements when the store has no région shape);
+    for France, metropolitan France (`Perimeter.framed_regions`)."""
     territories = store.territories
+    codes = perimeter(store).framed_regions
+    framed = territories["region_code"].isin(codes) if codes and "region_code" in territories else True
     for level in (LEVEL_REGION, LEVEL_DEPARTEMENT):
-        shapes = territories.geometry[(territories["level"] == level) & territories.geometry.notna()]
+        shapes = territories[(territories["level"] == level) & territories.geometry.notna() & framed]
         if len(shapes):
-            return shapely.union_all(shapes.to_numpy())
-    return shapely.Polygon()
+            return shapes
+    return territories.iloc[0:0]
+
+
+def region_shape(store: Store) -> BaseGeometry:
+    """The union of the framed polygons (`framed_territories`)."""
+    shapes = framed_territories(store)
+    return shapely.union_all(shapes.geometry.to_numpy()) if len(shapes) else shapely.Polygon()
 
 
 def outline(geojson: str, locations: list[str], z: list[int], line: dict[str, Any], name: str) -> go.Choropleth:

@@ -14,8 +14,9 @@ from dash import dcc, html
 
 from dashboard.content import ids as content_ids
 from dashboard.core import catalogue, routes
-from dashboard.core.levels import FAMILY_HEBERGEMENT, FAMILY_RESIDENCE, LEVELS
-from dashboard.core.perimeter import of_region
+from dashboard.core.catalogue import map_levels
+from dashboard.core.levels import FAMILY_HEBERGEMENT, FAMILY_RESIDENCE
+from dashboard.core.perimeter import of_region, perimeter, perimeter_adjective
 from dashboard.core.store import BUILD_COMMAND, Store, current_store
 from dashboard.map import components
 from dashboard.map import ids as map_ids
@@ -32,11 +33,20 @@ from dashboard.needs.projects import write_projects
 from dashboard.ui.components import explained_option, fold_button, ignored_parameters, requires_store
 from dashboard.ui.permalink import permalink_field
 
-LEAD = (
-    "Choisissez un indicateur pour comparer les intercommunalités (EPCI), les communes ou les "
-    "départements de la région, et repérez les résidences sociales existantes. Chaque valeur est aussi "
-    "donnée dans le tableau sous la carte, avec sa source et son millésime."
-)
+
+def lead(store: Store | None) -> str:
+    """The home page's lead: the levels the map compares (the régions too for a France build)."""
+    france = isinstance(store, Store) and perimeter(store).is_france
+    levels = (
+        "les communes, les départements ou les régions de France"
+        if france
+        else ("les communes ou les départements de la région")
+    )
+    return (
+        f"Choisissez un indicateur pour comparer les intercommunalités (EPCI), {levels}, et repérez les résidences "
+        "sociales existantes. Chaque valeur est aussi donnée dans le tableau sous la carte, avec sa source et son "
+        "millésime."
+    )
 
 
 def fieldset(legend: str, control: Any, className: str = "map-field") -> html.Fieldset:
@@ -87,7 +97,7 @@ def toolbar(store: Store, state: MapState, view: MapView) -> html.Div:
     level = radio_field(
         "Niveau",
         map_ids.MAP_LEVEL,
-        [{"label": label, "value": level} for level, label in LEVELS.items()],
+        [{"label": label, "value": level} for level, label in map_levels(store).items()],
         state.level,
         inline=True,
         className="map-field map-level",
@@ -174,7 +184,10 @@ def controls(store: Store, state: MapState) -> html.Div:
             radio_field(
                 "Couleurs",
                 map_ids.MAP_REFERENCE,
-                [{"label": label, "value": key} for key, label in REFERENCES.items()],
+                [
+                    {"label": label.replace("régionale", perimeter_adjective()), "value": key}
+                    for key, label in REFERENCES.items()
+                ],
                 state.reference,
                 inline=False,
             ),
@@ -498,7 +511,7 @@ def page(query: dict[str, Any]) -> html.Div:
         [
             html.H1(f"Carte des territoires {of_region()}", id=content_ids.HOME_TITLE),
             html.P(
-                [LEAD, " ", dcc.Link("À propos de l'outil et chiffres clés", href=routes.ABOUT), "."],
+                [lead(store), " ", dcc.Link("À propos de l'outil et chiffres clés", href=routes.ABOUT), "."],
                 id=content_ids.HOME_INTRO,
                 className="map-lead",
             ),

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from dashboard.core.catalogue import level_noun
 from dashboard.core.formatting import MISSING_LABEL, format_number, format_percent, format_value, value_decimals
+from dashboard.core.levels import FEMININE_LEVELS
+from dashboard.core.perimeter import of_perimeter, perimeter_adjective
 from dashboard.core.values import FULL_COVERAGE, LevelValues
 from dashboard.map.classification import JENKS_MAX_VALUES, Classification
 from dashboard.map.palette import MISSING_COLOUR, PALETTE_DEFAULT, PALETTES
@@ -84,13 +86,13 @@ def class_labels(classification: Classification, decimals: int) -> list[str]:
 
 
 def coverage_note(values: LevelValues) -> str | None:
-    """« Ces valeurs couvrent 44 % de la population de la région » when coverage is partial."""
+    """« Ces valeurs couvrent 44 % de la population de la région » (« de France ») when coverage is partial."""
     share = values.region_coverage
     if share is None or share >= FULL_COVERAGE:
         return None
     return (
         f"Couverture : les communes dont la valeur est connue regroupent {format_percent(share)} de la "
-        "population de la région (secret statistique ou donnée absente pour les autres)."
+        f"population {of_perimeter()} (secret statistique ou donnée absente pour les autres)."
     )
 
 
@@ -134,12 +136,12 @@ def legend_notes(
     if reference is not None:
         notes.append(reference_note(values, reference, palette))
     elif reference_ignored:
-        notes.append("Écart à la valeur régionale sans objet pour un effectif : palette séquentielle.")
+        notes.append(f"Écart à la valeur {perimeter_adjective()} sans objet pour un effectif : palette séquentielle.")
     if values.approximation:
         notes.append(f"Ces valeurs sont des approximations. {values.entry.get('method_label', '')}".strip())
     notes.append(coverage_note(values))
     notes.append(values.entry.get("incomplete_note", ""))  # the need index: EPCIs without all its indicators
-    filled = "renseignés" if values.available > 1 else "renseigné"
+    filled = "renseigné" + ("e" if values.level in FEMININE_LEVELS else "") + ("s" if values.available > 1 else "")
     notes.append(f"{count_label(values.level, values.available)} sur {format_number(len(values.codes))} {filled}.")
     return tuple(note for note in notes if note)
 
@@ -171,7 +173,7 @@ def reference_note(values: LevelValues, reference: float, palette: str = PALETTE
     if values.entry.get("method") == "taux_annuel" and reference == 0:
         centre = "de zéro (population stable)"
     else:
-        centre = f"de la valeur régionale ({format_value(reference, values.entry)})"
+        centre = f"de la valeur {perimeter_adjective()} ({format_value(reference, values.entry)})"
     if direction > 0:
         warm = "au-dessus"
     elif direction < 0:

@@ -28,6 +28,7 @@ from dashboard.core.catalogue import (
 )
 from dashboard.core.formatting import MISSING_LABEL, format_number, format_value, ordinal
 from dashboard.core.levels import EPCI_KINDS, LEVEL_COMMUNE, LEVEL_EPCI
+from dashboard.core.perimeter import in_perimeter
 from dashboard.core.store import Store
 from dashboard.core.values import coverage_detail, level_values
 from dashboard.map import ids as map_ids
@@ -78,7 +79,7 @@ def indicator_figure(store: Store, indicator: str, level: str, code: str) -> Key
     value = values.values[position]
     details = []
     if math.isfinite(value):
-        details.append(f"{ordinal(int(values.ranks[position]))} sur {format_number(values.available)} dans la région")
+        details.append(f"{ordinal(int(values.ranks[position]))} sur {format_number(values.available)} {in_perimeter()}")
         if values.approximation:
             details.append("approximation")
         details += [coverage_detail(value, values.coverage[position]), value_detail(store, indicator, level, code)]

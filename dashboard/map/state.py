@@ -22,8 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from dashboard.core import catalogue
-from dashboard.core.catalogue import FEATURED_MAP, featured
-from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_EPCI, LEVELS
+from dashboard.core.catalogue import FEATURED_MAP, featured, map_levels
+from dashboard.core.levels import FAMILY_RESIDENCE, LEVEL_EPCI
 from dashboard.core.store import Store
 from dashboard.core.url_state import Invalid, Param, Reading, UrlState, choice, integer, quoted
 from dashboard.map.classification import DEFAULT_CLASSES, MAX_CLASSES, MIN_CLASSES, SCHEME_QUANTILES, SCHEMES
@@ -121,7 +121,7 @@ def choices_from_store(store: Store) -> MapChoices:
         | {needs_store.SCORE_INDICATOR: needs_store.SCORE_LABEL},
         layers=tuple(layer_types(store)),
         default_layers=tuple(typology.get(FAMILY_RESIDENCE, [])),
-        codes={level: frozenset(store.display[level].codes) for level in LEVELS if level in store.display},
+        codes={level: frozenset(store.display[level].codes) for level in map_levels(store)},
         featured=opening,
         projects=project_choices(store),
     )
@@ -150,9 +150,9 @@ def read_indicator(text: str, reading: Reading) -> str:
     raise Invalid(f"Indicateur « {quoted(text)} » inconnu : l'indicateur par défaut est affiché.")
 
 
-def read_level(text: str, _reading: Reading) -> str:
-    """A map level (EPCI, commune, département)."""
-    if text in LEVELS:
+def read_level(text: str, reading: Reading) -> str:
+    """A map level (EPCI, commune, département; région for a France build)."""
+    if text in reading.choices.codes:
         return text
     raise Invalid(f"Niveau « {quoted(text)} » inconnu : la carte est affichée par EPCI.")
 

@@ -15,16 +15,12 @@ import numpy as np
 import pandas as pd
 
 from dashboard.core import catalogue, formatting
+from dashboard.core.levels import FRANCE_CODE, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_FRANCE, LEVEL_REGION
 from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.needs import model as needs
 from dashboard.needs.projects import Project, planned_places, project_choices
 
-LEVEL_EPCI = "epci"
-LEVEL_DEPARTEMENT = "departement"
-LEVEL_REGION = "region"
-LEVEL_FRANCE = "france"
-FRANCE_CODE = "FR"
 SCORE_INDICATOR = "score_besoin"
 SCORE_LABEL = "Indice de besoin (estimation)"
 SCORE_UNIT = "points sur 100"
@@ -281,7 +277,8 @@ def rate_text(value: float | None) -> str:
 
 
 def reference(store: Store, supply: Supply, key: str, target: float | None = None) -> Reference:
-    """France (default), région or a typed target (split between families in the France proportions)."""
+    """France (default), région or a typed target (split between families in the France proportions). A France
+    build has no single regional rate: the national one stands for « région » there, and says so in its label."""
     source = source_of(store, SUPPLY_INDICATOR, LEVEL_FRANCE)
     france = _rates(store, supply, LEVEL_FRANCE, FRANCE_CODE)
     if key == "cible" and target is not None and np.isfinite(target) and target >= 0:
@@ -296,7 +293,7 @@ def reference(store: Store, supply: Supply, key: str, target: float | None = Non
             else "objectif saisi (0 place)"
         )
         return Reference("cible", per_family, label, source, False)
-    if key == "region":
+    if key == "region" and not perimeter(store).is_france:
         rates = _rates(store, supply, LEVEL_REGION, perimeter(store).code)
         return Reference("region", rates, f"taux régional ({rate_text(sum(rates.values()))})", source, True)
     return Reference("france", france, f"taux national ({rate_text(sum(france.values()))})", source, True)

@@ -15,7 +15,7 @@ import numpy as np
 
 from dashboard.core import catalogue, formatting
 from dashboard.core.formatting import typo
-from dashboard.core.perimeter import perimeter
+from dashboard.core.perimeter import own_region, perimeter_adjective
 from dashboard.core.store import Store
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import Analysis, Value, lookup, source_of
@@ -91,7 +91,7 @@ def comparison(
     if entry is None or local.value is None:
         return None
     compared = []
-    for scope, where in (("departement", departement[0]), ("region", perimeter(store).code)):
+    for scope, where in (("departement", departement[0]), ("region", own_region(store, "epci", code)[0])):
         reference = lookup(store, indicator, scope, where)
         if reference.value is None or reference.value == 0:
             continue
@@ -143,7 +143,7 @@ def priority_argument(analysis: Analysis, code: str) -> Argument | None:
     order = needs.ORDERS[analysis.parameters.order].lower()
     text = (
         f"Son indice de besoin ({formatting.format_number(row['need'], 0)} sur 100) est {position} de la moyenne "
-        f"régionale pondérée par la population ({formatting.format_number(analysis.mean_need, 0)}) : au "
+        f"{perimeter_adjective()} pondérée par la population ({formatting.format_number(analysis.mean_need, 0)}) : au "
         f"{analysis.reference.label.split(' (')[0]} ajusté à ce besoin, l'offre attendue serait de "
         f"{formatting.format_number(row['expected_rate'], 1)} places pour 10 000 habitants, contre "
         f"{formatting.format_number(row['supply_rate'], 1)} aujourd'hui (estimations)"

@@ -12,6 +12,7 @@ import pandas as pd
 
 from dashboard.core import formatting
 from dashboard.core.formatting import typo
+from dashboard.core.perimeter import of_perimeter
 from dashboard.needs import model as needs
 from dashboard.needs.analysis import Analysis
 from dashboard.needs.arguments import signed_places
@@ -231,7 +232,7 @@ def need_supply_caption(analysis: Analysis) -> str:
     )
     return typo(
         f"Chaque point est un EPCI (taille selon la population). Ligne verticale : {reference.label} ; ligne "
-        f"horizontale : indice de besoin moyen de la région pondéré par la population "
+        f"horizontale : indice de besoin moyen {of_perimeter()} pondéré par la population "
         f"({formatting.format_number(analysis.mean_need, 0)}). En haut à gauche, les territoires au besoin au-dessus "
         f"de la moyenne et à l'offre sous la référence. Offre et indice sont des estimations.{beyond}"
     )

@@ -89,7 +89,7 @@ def method_paragraphs(store: Store) -> dict[str, str]:
         ),
         "indice": (
             "Indice de besoin (sur 100) = moyenne pondérée des indicateurs retenus, chacun d'abord ramené entre 0 "
-            "et 1 parmi les EPCI de la région puis orienté dans le sens du besoin (1 − valeur quand une valeur "
+            "et 1 parmi les EPCI de la carte puis orienté dans le sens du besoin (1 − valeur quand une valeur "
             "élevée signale moins de besoin ; le sens est celui du catalogue des indicateurs). Une valeur manquante "
             "est laissée de côté et le poids des autres est réparti : jamais une valeur manquante n'est comptée "
             "comme 0 ; le nombre d'indicateurs manquants est signalé."

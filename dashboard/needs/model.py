@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 
 NORMALISATIONS = {
-    "rang": "Rang centile parmi les EPCI de la région (0 = valeur la plus faible, 1 = la plus forte ; ex æquo au "
+    "rang": "Rang centile parmi les EPCI de la carte (0 = valeur la plus faible, 1 = la plus forte ; ex æquo au "
     "rang moyen).",
-    "z_robuste": "Écart à la médiane régionale divisé par 1,4826 × l'écart absolu médian, borné à ±3, puis ramené "
+    "z_robuste": "Écart à la médiane des EPCI de la carte divisé par 1,4826 × l'écart absolu médian, borné à ±3, puis ramené "
     "entre 0 et 1.",
 }
 #: The same, in plain words for the ranking's controls.
 NORMALISATIONS_PLAIN = {
-    "rang": "Chaque EPCI reçoit sa place parmi ceux de la région, de 0 (le moins concerné) à 1 (le plus concerné).",
+    "rang": "Chaque EPCI reçoit sa place parmi ceux de la carte, de 0 (le moins concerné) à 1 (le plus concerné).",
     "z_robuste": "Combien l'EPCI s'écarte de l'EPCI du milieu, sans que quelques valeurs extrêmes déforment l'échelle.",
 }
 DRAWS = 500

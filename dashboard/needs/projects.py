@@ -21,6 +21,7 @@ import pandas as pd
 from dashboard.core import catalogue
 from dashboard.core.formatting import format_number, typo
 from dashboard.core.levels import LEVEL_COMMUNE
+from dashboard.core.perimeter import in_perimeter
 from dashboard.core.store import Store
 from dashboard.core.url_state import Invalid, Reading, quoted
 
@@ -120,7 +121,7 @@ def check_project(item: str, choices: ProjectChoices) -> tuple[Project | None, s
         return None, f"Projet « {shown} » ignoré : le nombre de places doit être un entier de 1 à {MAX_PLACES}."
     current = choices.former.get(code, code)
     if current not in choices.communes:
-        return None, f"Projet « {shown} » ignoré : commune inconnue dans la région."
+        return None, f"Projet « {shown} » ignoré : commune inconnue {in_perimeter()}."
     if current != code:
         return Project(kind, places, current), (
             f"Projet « {shown} » : l'ancienne commune {code} fait aujourd'hui partie de la commune "

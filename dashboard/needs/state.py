@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from dashboard.core.formatting import format_weight, parse_number
+from dashboard.core.perimeter import in_perimeter
 from dashboard.core.url_state import Invalid, Param, Reading, UrlState, codes, plain_decimal, quoted
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
@@ -207,7 +208,7 @@ NEEDS_URL = UrlState(
             PARAM_NORMALISATION,
             "normalisation",
             {key: key for key in needs.NORMALISATIONS},
-            "le rang dans la région est utilisé",
+            f"le rang {in_perimeter()} est utilisé",
         ),
         option(
             PARAM_PARTIAL,

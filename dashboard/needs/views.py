@@ -14,6 +14,7 @@ from dash import html
 
 from dashboard.core import formatting, routes
 from dashboard.core.formatting import format_weight, typo
+from dashboard.core.perimeter import perimeter_adjective
 from dashboard.core.store import Store
 from dashboard.core.values import LevelValues, ranks_of
 from dashboard.needs import arguments
@@ -34,6 +35,12 @@ from dashboard.needs.analysis import (
 from dashboard.needs.arguments import number, places_text, signed_places
 from dashboard.needs.state import INDEX_PARAMS, NeedsState, serialise_needs
 from dashboard.ui.plain_rows import plain_body
+
+#: Why a build has no places (every région but the Hauts-de-France, and France): said wherever places would be.
+PLACES_UNAVAILABLE = (
+    "Places non estimables avec cette construction (chiffres DREES des places par famille absents des sources pour "
+    "ce périmètre)"
+)
 
 
 def table(caption: str | None, head: Sequence[str], rows: list, numeric: Sequence[int] = ()) -> html.Div:
@@ -185,7 +192,10 @@ def top_explanation(analysis: Analysis, code: str) -> str | None:
         return None
     name = analysis.reference.label.split(" (")[0]
     expected = formatting.format_number(row["expected_rate"], 1)
-    need = f"{formatting.format_number(row['need'], 0)}, moyenne régionale {formatting.format_number(analysis.mean_need, 0)}"
+    need = (
+        f"{formatting.format_number(row['need'], 0)}, moyenne {perimeter_adjective()} "
+        f"{formatting.format_number(analysis.mean_need, 0)}"
+    )
     if needs.round_places(row["gap_places"]) < 0:
         return typo(
             f"Au {name}, son offre dépasse la référence ({places_text(row['gap_places'])} de plus) ; mais son indice "
@@ -245,11 +255,11 @@ def index_entry(inputs: NeedsInputs, parameters: Parameters) -> dict:
         "theme": "besoins",
         "definition": (
             "Estimation : plus la note est haute, plus les signes de besoin (pauvreté, chômage, loyers…) sont "
-            "marqués dans l'EPCI (100 = besoin le plus marqué de la région). L'offre existante n'y entre pas."
+            "marqués dans l'EPCI (100 = besoin le plus marqué des EPCI de la carte). L'offre existante n'y entre pas."
         ),
         #: How the estimate is computed (the map folds it under the definition; slides print both).
         "components": (
-            "Moyenne pondérée des rangs des indicateurs (rangés entre 0 et 1 parmi les EPCI de la région, orientés "
+            "Moyenne pondérée des rangs des indicateurs (rangés entre 0 et 1 parmi les EPCI de la carte, orientés "
             "dans le sens du besoin). Indicateurs (poids) : " + ", ".join(used) + "."
         ),
         "note": "Calculé par EPCI seulement, avec les poids de l'adresse. Un indicateur manquant, ou connu pour moins "

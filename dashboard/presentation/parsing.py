@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from dashboard.core.levels import LEVEL_BY, LEVEL_EPCI, LEVELS
+from dashboard.core.perimeter import of_perimeter
 from dashboard.map.classification import DEFAULT_CLASSES, MAX_CLASSES, MIN_CLASSES, SCHEME_QUANTILES, SCHEMES
 from dashboard.map.palette import PALETTE_DEFAULT, PALETTES, REFERENCE_AUTO, REFERENCES
 from dashboard.needs import analysis as needs_store
@@ -140,7 +141,7 @@ def _parse_territory(fields: list[str], choices: DeckChoices, notes: list[str]) 
         raise SlideError("un numéro SIREN d'EPCI est attendu (territoire:<siren>)")
     code = fields[0]
     if code not in choices.epcis:
-        raise SlideError(f"aucun EPCI de la région ne porte le numéro SIREN « {code} »")
+        raise SlideError(f"aucun EPCI {of_perimeter()} ne porte le numéro SIREN « {code} »")
     return SlideSpec(KIND_TERRITORY, codes=(code,))
 
 
@@ -176,7 +177,7 @@ def _compared_codes(text: str, choices: DeckChoices, notes: list[str]) -> tuple[
         notes.append(f"{MAX_COMPARED} territoires au plus : les suivants sont retirés")
         codes = codes[:MAX_COMPARED]
     if len(codes) < MIN_COMPARED:
-        raise SlideError(f"au moins {MIN_COMPARED} EPCI de la région sont nécessaires")
+        raise SlideError(f"au moins {MIN_COMPARED} EPCI {of_perimeter()} sont nécessaires")
     return tuple(codes)
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard.core import catalogue, formatting
 from dashboard.core.catalogue import ROLE_TERRITORIES, citation_for, territory_row
 from dashboard.core.levels import LEVEL_BY, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_REGION, LEVELS
-from dashboard.core.perimeter import perimeter
+from dashboard.core.perimeter import perimeter, perimeter_adjective
 from dashboard.core.store import Store
 from dashboard.map.panel import indicator_figure
 from dashboard.map.view import MapView, map_view
@@ -230,7 +230,7 @@ def _ranking_notes(analysis: needs_store.Analysis, spec: SlideSpec, rows: Sequen
     )
     notes = [
         f"Estimation. Priorité = places manquantes par rapport à l'offre attendue : {analysis.reference.label}, "
-        f"ajusté à l'indice de besoin (moyenne régionale {formatting.format_number(analysis.mean_need, 0)}). Places "
+        f"ajusté à l'indice de besoin (moyenne {perimeter_adjective()} {formatting.format_number(analysis.mean_need, 0)}). Places "
         f"arrondies à 5. Indice de besoin (poids{chosen}) : {used}.",
         f"Rang pour 90 % des {analysis.draws} tirages (poids, couverture partielle et taille des établissements "
         f"perturbés) ; ✓ = dans les {needs.TOP} premiers pour au moins 95 % des tirages.",
@@ -266,7 +266,8 @@ def _value(store: Store, indicator: str, level: str, code: str) -> float | None:
 
 
 def region_value(store: Store, indicator: str) -> float | None:
-    return _value(store, indicator, LEVEL_REGION, perimeter(store).code)
+    frame = perimeter(store)
+    return _value(store, indicator, frame.level, frame.code)
 
 
 def slide_arguments(arguments: Sequence[Argument]) -> tuple[Argument, ...]:
@@ -371,7 +372,7 @@ def comparison_slide(store: Store, spec: SlideSpec) -> Slide:
         else f"Comparaison de {len(territories)} EPCI",
         subtitle=", ".join(territories)
         if len(territories) > 2
-        else f"EPCI {perimeter(store).of_name} et valeur régionale",
+        else f"EPCI {perimeter(store).of_name} et valeur {perimeter(store).adjective}",
         sources=_unique(sources),
         vintages=_unique(vintages),
         notes=("Approximation : moyenne des communes pondérée par les personnes des ménages fiscaux.",)

@@ -12,6 +12,7 @@ from dash import dcc, html
 from dashboard.core import catalogue, routes
 from dashboard.core.formatting import typo
 from dashboard.core.levels import LEVEL_DEPARTEMENT
+from dashboard.core.perimeter import in_perimeter, of_perimeter, perimeter
 from dashboard.core.store import Store
 from dashboard.map import ids as map_ids
 from dashboard.needs import figures
@@ -19,6 +20,7 @@ from dashboard.needs import model as needs
 from dashboard.needs import state as needs_state
 from dashboard.needs.analysis import needs_inputs, reference, supply_of
 from dashboard.needs.state import NeedsState
+from dashboard.needs.views import PLACES_UNAVAILABLE
 from dashboard.presentation import ids as presentation_ids
 from dashboard.presentation.buttons import add_link
 from dashboard.presentation.specs import KIND_RANKING
@@ -30,10 +32,6 @@ from dashboard.ui.permalink import permalink_field
 from dashboard.ui.plain_rows import ROWS_ATTRIBUTE
 
 HEADING = "Où manque-t-il des places en résidences sociales ?"
-NO_PLACES = (
-    "Les places ne peuvent pas être estimées avec cette construction (chiffres DREES de la région absents) : "
-    "seul l'indice de besoin est calculé, et les EPCI sont classés par leur indice de besoin."
-)
 
 
 #: Below the slider of a candidate without values in the build.
@@ -139,7 +137,7 @@ def index_controls(store: Store, state: NeedsState) -> list[Any]:
                 options=[
                     {"label": explained_option(label, needs.NORMALISATIONS_PLAIN[key]), "value": key}
                     for key, label in (
-                        ("rang", "Rang dans la région (par défaut)"),
+                        ("rang", f"Rang {in_perimeter()} (par défaut)"),
                         ("z_robuste", "Écart robuste à la médiane"),
                     )
                 ],
@@ -166,7 +164,11 @@ def reference_controls(store: Store, state: NeedsState) -> list[Any]:
                         "label": typo(references["france"].label.capitalize() + " (par défaut)"),
                         "value": "france",
                     },
-                    {"label": typo(references["region"].label.capitalize()), "value": "region"},
+                    *(
+                        []
+                        if perimeter(store).is_france
+                        else [{"label": typo(references["region"].label.capitalize()), "value": "region"}]
+                    ),
                     {"label": "Objectif saisi ci-dessous", "value": "cible"},
                 ],
                 value=state.reference,
@@ -401,7 +403,10 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
     departements = list(store.display[LEVEL_DEPARTEMENT].codes)
     state, notices = needs_state.parse_needs(query, departements, strict=True)
     if not needs_inputs(store).supply.available:
-        notices.append(NO_PLACES)
+        notices.append(
+            f"{PLACES_UNAVAILABLE} : seul l'indice de besoin est calculé, et les EPCI sont classés par leur "
+            "indice de besoin."
+        )
     shown = view(store, state)
     return html.Div(
         [
@@ -431,7 +436,7 @@ def page(**query: Any) -> html.Div:
             html.H1(HEADING, id=ranking_ids.RANK_TITLE),
             html.P(
                 typo(
-                    "Classement des EPCI de la région (estimation). L'indice de besoin réunit des indicateurs de la "
+                    f"Classement des EPCI {of_perimeter()} (estimation). L'indice de besoin réunit des indicateurs de la "
                     "demande (précarité, tension sur le parc social, marché du logement, personnes hébergées) ; "
                     "l'offre existante est comptée à part, en places. La priorité est le nombre de places qui "
                     "manquent par rapport à l'offre qu'aurait le territoire au taux de référence ajusté à son "

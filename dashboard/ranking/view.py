@@ -14,6 +14,7 @@ from dash import dcc, html
 
 from dashboard.core import formatting, routes
 from dashboard.core.formatting import format_weight, typo
+from dashboard.core.perimeter import of_perimeter
 from dashboard.core.store import Store
 from dashboard.needs import arguments, figures
 from dashboard.needs import model as needs
@@ -198,7 +199,7 @@ def gap_sentence(analysis: Analysis) -> html.P | None:
     return html.P(
         html.Strong(
             typo(
-                f"Pour l'ensemble de la région, au {analysis.reference.label.split(' (')[0]}, {verb} "
+                f"Pour l'ensemble {of_perimeter()}, au {analysis.reference.label.split(' (')[0]}, {verb} "
                 f"{places_text(total)} en résidences sociales ({range_text(low, high)}) : estimation."
             )
         )
@@ -278,7 +279,7 @@ def view(store: Store, state: NeedsState) -> dict[str, Any]:
         "rows": rows_data(table_rows(analysis, codes, state)),
         "count": f"{len(codes)} EPCI affichés sur {total}"
         + (" (filtres actifs)" if len(codes) < total else "")
-        + " ; rangs calculés sur l'ensemble de la région.",
+        + f" ; rangs calculés sur l'ensemble {of_perimeter()}.",
         "sources": typo(
             f"Sources de l'indice : {' ; '.join(sources)}. Offre en places : "
             f"{source_of(store, 'places_residence_sociale_pour_10000')}."

@@ -8,6 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.core.formatting import format_weight
+from dashboard.core.perimeter import perimeter_noun
 from dashboard.core.store import Store
 from dashboard.tables import ids as tables_ids
 from dashboard.tables.indicators import indicator_specs, territories_in_region, territory_names, unit_header
@@ -98,7 +99,7 @@ def perimeter_controls(store: Store, state: TableState) -> html.Section:
         options=departement_options(store),
         value=list(state.departements),
         multi=True,
-        placeholder="Toute la région",
+        placeholder=f"Toute {perimeter_noun()}",
         labels=DROPDOWN_LABELS,
     )
     epcis = dcc.Dropdown(

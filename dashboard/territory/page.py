@@ -13,11 +13,13 @@ from dashboard.core import catalogue, routes
 from dashboard.core.catalogue import citation_for, geometry_role, territory_row
 from dashboard.core.formatting import typo
 from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI
+from dashboard.core.perimeter import of_perimeter
 from dashboard.core.store import Store, current_store
 from dashboard.map import ids as map_ids
 from dashboard.map.figure import graph_config
 from dashboard.map.geometry import topojson_url
 from dashboard.needs import state as needs_state
+from dashboard.needs import views as needs_views
 from dashboard.needs.fiche import FicheData, fiche_data, map_href
 from dashboard.needs.projects import project_choices
 from dashboard.presentation import ids as presentation_ids
@@ -158,7 +160,7 @@ def not_found(siren: str | None) -> html.Div:
         "Territoire introuvable",
         territory_ids.TERRITORY_TITLE,
         html.P(
-            typo(f"Aucun EPCI de la région ne porte le numéro SIREN « {siren or ''} »."),
+            typo(f"Aucun EPCI {of_perimeter()} ne porte le numéro SIREN « {siren or ''} »."),
             id=territory_ids.TERRITORY_NOTICE,
         ),
         [
@@ -272,12 +274,17 @@ def content(store: Store, siren: str | None, query: dict[str, Any]) -> html.Div:
 
 
 def scenario_section(store: Store, data: FicheData) -> html.Section:
-    """« Projet envisagé »: planned residences in the EPCI and their effect on its gap and rank."""
+    """« Projet envisagé »: planned residences in the EPCI and their effect on its gap and rank (a notice when the
+    build has no places to add them to)."""
+    block = (
+        scenario_block(store, data.identity.code, data.state, scenario_ids.SCOPE_FICHE)
+        if data.analysis.inputs.supply.available
+        else html.P(
+            typo(f"{needs_views.PLACES_UNAVAILABLE} : un projet ne peut pas y être ajouté."), className="notice"
+        )
+    )
     return html.Section(
-        [
-            html.H2("Projet envisagé : et si une résidence ouvrait ici ?", id=territory_ids.FICHE_SCENARIO),
-            scenario_block(store, data.identity.code, data.state, scenario_ids.SCOPE_FICHE),
-        ],
+        [html.H2("Projet envisagé : et si une résidence ouvrait ici ?", id=territory_ids.FICHE_SCENARIO), block],
         className="fiche-section fiche-scenario",
         **{"aria-labelledby": territory_ids.FICHE_SCENARIO},
     )

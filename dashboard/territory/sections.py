@@ -12,7 +12,8 @@ from dash import dcc, html
 
 from dashboard.core import catalogue, formatting, routes
 from dashboard.core.formatting import format_weight, typo
-from dashboard.core.perimeter import perimeter
+from dashboard.core.levels import FRANCE_CODE, LEVEL_FRANCE
+from dashboard.core.perimeter import in_perimeter, own_region, perimeter_adjective
 from dashboard.core.store import Store
 from dashboard.needs import arguments, figures
 from dashboard.needs import model as needs
@@ -49,7 +50,7 @@ def identity_section(data: FicheData) -> html.Section:
                     html.Dt("Département"),
                     html.Dd(f"{ident.departement_name} ({ident.departement_code})"),
                     html.Dt("Communes"),
-                    html.Dd(f"{ident.communes} dans la région{outside}"),
+                    html.Dd(f"{ident.communes} {in_perimeter()}{outside}"),
                     html.Dt("Population municipale"),
                     html.Dd(f"{population} habitants"),
                 ],
@@ -124,11 +125,41 @@ def supply_text(rate: float, places: float) -> str:
     return f"{arguments.number(rate)} places pour 10 000 habitants, soit {amount}"
 
 
+def need_mean_text(data: FicheData) -> str:
+    """« 68 sur 100 (moyenne régionale pondérée : 60) » (« moyenne nationale » for a France build)."""
+    return (
+        f"{formatting.format_number(data.row['need'], 0)} sur 100 (moyenne {perimeter_adjective()} pondérée : "
+        f"{formatting.format_number(data.analysis.mean_need, 0)})"
+    )
+
+
+def need_only_facts(data: FicheData) -> list:
+    """The rank by need index and the index, when the build has no places (no supply, no gap)."""
+    analysis, row = data.analysis, data.row
+    return [
+        html.P(
+            [
+                html.Span(formatting.ordinal(int(row["rank"])), className="score-value"),
+                html.Span(f" sur {analysis.ranked} EPCI", className="score-unit"),
+                html.Span(" — indice de besoin", className="score-rank"),
+            ],
+            className="score-headline",
+        ),
+        html.Dl([html.Dt("Indice de besoin"), html.Dd(need_mean_text(data))], className="facts fiche-priority-facts"),
+        html.P(
+            typo(f"{needs_views.PLACES_UNAVAILABLE} : ni offre, ni offre attendue, ni écart en places."),
+            className="notice notice-info",
+        ),
+    ]
+
+
 def priority_facts(data: FicheData) -> list:
     """The rank, need, supply, expected supply, shortfall, gap and robustness of the EPCI, in words."""
     analysis, row, code = data.analysis, data.row, data.identity.code
     if not np.isfinite(row["rank"]):
         return [html.P("Priorité non calculée : indice de besoin ou offre en places indisponible.")]
+    if not analysis.inputs.supply.available:
+        return need_only_facts(data)
     quadrant = figures.quadrant(analysis, code)
     explanation = needs_views.top_explanation(analysis, code)
     return [
@@ -143,10 +174,7 @@ def priority_facts(data: FicheData) -> list:
         html.Dl(
             [
                 html.Dt("Indice de besoin"),
-                html.Dd(
-                    f"{formatting.format_number(row['need'], 0)} sur 100 (moyenne régionale pondérée : "
-                    f"{formatting.format_number(analysis.mean_need, 0)})"
-                ),
+                html.Dd(need_mean_text(data)),
                 html.Dt("Offre existante"),
                 html.Dd(typo(supply_text(row["supply_rate"], row["supply_places"]))),
                 html.Dt("Offre attendue au regard du besoin"),
@@ -173,10 +201,12 @@ def priority_facts(data: FicheData) -> list:
 
 
 def priority_section(data: FicheData) -> html.Section:
-    """Priority rank, need and supply in numbers, and the need × supply chart with this territory."""
+    """Priority rank, need and supply in numbers, and the need × supply chart with this territory (rank and need
+    only when the build has no places)."""
     analysis, code = data.analysis, data.identity.code
     body = priority_facts(data)
     top = analysis.order(analysis.table.index)[: needs.TOP]
+    with_places = analysis.inputs.supply.available
     return html.Section(
         [
             html.H2("Priorité (estimation)"),
@@ -184,6 +214,8 @@ def priority_section(data: FicheData) -> html.Section:
                 typo(
                     "Estimation : offre qu'aurait le territoire au taux de référence ajusté à son besoin, moins celle "
                     "qu'il a (en places). Un signe + indique des places manquantes."
+                    if with_places
+                    else "Estimation : rang de l'EPCI par son indice de besoin."
                 ),
                 className="section-lead",
             ),
@@ -200,7 +232,9 @@ def priority_section(data: FicheData) -> html.Section:
                     ),
                     html.Figcaption(figures.need_supply_caption(analysis), className="figure-source"),
                 ]
-            ),
+            )
+            if with_places
+            else None,
             html.P(
                 [
                     dcc.Link("Méthode", href=routes.METHOD),
@@ -334,9 +368,7 @@ def supply_section(store: Store, data: FicheData) -> html.Section:
     analysis = data.analysis
     supply = analysis.inputs.supply
     if not supply.available:
-        body: list = [
-            html.P("Places non estimables : chiffres DREES de la région indisponibles dans cette construction.")
-        ]
+        body: list = [html.P(typo(f"{needs_views.PLACES_UNAVAILABLE}."))]
     else:
         body = [
             needs_views.family_gap_table(analysis, data.identity.code),
@@ -378,7 +410,11 @@ def key_figure_row(store: Store, indicator: str, entry: Mapping[str, Any], ident
         cells: list = [value_cell(lookup(store, indicator, "epci", ident.code), entry)]
     else:
         cells = [html.Span("publié par département seulement", className="cell-note")]
-    scopes = (("departement", ident.departement_code), ("region", perimeter(store).code), ("france", "FR"))
+    scopes = (
+        ("departement", ident.departement_code),
+        ("region", own_region(store, "epci", ident.code)[0]),
+        (LEVEL_FRANCE, FRANCE_CODE),
+    )
     for scope, code in scopes:
         cells.append(value_cell(lookup(store, indicator, scope, code), entry, detail=scope == "france"))
     notes = " (approximation)" if entry.get("approximation") else (" (estimation)" if entry.get("estimate") else "")
@@ -411,7 +447,7 @@ def figures_section(store: Store, data: FicheData) -> html.Section:
             html.H2("Chiffres clés"),
             html.P(
                 typo(
-                    "Le territoire comparé à son département, à la région et à la France (« – » : valeur non publiée "
+                    "Le territoire comparé à son département, à sa région et à la France (« – » : valeur non publiée "
                     "à ce niveau). Les taux au-dessus de la commune sont recalculés à partir des sommes ; une valeur "
                     "approchée à partir des communes est donnée avec la part de la population qu'elle couvre."
                 ),
@@ -424,7 +460,7 @@ def figures_section(store: Store, data: FicheData) -> html.Section:
                         "Indicateur (unité ; source, millésime)",
                         ident.name,
                         ident.departement_name,
-                        perimeter(store).name,
+                        own_region(store, "epci", ident.code)[1] or "Région",
                         "France",
                     ],
                     rows,

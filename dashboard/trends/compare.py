@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dashboard.core import catalogue
-from dashboard.core.levels import LEVEL_DEPARTEMENT, LEVEL_REGION
-from dashboard.core.perimeter import perimeter
+from dashboard.core.levels import FRANCE_CODE, LEVEL_DEPARTEMENT, LEVEL_FRANCE, LEVEL_REGION
+from dashboard.core.perimeter import of_perimeter, own_regions, perimeter
 from dashboard.core.store import Store
 from dashboard.needs.analysis import value_of
 from dashboard.trends.data import (
@@ -33,7 +33,7 @@ from dashboard.trends.data import (
     year_label,
 )
 
-FRANCE = ("france", "FR", "France")
+FRANCE = (LEVEL_FRANCE, FRANCE_CODE, "France")
 PER = 10_000
 #: Column of the establishments holding a territory's code, by level.
 RESIDENCE_COLUMNS = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
@@ -70,8 +70,13 @@ def departement_places(store: Store, chosen: Sequence[Place]) -> tuple[list[Plac
             notes.append(f"{place.name} → {names.get(code, code)}")
         if code not in [p.code for p in places]:
             places.append(Place(f"{names.get(code, code)} (département)", LEVEL_DEPARTEMENT, code))
-    region = perimeter(store)
-    return [*places, Place(region.name, LEVEL_REGION, region.code), Place(FRANCE[2], *FRANCE[:2])], notes
+    return [*places, *region_places(store, chosen), Place(FRANCE[2], *FRANCE[:2])], notes
+
+
+def region_places(store: Store, chosen: Sequence[Place]) -> list[Place]:
+    """The région(s) the chosen territories are compared with: the built région, or for France each territory's own."""
+    regions = own_regions(store, [(place.level, place.code) for place in chosen])
+    return [Place(name, LEVEL_REGION, code) for code, name in regions]
 
 
 def _departement_note(notes: list[str]) -> str:
@@ -160,9 +165,8 @@ def compare_population(store: Store, chosen: Sequence[Place]) -> Trend:
     """Population as an index (first year = 100) of the chosen territories and the région; a territory whose
     value covers part of its population in a year has no index that year."""
     years = declared_years(store, POPULATION)
-    region = perimeter(store)
     lines, partial = [], []
-    for place in [*chosen, Place(region.name, LEVEL_REGION, region.code)]:
+    for place in [*chosen, *region_places(store, chosen)]:
         rows = series_rows(store, POPULATION, place.level, place.code)
         values = values_for(rows, years, full_only=True)
         if values_for(rows, years) != values:
@@ -172,7 +176,7 @@ def compare_population(store: Store, chosen: Sequence[Place]) -> Trend:
     notes = [
         f"Indice : population de chaque année rapportée à celle de {years[0]} (base 100)." if years else "",
         f"Valeurs partielles non tracées : {', '.join(partial)}." if partial else "",
-        "France : pas de série (le fichier du recensement lu par la construction couvre la région seulement).",
+        "France : pas de série (la construction ne somme pas le recensement au niveau national).",
         declaration(store, POPULATION).get("note", ""),
     ]
     return Trend(
@@ -192,8 +196,7 @@ def compare_population(store: Store, chosen: Sequence[Place]) -> Trend:
 def compare_openings(store: Store, chosen: Sequence[Place]) -> Trend:
     """Résidences sociales still open in the extract, cumulated by opening year, per 10 000 inhabitants
     (population 2023), for the chosen territories and the région."""
-    region = perimeter(store)
-    places = [*chosen, Place(region.name, LEVEL_REGION, region.code)]
+    places = [*chosen, *region_places(store, chosen)]
     frames = [openings(store, RESIDENCE_COLUMNS.get(place.level), place.code) for place in places]
     span = openings_span(store, frames)
     lines = [
@@ -221,7 +224,7 @@ def compare_openings(store: Store, chosen: Sequence[Place]) -> Trend:
             f"Ouvertures des établissements encore en activité dans l'extrait FINESS ; les établissements fermés "
             f"n'y figurent pas : ce n'est pas l'historique de l'offre. Le premier point ({span[0]}) compte aussi les "
             f"ouvertures antérieures ; rapporté à la population légale 2023 (estimation). {undated} résidence(s) "
-            "sociale(s) de la région sans date d'ouverture non comptée(s).",
+            f"sociale(s) {of_perimeter()} sans date d'ouverture non comptée(s).",
         ),
         steps=True,
     )
