@@ -865,8 +865,10 @@ def _residences_frame(state: BuildState) -> gpd.GeoDataFrame:
         "opening_date",
         "source",
     ]
-    geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
-    return gpd.GeoDataFrame(frame[columns].reset_index(drop=True), geometry=geometry)
+    located = frame["lon"].notna() & frame["lat"].notna()
+    points = gpd.points_from_xy(frame["lon"], frame["lat"], crs="EPSG:4326")
+    geometry = gpd.GeoSeries(points, crs="EPSG:4326").where(located.to_numpy(), None)  # no position: missing
+    return gpd.GeoDataFrame(frame[columns].reset_index(drop=True), geometry=geometry.reset_index(drop=True))
 
 
 #: What the app shows a dataset for (role → dataset id), written to catalogue.json so that the app never

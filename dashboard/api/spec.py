@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard.core import routes
 from dashboard.needs import state as needs_state
 
 EXAMPLE_EPCI = "248000531"  # CA Amiens Métropole, used in the examples only
@@ -229,7 +230,7 @@ _NEEDS_PARAMETERS = {
 }
 
 NEEDS = Endpoint(
-    "/needs",
+    routes.NEEDS_API_PATH,
     "Analyse des besoins par EPCI (estimations), avec les mêmes paramètres que la page Classement : indice de "
     "besoin, offre en places, places manquantes au regard du besoin, écart à la référence, robustesse du rang.",
     (

@@ -28,12 +28,25 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
+#: Python's « 12,345.6 » written the French way, « 12 345,6 », in one pass.
+_FRENCH_SEPARATORS = str.maketrans({",": NNBSP, ".": ","})
+
+
 def format_number(value: float, decimals: int = 0) -> str:
     """French number: narrow no-break space between thousands, decimal comma (12 345,6); never « -0 »."""
-    text = f"{value:,.{decimals}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
+    return _french(format(value, f",.{decimals}f"))
+
+
+def _french(text: str) -> str:
+    if text[0] == "-" and not text.strip("-0.,"):  # « -0 », « -0.0 »: a negative value rounded to zero
         text = text[1:]
-    return text.replace(",", NNBSP).replace(".", ",")
+    return text.translate(_FRENCH_SEPARATORS)
+
+
+def format_numbers(values: Any, decimals: int = 0) -> list[str]:
+    """`format_number` of every value of an array of finite numbers (a map level's worth at once)."""
+    spec = f",.{decimals}f"
+    return [_french(format(value, spec)) for value in values]
 
 
 def format_count(value: float) -> str:
@@ -59,7 +72,10 @@ def format_weight(weight: float) -> str:
 
 
 def ordinal(rank: int) -> str:
-    return "1er" if rank == 1 else f"{format_number(rank)}e"
+    """« 1er », « 2e », « 1 250e »."""
+    if rank == 1:
+        return "1er"
+    return f"{rank}e" if 0 <= rank < 1000 else f"{format_number(rank)}e"
 
 
 def format_date(value: datetime) -> str:

@@ -37,6 +37,7 @@ INDICATOR_ANCHOR_PREFIX = "indicateur-"
 
 # --- Server routes (Flask) ---
 API_V1 = f"{API_DOC}/v1"
+NEEDS_API_PATH = "/needs"  # the needs analysis of /classement, per EPCI (JSON, or CSV with format=csv)
 DOWNLOAD = "/telecharger"
 EXPORT = "/export"
 GEOMETRY = "/carte/geometrie"

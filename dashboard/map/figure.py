@@ -17,12 +17,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import plotly.graph_objects as go
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.core.catalogue import label_with_unit
-from dashboard.core.formatting import MISSING_LABEL, format_number, ordinal, value_decimals
+from dashboard.core.formatting import MISSING_LABEL, format_number, format_numbers, ordinal, value_decimals
 from dashboard.core.levels import (
     FAMILY_HEBERGEMENT,
     FAMILY_RESIDENCE,
@@ -32,7 +33,7 @@ from dashboard.core.levels import (
 )
 from dashboard.core.perimeter import in_perimeter, perimeter
 from dashboard.core.store import Store
-from dashboard.core.values import LevelValues, coverage_detail, most_common
+from dashboard.core.values import FULL_COVERAGE, LevelValues, coverage_detail, most_common
 from dashboard.map.classification import Classification
 from dashboard.map.labels import labels_trace, town_labels
 from dashboard.map.palette import MISSING_COLOUR, layer_style
@@ -80,19 +81,21 @@ def hover_template(values: LevelValues) -> str:
     )
 
 
-def feature_customdata(values: LevelValues) -> list[list[str]]:
-    """Per feature: the number (unit in the template), its rank, and the coverage note when needed."""
-    decimals = value_decimals(values.entry)
-    partial = values.partial_coverage
-    rows = []
-    for value, rank, share in zip(values.values, values.ranks, values.coverage, strict=True):
-        known = math.isfinite(value)
-        row = [format_number(value, decimals), ordinal(int(rank))] if known else [MISSING_LABEL, "–"]
-        if partial:
-            detail = coverage_detail(value, share)
-            row.append(f"<br>{detail}" if detail else "")
-        rows.append(row)
-    return rows
+def feature_customdata(values: LevelValues) -> np.ndarray:
+    """Per feature (one row each): the number (unit in the template), its rank, and the coverage note when
+    needed. A text array: formatted a column at a time, and serialised without walking 35,000 nested lists."""
+    known = np.isfinite(values.values)
+    numbers = np.full(len(known), MISSING_LABEL, dtype=object)
+    numbers[known] = format_numbers(values.values[known].tolist(), value_decimals(values.entry))
+    ranks = np.full(len(known), "–", dtype=object)
+    ranks[known] = [ordinal(rank) for rank in values.ranks[known].tolist()]
+    columns = [numbers, ranks]
+    if values.partial_coverage:
+        notes = np.full(len(known), "", dtype=object)
+        partial = known & np.isfinite(values.coverage) & (values.coverage < FULL_COVERAGE)
+        notes[partial] = [f"<br>{coverage_detail(1.0, share)}" for share in values.coverage[partial].tolist()]
+        columns.append(notes)
+    return np.column_stack(columns).astype(str)
 
 
 def choropleth_values(values: LevelValues, classification: Classification, colours: Sequence[str]) -> dict[str, Any]:
@@ -102,7 +105,7 @@ def choropleth_values(values: LevelValues, classification: Classification, colou
     """
     scale = [MISSING_COLOUR, *colours]
     return {
-        "z": (classification.index + 1).tolist(),
+        "z": classification.index + 1,
         "zmin": -0.5,
         "zmax": len(scale) - 0.5,
         "colorscale": discrete_colorscale(scale),
@@ -130,7 +133,8 @@ def located_establishments(store: Store, kind: str) -> Any:
     of_type = residences[residences["type"] == kind] if "type" in residences else residences.iloc[:0]
     if "geometry" not in of_type or not len(of_type):
         return of_type.iloc[:0]
-    return of_type[of_type.geometry.notna() & ~of_type.geometry.is_empty]
+    points = of_type.geometry.to_numpy()
+    return of_type[~(shapely.is_missing(points) | shapely.is_empty(points))]
 
 
 def establishment_trace(store: Store, kind: str, family: str, position: int, visible: bool) -> go.Scattergeo:

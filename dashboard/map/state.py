@@ -101,7 +101,11 @@ class MapState:
 
 
 def choices_from_store(store: Store) -> MapChoices:
-    """What the built data allows (the need index comes last, when its indicators exist)."""
+    """What the built data allows (the need index comes last, when its indicators exist); derived once per store."""
+    return store.derived("map_choices", _choices)
+
+
+def _choices(store: Store) -> MapChoices:
     entries = catalogue.indicator_entries(store)
     typology = store.catalogue.get("residence_types", {})
     available = tuple(catalogue.available_indicators(store))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -336,8 +337,9 @@ class Analysis:
         """Estimated places of a family in an EPCI, planned residences included."""
         return float(self.inputs.supply_places.at[code, family] + self.planned.at[code, family])
 
-    @property
+    @cached_property
     def ranked(self) -> int:
+        """How many EPCIs have a rank (read once per table row of the ranking: counted once)."""
         return int(self.table["rank"].notna().sum())
 
     def order(self, codes: Iterable[str]) -> list[str]:

@@ -256,11 +256,34 @@ def summary(analysis: Analysis, state: NeedsState) -> list[Any]:
     return [sentence for sentence in sentences if sentence is not None]
 
 
+#: Rows of the ranking table at most (the 1,250 EPCIs of a France build would weigh 1.7 MB per weight change):
+#: the others are reached by the filters, or in the CSV of the same analysis.
+TABLE_ROWS = 200
+
+
+def count_text(shown: int, total: int, state: NeedsState) -> list[Any]:
+    """« 92 EPCI affichés sur 92 ; rangs calculés sur l'ensemble de la région. », or, beyond `TABLE_ROWS`, the
+    first ones shown and a link to the CSV of every row."""
+    rows = f"{shown} EPCI affichés sur {total}" + (" (filtres actifs)" if shown < total else "")
+    ranks = f" ; rangs calculés sur l'ensemble {of_perimeter()}."
+    if shown <= TABLE_ROWS:
+        return [rows + ranks]
+    query = needs_state.serialise_needs(state, only=needs_state.SCENARIO_PARAMS)
+    csv = f"{routes.API_V1}{routes.NEEDS_API_PATH}{query}"
+    csv += ("&" if "?" in csv else "?") + "format=csv"
+    return [
+        f"Les {TABLE_ROWS} premiers des {shown} EPCI sélectionnés sont affichés (sur {total})" + ranks + " ",
+        html.A(f"Télécharger le classement complet ({formatting.format_number(total)} EPCI, CSV)", href=csv),
+        " ; ou filtrer par département.",
+    ]
+
+
 def view(store: Store, state: NeedsState) -> dict[str, Any]:
     """Everything the callback updates, for a state (also used to render the page), by output name."""
     analysis = analyse(store, state.parameters)
     codes = analysis.order(filtered_codes(analysis.inputs.territories, state))
-    ranked = [code for code in codes if np.isfinite(analysis.table.at[code, "rank"])]
+    ranks = analysis.table["rank"].reindex(codes).to_numpy(dtype=float)
+    ranked = [code for code, rank in zip(codes, ranks, strict=True) if np.isfinite(rank)]
     chart_codes = ranked[:CHART_TOP]
     total = len(analysis.inputs.territories)
     sources = sorted(
@@ -276,10 +299,8 @@ def view(store: Store, state: NeedsState) -> dict[str, Any]:
             "(points sur 100)."
         ),
         "header": table_header(analysis),
-        "rows": rows_data(table_rows(analysis, codes, state)),
-        "count": f"{len(codes)} EPCI affichés sur {total}"
-        + (" (filtres actifs)" if len(codes) < total else "")
-        + f" ; rangs calculés sur l'ensemble {of_perimeter()}.",
+        "rows": rows_data(table_rows(analysis, codes[:TABLE_ROWS], state)),
+        "count": count_text(len(codes), total, state),
         "sources": typo(
             f"Sources de l'indice : {' ; '.join(sources)}. Offre en places : "
             f"{source_of(store, 'places_residence_sociale_pour_10000')}."

@@ -15,7 +15,11 @@ APPROXIMATION = "approximation"
 
 
 def indicator_specs(store: Store) -> dict[str, dict[str, Any]]:
-    """Catalogue entries of the indicators present in the data, in catalogue order."""
+    """Catalogue entries of the indicators present in the data, in catalogue order (read-only: once per store)."""
+    return store.derived("indicator_specs", _indicator_specs)
+
+
+def _indicator_specs(store: Store) -> dict[str, dict[str, Any]]:
     present = set(store.indicators["indicator"].unique())
     return {
         entry["id"]: entry
@@ -27,16 +31,26 @@ def indicator_specs(store: Store) -> dict[str, dict[str, Any]]:
 def level_indicators(store: Store, levels: Sequence[str] = LEVELS) -> dict[str, tuple[str, ...]]:
     """Indicators with at least one value at each level (by default those of the tables page), catalogue order."""
     specs = indicator_specs(store)
-    frame = store.indicators
-    with_values = frame.loc[frame["value"].notna(), ["level", "indicator"]].drop_duplicates()
-    by_level = with_values.groupby("level")["indicator"].agg(set).to_dict()
+    by_level = store.derived("indicators_by_level", _indicators_by_level)
     return {level: tuple(i for i in specs if i in by_level.get(level, set())) for level in levels}
 
 
+def _indicators_by_level(store: Store) -> dict[str, set[str]]:
+    """Level → indicators with at least one value there (a scan of the whole table: once per store)."""
+    frame = store.indicators
+    with_values = frame.loc[frame["value"].notna(), ["level", "indicator"]].drop_duplicates()
+    return with_values.groupby("level")["indicator"].agg(set).to_dict()
+
+
 def territories_in_region(store: Store, level: str) -> gpd.GeoDataFrame:
-    """Territories of a level inside the région (members of straddling EPCIs excluded), by code."""
-    frame = store.territories
-    return frame.loc[(frame["level"] == level) & inside_region(frame)].sort_values("code", kind="stable")
+    """Territories of a level inside the région (members of straddling EPCIs excluded), by code; once per store
+    (read-only)."""
+
+    def select(current: Store) -> gpd.GeoDataFrame:
+        frame = current.territories
+        return frame.loc[(frame["level"] == level) & inside_region(frame)].sort_values("code", kind="stable")
+
+    return store.derived(f"territories_in_region:{level}", select)
 
 
 def table_choices(store: Store) -> TableChoices:
@@ -71,14 +85,22 @@ def unit_header(label: str, unit: str | None, approximation: bool = False) -> st
 
 
 def indicator_citations(store: Store, level: str) -> dict[str, tuple[str, str]]:
-    """(source, vintage) of each indicator at a level, as written in the indicators table."""
-    long = store.indicators
-    rows = long.loc[long["level"] == level, ["indicator", "source", "vintage"]].drop_duplicates("indicator")
-    return {row.indicator: (row.source, row.vintage) for row in rows.itertuples(index=False)}
+    """(source, vintage) of each indicator at a level, as written in the indicators table (once per store)."""
+
+    def read(current: Store) -> dict[str, tuple[str, str]]:
+        long = current.indicators
+        rows = long.loc[long["level"] == level, ["indicator", "source", "vintage"]].drop_duplicates("indicator")
+        return {row.indicator: (row.source, row.vintage) for row in rows.itertuples(index=False)}
+
+    return store.derived(f"indicator_citations:{level}", read)
 
 
 def partially_covered(store: Store, level: str, indicators: Sequence[str]) -> set[str]:
     """Indicators with a value that covers only part of the population somewhere at this level."""
-    long = store.indicators
-    rows = long.loc[(long["level"] == level) & long["indicator"].isin(list(indicators)) & long["value"].notna()]
-    return set(rows.loc[rows["coverage"] < 1, "indicator"].unique())
+
+    def read(current: Store) -> frozenset[str]:
+        long = current.indicators
+        rows = long.loc[(long["level"] == level) & long["value"].notna() & (long["coverage"] < 1)]
+        return frozenset(rows["indicator"].unique())
+
+    return set(store.derived(f"partially_covered:{level}", read)) & set(indicators)

@@ -235,8 +235,9 @@ def level_indicators(store: Any, level: str) -> list[str]:
     return [key for key in catalogue.available_indicators(store) if level in catalogue.indicator_levels(store, key)]
 
 
-def browser_timings(data_dir: Path, url: str, store: Any, runs: int, rounds: int) -> None:
-    """First map drawn and indicator switch → repaint, the app beside the one-callback baseline, same run."""
+def browser_timings(data_dir: Path, url: str, store: Any, runs: int, rounds: int, most: int | None) -> None:
+    """First map drawn (EPCI, then commune level) and indicator switch → repaint (over the first `most` indicators
+    of each level, all when None), the app beside the one-callback baseline, same run."""
     from playwright.sync_api import sync_playwright
 
     from tests.benchmarks import map_browser
@@ -247,13 +248,15 @@ def browser_timings(data_dir: Path, url: str, store: Any, runs: int, rounds: int
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             print(f"\nIn headless Chromium at 1440×900, warm servers ({runs} page loads, {rounds} rounds of switches)")
             print("First map drawn (from navigation start, empty browser cache):")
-            map_browser.report("app", map_browser.first_map_drawn(browser, url + "/", runs))
-            map_browser.report(
-                "baseline (one callback, inline GeoJSON)",
-                map_browser.first_map_drawn(browser, baselines[LEVEL_EPCI][1] + "/", runs),
-            )
             for level in BASELINE_LEVELS:
-                indicators = level_indicators(store, level)
+                print(f"  level {level}")
+                map_browser.report("app", map_browser.first_map_drawn(browser, f"{url}/?niveau={level}", runs))
+                map_browser.report(
+                    "baseline (one callback, inline GeoJSON)",
+                    map_browser.first_map_drawn(browser, baselines[level][1] + "/", runs),
+                )
+            for level in BASELINE_LEVELS:
+                indicators = level_indicators(store, level)[:most]
                 print(f"Indicator switch → map repainted, level {level}:")
                 app_url = f"{url}/?niveau={level}"
                 map_browser.report(
@@ -277,6 +280,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="page loads timed in Chromium")
     parser.add_argument("--browser-rounds", type=int, default=2, help="rounds of indicator switches in Chromium")
     parser.add_argument("--browser-only", action="store_true", help="skip the server-side switch timings")
+    parser.add_argument("--indicators", type=int, default=None, help="switch through the first N indicators only")
     args = parser.parse_args()
     data_dir = Path(os.environ.get("DATA_DIR", REPO_ROOT / "data"))
 
@@ -294,7 +298,7 @@ def main() -> None:
         print(f"\nCold start: gunicorn launched → first answer of / in {cold:.2f} s")
         if args.browser:
             first_page_transfer(url)
-            browser_timings(data_dir, url, store, args.runs, args.browser_rounds)
+            browser_timings(data_dir, url, store, args.runs, args.browser_rounds, args.indicators)
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from plotly.utils import PlotlyJSONEncoder
 from shapely.geometry import box
 
 from dashboard.core import catalogue, formatting
@@ -321,7 +322,7 @@ def test_one_epci_store_maps_its_single_value():
     view = map_view(store, "taux_test", LEVEL_EPCI, SCHEME_JENKS, 5)
     assert view.classification.k == 1
     assert [entry.count for entry in view.legend.entries] == [1]
-    assert view.trace_values["z"] == [1]
+    assert view.trace_values["z"].tolist() == [1]
     assert view.values.ranks.tolist() == [1]
     assert "1 valeur distincte seulement : une classe par valeur." in view.legend.notes
 
@@ -330,10 +331,10 @@ def test_missing_value_is_grey_never_a_class_colour():
     store = one_epci_store({"80001": 10.0, "80002": None}, coverage=0.5)
     view = map_view(store, "taux_test", LEVEL_COMMUNE)
     trace = view.trace_values
-    assert trace["z"] == [1, 0]
+    assert trace["z"].tolist() == [1, 0]
     assert trace["colorscale"][0][1] == MISSING_COLOUR == trace["colorscale"][1][1]
     assert MISSING_COLOUR not in view.colours
-    assert trace["customdata"][1][:2] == ["donnée non disponible", "–"]
+    assert list(trace["customdata"][1][:2]) == ["donnée non disponible", "–"]
     missing = view.legend.entries[-1]
     assert missing.missing and missing.label == "donnée non disponible" and missing.count == 1
 
@@ -525,7 +526,7 @@ def test_indicator_change_sends_a_patch_without_geometry(app: dash.Dash):
     assert {tuple(operation["location"][:3]) for operation in operations} == {
         ("data", 0, key) for key in ("z", "zmin", "zmax", "colorscale", "customdata", "hovertemplate")
     }
-    assert "geojson" not in json.dumps(operations)
+    assert "geojson" not in json.dumps(operations, cls=PlotlyJSONEncoder)
     figure = new_level["figure"]
     assert not isinstance(figure, dash.Patch)
     assert figure.data[0].geojson.startswith("/carte/geometrie/commune-")
