@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, callback
+from dash import Input, Output, State, callback
+from dash.exceptions import PreventUpdate
 
 from dashboard.comparison import ids as compare_ids
-from dashboard.comparison.layout import add_to_deck, comparison_table, comparison_trends
+from dashboard.comparison.layout import (
+    add_to_deck,
+    comparison_table,
+    comparison_trends,
+    searched_on_server,
+    territory_options,
+)
 from dashboard.comparison.state import (
     PARAM_INDICATORS,
     PARAM_TERRITORIES,
@@ -51,6 +58,22 @@ def update_comparison(territories: Any, indicators: Any) -> dict[str, Any]:
         "add_href": href,
         "add_hidden": hidden,
     }
+
+
+@callback(
+    output={"options": Output(compare_ids.COMPARE_TERRITORIES, "options")},
+    inputs={"search": Input(compare_ids.COMPARE_TERRITORIES, "search_value")},
+    state={"selected": State(compare_ids.COMPARE_TERRITORIES, "value")},
+    prevent_initial_call=True,
+)
+def search_territories(search: Any, selected: Any) -> dict[str, Any]:
+    """The territory picker's options for what is typed, when they are searched on the server (a France build has
+    36,000); a région's are all in the page already."""
+    store = store_for_callback()
+    if not searched_on_server(store):
+        raise PreventUpdate
+    chosen = [value for value in selected or [] if isinstance(value, str)]
+    return {"options": territory_options(store, search if isinstance(search, str) else "", chosen)}
 
 
 register_permalink(

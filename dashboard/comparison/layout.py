@@ -36,11 +36,40 @@ from dashboard.ui.permalink import permalink_field
 TITLE = "Comparer des territoires"
 
 
-def territory_options(choices: CompareChoices) -> list[dict[str, str]]:
-    """Every département, EPCI and commune, named with its level and code (the list searches both)."""
+#: Up to this many territories (a région: 4,000), the picker gets them all and searches in the browser; beyond
+#: (France: 36,000, 2 MB), it gets `MAX_OPTIONS` per search from the server.
+CLIENT_SEARCH_MAX = 6_000
+MAX_OPTIONS = 60
+
+
+def _all_options(store: Store) -> tuple[list[dict[str, str]], list[str]]:
+    """Every département, EPCI and commune, named with its level and code, by level then name, and each label
+    normalised for the search (once per store)."""
+    choices = choices_from_store(store)
     order = {level: index for index, level in enumerate(LEVELS)}
     items = sorted(choices.territories.items(), key=lambda item: (order[item[1][0]], catalogue.normalise(item[1][1])))
-    return [{"label": f"{name} ({LEVEL_NOUNS[level][0]}, {code})", "value": code} for code, (level, name) in items]
+    options = [{"label": f"{name} ({LEVEL_NOUNS[level][0]}, {code})", "value": code} for code, (level, name) in items]
+    return options, [catalogue.normalise(option["label"]) for option in options]
+
+
+def searched_on_server(store: Store) -> bool:
+    """Whether the territory picker is too long to be sent whole (`CLIENT_SEARCH_MAX`)."""
+    return len(choices_from_store(store).territories) > CLIENT_SEARCH_MAX
+
+
+def territory_options(store: Store, search: str | None, selected: list[str] | None) -> list[dict[str, str]]:
+    """Every territory when the list is short enough (`searched_on_server`); else the chosen territories, then
+    those whose name or code holds `search` (accents and case ignored; the first ones by level and name when
+    nothing is typed), `MAX_OPTIONS` at most."""
+    options, keys = store.derived("comparison_options", _all_options)
+    if not searched_on_server(store):
+        return options
+    chosen = set(selected or [])
+    needle = catalogue.normalise((search or "").strip())
+    matching = [
+        option for option, key in zip(options, keys, strict=True) if needle in key and option["value"] not in chosen
+    ]
+    return [option for option in options if option["value"] in chosen] + matching[:MAX_OPTIONS]
 
 
 def indicator_options(store: Store, choices: CompareChoices) -> list[dict[str, str]]:
@@ -132,7 +161,7 @@ def page(store: Store, query: dict[str, Any]) -> html.Div:
                     html.Label("Territoires (de 2 à 4)", htmlFor=compare_ids.COMPARE_TERRITORIES),
                     dcc.Dropdown(
                         id=compare_ids.COMPARE_TERRITORIES,
-                        options=territory_options(choices),
+                        options=territory_options(store, None, list(state.territories)),
                         value=list(state.territories),
                         multi=True,
                         labels=DROPDOWN_LABELS,

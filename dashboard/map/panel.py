@@ -125,16 +125,24 @@ def territory_options(
     store: Store, level: str, search: str | None, selected: str | None, limit: int = 100
 ) -> list[dict[str, str]]:
     """Options of the territory picker: names matching `search` (at most `limit`), the selected one first."""
+    options, keys = store.derived(f"territory_options:{level}", lambda current: _level_options(current, level))
+    needle = normalise((search or "").strip())
+    matching = [option for option, key in zip(options, keys, strict=True) if needle in key][:limit]
+    current = [option for option in options if option["value"] == selected and option not in matching]
+    return current + matching
+
+
+def _level_options(store: Store, level: str) -> tuple[list[dict[str, str]], list[str]]:
+    """A level's options « name (code) » in name order, and each label normalised for the search (once per store:
+    34,851 communes for France)."""
     features = store.display[level].features
     options = [
         {"label": f"{name} ({code})", "value": code}
         for name, code in zip(features["name"].astype(str), features["code"], strict=True)
     ]
-    options.sort(key=lambda option: normalise(option["label"]))
-    needle = normalise((search or "").strip())
-    matching = [option for option in options if needle in normalise(option["label"])][:limit]
-    current = [option for option in options if option["value"] == selected and option not in matching]
-    return current + matching
+    keys = [normalise(option["label"]) for option in options]
+    order = sorted(range(len(options)), key=keys.__getitem__)
+    return [options[index] for index in order], [keys[index] for index in order]
 
 
 # --- The panel's components ---------------------------------------------------------------------------
