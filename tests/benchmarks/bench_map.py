@@ -9,8 +9,9 @@
 - app cold start: create_app() in-process, and a real gunicorn until its first answer;
 - with --browser: first page transfer (bytes on the wire, compression on) in headless Chromium.
 
-Targets (issue 4): EPCI switch p95 < 100 ms and < 20 KB; commune switch p95 < 200 ms and < 150 KB;
-first page < 2 MB; cold start < 3 s.
+Targets (issue 4, a région): EPCI switch p95 < 100 ms and < 20 KB; commune switch p95 < 200 ms and < 150 KB;
+first page < 2 MB; cold start < 3 s. National scale (DATA_DIR of a `--region france` build): EPCI / commune switch
+p95 < 100 / 300 ms and < 30 / 400 KB gzip; first map drawn < 3 s (EPCI) / < 6 s (commune).
 """
 
 from __future__ import annotations
