@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard.app import create_app
+from dashboard.content.sources import perimeter_sentence
 from dashboard.core.catalogue import map_levels
 from dashboard.core.perimeter import own_region, own_regions, perimeter
 from dashboard.core.store import Store, load_store
@@ -97,3 +98,11 @@ def test_the_app_serves_france_with_its_regions(france_data_dir: Path):
     assert fiche.status_code == 200
     answer = client.get("/api/v1/indicators?level=region&indicator=population&code=84").get_json()
     assert answer["donnees"][0]["valeur"] == 8_205_557
+    assert answer["meta"]["perimetre"] == {"niveau": "france", "code": "FR", "nom": "France"}
+
+
+def test_the_sources_page_says_which_perimeter_was_built(store: Store, built_data_dir: Path):
+    france = perimeter_sentence(store)
+    assert "la France entière (17 régions, 100 départements)" in france and "hors périmètre : Mayotte" in france
+    regional = perimeter_sentence(load_store(built_data_dir))
+    assert regional == "Périmètre de cette construction : Hauts-de-France (région 32, 5 départements)."

@@ -12,6 +12,7 @@ from dashboard.api.spec import API_LEVELS
 from dashboard.core import routes
 from dashboard.core.catalogue import ROLE_TERRITORIES, dataset_for
 from dashboard.core.levels import FRANCE_CODE
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.tables.files import records
 from dashboard.tables.indicators import indicator_citations, indicator_specs, is_approximation, level_indicators
@@ -24,8 +25,10 @@ COVERAGE_DECIMALS = 1
 
 
 def meta(store: Store) -> dict[str, Any]:
+    built = perimeter(store)
     return {
         "donnees_construites_le": store.built_at.isoformat(),
+        "perimetre": {"niveau": built.level, "code": built.code, "nom": built.name},
         "licence": LICENCE,
         "valeurs_manquantes": MISSING,
         "documentation": routes.API_DOC,

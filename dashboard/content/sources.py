@@ -14,7 +14,9 @@ from dashboard.content import ids as content_ids
 from dashboard.content.sources_catalogue import datasets_section, indicators_section
 from dashboard.content.sources_notes import limits_section, methods_section, reference_figures_section, typology_section
 from dashboard.core import routes
-from dashboard.core.store import Store
+from dashboard.core.formatting import typo
+from dashboard.core.perimeter import perimeter
+from dashboard.core.store import Store, StoreError, current_store
 from dashboard.needs.method import method_section as needs_method_section
 from dashboard.ui.components import requires_store
 
@@ -44,6 +46,28 @@ def catalogue_view(store: Store) -> html.Div:
     return html.Div([section(store) for section in SECTIONS], id=content_ids.SOURCES_LIST)
 
 
+def perimeter_sentence(store: Store) -> str:
+    """« Périmètre de cette construction : Hauts-de-France (région 32, 5 départements). », or France's, with the
+    régions the build left out and why."""
+    built = perimeter(store)
+    if not built.is_france:
+        return f"Périmètre de cette construction : {built.name} (région {built.code}, {len(built.departements)} départements)."
+    left_out = store.coverage.get("regions_hors_perimetre") or {}
+    outside = f" ; hors périmètre : {' ; '.join(left_out.values())}" if left_out else ""
+    return (
+        f"Périmètre de cette construction : la France entière ({len(built.regions)} régions, "
+        f"{len(built.departements)} départements){outside}."
+    )
+
+
+def perimeter_intro() -> html.P | None:
+    """The perimeter sentence, when the data is built (else the catalogue below says how to build it)."""
+    store = current_store()
+    if isinstance(store, StoreError):
+        return None
+    return html.P(typo(perimeter_sentence(store)), id=content_ids.SOURCES_PERIMETER, className="intro")
+
+
 def layout() -> html.Div:
     """The whole page: title, table of contents and the sections (or how to build the data)."""
     return html.Div(
@@ -54,6 +78,7 @@ def layout() -> html.Div:
                 "leur producteur et leur millésime. Les limites connues de chaque source sont indiquées.",
                 className="intro",
             ),
+            perimeter_intro(),
             html.Nav(
                 html.Ul([html.Li(html.A(label, href=f"#{anchor}")) for anchor, label in TOC], className="toc"),
                 id=content_ids.SOURCES_TOC,

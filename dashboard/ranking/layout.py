@@ -293,14 +293,18 @@ def permalink(map_href: str, add_href: str) -> html.Div:
     )
 
 
-def chart_section(title: str, graph_id: str, figure: dict[str, Any], caption: str) -> html.Section:
-    """A chart with its title and its caption (the caption's id is the graph's + « -legende »)."""
+def chart_section(
+    title: str, graph_id: str, figure: dict[str, Any], caption: str, hidden: bool = False
+) -> html.Section:
+    """A chart with its title and its caption (the caption's id is the graph's + « -legende »); `hidden` when the
+    build has nothing to draw (the need × supply chart without places)."""
     return html.Section(
         [
             html.H2(title),
             html.P(caption, id=f"{graph_id}-legende", className="map-hint"),
             graph_frame(dcc.Graph(id=graph_id, figure=figure, config=figures.graph_config(), className="rank-chart")),
-        ]
+        ],
+        hidden=hidden,
     )
 
 
@@ -309,8 +313,8 @@ def notices_block(notices: list[str]) -> html.Div | None:
     return ignored_parameters(notices, map_ids.MAP_NOTICES, "map-notices")
 
 
-def table_section(shown: Mapping[str, Any]) -> html.Section:
-    """The ranking table, its count, its reading note and its sources."""
+def table_section(shown: Mapping[str, Any], with_places: bool) -> html.Section:
+    """The ranking table, its count, its reading note (on places: none without them) and its sources."""
     return html.Section(
         [
             html.H2("Tableau du classement"),
@@ -323,6 +327,7 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
                 ),
                 id=ranking_ids.RANK_GAP_NOTE,
                 className="map-hint",
+                hidden=not with_places,
             ),
             html.Div(
                 html.Table(
@@ -331,6 +336,9 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
                             "EPCI classés par priorité (estimation) ; rang 1 = plus de "
                             "places manquantes au regard du besoin. Cliquez sur un nom "
                             "pour ouvrir sa fiche."
+                            if with_places
+                            else "EPCI classés par indice de besoin (estimation) ; rang 1 = besoin le plus marqué. "
+                            "Cliquez sur un nom pour ouvrir sa fiche."
                         ),
                         html.Thead(shown["header"], id=f"{ranking_ids.RANK_TABLE}-entete"),
                         html.Tbody(id=ranking_ids.RANK_TABLE, **{ROWS_ATTRIBUTE: shown["rows"]}),
@@ -367,7 +375,7 @@ def table_section(shown: Mapping[str, Any]) -> html.Section:
     )
 
 
-def results(shown: Mapping[str, Any]) -> dcc.Loading:
+def results(shown: Mapping[str, Any], with_places: bool) -> dcc.Loading:
     """Summary, permalink and actions, need × supply chart, table, contributions chart (dimmed while updating)."""
     return dcc.Loading(
         html.Div(
@@ -380,9 +388,13 @@ def results(shown: Mapping[str, Any]) -> dcc.Loading:
                 ),
                 permalink(shown["map_href"], shown["add_href"]),
                 chart_section(
-                    "Besoin et offre", ranking_ids.RANK_NEED_SUPPLY, shown["need_supply"], shown["need_supply_caption"]
+                    "Besoin et offre",
+                    ranking_ids.RANK_NEED_SUPPLY,
+                    shown["need_supply"],
+                    shown["need_supply_caption"],
+                    hidden=not with_places,
                 ),
-                table_section(shown),
+                table_section(shown, with_places),
                 chart_section(
                     "Ce qui fait l'indice de besoin des premiers",
                     ranking_ids.RANK_CHART,
@@ -402,15 +414,20 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
     """The page for the state the query asks for, with a notice per parameter ignored."""
     departements = list(store.display[LEVEL_DEPARTEMENT].codes)
     state, notices = needs_state.parse_needs(query, departements, strict=True)
-    if not needs_inputs(store).supply.available:
-        notices.append(
-            f"{PLACES_UNAVAILABLE} : seul l'indice de besoin est calculé, et les EPCI sont classés par leur "
-            "indice de besoin."
-        )
+    with_places = needs_inputs(store).supply.available
     shown = view(store, state)
     return html.Div(
         [
             html.Div(notices_block(notices), id=ranking_ids.RANK_NOTICES),
+            None
+            if with_places
+            else html.P(
+                typo(
+                    f"{PLACES_UNAVAILABLE} : seul l'indice de besoin est calculé, et les EPCI sont classés par leur "
+                    "indice de besoin."
+                ),
+                className="notice notice-info",
+            ),
             html.Div(
                 [
                     fold_button(
@@ -420,7 +437,7 @@ def content(store: Store, query: Mapping[str, Any]) -> html.Div:
                         "rank-settings-button",
                     ),
                     controls(store, state),
-                    results(shown),
+                    results(shown, with_places),
                 ],
                 className="rank-layout",
             ),

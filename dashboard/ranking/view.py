@@ -251,7 +251,11 @@ def summary(analysis: Analysis, state: NeedsState) -> list[Any]:
     order = needs.ORDERS[analysis.parameters.order].lower()
     used = ", ".join(f"{analysis.inputs.label(c.indicator)} ({format_weight(c.weight)})" for c in analysis.components)
     reference = f" Référence : {analysis.reference.label}." if analysis.inputs.supply.available else ""
-    settings = html.P(typo(f"{analysis.ranked} EPCI classés par {order}. Indice de besoin : {used}.{reference}"))
+    settings = html.P(
+        typo(
+            f"{formatting.format_number(analysis.ranked)} EPCI classés par {order}. Indice de besoin : {used}.{reference}"
+        )
+    )
     sentences = [settings, gap_sentence(analysis), robust_sentence(analysis, state), masked_sentence(analysis)]
     return [sentence for sentence in sentences if sentence is not None]
 
@@ -264,7 +268,8 @@ TABLE_ROWS = 200
 def count_text(shown: int, total: int, state: NeedsState) -> list[Any]:
     """« 92 EPCI affichés sur 92 ; rangs calculés sur l'ensemble de la région. », or, beyond `TABLE_ROWS`, the
     first ones shown and a link to the CSV of every row."""
-    rows = f"{shown} EPCI affichés sur {total}" + (" (filtres actifs)" if shown < total else "")
+    shown_text, total_text = formatting.format_number(shown), formatting.format_number(total)
+    rows = f"{shown_text} EPCI affichés sur {total_text}" + (" (filtres actifs)" if shown < total else "")
     ranks = f" ; rangs calculés sur l'ensemble {of_perimeter()}."
     if shown <= TABLE_ROWS:
         return [rows + ranks]
@@ -272,8 +277,8 @@ def count_text(shown: int, total: int, state: NeedsState) -> list[Any]:
     csv = f"{routes.API_V1}{routes.NEEDS_API_PATH}{query}"
     csv += ("&" if "?" in csv else "?") + "format=csv"
     return [
-        f"Les {TABLE_ROWS} premiers des {shown} EPCI sélectionnés sont affichés (sur {total})" + ranks + " ",
-        html.A(f"Télécharger le classement complet ({formatting.format_number(total)} EPCI, CSV)", href=csv),
+        f"Les {TABLE_ROWS} premiers des {shown_text} EPCI sélectionnés sont affichés (sur {total_text})" + ranks + " ",
+        html.A(f"Télécharger le classement complet ({total_text} EPCI, CSV)", href=csv),
         " ; ou filtrer par département.",
     ]
 

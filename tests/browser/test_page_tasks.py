@@ -62,8 +62,10 @@ def test_charts_are_drawn_one_per_task_in_order_updated_at_once_and_resized_once
     assert result["done"] == ["a", "b", "c"]
     assert result["drawn"] == ["a", "b", "c", "carte", "tendances", "resize tendances"]  # resized once drawn
     assert result["updatedAtOnce"]  # an update in a task free of drawings is not delayed
+    # Never two drawings in one task: five drawings, five long tasks (two in one would leave four). Their length
+    # is not asserted: on a loaded machine one drawing's task can outlast two drawings' worth of busy time.
     drawing_tasks = [duration for duration in result["tasks"] if duration >= 80]
-    assert len(drawing_tasks) == 5 and max(drawing_tasks) < 160, result["tasks"]  # never two drawings in one task
+    assert len(drawing_tasks) == 5, result["tasks"]
 
 
 #: Records every layout shift not caused by the person (as CLS counts them) from before the page's scripts.

@@ -63,6 +63,7 @@ def test_indicators_in_json_carry_source_and_vintage(client: FlaskClient, store:
         # Coverage in % of the population, as in the downloaded files.
         assert row["couverture"] == pytest.approx(expected.at[row["indicateur"], "coverage"] * 100, abs=0.05)
     assert body["meta"]["documentation"] == "/api" and body["meta"]["donnees_construites_le"]
+    assert body["meta"]["perimetre"] == {"niveau": "region", "code": "32", "nom": "Hauts-de-France"}
 
 
 def test_missing_values_are_null_in_json_and_empty_in_csv(client: FlaskClient, store: Store):
