@@ -843,9 +843,11 @@ def _write_store(folder: Path, state: BuildState, table: pd.DataFrame, coverage:
 def _residences_frame(state: BuildState) -> gpd.GeoDataFrame:
     residences = state.parts["residences"]
     source = catalogue.get(state.parts["finess_dataset"]).citation
+    region_of = state.parts["admin"].departements.set_index("code")["region_code"]
     frame = residences.assign(
         type_label=residences["type"].map(finess_common.TYPE_LABELS),
         family_label=residences["family"].map(finess_common.FAMILY_LABELS),
+        region_code=residences["departement_code"].map(region_of),
         source=source,
     )
     columns = [
@@ -860,6 +862,7 @@ def _residences_frame(state: BuildState) -> gpd.GeoDataFrame:
         "commune_name",
         "epci_code",
         "departement_code",
+        "region_code",
         "postal_code",
         "city",
         "opening_date",

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 
 from dashboard.app import create_app
+from dashboard.comparison.data import columns
+from dashboard.comparison.state import choices_from_store, parse_state
 from dashboard.content.sources import perimeter_sentence
 from dashboard.core.catalogue import map_levels
 from dashboard.core.perimeter import own_region, own_regions, perimeter
@@ -17,6 +19,7 @@ from dashboard.map.figure import map_bounds
 from dashboard.needs import analysis as needs_store
 from dashboard.needs import model as needs
 from dashboard.settings import Settings
+from dashboard.trends.compare import Place, compare_openings
 from tests.conftest import FRANCE_GROUP
 
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group(FRANCE_GROUP)]
@@ -106,3 +109,23 @@ def test_the_sources_page_says_which_perimeter_was_built(store: Store, built_dat
     assert "la France entière (17 régions, 100 départements)" in france and "hors périmètre : Mayotte" in france
     regional = perimeter_sentence(load_store(built_data_dir))
     assert regional == "Périmètre de cette construction : Hauts-de-France (région 32, 5 départements)."
+
+
+def test_a_region_is_compared_with_other_regions(store: Store, built_data_dir: Path):
+    choices = choices_from_store(store)
+    state, notices = parse_state({"territoires": f"R32,R84,{ARRAS}"}, choices)
+    assert notices == []
+    shown = [(column.level, column.code) for column in columns(store, choices, state)]
+    # Région 32 is not the Gers (département 32): the picker and the address write it « R32 ».
+    assert shown == [("region", "32"), ("region", "84"), ("epci", ARRAS), ("france", "FR")]
+    assert not any(value.startswith("R") for value in choices_from_store(load_store(built_data_dir)).territories)
+
+
+def test_a_regions_openings_count_its_own_residences(store: Store):
+    lines = compare_openings(store, [Place("Hauts-de-France", "region", "32"), Place("Bretagne", "region", "53")]).lines
+    residences = store.residences[store.residences["family"] == "residence_sociale"]
+    for line, code in zip(lines, ("32", "53"), strict=True):
+        population = float(store.territories.set_index(["level", "code"]).at[("region", code), "population"])
+        own = int((residences["region_code"] == code).sum())
+        dated = line.values[-1] * population / 10_000  # the last point counts every dated residence of the région
+        assert 0 < dated <= own < len(residences) / 5, (code, dated, own)

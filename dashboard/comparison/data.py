@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dashboard.comparison.state import CompareChoices, CompareState
+from dashboard.comparison.state import CompareChoices, CompareState, territory_code
 from dashboard.core import catalogue
 from dashboard.core.levels import FRANCE_CODE, LEVEL_FRANCE, LEVEL_NOUNS, LEVEL_REGION
 from dashboard.core.perimeter import own_regions
@@ -34,11 +34,12 @@ class ComparisonLine:
 
 
 def columns(store: Store, choices: CompareChoices, state: CompareState) -> list[Column]:
-    """The chosen territories (named with their level), then the région and France."""
+    """The chosen territories (named with their level), then their région(s) not chosen already
+    (`own_regions`), and France."""
     chosen = []
-    for code in state.territories:
-        level, name = choices.territories[code]
-        chosen.append(Column(f"{name} ({LEVEL_NOUNS[level][0]})", level, code))
+    for value in state.territories:
+        level, name = choices.territories[value]
+        chosen.append(Column(f"{name} ({LEVEL_NOUNS[level][0]})", level, territory_code(value, level)))
     regions = own_regions(store, [(column.level, column.code) for column in chosen])
     return [*chosen, *(Column(name, LEVEL_REGION, code) for code, name in regions), Column("France", *FRANCE)]
 

@@ -19,10 +19,12 @@ from dashboard.comparison.state import (
     choices_from_store,
     parse_state,
     serialise_state,
+    territory_code,
 )
 from dashboard.core import catalogue, routes
 from dashboard.core.formatting import typo
 from dashboard.core.levels import LEVEL_EPCI, LEVEL_NOUNS
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.needs.views import table, value_cell
 from dashboard.presentation.buttons import add_link
@@ -48,7 +50,10 @@ def _all_options(store: Store) -> tuple[list[dict[str, str]], list[str]]:
     choices = choices_from_store(store)
     order = {level: index for index, level in enumerate(LEVELS)}
     items = sorted(choices.territories.items(), key=lambda item: (order[item[1][0]], catalogue.normalise(item[1][1])))
-    options = [{"label": f"{name} ({LEVEL_NOUNS[level][0]}, {code})", "value": code} for code, (level, name) in items]
+    options = [
+        {"label": f"{name} ({LEVEL_NOUNS[level][0]}, {territory_code(value, level)})", "value": value}
+        for value, (level, name) in items
+    ]
     return options, [catalogue.normalise(option["label"]) for option in options]
 
 
@@ -149,7 +154,8 @@ def page(store: Store, query: dict[str, Any]) -> html.Div:
             html.P(
                 typo(
                     f"Mettez côte à côte de {MIN_TERRITORIES} à {MAX_TERRITORIES} territoires de n'importe quel niveau "
-                    "(communes, EPCI, départements) avec leur région et la France, sur les indicateurs de votre choix "
+                    f"(communes, EPCI, départements{', régions' if perimeter(store).is_france else ''}) "
+                    "avec leur région et la France, sur les indicateurs de votre choix "
                     f"({MAX_INDICATORS} au plus). Chaque valeur porte sa source et, si elle ne couvre qu'une partie "
                     "de la population, sa couverture."
                 ),

@@ -1,12 +1,14 @@
-"""The comparison's address: `territoires` (2 to 4 codes of communes, EPCI or départements, comma-separated)
-and `indicateurs` (indicator ids, comma-separated), read and written with the URL-state kit."""
+"""The comparison's address: `territoires` (2 to 4 codes of communes, EPCI or départements, comma-separated; in a
+France build also régions, written « R32 » since their codes are those of départements too) and `indicateurs`
+(indicator ids, comma-separated), read and written with the URL-state kit."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from dashboard.core import catalogue, routes
-from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI
+from dashboard.core.levels import LEVEL_COMMUNE, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_REGION
+from dashboard.core.perimeter import perimeter
 from dashboard.core.store import Store
 from dashboard.core.url_state import Invalid, Param, Reading, UrlState, codes, quoted
 
@@ -14,8 +16,10 @@ PARAM_TERRITORIES = "territoires"
 PARAM_INDICATORS = "indicateurs"
 MIN_TERRITORIES, MAX_TERRITORIES = 2, 4
 MAX_INDICATORS = 12
-#: The levels a territory of the comparison can be, in the order the picker lists them.
-LEVELS = (LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_COMMUNE)
+#: The levels a territory of the comparison can be, in the order the picker lists them (régions: France builds).
+LEVELS = (LEVEL_REGION, LEVEL_DEPARTEMENT, LEVEL_EPCI, LEVEL_COMMUNE)
+#: Before a région's code in the address and the picker (« R32 »: département 32 is the Gers).
+REGION_PREFIX = "R"
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,11 @@ def choices_from_store(store: Store) -> CompareChoices:
 
 
 def _read_choices(store: Store) -> CompareChoices:
-    territories = {
+    built = perimeter(store)
+    territories = {f"{REGION_PREFIX}{code}": (LEVEL_REGION, name) for code, name in built.regions if built.is_france}
+    territories |= {
         str(code): (level, str(name))
-        for level in LEVELS
+        for level in LEVELS[1:]
         if level in store.display
         for code, name in zip(store.display[level].features["code"], store.display[level].features["name"], strict=True)
     }
@@ -91,8 +97,9 @@ def serialise_state(state: CompareState) -> str:
     return COMPARE_URL.serialise(state)
 
 
-def level_of(choices: CompareChoices, code: str) -> str:
-    return choices.territories[code][0]
+def territory_code(value: str, level: str) -> str:
+    """The territory code of a picker value (« R32 » → « 32 » for a région)."""
+    return value.removeprefix(REGION_PREFIX) if level == LEVEL_REGION else value
 
 
 def compare_href(code: str) -> str:

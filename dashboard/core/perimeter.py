@@ -166,10 +166,15 @@ def own_region(store: Store, level: str, code: str | None) -> tuple[str, str]:
 
 
 def own_regions(store: Store, places: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
-    """The régions (code, name) the territories `places` (level, code) are compared with, each once, in order;
-    the built région when none is chosen."""
+    """The régions (code, name) the territories `places` (level, code) are compared with, each once, in order, but
+    the régions among `places` themselves; the built région when nothing is chosen."""
+    chosen = {code for level, code in places if level == LEVEL_REGION}
     regions = [own_region(store, level, code) for level, code in places] or [own_region(store, LEVEL_REGION, "")]
-    return [region for index, region in enumerate(regions) if region[0] and region not in regions[:index]]
+    return [
+        region
+        for index, region in enumerate(regions)
+        if region[0] and region[0] not in chosen and region not in regions[:index]
+    ]
 
 
 def current_perimeter(app: Flask | None = None) -> Perimeter | None:

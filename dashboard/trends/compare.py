@@ -36,7 +36,12 @@ from dashboard.trends.data import (
 FRANCE = (LEVEL_FRANCE, FRANCE_CODE, "France")
 PER = 10_000
 #: Column of the establishments holding a territory's code, by level.
-RESIDENCE_COLUMNS = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
+RESIDENCE_COLUMNS = {
+    "commune": "commune_code",
+    "epci": "epci_code",
+    "departement": "departement_code",
+    "region": "region_code",
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,8 @@ def departement_places(store: Store, chosen: Sequence[Place]) -> tuple[list[Plac
 
 
 def region_places(store: Store, chosen: Sequence[Place]) -> list[Place]:
-    """The région(s) the chosen territories are compared with: the built région, or for France each territory's own."""
+    """The région(s) the chosen territories are compared with: the built région, or for France each territory's own
+    (a région chosen itself is not drawn twice)."""
     regions = own_regions(store, [(place.level, place.code) for place in chosen])
     return [Place(name, LEVEL_REGION, code) for code, name in regions]
 

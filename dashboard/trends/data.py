@@ -222,11 +222,12 @@ def coverage_notes(rows: pd.DataFrame, years: Sequence[int]) -> list[str]:
 
 
 def openings(store: Store, column: str | None, code: str | None) -> pd.DataFrame:
-    """Résidences sociales of a territory (`column` = code: `epci_code`, `commune_code`; None: all) with their
-    type and opening year (NaN when FINESS gives no date)."""
+    """Résidences sociales of a territory (`column` = code: `epci_code`, `commune_code`, `region_code`; None: all)
+    with their type and opening year (NaN when FINESS gives no date). A store without `region_code` (built for one
+    région before it existed) has only its région's establishments: all of them."""
     residences = store.residences
     chosen = residences[residences["family"] == FAMILY_RESIDENCE]
-    if column is not None:
+    if column is not None and column in chosen:
         chosen = chosen[chosen[column] == code]
     years = pd.to_datetime(chosen["opening_date"], errors="coerce").dt.year
     return pd.DataFrame({"type": chosen["type"].to_numpy(), "year": years.to_numpy()})
