@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command to install, build the data if needed, and serve the dashboard with gunicorn.
 # Usage: bash scripts/run.sh [--rebuild]     (PORT=8050 by default; BIND_HOST=127.0.0.1 by default;
-# OPENDATA_MIRROR for offline data; DATA_DIR for another data folder than data/)
+# OPENDATA_MIRROR for offline data; DATA_DIR for another data folder than data/; REGION=84 or REGION=france to
+# build another région or the whole country than the Hauts-de-France)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,8 +19,8 @@ cd "$ROOT"
 
 PROCESSED="${DATA_DIR:-$ROOT/data}/processed"
 if [[ "$REBUILD" == 1 || ! -d "$PROCESSED" ]]; then
-    echo "→ Construction des données (python -m loaders build)${OPENDATA_MIRROR:+ depuis le miroir $OPENDATA_MIRROR}"
-    .venv/bin/python -m loaders build
+    echo "→ Construction des données (python -m loaders build${REGION:+ --region $REGION})${OPENDATA_MIRROR:+ depuis le miroir $OPENDATA_MIRROR}"
+    .venv/bin/python -m loaders build ${REGION:+--region "$REGION"}
 fi
 
 export PORT="${PORT:-8050}"
