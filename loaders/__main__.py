@@ -71,7 +71,7 @@ def perimeter_label(coverage: dict) -> str:
     if coverage["region_code"] != FRANCE:
         return f"région {coverage['region_code']}"
     left_out = coverage.get("regions_hors_perimetre") or {}
-    names = [reason.split(" : ")[0] for reason in left_out.values()]
+    names = [region["nom"] for region in left_out.values()]
     return "France entière" + (f" hors {', '.join(names)}" if names else "")
 
 

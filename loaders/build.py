@@ -91,14 +91,14 @@ def _step_admin(state: BuildState) -> None:
     )
 
 
-def _regions_without_populations(admin: decoupage.AdminReference) -> dict[str, str]:
-    """Régions (code → why) that a France build leaves out: those with no département in INSEE's legal
-    populations (Mayotte, whose census is not exhaustive)."""
+def _regions_without_populations(admin: decoupage.AdminReference) -> dict[str, dict[str, str]]:
+    """Régions (code → name and why, « nom » and « raison ») that a France build leaves out: those with no
+    département in INSEE's legal populations (Mayotte, whose census is not exhaustive)."""
     covered = set(populations.load_departements()["code"])
     departements = admin.departements.groupby("region_code")["code"].agg(set)
     regions = territories.RegionScope(territories.FRANCE).regions(admin.regions)
     return {
-        code: f"{name} : aucun département dans les populations légales de l'Insee"
+        code: {"nom": name, "raison": "aucun département dans les populations légales de l'Insee"}
         for code, name in zip(regions["code"], regions["name"], strict=True)
         if not departements.get(code, set()) & covered
     }
@@ -107,6 +107,11 @@ def _regions_without_populations(admin: decoupage.AdminReference) -> dict[str, s
 def _region_codes(state: BuildState) -> list[str]:
     """The codes of the régions of the build (one, or every région of France)."""
     return list(state.parts["scope"].region["code"])
+
+
+def _departements_by_region(state: BuildState) -> dict[str, list[str]]:
+    """Région code → its départements' codes, for the régions of the build."""
+    return state.parts["scope"].departements.groupby("region_code")["code"].agg(list).to_dict()
 
 
 def _perimeter_key(state: BuildState) -> tuple[str, str]:
@@ -620,8 +625,7 @@ def _step_lovac(state: BuildState) -> None:
     frame = lovac.load()
     state.parts["lovac"] = frame
     year = frame[frame["year"] == 2024].set_index("departement_code")
-    scope_departements = state.parts["scope"].departements
-    region_departements = list(scope_departements["code"])
+    region_departements = list(state.parts["scope"].departements["code"])
     variables = {
         "pp_total": "pp_total_2024",
         "pp_vacant": "pp_vacant_2024",
@@ -630,8 +634,8 @@ def _step_lovac(state: BuildState) -> None:
     for column, variable in variables.items():
         for code in region_departements:
             state.base.append(_row("departement", code, variable, float(year.loc[code, column])))
-        for region_code, codes in scope_departements.groupby("region_code")["code"]:
-            state.base.append(_row("region", region_code, variable, float(year.loc[list(codes), column].sum())))
+        for region_code, codes in _departements_by_region(state).items():
+            state.base.append(_row("region", region_code, variable, float(year.loc[codes, column].sum())))
         state.base.append(_row("france", "FR", variable, float(year[column].sum())))
     state.record(
         lovac.DATASET_ID,
@@ -683,7 +687,7 @@ def _step_series(state: BuildState) -> None:
     frame = series.assemble(
         [
             series.barometre_rows(state.parts["barometre_series"]),
-            series.lovac_rows(state.parts["lovac"], scope.departements.groupby("region_code")["code"].agg(list)),
+            series.lovac_rows(state.parts["lovac"], _departements_by_region(state)),
             series.population_rows(pd.concat(state.base, ignore_index=True)),
         ]
     )

@@ -45,7 +45,7 @@ def test_france_holds_every_region_but_mayotte_and_says_why(store: Store):
     assert (france.level, france.code, france.name) == ("france", "FR", "France")
     assert (france.in_name, france.of_name) == ("en France", "de France")
     assert len(france.regions) == 17 and "06" not in dict(france.regions)
-    assert "Mayotte" in store.coverage["regions_hors_perimetre"]["06"]
+    assert store.coverage["regions_hors_perimetre"]["06"]["nom"] == "Mayotte"
     levels = store.territories["level"].value_counts()
     assert (levels["region"], levels["departement"], levels["epci"]) == (17, 100, 1_250)
     assert 34_800 < levels["commune"] < 34_900

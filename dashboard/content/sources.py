@@ -53,7 +53,8 @@ def perimeter_sentence(store: Store) -> str:
     if not built.is_france:
         return f"Périmètre de cette construction : {built.name} (région {built.code}, {len(built.departements)} départements)."
     left_out = store.coverage.get("regions_hors_perimetre") or {}
-    outside = f" ; hors périmètre : {' ; '.join(left_out.values())}" if left_out else ""
+    reasons = [f"{region['nom']} : {region['raison']}" for region in left_out.values()]
+    outside = f" ; hors périmètre : {' ; '.join(reasons)}" if reasons else ""
     return (
         f"Périmètre de cette construction : la France entière ({len(built.regions)} régions, "
         f"{len(built.departements)} départements){outside}."

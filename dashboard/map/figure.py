@@ -93,7 +93,10 @@ def feature_customdata(values: LevelValues) -> np.ndarray:
     if values.partial_coverage:
         notes = np.full(len(known), "", dtype=object)
         partial = known & np.isfinite(values.coverage) & (values.coverage < FULL_COVERAGE)
-        notes[partial] = [f"<br>{coverage_detail(1.0, share)}" for share in values.coverage[partial].tolist()]
+        notes[partial] = [
+            f"<br>{coverage_detail(value, share)}"
+            for value, share in zip(values.values[partial].tolist(), values.coverage[partial].tolist(), strict=True)
+        ]
         columns.append(notes)
     return np.column_stack(columns).astype(str)
 

@@ -24,7 +24,7 @@ from dashboard.map.classification import MAX_CLASSES, MIN_CLASSES, SCHEMES, SCHE
 from dashboard.map.figure import EXPLORER_ASPECT, graph_config, map_figure, territory_zoom
 from dashboard.map.geometry import geometry_urls, topojson_url
 from dashboard.map.need_index import map_view_for, score_query
-from dashboard.map.palette import PALETTE_LABELS, REFERENCES
+from dashboard.map.palette import PALETTE_LABELS, REFERENCES, reference_label
 from dashboard.map.panel import close_button, panel_component, territory_options, territory_summary
 from dashboard.map.state import MapState, choices_from_store, parse_state, serialise_state
 from dashboard.map.table import DEFAULT_SORT, table_props
@@ -40,7 +40,7 @@ def lead(store: Store | None) -> str:
     levels = (
         "les communes, les départements ou les régions de France"
         if france
-        else ("les communes ou les départements de la région")
+        else "les communes ou les départements de la région"
     )
     return (
         f"Choisissez un indicateur pour comparer les intercommunalités (EPCI), {levels}, et repérez les résidences "
@@ -184,10 +184,7 @@ def controls(store: Store, state: MapState) -> html.Div:
             radio_field(
                 "Couleurs",
                 map_ids.MAP_REFERENCE,
-                [
-                    {"label": label.replace("régionale", perimeter_adjective()), "value": key}
-                    for key, label in REFERENCES.items()
-                ],
+                [{"label": reference_label(key, perimeter_adjective()), "value": key} for key in REFERENCES],
                 state.reference,
                 inline=False,
             ),

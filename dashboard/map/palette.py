@@ -16,8 +16,14 @@ REFERENCE_AUTO = "auto"
 REFERENCE_REGION = "region"
 REFERENCES = {
     REFERENCE_AUTO: "Valeurs (palette séquentielle)",
-    REFERENCE_REGION: "Écart à la valeur régionale (palette divergente)",
+    REFERENCE_REGION: "Écart à la valeur {adjective} (palette divergente)",
 }
+
+
+def reference_label(key: str, adjective: str) -> str:
+    """The label of a colour reference, with the perimeter's adjective (« régionale », « nationale »)."""
+    return REFERENCES[key].format(adjective=adjective)
+
 
 #: ColorBrewer "Blues" (sequential, colour-blind safe), by number of classes.
 SEQUENTIAL = {
