@@ -50,8 +50,11 @@ def test_a_mayor_explores_alone_and_builds_the_case(page: Page, app_url: str, sc
     lda = page.locator(f"#{trend_ids.graph_id(trend_ids.EPCI_TRENDS, 'lda')}")
     expect(lda.locator(".scatterlayer path.js-line").first).to_be_attached()
 
-    # Place a 25-place pension de famille in Lens: the gap and the rank move.
+    # Place a 25-place pension de famille in Lens: the gap and the rank move. The page first settles (its charts
+    # are drawn in tasks of their own: on a loaded machine a click before that can land on a moving picker).
+    page.wait_for_load_state("networkidle")
     page.locator(scenario_part(scenario_ids.COMMUNE)).click()
+    expect(page.locator("input.dash-dropdown-search")).to_be_focused()
     page.keyboard.type("Lens")
     page.get_by_role("option", name=f"Lens ({LENS})", exact=True).click()
     page.locator(scenario_part(scenario_ids.ADD)).click()
